@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages newsvault needs to build, test and benchmark.
+# Safe to run again: apt-get skips what is already installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  libxml2-dev libxml2-utils      # XML parsing (SAX2, recover mode) and xmllint for the benchmark
+  libuchardet-dev                # charset detection when a feed does not say
+  libcli11-dev                   # command-line parsing
+  nlohmann-json3-dev             # JSON Feed input, --json output
+  libfmt-dev
+  libgtest-dev libgmock-dev googletest
+  python3 python3-feedparser     # the reference parser the tests and benchmark compare against
+  time                           # /usr/bin/time: peak memory in the benchmark
+)
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

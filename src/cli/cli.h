@@ -1,0 +1,18 @@
+// cli: the `newsvault` command line. Parses arguments, runs one
+// sub-command, prints results on stdout and errors on stderr.
+#ifndef NEWSVAULT_CLI_CLI_H_
+#define NEWSVAULT_CLI_CLI_H_
+
+namespace newsvault::cli {
+
+// Exit statuses, documented in README.md.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // the command ran and failed (unreadable input, ...)
+inline constexpr int kExitUsage = 2;    // the command line itself is wrong
+
+// Runs the command line; returns the process exit status.
+int run(int argc, char** argv);
+
+}  // namespace newsvault::cli
+
+#endif  // NEWSVAULT_CLI_CLI_H_

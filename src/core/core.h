@@ -1,0 +1,81 @@
+// core: what every stage shares. Errors as values (Error, Result<T>), points
+// in time and the date formats feeds write, and URL resolution.
+//
+// Everything here is a plain function over values or a value type: no state,
+// no I/O, safe to call from any thread.
+#ifndef NEWSVAULT_CORE_CORE_H_
+#define NEWSVAULT_CORE_CORE_H_
+
+#include <chrono>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace newsvault {
+
+// A small closed set of failure kinds. Callers branch on the code; people
+// read the message, which names what failed and where
+// ("feed.xml:3:14: undefined entity &nbsp;", "GET https://…: HTTP 503").
+enum class ErrorCode {
+  kInvalidArgument,  // the caller asked for something meaningless
+  kParse,            // input that cannot be read at all
+  kEncoding,         // bytes that cannot be decoded in any plausible charset
+  kTooLarge,         // input beyond a configured size limit
+  kIo,               // the file system said no
+  kNotFound,
+  kInternal,
+};
+
+std::string_view error_code_name(ErrorCode code);
+
+class Error {
+ public:
+  Error(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  ErrorCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  ErrorCode code_;
+  std::string message_;
+};
+
+// A function that can fail returns Result<T>: the value, or the Error.
+template <typename T>
+using Result = std::expected<T, Error>;
+
+inline std::unexpected<Error> make_error(ErrorCode code, std::string message) {
+  return std::unexpected<Error>(Error(code, std::move(message)));
+}
+
+// A point in time, UTC, to the millisecond (the archive format's precision).
+using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
+
+// Reads a date the way feeds write it: RFC 822/1123 (every zone form: GMT,
+// UT, +0800, EST/EDT/..., military letters), ISO 8601 / RFC 3339 (with or
+// without zone, fractions, 'T' or space), W3C-DTF partial dates (2003-12,
+// 2003), and the broken forms seen in real feeds (two-digit years, missing
+// seconds, missing weekday or a wrong one, extra spaces, Chinese and Korean
+// date words). A date without a zone is read at `default_offset` from UTC
+// (UTC unless the caller says otherwise).
+// Returns nullopt when nothing date-like can be read, or the date is not a
+// real calendar date.
+std::optional<Timestamp> parse_date(std::string_view text,
+                                    std::chrono::minutes default_offset = std::chrono::minutes(0));
+
+// "2023-06-19T01:41:50Z": ISO 8601, UTC, whole seconds.
+std::string format_iso8601_seconds(Timestamp time);
+// "2023-06-19T01:41:50.777Z": ISO 8601, UTC, milliseconds.
+std::string format_iso8601_millis(Timestamp time);
+
+// RFC 3986 §5.2: `reference` resolved against `base`. An empty base, or a
+// reference that is already absolute, returns the reference unchanged
+// (whitespace trimmed). Never fails: an unparsable pair returns the
+// reference as given.
+std::string resolve_url(std::string_view base, std::string_view reference);
+
+}  // namespace newsvault
+
+#endif  // NEWSVAULT_CORE_CORE_H_

@@ -1,0 +1,150 @@
+// feed: turns the bytes of a feed document into a Feed value.
+//
+// Reads RSS 0.90-2.0, RSS 1.0 (RDF), Atom 0.3 and 1.0 and JSON Feed 1.0/1.1,
+// in any charset a feed declares or implies, and recovers what it can from
+// broken documents (undefined HTML entities, bare '&', unclosed tags, garbage
+// after the root), saying so in Feed::problems. It never fetches anything:
+// no DTD, no external entity, no network. Entries are built while the
+// document streams through the parser, so memory grows with the entries, not
+// with a tree of the whole document.
+//
+// parse_feed is a pure function over its arguments: safe to call from many
+// threads at once.
+#ifndef NEWSVAULT_FEED_FEED_H_
+#define NEWSVAULT_FEED_FEED_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/core.h"
+
+namespace newsvault::feed {
+
+enum class FeedFormat {
+  kUnknown,
+  kRss090,
+  kRss091Netscape,
+  kRss091Userland,
+  kRss092,
+  kRss093,
+  kRss094,
+  kRss20,
+  kRss,  // an <rss> root without a version we know
+  kRss10,
+  kAtom03,
+  kAtom10,
+  kAtom,  // an Atom <feed> of no version we know
+  kJsonFeed10,
+  kJsonFeed11,
+};
+
+// feedparser's names for the formats ("rss20", "atom10", "json11", ...), ""
+// for kUnknown: the `version` of `newsvault parse --json`.
+std::string_view format_name(FeedFormat format);
+
+// One namespaced element of an entry (or of the feed), kept so that site
+// adapters can read what this stage does not map itself
+// (dwsyn:contentID, media:*, itunes:*, ...). Matched by namespace URI and
+// local name, never by prefix.
+struct Extension {
+  std::string namespace_uri;
+  std::string name;  // local name
+  std::string value;  // text content, entities decoded
+  std::vector<std::pair<std::string, std::string>> attributes;  // local name -> value
+
+  // The attribute's value, or "" when absent.
+  std::string_view attribute(std::string_view name) const;
+};
+
+struct Enclosure {
+  std::string url;
+  std::string type;
+  std::optional<std::int64_t> length;
+};
+
+// A Media RSS item (media:content or media:thumbnail), flattened out of any
+// media:group.
+struct Media {
+  enum class Kind { kContent, kThumbnail };
+  Kind kind = Kind::kContent;
+  std::string url;
+  std::string type;    // MIME type, when given
+  std::string medium;  // "image", "video", ...
+  std::optional<int> width;
+  std::optional<int> height;
+  std::string description;  // media:description, or the group's
+};
+
+struct Entry {
+  std::string id;    // as the source gives it: guid, atom:id, rdf:about, JSON id
+  std::string title;
+  std::string link;  // the alternate link, resolved against xml:base
+  std::optional<Timestamp> published;
+  std::optional<Timestamp> updated;
+  std::string author;   // first author's name, or address where no name is given
+  std::string summary;  // the short form (description, atom:summary), HTML as sent
+  std::string content;  // the first full content (content:encoded, atom:content), HTML as sent
+  std::vector<Enclosure> enclosures;
+  std::vector<std::string> tags;
+  std::vector<Media> media;
+  std::vector<Extension> extensions;  // every namespaced element not mapped above, in order
+
+  // The first extension with this namespace URI and local name, or nullptr.
+  const Extension* find_extension(std::string_view namespace_uri, std::string_view name) const;
+};
+
+struct Feed {
+  FeedFormat format = FeedFormat::kUnknown;
+  std::string title;
+  std::string link;
+  std::string description;
+  std::string language;
+  std::optional<Timestamp> updated;
+  std::vector<Entry> entries;
+
+  std::string encoding;  // the charset the document was read in ("utf-8", "gb18030", ...)
+  // What was wrong with the document and recovered from, first problem
+  // first ("line 3: undefined entity &nbsp;"). Empty for a clean document:
+  // feedparser calls a feed with problems "bozo".
+  std::vector<std::string> problems;
+  bool bozo() const { return !problems.empty(); }
+};
+
+struct ParseOptions {
+  // The feed's own URL, for messages and for resolving xml:base chains; may
+  // be a file path or empty.
+  std::string base_url;
+  // The HTTP Content-Type header the document came with, or "" (a file).
+  std::string http_content_type;
+  // Name used in error messages ("feeds/dw.xml"); base_url when empty.
+  std::string source_name;
+  // Offset from UTC of dates that carry no zone.
+  std::chrono::minutes default_utc_offset{0};
+  // Text of any one element beyond this many bytes is cut there (with a
+  // problem reported), so one hostile element cannot exhaust memory.
+  std::size_t max_text_bytes = 16 * 1024 * 1024;
+  // Entries beyond this many are dropped (with a problem reported).
+  std::size_t max_entries = 1'000'000;
+};
+
+// Parses one feed document. Succeeds whenever anything can be read (the
+// format, a title, an entry), with Feed::problems listing what was wrong.
+// Fails with kParse ("name:line:col: cause") when nothing can be read, with
+// kEncoding when the bytes fit no plausible charset.
+Result<Feed> parse_feed(std::string_view bytes, const ParseOptions& options);
+
+inline Result<Feed> parse_feed(std::string_view bytes, std::string_view base_url,
+                               std::string_view http_content_type) {
+  ParseOptions options;
+  options.base_url = base_url;
+  options.http_content_type = http_content_type;
+  return parse_feed(bytes, options);
+}
+
+}  // namespace newsvault::feed
+
+#endif  // NEWSVAULT_FEED_FEED_H_

@@ -1,0 +1,69 @@
+#include "support/test_support.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace newsvault::testing {
+
+std::optional<std::filesystem::path> shared_dir() {
+  if (const char* env = std::getenv("NEWSVAULT_SHARED_DIR")) {
+    if (std::filesystem::is_directory(env)) return std::filesystem::path(env);
+  }
+  // Tests run from the repository's root (see CMakeLists.txt).
+  for (auto dir : {"../shared", "../../shared"}) {
+    if (std::filesystem::is_directory(std::filesystem::path(dir) / "corpus")) {
+      return std::filesystem::absolute(dir);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void write_file(const std::filesystem::path& path, std::string_view content) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+TempDir::TempDir() {
+  std::random_device random;
+  path_ = std::filesystem::temp_directory_path() /
+          ("newsvault-test-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+CommandResult run_newsvault(const std::string& arguments) {
+  const char* env = std::getenv("NEWSVAULT_BIN");
+  const std::string binary = env ? env : "build/newsvault";
+  TempDir scratch;
+  const auto out_path = scratch.path() / "out";
+  const auto err_path = scratch.path() / "err";
+  const std::string command = binary + " " + arguments + " </dev/null >" + out_path.string() +
+                              " 2>" + err_path.string();
+  const int status = std::system(command.c_str());
+  CommandResult result;
+  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = read_file(out_path);
+  result.err = read_file(err_path);
+  return result;
+}
+
+}  // namespace newsvault::testing

@@ -1,0 +1,44 @@
+// Helpers shared by every stage's tests: where the shared corpus lives,
+// reading test files, and running the built newsvault binary.
+#ifndef NEWSVAULT_TESTS_SUPPORT_TEST_SUPPORT_H_
+#define NEWSVAULT_TESTS_SUPPORT_TEST_SUPPORT_H_
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace newsvault::testing {
+
+// ../shared/ beside the repository, or nullopt where it is absent (a user's
+// fresh clone). Tests that need it call GTEST_SKIP() with a message then.
+std::optional<std::filesystem::path> shared_dir();
+
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, std::string_view content);
+
+// A fresh empty directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_status = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the built `newsvault` (path from $NEWSVAULT_BIN, else build/newsvault)
+// with `arguments` (already shell-quoted where needed), capturing both streams.
+CommandResult run_newsvault(const std::string& arguments);
+
+}  // namespace newsvault::testing
+
+#endif  // NEWSVAULT_TESTS_SUPPORT_TEST_SUPPORT_H_
