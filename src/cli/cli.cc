@@ -1,5 +1,36 @@
 #include "cli/cli.h"
 
+#include <iostream>
+
+#include "cli/commands.h"
+
 namespace newsvault::cli {
-int run(int, char**) { return kExitOk; }
+
+int run(int argc, char** argv) {
+  CLI::App app{"newsvault: archives news feeds and their full articles as durable documents."};
+  app.name("newsvault");
+  app.set_version_flag("-V,--version", std::string("newsvault ") + NEWSVAULT_VERSION);
+  app.require_subcommand(1);
+  app.footer("Run 'newsvault COMMAND --help' for a command's options.");
+
+  CommandAction action;
+  add_parse_command(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
+  } catch (const CLI::ParseError& error) {
+    std::cerr << "newsvault: " << error.what() << "\n";
+    std::cerr << "Run 'newsvault --help' for usage.\n";
+    return kExitUsage;
+  }
+  if (!action) return kExitUsage;
+  return action();
+}
+
 }  // namespace newsvault::cli

@@ -1,0 +1,28 @@
+// Private to the cli: one function per sub-command, registered on the app.
+#ifndef NEWSVAULT_CLI_COMMANDS_H_
+#define NEWSVAULT_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "feed/feed.h"
+
+namespace newsvault::cli {
+
+// A sub-command's work, run after the whole command line has parsed;
+// returns the exit status.
+using CommandAction = std::function<int()>;
+
+// Adds `parse FILE [--json]` to the app; sets `action` when it is chosen.
+void add_parse_command(CLI::App& app, CommandAction& action);
+
+// The feed in the shape of shared spec feed-json.md, pretty-printed.
+std::string feed_to_json(const feed::Feed& feed);
+
+// Reads a whole file, refusing more than `max_bytes`.
+Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes);
+
+}  // namespace newsvault::cli
+
+#endif  // NEWSVAULT_CLI_COMMANDS_H_

@@ -1,1 +1,0 @@
-#include "feed/feed.h"

@@ -1,0 +1,121 @@
+// Private to the feed stage: a streaming reader that turns an XML document
+// into small element trees, one per entry, handing each to a callback and
+// then forgetting it. What is not inside an entry (the channel's own title,
+// link, ...) is kept as one small tree for the whole document.
+//
+// It is built on libxml2's SAX2 interface in recover mode: broken documents
+// are read as far as they go and every problem is reported. It loads no
+// DTD, resolves no external or declared entity, and touches no network.
+#ifndef NEWSVAULT_FEED_XML_STREAM_H_
+#define NEWSVAULT_FEED_XML_STREAM_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/core.h"
+
+namespace newsvault::feed {
+
+struct XmlAttribute {
+  std::string_view namespace_uri;  // "" for an unprefixed attribute
+  std::string_view name;           // local name
+  std::string value;               // entities decoded
+};
+
+using ElementId = std::uint32_t;
+inline constexpr ElementId kNoElement = UINT32_MAX;
+
+struct XmlChild {
+  ElementId element;
+  std::size_t text_offset;  // where in the parent's text the child stands
+};
+
+struct XmlElement {
+  // Names are interned by the parser and live as long as the XmlDocument.
+  std::string_view namespace_uri;
+  std::string_view name;    // local name
+  std::string_view prefix;  // for re-serialising markup only; never for matching
+  std::vector<XmlAttribute> attributes;
+  std::string text;  // the character data directly inside, in document order
+  std::vector<XmlChild> children;
+  ElementId parent = kNoElement;
+  std::uint32_t depth = 0;  // the root is 0
+  std::uint32_t base = 0;   // index into XmlDocument::bases(): the xml:base in force
+
+  // Value of the attribute with this local name in no namespace (or any
+  // namespace when `namespace_uri` is null), or nullptr.
+  const std::string* attribute(std::string_view name) const;
+  const std::string* attribute(std::string_view namespace_uri, std::string_view name) const;
+};
+
+// The elements read so far. Ids stay valid until the entry they belong to
+// has been handed to the callback.
+class XmlDocument {
+ public:
+  const XmlElement& element(ElementId id) const { return elements_[id]; }
+  ElementId root() const { return elements_.empty() ? kNoElement : 0; }
+  // The xml:base in force for an element, already resolved against the
+  // document's own URL; "" when none is known.
+  const std::string& base_of(const XmlElement& element) const { return bases_[element.base]; }
+
+  // The doctype's public and system ids, if any (RSS 0.91 Netscape says so there).
+  const std::string& doctype() const { return doctype_; }
+
+  struct NamespaceDeclaration {
+    std::string prefix;  // "" for a default namespace
+    std::string uri;
+    bool on_root = false;
+  };
+  // Namespace declarations in document order (the first 64): feed versions
+  // are told apart by them.
+  const std::vector<NamespaceDeclaration>& declared_namespaces() const {
+    return declared_namespaces_;
+  }
+
+  // The element's text with child elements written back as markup:
+  // what a content element holds. Character data inside child elements is
+  // escaped; the element's own direct text is returned as given.
+  std::string inner_markup(ElementId id) const;
+  // All character data under the element, markup dropped.
+  std::string inner_text(ElementId id) const;
+
+ private:
+  friend class XmlStreamReader;
+  void append_markup(ElementId id, std::string& out) const;
+  std::vector<XmlElement> elements_;
+  std::vector<std::string> bases_;
+  std::shared_ptr<void> dictionary_;  // owns the interned names the elements point into
+  std::string doctype_;
+  std::vector<NamespaceDeclaration> declared_namespaces_;
+};
+
+struct XmlStreamOptions {
+  std::string base_url;     // the document's own URL, for xml:base
+  std::string source_name;  // for messages
+  std::size_t max_text_bytes = 16 * 1024 * 1024;
+  // Says whether an element opens an entry (rss:item, atom:entry, ...),
+  // given the element and whether it is already inside an entry.
+  std::function<bool(const XmlElement&)> is_entry;
+};
+
+struct XmlStreamResult {
+  XmlDocument document;  // everything outside the entries
+  std::vector<std::string> problems;
+  std::size_t entries_seen = 0;
+};
+
+// Reads `utf8` (already converted to UTF-8; its XML declaration's encoding
+// label is ignored). Calls `on_entry` once per completed entry, in document
+// order. Fails with kParse ("name:line:col: cause") only when not even a
+// root element can be read.
+Result<XmlStreamResult> read_xml_stream(
+    std::string_view utf8, const XmlStreamOptions& options,
+    const std::function<void(const XmlDocument&, ElementId)>& on_entry);
+
+}  // namespace newsvault::feed
+
+#endif  // NEWSVAULT_FEED_XML_STREAM_H_
