@@ -127,6 +127,20 @@ class EntryReader {
     for (const Tag& tag : tags_) {
       if (!tag.term.empty()) entry_.tags.push_back(tag.term);
     }
+    // Media RSS: with no summary of its own (a video feed), the entry's
+    // summary is its media's description. Never its content: a caption is
+    // not the article.
+    for (Media& media : entry_.media) {
+      if (media.description.empty()) media.description = media_description_;
+    }
+    if (!summary_set_) {
+      for (const Media& media : entry_.media) {
+        if (media.description.empty()) continue;
+        entry_.summary = media.description;
+        break;
+      }
+      if (entry_.summary.empty()) entry_.summary = media_description_;
+    }
     return std::move(entry_);
   }
 
@@ -189,10 +203,17 @@ class EntryReader {
         else if (name == "modified") entry_.updated = date_of(id);
         break;
       case Vocabulary::kMedia:
-        if (name == "content" || name == "thumbnail") read_media(element);
+        if (name == "content" || name == "thumbnail") {
+          read_media(element);
+          keep_extension(id, element);
+          return true;  // its media:keywords and media:category are the entry's too
+        }
         else if (name == "category") read_category(id, element);
         else if (name == "keywords") read_keywords(id);
         else if (name == "title") set_title(id, element);
+        else if (name == "description" && depth_of(element) == 1 && media_description_.empty()) {
+          media_description_ = text_(id);
+        }
         else if (name == "group") {
           keep_extension(id, element);
           return true;
@@ -408,6 +429,7 @@ class EntryReader {
   const std::chrono::minutes default_offset_;
   Entry entry_;
   std::vector<Tag> tags_;
+  std::string media_description_;  // a media:description outside any media:content
   int title_depth_ = -1;
   int id_depth_ = -1;
   int summary_depth_ = -1;

@@ -21,13 +21,6 @@ std::string_view view(const xmlChar* text) {
   return text ? std::string_view(reinterpret_cast<const char*>(text)) : std::string_view();
 }
 
-bool is_void_html_element(std::string_view name) {
-  static constexpr std::string_view kVoid[] = {"area", "base", "br",   "col",   "embed",
-                                               "hr",   "img",  "input", "link", "meta",
-                                               "param", "source", "track", "wbr"};
-  return std::find(std::begin(kVoid), std::end(kVoid), name) != std::end(kVoid);
-}
-
 void append_escaped(std::string_view text, std::string& out, bool in_attribute) {
   std::size_t start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -95,10 +88,6 @@ void XmlDocument::append_markup(ElementId id, std::string& out) const {
     out += "=\"";
     append_escaped(attribute.value, out, true);
     out += '"';
-  }
-  if (element.text.empty() && element.children.empty() && is_void_html_element(element.name)) {
-    out += " />";
-    return;
   }
   out += '>';
   std::size_t written = 0;
