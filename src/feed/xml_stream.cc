@@ -139,7 +139,10 @@ class XmlStreamReader {
   static void on_start(void* user_data, const xmlChar* local_name, const xmlChar* prefix,
                        const xmlChar* uri, int namespace_count, const xmlChar** namespaces,
                        int attribute_count, int, const xmlChar** attributes);
-  static void on_end(void* user_data, const xmlChar*, const xmlChar*, const xmlChar*);
+  static void on_end(void* user_data, const xmlChar* local_name, const xmlChar* prefix,
+                     const xmlChar*);
+  static bool has_qualified_name(const XmlElement& element, std::string_view name);
+  void close_current();
   static void on_characters(void* user_data, const xmlChar* text, int length);
   static xmlEntityPtr on_get_entity(void* user_data, const xmlChar* name);
   static void on_internal_subset(void* user_data, const xmlChar* name, const xmlChar* public_id,
@@ -160,6 +163,7 @@ class XmlStreamReader {
   bool root_closed_ = false;
   bool text_cut_reported_ = false;
   std::optional<Error> first_fatal_;
+  std::optional<std::string> mismatched_end_name_;  // the end tag libxml2 just refused
 };
 
 void XmlStreamReader::on_start(void* user_data, const xmlChar* local_name, const xmlChar* prefix,
@@ -213,21 +217,54 @@ void XmlStreamReader::on_start(void* user_data, const xmlChar* local_name, const
   }
 }
 
-void XmlStreamReader::on_end(void* user_data, const xmlChar*, const xmlChar*, const xmlChar*) {
+bool XmlStreamReader::has_qualified_name(const XmlElement& element, std::string_view name) {
+  if (element.prefix.empty()) return element.name == name;
+  return name.size() == element.prefix.size() + 1 + element.name.size() &&
+         name.starts_with(element.prefix) && name[element.prefix.size()] == ':' &&
+         name.ends_with(element.name);
+}
+
+void XmlStreamReader::close_current() {
+  XmlDocument& document = result_.document;
+  const ElementId id = current_;
+  current_ = document.elements_[id].parent;
+  if (current_ == kNoElement) root_closed_ = true;
+  if (id != entry_) return;
+  ++result_.entries_seen;
+  on_entry_(document, id);
+  // The entry and everything in it were the last elements added: forget them.
+  if (current_ != kNoElement) document.elements_[current_].children.pop_back();
+  document.elements_.resize(id);
+  entry_ = kNoElement;
+}
+
+void XmlStreamReader::on_end(void* user_data, const xmlChar* local_name, const xmlChar* prefix,
+                             const xmlChar*) {
   XmlStreamReader& reader = self(user_data);
   reader.keep_reading();
-  if (reader.current_ == kNoElement) return;
-  XmlDocument& document = reader.result_.document;
-  const ElementId id = reader.current_;
-  reader.current_ = document.elements_[id].parent;
-  if (reader.current_ == kNoElement) reader.root_closed_ = true;
-  if (id != reader.entry_) return;
-  ++reader.result_.entries_seen;
-  reader.on_entry_(document, id);
-  // The entry and everything in it were the last elements added: forget them.
-  if (reader.current_ != kNoElement) document.elements_[reader.current_].children.pop_back();
-  document.elements_.resize(id);
-  reader.entry_ = kNoElement;
+  // libxml2 recovers from a mismatched end tag by closing its innermost
+  // element, whatever the tag said: one stray </b> would then nest every
+  // later item inside the first. Close up to the element the tag names
+  // instead (as HTML parsers do), and ignore a tag that names none.
+  std::string name;
+  if (reader.mismatched_end_name_) {
+    name = std::move(*reader.mismatched_end_name_);
+    reader.mismatched_end_name_.reset();
+  } else {
+    name = prefix ? std::string(view(prefix)) + ":" + std::string(view(local_name))
+                  : std::string(view(local_name));
+  }
+  const XmlDocument& document = reader.result_.document;
+  ElementId target = reader.current_;
+  while (target != kNoElement && !has_qualified_name(document.elements_[target], name)) {
+    target = document.elements_[target].parent;
+  }
+  if (target == kNoElement) return;
+  while (true) {
+    const ElementId closing = reader.current_;
+    reader.close_current();
+    if (closing == target) break;
+  }
 }
 
 void XmlStreamReader::on_characters(void* user_data, const xmlChar* text, int length) {
@@ -270,6 +307,9 @@ void XmlStreamReader::on_error(void* user_data, xmlError* error) {
   XmlStreamReader& reader = self(user_data);
   std::string message = error->message ? error->message : "unknown XML error";
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (error->code == XML_ERR_TAG_NAME_MISMATCH && error->str2) {
+    reader.mismatched_end_name_ = error->str2;
+  }
   // Kept for the failure message in case no element can be read at all.
   if (!reader.root_seen_ && !reader.first_fatal_) {
     reader.first_fatal_ = Error(ErrorCode::kParse, reader.options_.source_name + ":" +
@@ -309,6 +349,8 @@ Result<XmlStreamResult> XmlStreamReader::read(std::string_view utf8) {
     if (context_->instate == XML_PARSER_EOF) break;
   }
   xmlParseChunk(context_, nullptr, 0, 1);
+  // A document cut short still yields the entry it was in the middle of.
+  while (current_ != kNoElement) close_current();
   if (!root_seen_) {
     if (first_fatal_) return std::unexpected(*first_fatal_);
     return make_error(ErrorCode::kParse, options_.source_name + ": no XML element found");
