@@ -5,6 +5,16 @@
 #include "cli/commands.h"
 
 namespace newsvault::cli {
+namespace {
+
+bool is_command(const CLI::App& app, const std::string& word) {
+  for (const CLI::App* command : app.get_subcommands({})) {
+    if (command->get_name() == word) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{"newsvault: archives news feeds and their full articles as durable documents."};
@@ -25,7 +35,12 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& version) {
     return app.exit(version);
   } catch (const CLI::ParseError& error) {
-    std::cerr << "newsvault: " << error.what() << "\n";
+    // CLI11 reads an unknown command as a missing one; say which word it was.
+    if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
+      std::cerr << "newsvault: unknown command '" << argv[1] << "'\n";
+    } else {
+      std::cerr << "newsvault: " << error.what() << "\n";
+    }
     std::cerr << "Run 'newsvault --help' for usage.\n";
     return kExitUsage;
   }
