@@ -486,6 +486,17 @@ FeedFormat detect_format(const XmlDocument& document) {
   return format_from_namespaces(document, false);
 }
 
+// A document of no known version still counts as a feed when its root or
+// its channel is in the core vocabulary (an RDF document, a bare <channel>).
+bool is_entry_container(const XmlDocument& document) {
+  const XmlElement& root = document.element(document.root());
+  if (root.name == "RDF" || root.name == "channel") return true;
+  for (const XmlChild& child : root.children) {
+    if (document.element(child.element).name == "channel") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool XmlFeedMapper::is_entry(const XmlElement& element) {
@@ -502,14 +513,16 @@ std::string XmlFeedMapper::text_of(const XmlDocument& document, ElementId id) co
 std::string XmlFeedMapper::content_of(const XmlDocument& document, ElementId id) const {
   const XmlElement& element = document.element(id);
   const std::string* type = element.attribute("type");
-  if (type && (lower(trim_text(*type)) == "xhtml" ||
-               lower(trim_text(*type)) == "application/xhtml+xml")) {
-    if (element.children.size() == 1 && trim_text(element.text).empty()) {
-      const XmlElement& only = document.element(element.children.front().element);
-      if (only.name == "div") return finish_text(document.inner_markup(element.children.front().element), document_is_utf8_);
+  const bool xhtml = (type && (lower(trim_text(*type)) == "xhtml" ||
+                               lower(trim_text(*type)) == "application/xhtml+xml")) ||
+                     vocabulary_of(element.namespace_uri) == Vocabulary::kXhtml;
+  if (xhtml && element.children.size() == 1 && trim_text(element.text).empty()) {
+    const ElementId only = element.children.front().element;
+    if (document.element(only).name == "div") {
+      return finish_text(document.inner_markup(only, true), document_is_utf8_);
     }
   }
-  return finish_text(document.inner_markup(id), document_is_utf8_);
+  return finish_text(document.inner_markup(id, xhtml), document_is_utf8_);
 }
 
 Entry XmlFeedMapper::map_entry(const XmlDocument& document, ElementId entry) const {
@@ -526,6 +539,8 @@ Entry XmlFeedMapper::map_entry(const XmlDocument& document, ElementId entry) con
 void XmlFeedMapper::map_feed(const XmlDocument& document, Feed& feed) const {
   if (document.root() == kNoElement) return;
   feed.format = detect_format(document);
+  // An HTML page or other XML is not a feed: its <title> is not a feed title.
+  if (feed.format == FeedFormat::kUnknown && !is_entry_container(document)) return;
   ElementId channel = document.root();
   for (const XmlChild& child : document.element(channel).children) {
     const XmlElement& element = document.element(child.element);

@@ -16,6 +16,7 @@ constexpr std::string_view kXmlNamespace = "http://www.w3.org/XML/1998/namespace
 // The push parser sees the document in slices of this size, so libxml2
 // holds a window of the input, never a second copy of all of it.
 constexpr std::size_t kChunkBytes = 256 * 1024;
+constexpr std::uint32_t kMaxDepth = 256;
 
 std::string_view view(const xmlChar* text) {
   return text ? std::string_view(reinterpret_cast<const char*>(text)) : std::string_view();
@@ -37,6 +38,14 @@ void append_escaped(std::string_view text, std::string& out, bool in_attribute) 
     }
   }
   out.append(text.substr(start));
+}
+
+void append_text(std::string_view text, bool escape, std::string& out) {
+  if (escape) {
+    append_escaped(text, out, false);
+  } else {
+    out.append(text);
+  }
 }
 
 struct ParserContextFree {
@@ -62,23 +71,23 @@ const std::string* XmlElement::attribute(std::string_view namespace_uri,
   return nullptr;
 }
 
-std::string XmlDocument::inner_markup(ElementId id) const {
+std::string XmlDocument::inner_markup(ElementId id, bool escape_text) const {
   const XmlElement& element = elements_[id];
   if (element.children.empty()) return element.text;
   std::string out;
   out.reserve(element.text.size() * 2);
   std::size_t written = 0;
   for (const XmlChild& child : element.children) {
-    append_escaped(std::string_view(element.text).substr(written, child.text_offset - written), out,
-                   false);
+    append_text(std::string_view(element.text).substr(written, child.text_offset - written),
+                escape_text, out);
     written = child.text_offset;
-    append_markup(child.element, out);
+    append_markup(child.element, escape_text, out);
   }
-  append_escaped(std::string_view(element.text).substr(written), out, false);
+  append_text(std::string_view(element.text).substr(written), escape_text, out);
   return out;
 }
 
-void XmlDocument::append_markup(ElementId id, std::string& out) const {
+void XmlDocument::append_markup(ElementId id, bool escape_text, std::string& out) const {
   const XmlElement& element = elements_[id];
   out += '<';
   out.append(element.name);
@@ -92,12 +101,12 @@ void XmlDocument::append_markup(ElementId id, std::string& out) const {
   out += '>';
   std::size_t written = 0;
   for (const XmlChild& child : element.children) {
-    append_escaped(std::string_view(element.text).substr(written, child.text_offset - written), out,
-                   false);
+    append_text(std::string_view(element.text).substr(written, child.text_offset - written),
+                escape_text, out);
     written = child.text_offset;
-    append_markup(child.element, out);
+    append_markup(child.element, escape_text, out);
   }
-  append_escaped(std::string_view(element.text).substr(written), out, false);
+  append_text(std::string_view(element.text).substr(written), escape_text, out);
   out += "</";
   out.append(element.name);
   out += '>';
@@ -174,6 +183,16 @@ void XmlStreamReader::on_start(void* user_data, const xmlChar* local_name, const
   reader.keep_reading();
   XmlDocument& document = reader.result_.document;
   if (reader.root_closed_) return;  // garbage after the root: already reported by libxml2
+  if (reader.current_ != kNoElement &&
+      document.elements_[reader.current_].depth + 1 >= kMaxDepth) {
+    // No feed nests this deep; a document that does is an attack on the
+    // stack and on the time spent matching end tags.
+    reader.add_problem("line " + std::to_string(xmlSAX2GetLineNumber(reader.context_)) +
+                       ": elements nested deeper than " + std::to_string(kMaxDepth) +
+                       "; the rest of the document was not read");
+    xmlStopParser(reader.context_);
+    return;
+  }
   for (int i = 0; i < namespace_count && document.declared_namespaces_.size() < 64; ++i) {
     document.declared_namespaces_.push_back({std::string(view(namespaces[2 * i])),
                                              std::string(view(namespaces[2 * i + 1])),

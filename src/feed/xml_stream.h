@@ -76,16 +76,17 @@ class XmlDocument {
     return declared_namespaces_;
   }
 
-  // The element's text with child elements written back as markup:
-  // what a content element holds. Character data inside child elements is
-  // escaped; the element's own direct text is returned as given.
-  std::string inner_markup(ElementId id) const;
+  // The element's text with child elements written back as markup: what a
+  // content element holds. With `escape_text`, character data is escaped
+  // (XHTML content: the text is text); without, it is kept as given (HTML
+  // sent as text, with stray raw tags among it: the text is already HTML).
+  std::string inner_markup(ElementId id, bool escape_text) const;
   // All character data under the element, markup dropped.
   std::string inner_text(ElementId id) const;
 
  private:
   friend class XmlStreamReader;
-  void append_markup(ElementId id, std::string& out) const;
+  void append_markup(ElementId id, bool escape_text, std::string& out) const;
   std::vector<XmlElement> elements_;
   std::vector<std::string> bases_;
   std::shared_ptr<void> dictionary_;  // owns the interned names the elements point into
