@@ -2,10 +2,14 @@
 #ifndef NEWSVAULT_FEED_FEED_TEXT_H_
 #define NEWSVAULT_FEED_FEED_TEXT_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace newsvault::feed {
+
+// Appends the UTF-8 encoding of a Unicode code point.
+void append_utf8(std::uint32_t code_point, std::string& out);
 
 // Whitespace trimmed at both ends (ASCII whitespace only: an ideographic
 // space at the start of a Chinese paragraph is content).

@@ -106,7 +106,7 @@ Result<Feed> parse_json_feed(std::string_view bytes, const ParseOptions& options
   if (document.is_discarded()) {
     // Parse again with exceptions only to learn where it broke.
     try {
-      (void)Json::parse(bytes);
+      [[maybe_unused]] const Json reparsed = Json::parse(bytes);
     } catch (const Json::parse_error& error) {
       return make_error(ErrorCode::kParse, options.source_name + ": invalid JSON Feed at byte " +
                                                std::to_string(error.byte) + ": " + error.what());

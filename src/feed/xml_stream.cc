@@ -73,9 +73,16 @@ const std::string* XmlElement::attribute(std::string_view namespace_uri,
 
 std::string XmlDocument::inner_markup(ElementId id, bool escape_text) const {
   const XmlElement& element = elements_[id];
-  if (element.children.empty()) return element.text;
+  if (element.children.empty() && !escape_text) return element.text;
   std::string out;
   out.reserve(element.text.size() * 2);
+  append_content(element, escape_text, out);
+  return out;
+}
+
+// The element's text and its children's markup, interleaved as they stood.
+void XmlDocument::append_content(const XmlElement& element, bool escape_text,
+                                 std::string& out) const {
   std::size_t written = 0;
   for (const XmlChild& child : element.children) {
     append_text(std::string_view(element.text).substr(written, child.text_offset - written),
@@ -84,7 +91,6 @@ std::string XmlDocument::inner_markup(ElementId id, bool escape_text) const {
     append_markup(child.element, escape_text, out);
   }
   append_text(std::string_view(element.text).substr(written), escape_text, out);
-  return out;
 }
 
 void XmlDocument::append_markup(ElementId id, bool escape_text, std::string& out) const {
@@ -99,14 +105,7 @@ void XmlDocument::append_markup(ElementId id, bool escape_text, std::string& out
     out += '"';
   }
   out += '>';
-  std::size_t written = 0;
-  for (const XmlChild& child : element.children) {
-    append_text(std::string_view(element.text).substr(written, child.text_offset - written),
-                escape_text, out);
-    written = child.text_offset;
-    append_markup(child.element, escape_text, out);
-  }
-  append_text(std::string_view(element.text).substr(written), escape_text, out);
+  append_content(element, escape_text, out);
   out += "</";
   out.append(element.name);
   out += '>';

@@ -87,6 +87,7 @@ class XmlDocument {
  private:
   friend class XmlStreamReader;
   void append_markup(ElementId id, bool escape_text, std::string& out) const;
+  void append_content(const XmlElement& element, bool escape_text, std::string& out) const;
   std::vector<XmlElement> elements_;
   std::vector<std::string> bases_;
   std::shared_ptr<void> dictionary_;  // owns the interned names the elements point into
