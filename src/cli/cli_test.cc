@@ -114,7 +114,7 @@ TEST(CliTest, ReadsEveryFeedOfTheCorpus) {
       continue;
     }
     ASSERT_EQ(result.exit_status, 0) << file.path() << "\n" << result.err;
-    EXPECT_NO_THROW((void)nlohmann::json::parse(result.out)) << file.path();
+    EXPECT_TRUE(nlohmann::json::accept(result.out)) << file.path();
     ++parsed;
   }
   EXPECT_GE(parsed, 97);
