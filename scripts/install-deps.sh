@@ -10,6 +10,10 @@ packages=(
   libcli11-dev                   # command-line parsing
   nlohmann-json3-dev             # JSON Feed input, --json output
   libfmt-dev
+  libcurl4-openssl-dev           # fetching (multi interface, HTTP/2, gzip/deflate/br)
+  libsqlite3-dev                 # the store
+  libssl-dev                     # SHA-256 of article revisions
+  libtoml11-dev                  # newsvault.toml
   libgtest-dev libgmock-dev googletest
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   time                           # /usr/bin/time: peak memory in the benchmark

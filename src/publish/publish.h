@@ -1,0 +1,58 @@
+// publish: writes what the archive keeps as files people can copy, host and
+// read: one Markdown document per article (the format of
+// shared spec archive-format.md, byte for byte), a README.md index per feed
+// and one at the root. Every file is written atomically (temporary file,
+// fsync, rename), so a reader or a crash never sees half a document.
+//
+// Rendering functions are pure; the writing functions touch only the
+// archive directory they are given.
+#ifndef NEWSVAULT_PUBLISH_PUBLISH_H_
+#define NEWSVAULT_PUBLISH_PUBLISH_H_
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/core.h"
+#include "extract/extract.h"
+#include "store/store.h"
+
+namespace newsvault::publish {
+
+struct PublishOptions {
+  // {url_without_scheme} is the image's address without "https://" or
+  // "http://"; {url} the whole address, percent-encoded.
+  std::string image_proxy = "https://images.weserv.nl/?url={url_without_scheme}";
+};
+
+// The archive document of an article, archived at `archived_at`:
+//   <!--{ms}-->\n[{title}]({url})\n------\n\n<div><i><br>{published}</i></div>{lead}{body}\n
+// Title escaped for Markdown link text; URL percent-encoded (never twice);
+// every image through the proxy with width="100%", then its caption.
+std::string render_document(const extract::Article& article, Timestamp archived_at,
+                            const PublishOptions& options);
+
+// Where an article's document lives, relative to the archive root:
+// "{feed}/{yyyy}/{mm}/{dd}-{key}.md" by publication (else archive) date,
+// with the key made safe for file names. Stable for an article's lifetime.
+std::string document_path(std::string_view feed_name, std::string_view article_key,
+                          Timestamp date);
+
+// Writes `content` to root/relative_path atomically, creating folders.
+// Leaves an existing file untouched (same bytes, same mtime) when the
+// content is already there. Fails with kIo naming the path.
+Result<void> write_file_atomically(const std::filesystem::path& root,
+                                   const std::string& relative_path, std::string_view content);
+
+// Rewrites the index files: {feed}/README.md for each feed (newest first,
+// one line per article: date, linked title) and the root README.md (the
+// feeds with their counts and latest article). Unchanged indexes are not
+// rewritten.
+Result<void> write_indexes(const std::filesystem::path& root,
+                           const std::vector<store::FeedRecord>& feeds,
+                           const std::vector<store::ArticleSummary>& articles);
+
+}  // namespace newsvault::publish
+
+#endif  // NEWSVAULT_PUBLISH_PUBLISH_H_

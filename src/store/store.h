@@ -1,0 +1,120 @@
+// store: the archive's memory, in one SQLite database (WAL mode).
+//
+// Keeps the feeds (with their fetch state and last error), the conditional
+// request validators of every URL fetched, the articles, and every distinct
+// revision of each article, so that edits at the source become new
+// revisions and nothing once archived is lost. The schema is created and
+// upgraded by numbered migrations, each in one transaction.
+//
+// A Store is one connection: use it from one thread at a time.
+#ifndef NEWSVAULT_STORE_STORE_H_
+#define NEWSVAULT_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/core.h"
+
+namespace newsvault::store {
+
+struct FeedRecord {
+  std::int64_t id = 0;
+  std::string name;     // unique; names the feed's folder in the archive
+  std::string url;
+  std::string adapter;  // "" (the feed's own content) or an adapter's name ("dw")
+  std::string etag;
+  std::string last_modified;
+  std::optional<Timestamp> last_fetched;
+  std::string last_error;  // "" when the last fetch succeeded
+};
+
+// One state of an article as the pipeline saw it.
+struct ArticleRevision {
+  std::string key;    // identity within its feed: adapter id, else entry id, else cleaned link
+  std::string title;
+  std::string url;
+  std::optional<Timestamp> published;
+  std::string content;  // the article's fields as JSON: what makes revisions differ
+  std::string document_path;  // where its document lives, relative to the archive root
+};
+
+enum class Change { kNew, kUpdated, kUnchanged };
+
+struct SaveResult {
+  Change change = Change::kUnchanged;
+  std::int64_t article_id = 0;
+  int revision = 0;  // 1 for the first
+};
+
+struct ArticleSummary {
+  std::int64_t id = 0;
+  std::int64_t feed_id = 0;
+  std::string feed_name;
+  std::string key;
+  std::string title;
+  std::string url;
+  std::optional<Timestamp> published;
+  Timestamp first_seen;
+  Timestamp last_changed;
+  int revisions = 0;
+  std::string document_path;
+};
+
+struct StoredRevision {
+  int number = 0;
+  Timestamp seen_at;
+  std::string content_hash;  // SHA-256 of content, hex
+  ArticleRevision revision;
+};
+
+class Store {
+ public:
+  // Opens (creating and migrating as needed) the database at `path`;
+  // ":memory:" for a private in-memory database. Fails with kIo naming the
+  // path, or kInternal naming the migration that failed.
+  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  virtual ~Store() = default;
+
+  // Feeds. add_feed fails with kInvalidArgument when the name is taken.
+  virtual Result<FeedRecord> add_feed(std::string_view name, std::string_view url,
+                                      std::string_view adapter) = 0;
+  virtual Result<std::vector<FeedRecord>> feeds() = 0;
+  virtual Result<std::optional<FeedRecord>> feed_by_name(std::string_view name) = 0;
+  // After a poll: the new validators, URL (after a permanent redirect),
+  // time and error ("" on success).
+  virtual Result<void> record_fetch(const FeedRecord& feed) = 0;
+
+  // Validators for any other URL (article pages, API documents).
+  virtual Result<std::pair<std::string, std::string>> validators(std::string_view url) = 0;
+  virtual Result<void> set_validators(std::string_view url, std::string_view etag,
+                                      std::string_view last_modified) = 0;
+
+  // Saves a revision of the article (feed_id, revision.key). An article whose
+  // content hashes the same as its latest revision is kUnchanged and nothing
+  // is written; otherwise a new revision is added (kNew or kUpdated), and the
+  // article is marked as needing its document written.
+  virtual Result<SaveResult> save_revision(std::int64_t feed_id, const ArticleRevision& revision,
+                                           Timestamp seen_at) = 0;
+  // Articles whose latest revision's document is not yet on disk: after a
+  // crash between saving and writing, the next run writes them.
+  virtual Result<std::vector<std::int64_t>> articles_needing_documents() = 0;
+  virtual Result<void> mark_document_written(std::int64_t article_id, int revision) = 0;
+
+  virtual Result<std::vector<ArticleSummary>> articles(std::optional<std::int64_t> feed_id) = 0;
+  virtual Result<std::optional<ArticleSummary>> article(std::int64_t article_id) = 0;
+  // Every revision of an article, oldest first.
+  virtual Result<std::vector<StoredRevision>> revisions(std::int64_t article_id) = 0;
+
+  // Runs `work` in one transaction: committed when it returns a value,
+  // rolled back when it returns an error.
+  virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;
+};
+
+}  // namespace newsvault::store
+
+#endif  // NEWSVAULT_STORE_STORE_H_
