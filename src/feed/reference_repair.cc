@@ -42,34 +42,40 @@ std::size_t numeric_reference_length(std::string_view text) {
 }
 
 // Skips regions where '&' is literal text: CDATA sections and comments.
+// The next opening of each kind is remembered and searched for again only
+// once passed, so the scan stays linear however many sections there are.
 class LiteralRegions {
  public:
-  explicit LiteralRegions(std::string_view xml) : xml_(xml) { find_next(0); }
+  explicit LiteralRegions(std::string_view xml) : xml_(xml) {}
 
   // If `position` lies inside a literal region, returns where it ends;
   // otherwise returns `position`.
   std::size_t skip(std::size_t position) {
-    while (start_ != std::string_view::npos && position >= start_) {
-      if (position < end_) position = end_;
-      find_next(end_);
+    while (true) {
+      next_cdata_ = next_at_or_after(next_cdata_, "<![CDATA[", searched_from_);
+      next_comment_ = next_at_or_after(next_comment_, "<!--", searched_from_);
+      const std::size_t start = std::min(next_cdata_, next_comment_);
+      if (start == std::string_view::npos || position < start) return position;
+      const bool is_cdata = start == next_cdata_;
+      const std::size_t close = xml_.find(is_cdata ? "]]>" : "-->", start + 4);
+      const std::size_t end = close == std::string_view::npos ? xml_.size() : close + 3;
+      searched_from_ = end;
+      if (position < end) position = end;
     }
-    return position;
   }
 
  private:
-  void find_next(std::size_t from) {
-    const std::size_t cdata = xml_.find("<![CDATA[", from);
-    const std::size_t comment = xml_.find("<!--", from);
-    start_ = std::min(cdata, comment);
-    if (start_ == std::string_view::npos) return;
-    const bool is_cdata = start_ == cdata;
-    const std::size_t close = xml_.find(is_cdata ? "]]>" : "-->", start_ + 4);
-    end_ = close == std::string_view::npos ? xml_.size() : close + 3;
+  // The first `marker` at or after `from`, reusing `cached` while it is still ahead.
+  std::size_t next_at_or_after(std::size_t cached, std::string_view marker, std::size_t from) const {
+    if (cached != kUnknown && (cached == std::string_view::npos || cached >= from)) return cached;
+    return xml_.find(marker, from);
   }
 
+  static constexpr std::size_t kUnknown = std::string_view::npos - 1;
   std::string_view xml_;
-  std::size_t start_ = std::string_view::npos;
-  std::size_t end_ = 0;
+  std::size_t searched_from_ = 0;
+  std::size_t next_cdata_ = kUnknown;
+  std::size_t next_comment_ = kUnknown;
 };
 
 std::size_t line_of(std::string_view xml, std::size_t position) {
