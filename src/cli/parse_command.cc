@@ -1,6 +1,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -83,15 +84,27 @@ Result<std::string> read_input_file(const std::string& path, std::size_t max_byt
     return make_error(ErrorCode::kIo, path + ": " + std::strerror(errno));
   }
   std::string content;
-  char buffer[1 << 16];
-  std::size_t read = 0;
-  while ((read = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
-    if (content.size() + read > max_bytes) {
+  // A regular file is read in one go into a buffer of its size; a pipe in
+  // growing steps. Either way no more than max_bytes + 1 is ever held.
+  std::error_code size_error;
+  const auto size = path == "-" ? 0 : std::filesystem::file_size(path, size_error);
+  if (!size_error && size > max_bytes) {
+    return make_error(ErrorCode::kTooLarge, path + ": larger than the limit of " +
+                                                std::to_string(max_bytes) + " bytes (--max-bytes)");
+  }
+  content.resize(size_error ? 1 << 16 : static_cast<std::size_t>(size) + 1);
+  std::size_t used = 0;
+  while (true) {
+    const std::size_t read = std::fread(content.data() + used, 1, content.size() - used, file.get());
+    used += read;
+    if (used > max_bytes) {
       return make_error(ErrorCode::kTooLarge, path + ": larger than the limit of " +
                                                   std::to_string(max_bytes) + " bytes (--max-bytes)");
     }
-    content.append(buffer, read);
+    if (read == 0) break;
+    if (used == content.size()) content.resize(content.size() * 2);
   }
+  content.resize(used);
   if (std::ferror(file.get())) return make_error(ErrorCode::kIo, path + ": " + std::strerror(errno));
   return content;
 }

@@ -51,28 +51,43 @@ struct Adapter {
   std::string content_links_field, link_id_field, link_caption_field;
   std::string image_url_template;  // "https://static.dw.com/image/{id}_{format}.jpg"
   std::string image_format;        // "303"
+  std::string id_field;            // "id": the article's own id in the API's JSON
 };
 
-// The adapters shipped with newsvault, by name ("dw"), or kNotFound.
+// The adapters shipped with newsvault, by name ("dw"), read from their
+// mappings (JSON text embedded in builtin_adapters.cc); kNotFound naming the
+// unknown name.
 Result<Adapter> builtin_adapter(std::string_view name);
-// Reads a mapping from its JSON text; kParse naming `source_name` and the
-// missing or mistyped key.
+// Reads a mapping from its JSON text (the shape of builtin_adapters.cc).
+// Fails with kParse naming `source_name` and the missing or mistyped key
+// ("dw.json: missing \"fields.title\"").
 Result<Adapter> parse_adapter(std::string_view json_text, std::string_view source_name);
 
 // The article's id as the adapter finds it in a feed entry, or "" when the
 // entry has none (then the entry is archived from its own content).
 std::string adapter_article_id(const Adapter& adapter, const feed::Entry& entry);
-// The API address of that article: the template with {id} filled in.
+// The API address of that article: the template with {id} filled in (any
+// byte of the id outside A-Z a-z 0-9 - . _ ~ percent-encoded, so an id can
+// never change the address's path or query).
 std::string adapter_article_url(const Adapter& adapter, std::string_view article_id);
 
-// Reads the article from the API's JSON. Fails with kParse naming
-// `source_name` and what is missing or malformed.
+// Reads the article from the API's JSON: the fields the mapping names, the
+// body rewritten into the canonical one-line HTML of core/html.h with each
+// inline image (an <img> carrying the mapping's attribute) turned into the
+// <figure> form above, its caption from the content links. Links are kept as
+// the source gives them. Fails with kParse naming `source_name` and what is
+// missing or malformed (not JSON, no title, no body, a date that is not one).
 Result<Article> read_adapter_article(const Adapter& adapter, std::string_view json_bytes,
                                      std::string_view source_name);
 
 // An article from a feed entry's own content (content, else summary), its
 // link, title and time (published, else updated), and its first image
-// enclosure or media:content as the lead image.
+// enclosure (type image/*), else its first image media:content, else its
+// first media:thumbnail as the lead image (left out when the body already
+// shows that image). The body is rewritten as read_adapter_article's is:
+// each <img> (src, else a lazy-loading data-src, else srcset's first) becomes
+// the <figure> form with its address resolved against the entry's link, as
+// are relative links; an image with no http(s) address is dropped.
 Article article_from_entry(const feed::Entry& entry);
 
 }  // namespace newsvault::extract
