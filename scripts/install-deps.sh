@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libxml2-dev libxml2-utils      # XML parsing (SAX2, recover mode) and xmllint for the benchmark
+  libpugixml-dev                 # the fast path for well-formed feeds
   libuchardet-dev                # charset detection when a feed does not say
   libcli11-dev                   # command-line parsing
   nlohmann-json3-dev             # JSON Feed input, --json output

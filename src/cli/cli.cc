@@ -23,8 +23,15 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Run 'newsvault COMMAND --help' for a command's options.");
 
+  app.fallthrough();  // global options may follow the command's name too
+  GlobalOptions global;
+  app.add_option("--dir", global.dir, "The archive's folder")->capture_default_str();
+  app.add_flag("-q,--quiet", global.quiet, "Print only errors");
+
   CommandAction action;
   add_parse_command(app, action);
+  add_archive_commands(app, global, action);
+  add_fetch_command(app, global, action);
 
   try {
     app.parse(argc, argv);

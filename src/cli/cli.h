@@ -9,6 +9,7 @@ namespace newsvault::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the command ran and failed (unreadable input, ...)
 inline constexpr int kExitUsage = 2;    // the command line itself is wrong
+inline constexpr int kExitSomeFeedsFailed = 3;  // fetch ran, but some feeds or articles failed
 
 // Runs the command line; returns the process exit status.
 int run(int argc, char** argv);

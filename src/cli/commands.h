@@ -14,8 +14,21 @@ namespace newsvault::cli {
 // returns the exit status.
 using CommandAction = std::function<int()>;
 
+// Options every command shares, set before or after the command's name.
+struct GlobalOptions {
+  std::string dir = ".";  // the archive
+  bool quiet = false;
+};
+
 // Adds `parse FILE [--json]` to the app; sets `action` when it is chosen.
 void add_parse_command(CLI::App& app, CommandAction& action);
+// Adds init, add, import-opml, export-opml, list and show.
+void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+// Adds fetch.
+void add_fetch_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+
+// "2023-06-19T01:47:05Z" (any ISO 8601 form) or Unix milliseconds.
+Result<Timestamp> parse_now_option(const std::string& text);
 
 // The feed in the shape of shared spec feed-json.md, pretty-printed.
 std::string feed_to_json(const feed::Feed& feed);

@@ -305,7 +305,8 @@ std::string charset_of_content_type(std::string_view content_type) {
 }
 
 Result<DecodedDocument> decode_xml_document(std::string_view bytes,
-                                            std::string_view http_content_type) {
+                                            std::string_view http_content_type,
+                                            CopyPolicy copy) {
   DecodedDocument document;
   const Sniffed sniffed = sniff(bytes);
   const std::string_view body = bytes.substr(sniffed.bom_length);
@@ -409,6 +410,7 @@ Result<DecodedDocument> decode_xml_document(std::string_view bytes,
                                                 "control characters"));
     }
     document.utf8 = std::move(conversion.utf8);
+    document.as_is = conversion.unchanged;
     document.encoding = charset.name;
     return std::move(document);
   };
@@ -438,14 +440,14 @@ Result<DecodedDocument> decode_xml_document(std::string_view bytes,
           (charset.name == "iso-8859-1" || !scan.has_c1_range_bytes)) {
         const Charset utf8 = *charset_for_label("utf-8");
         if (std::optional<Conversion> conversion =
-                convert_to_utf8(body, utf8, Strictness::kStrict)) {
+                convert_to_utf8(body, utf8, Strictness::kStrict, copy)) {
           add_problem(document, claim(proposal) + " but the bytes are utf-8; read as utf-8");
           return finish(intended, utf8, std::move(*conversion), Strictness::kStrict);
         }
       }
     }
     if (std::optional<Conversion> conversion =
-            convert_to_utf8(body, charset, Strictness::kStrict)) {
+            convert_to_utf8(body, charset, Strictness::kStrict, copy)) {
       return finish(index, charset, std::move(*conversion), Strictness::kStrict);
     }
   }
@@ -455,7 +457,7 @@ Result<DecodedDocument> decode_xml_document(std::string_view bytes,
   for (std::size_t index = 0; index < proposals.size(); ++index) {
     const std::optional<Charset>& charset = proposals[index].charset;
     if (!charset || !is_multi_byte(*charset)) continue;
-    std::optional<Conversion> conversion = convert_to_utf8(body, *charset, Strictness::kReplace);
+    std::optional<Conversion> conversion = convert_to_utf8(body, *charset, Strictness::kReplace, copy);
     if (conversion && acceptable_damage(proposals[index].source, *charset, *conversion)) {
       return finish(index, *charset, std::move(*conversion), Strictness::kReplace);
     }
@@ -468,12 +470,12 @@ Result<DecodedDocument> decode_xml_document(std::string_view bytes,
     const std::size_t index = proposals.size() - 1;
     if (!already_tried(*charset)) {
       if (std::optional<Conversion> conversion =
-              convert_to_utf8(body, *charset, Strictness::kStrict)) {
+              convert_to_utf8(body, *charset, Strictness::kStrict, copy)) {
         return finish(index, *charset, std::move(*conversion), Strictness::kStrict);
       }
     }
     if (is_multi_byte(*charset)) {
-      std::optional<Conversion> conversion = convert_to_utf8(body, *charset, Strictness::kReplace);
+      std::optional<Conversion> conversion = convert_to_utf8(body, *charset, Strictness::kReplace, copy);
       if (conversion && acceptable_damage(Source::kDetected, *charset, *conversion)) {
         return finish(index, *charset, std::move(*conversion), Strictness::kReplace);
       }
@@ -485,7 +487,7 @@ Result<DecodedDocument> decode_xml_document(std::string_view bytes,
   const std::size_t last = proposals.size() - 1;
   const Charset windows1252 = *proposals[last].charset;
   if (std::optional<Conversion> conversion =
-          convert_to_utf8(body, windows1252, Strictness::kStrict)) {
+          convert_to_utf8(body, windows1252, Strictness::kStrict, copy)) {
     return finish(last, windows1252, std::move(*conversion), Strictness::kStrict);
   }
   return make_error(ErrorCode::kEncoding, "no charset decodes the document (tried " +

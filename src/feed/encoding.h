@@ -3,11 +3,13 @@
 #ifndef NEWSVAULT_FEED_ENCODING_H_
 #define NEWSVAULT_FEED_ENCODING_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/core.h"
+#include "feed/encoding_convert.h"
 
 namespace newsvault::feed {
 
@@ -17,8 +19,12 @@ struct DecodedDocument {
   // (a U+FEFF further in stays). Bytes the charset does not define (a lone
   // surrogate in UTF-16, a broken GBK pair) are U+FFFD. The XML
   // declaration is left as it was; the parser is told to ignore its
-  // encoding label.
+  // encoding label. Empty when `as_is` holds the document.
   std::string utf8;
+  // Set instead of `utf8` under CopyPolicy::kViewWhenUnchanged when the
+  // bytes needed no change beyond dropping a BOM: the document, as a view of
+  // the bytes given to decode_xml_document (valid as long as they are).
+  std::optional<std::string_view> as_is;
   // The charset the bytes were read in, lower case as feedparser reports it
   // ("utf-8", "utf-16le", "gb18030", "big5", "shift_jis", "euc-kr",
   // "iso-8859-1", "windows-1252", "koi8-r"). A label is reported under its
@@ -29,6 +35,9 @@ struct DecodedDocument {
   // the bytes are not; read as windows-1252", "removed 3 control
   // characters". Empty when the document was what it said.
   std::vector<std::string> problems;
+
+  // The document as UTF-8: `as_is` when set, else `utf8`.
+  std::string_view text() const { return as_is ? *as_is : std::string_view(utf8); }
 };
 
 // Decides the charset of an XML document and converts it to UTF-8.
@@ -62,11 +71,13 @@ struct DecodedDocument {
 // guesses on short texts are poor); then windows-1252, which reads every
 // byte (its five holes as C1 controls, as WHATWG does). Each step away from
 // the intended charset is recorded in `problems`.
-// Valid UTF-8 (the common case) costs one validating scan and one copy.
+// Valid UTF-8 (the common case) costs one validating scan and one copy, or
+// no copy under CopyPolicy::kViewWhenUnchanged (`as_is` then views `bytes`).
 // Fails with kEncoding only when no charset at all can decode the bytes,
 // which with windows-1252 last does not happen.
 Result<DecodedDocument> decode_xml_document(std::string_view bytes,
-                                            std::string_view http_content_type);
+                                            std::string_view http_content_type,
+                                            CopyPolicy copy = CopyPolicy::kAlwaysCopy);
 
 // The charset parameter of a Content-Type value, lower case, unquoted
 // (single quotes too, as feedparser does), or "" when there is none.

@@ -56,21 +56,38 @@ enum class Strictness {
              // as windows-1252 instead (the usual cause is pasted windows-1252 text)
 };
 
+// Whether a conversion that changes nothing copies its input all the same.
+enum class CopyPolicy {
+  kAlwaysCopy,          // Conversion::utf8 always holds the result
+  kViewWhenUnchanged,   // input already XML-ready UTF-8: Conversion::unchanged views it
+};
+
 struct Conversion {
   // UTF-8 with every character XML 1.0 forbids (C0 controls but tab, LF and
-  // CR; U+FFFE, U+FFFF) removed and a leading U+FEFF dropped.
+  // CR; U+FFFE, U+FFFF) removed and a leading U+FEFF dropped. Empty when
+  // `unchanged` is set.
   std::string utf8;
+  // Under CopyPolicy::kViewWhenUnchanged, when the result would have been a
+  // copy of (the end of) the input: that part of the input, which then
+  // stands for `utf8`. It points into the bytes given to convert_to_utf8.
+  std::optional<std::string_view> unchanged;
   std::size_t invalid_sequences = 0;  // replaced (kReplace only)
   std::size_t decoded_non_ascii = 0;  // non-ASCII characters read well (kReplace only)
   std::size_t removed_characters = 0;
+
+  // The converted text: `unchanged` when set, else `utf8`.
+  std::string_view text() const { return unchanged ? *unchanged : std::string_view(utf8); }
 };
 
 // `bytes` (without its BOM) read in `charset`. For kUtf16/kUtf32 the byte
 // order is taken from the first bytes. Valid UTF-8 in and no character to
-// remove costs one validating scan and one copy. Returns nullopt under
-// kStrict when the bytes are not in `charset`, or when iconv cannot open it.
+// remove costs one validating scan and one copy, or no copy at all under
+// CopyPolicy::kViewWhenUnchanged (likewise ASCII in a charset that reads
+// ASCII as ASCII). Returns nullopt under kStrict when the bytes are not in
+// `charset`, or when iconv cannot open it.
 std::optional<Conversion> convert_to_utf8(std::string_view bytes, const Charset& charset,
-                                          Strictness strictness);
+                                          Strictness strictness,
+                                          CopyPolicy copy = CopyPolicy::kAlwaysCopy);
 
 struct Utf8Scan {
   bool valid = true;
@@ -80,6 +97,12 @@ struct Utf8Scan {
 };
 // One pass over `bytes` as UTF-8.
 Utf8Scan scan_utf8(std::string_view bytes);
+
+// Reserves room for `capacity` bytes in `out`. A large buffer is backed by
+// 2 MB pages where Linux offers them: touching fresh memory 4 KB at a time
+// costs more than converting or parsing it on virtual machines. Advice
+// only: failure is harmless.
+void reserve_output(std::string& out, std::size_t capacity);
 
 // The charset uchardet guesses for `bytes` as a label ("SHIFT_JIS",
 // "WINDOWS-1251"), or "" when it has no guess.

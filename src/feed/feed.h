@@ -114,6 +114,16 @@ struct Feed {
   bool bozo() const { return !problems.empty(); }
 };
 
+// Which XML parser reads an RSS or Atom document (JSON Feeds have their own).
+enum class XmlReader {
+  // pugixml first, for speed; libxml2 in recover mode whenever the document
+  // is one the pugixml reader cannot vouch for (broken, or using what only
+  // libxml2 reads). The Feed is the same as kLibxml2's either way.
+  kAuto,
+  // libxml2 only: for checking that kAuto's Feed is indeed the same.
+  kLibxml2,
+};
+
 struct ParseOptions {
   // The feed's own URL, for messages and for resolving xml:base chains; may
   // be a file path or empty.
@@ -129,6 +139,9 @@ struct ParseOptions {
   std::size_t max_text_bytes = 16 * 1024 * 1024;
   // Entries beyond this many are dropped (with a problem reported).
   std::size_t max_entries = 1'000'000;
+  // kAuto unless the environment says NEWSVAULT_XML_READER=libxml2, which
+  // lets `newsvault parse` outputs of both readers be compared.
+  XmlReader xml_reader = XmlReader::kAuto;
 };
 
 // Parses one feed document. Succeeds whenever anything can be read (the

@@ -1,6 +1,7 @@
 #include "feed/feed_text.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace newsvault::feed {
 namespace {
@@ -13,43 +14,90 @@ constexpr char16_t kWindows1252[32] = {
     0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
-bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3
-                                           : (byte >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    if (length == 2 && byte < 0xC2) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += length;
+// Offset of the first byte >= 0x80 at or after `from`, or text.size().
+// Eight bytes at a time: most text in feeds is mostly ASCII.
+std::size_t find_non_ascii(std::string_view text, std::size_t from) {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  std::size_t i = from;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    if (word & kHighBits) break;
   }
-  return true;
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  return i;
 }
+
+// Feeds UTF-8 bytes one at a time and says whether they form valid UTF-8
+// (leads and continuation bytes only: the test the double-encoding repair
+// has always made).
+class Utf8Checker {
+ public:
+  bool add(unsigned char byte) {
+    if (remaining_ > 0) {
+      --remaining_;
+      return (byte & 0xC0) == 0x80;
+    }
+    const int length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3
+                                        : (byte >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || (length == 2 && byte < 0xC2)) return false;
+    remaining_ = length - 1;
+    return true;
+  }
+  bool complete() const { return remaining_ == 0; }
+
+ private:
+  int remaining_ = 0;
+};
 
 // When every character is below U+0100 and some are not ASCII, the
 // Latin-1 bytes those characters stand for may be the real UTF-8 text.
-bool undo_double_encoding(std::string_view text, std::string& out) {
-  std::string bytes;
-  bool any_high = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+// `first_high` is where the first non-ASCII byte is. A first pass only
+// checks, so that text which is not double-encoded (nearly all) is not
+// copied.
+bool undo_double_encoding(std::string& text, std::size_t first_high) {
+  Utf8Checker checker;
+  for (std::size_t i = first_high; i < text.size(); ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte < 0x80) {
-      bytes += static_cast<char>(byte);
+      if (!checker.add(byte)) return false;
     } else if ((byte == 0xC2 || byte == 0xC3) && i + 1 < text.size()) {
       const auto next = static_cast<unsigned char>(text[i + 1]);
-      bytes += static_cast<char>(((byte & 0x03) << 6) | (next & 0x3F));
-      any_high = true;
+      if (!checker.add(static_cast<unsigned char>(((byte & 0x03) << 6) | (next & 0x3F)))) {
+        return false;
+      }
       ++i;
     } else {
       return false;  // a character above U+00FF: not Latin-1 text
     }
   }
-  if (!any_high || !is_valid_utf8(bytes)) return false;
-  out = std::move(bytes);
+  if (!checker.complete()) return false;
+  // Each two-byte character becomes one byte: rewrite in place.
+  std::size_t out = first_high;
+  for (std::size_t i = first_high; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      text[out++] = static_cast<char>(byte);
+    } else {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      text[out++] = static_cast<char>(((byte & 0x03) << 6) | (next & 0x3F));
+      ++i;
+    }
+  }
+  text.resize(out);
   return true;
+}
+
+// A C1 control (U+0080-U+009F, "\xC2\x80"-"\xC2\x9F") at or after `from`.
+bool has_c1_control(std::string_view text, std::size_t from) {
+  while (from < text.size()) {
+    const void* found = std::memchr(text.data() + from, 0xC2, text.size() - from);
+    if (!found) return false;
+    const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(found) - text.data());
+    if (at + 1 < text.size() && static_cast<unsigned char>(text[at + 1]) < 0xA0) return true;
+    from = at + 1;
+  }
+  return false;
 }
 
 }  // namespace
@@ -80,41 +128,33 @@ std::string_view trim_text(std::string_view text) {
   return text.substr(first, last - first);
 }
 
-std::string finish_text(std::string_view text, bool document_is_utf8) {
-  text = trim_text(text);
-  bool has_high = false;
-  bool has_c1 = false;
+std::string finish_text(std::string text, bool document_is_utf8) {
+  const std::string_view trimmed = trim_text(text);
+  if (trimmed.size() != text.size()) {
+    const std::size_t first = static_cast<std::size_t>(trimmed.data() - text.data());
+    text.resize(first + trimmed.size());
+    text.erase(0, first);
+  }
+  const std::size_t first_high = find_non_ascii(text, 0);
+  if (first_high == text.size()) return text;
+  // Decided on the text as sent: a C1 control that double-encoding undid
+  // into a byte is not one.
+  const bool has_c1 = has_c1_control(text, first_high);
+  if (document_is_utf8) undo_double_encoding(text, first_high);
+  if (!has_c1) return text;
+  std::string mapped;
+  mapped.reserve(text.size() + 8);
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x80) {
-      has_high = true;
-      if (byte == 0xC2 && i + 1 < text.size() &&
-          static_cast<unsigned char>(text[i + 1]) < 0xA0) {
-        has_c1 = true;
-      }
-    }
-  }
-  std::string out;
-  if (!has_high) return std::string(text);
-  if (document_is_utf8 && undo_double_encoding(text, out)) {
-    text = out;
-  } else {
-    out.assign(text);
-  }
-  if (!has_c1) return out;
-  std::string mapped;
-  mapped.reserve(out.size() + 8);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(out[i]);
-    if (byte == 0xC2 && i + 1 < out.size()) {
-      const auto next = static_cast<unsigned char>(out[i + 1]);
+    if (byte == 0xC2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
       if (next >= 0x80 && next < 0xA0 && kWindows1252[next - 0x80] != 0) {
         append_utf8(kWindows1252[next - 0x80], mapped);
         ++i;
         continue;
       }
     }
-    mapped += out[i];
+    mapped += text[i];
   }
   return mapped;
 }

@@ -19,8 +19,9 @@ std::string_view trim_text(std::string_view text);
 // C1 control characters that stand for Windows-1252 punctuation
 // (U+0093 -> U+201C), and UTF-8 that was read as Latin-1 and encoded again
 // ("cafÃ©" -> "café"; only when `document_is_utf8`, and only when the
-// result is valid UTF-8). Also trims.
-std::string finish_text(std::string_view text, bool document_is_utf8);
+// result is valid UTF-8). Also trims. Works in place: text that needs no
+// mending (nearly all) is returned without a copy.
+std::string finish_text(std::string text, bool document_is_utf8);
 
 }  // namespace newsvault::feed
 

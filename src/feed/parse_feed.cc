@@ -1,3 +1,6 @@
+#include <cstdlib>
+#include <functional>
+#include <optional>
 #include <utility>
 
 #include "feed/encoding.h"
@@ -49,17 +52,25 @@ const Extension* Entry::find_extension(std::string_view namespace_uri,
 
 namespace {
 
+bool use_fast_reader(const ParseOptions& options) {
+  if (options.xml_reader == XmlReader::kLibxml2) return false;
+  const char* forced = std::getenv("NEWSVAULT_XML_READER");
+  return forced == nullptr || std::string_view(forced) != "libxml2";
+}
+
 Result<Feed> parse_xml_feed(std::string_view bytes, const ParseOptions& options) {
-  auto decoded = decode_xml_document(bytes, options.http_content_type);
+  // Valid UTF-8 (nearly every feed) is read where it lies, not copied.
+  auto decoded =
+      decode_xml_document(bytes, options.http_content_type, CopyPolicy::kViewWhenUnchanged);
   if (!decoded) {
     return make_error(decoded.error().code(), options.source_name + ": " + decoded.error().message());
   }
   Feed feed;
   feed.encoding = decoded->encoding;
   feed.problems = std::move(decoded->problems);
-  const std::optional<std::string> repaired = repair_references(decoded->utf8, feed.problems);
-  if (repaired) decoded->utf8.clear();  // only the mended copy is read from here on
-  const std::string_view xml = repaired ? std::string_view(*repaired) : decoded->utf8;
+  const std::optional<std::string> repaired = repair_references(decoded->text(), feed.problems);
+  if (repaired) decoded->utf8 = std::string();  // only the mended copy is read from here on
+  const std::string_view xml = repaired ? std::string_view(*repaired) : decoded->text();
 
   const XmlFeedMapper mapper(options, feed.encoding == "utf-8");
   XmlStreamOptions stream_options;
@@ -67,15 +78,28 @@ Result<Feed> parse_xml_feed(std::string_view bytes, const ParseOptions& options)
   stream_options.max_text_bytes = options.max_text_bytes;
   stream_options.is_entry = &XmlFeedMapper::is_entry;
   bool dropped_entries = false;
-  auto streamed = read_xml_stream(xml, stream_options,
-                                  [&](const XmlDocument& document, ElementId entry) {
-                                    if (feed.entries.size() >= options.max_entries) {
-                                      dropped_entries = true;
-                                      return;
-                                    }
-                                    feed.entries.push_back(mapper.map_entry(document, entry));
-                                  });
-  if (!streamed) return std::unexpected(streamed.error());
+  const std::function<void(const XmlDocument&, ElementId)> on_entry =
+      [&](const XmlDocument& document, ElementId entry) {
+        if (feed.entries.size() >= options.max_entries) {
+          dropped_entries = true;
+          return;
+        }
+        feed.entries.push_back(mapper.map_entry(document, entry));
+      };
+  std::optional<XmlStreamResult> streamed;
+  if (use_fast_reader(options)) {
+    streamed = read_xml_fast(xml, stream_options, on_entry);
+    if (!streamed) {
+      // Not a document the fast reader vouches for: start over with libxml2.
+      feed.entries.clear();
+      dropped_entries = false;
+    }
+  }
+  if (!streamed) {
+    auto recovered = read_xml_stream(xml, stream_options, on_entry);
+    if (!recovered) return std::unexpected(recovered.error());
+    streamed = std::move(*recovered);
+  }
   for (std::string& problem : streamed->problems) feed.problems.push_back(std::move(problem));
   if (dropped_entries) {
     feed.problems.push_back("more than " + std::to_string(options.max_entries) +

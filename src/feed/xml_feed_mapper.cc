@@ -368,20 +368,25 @@ class EntryReader {
 
   void read_content(ElementId id, const XmlElement& element) {
     has_content_ = true;
-    std::string value = content_(id);
-    if (!content_set_) {
-      entry_.content = value;
-      content_set_ = true;
-    }
     const std::string* type = element.attribute("type");
     const std::string content_type = type ? lower(trim_text(*type)) : "text";
-    if (!summary_set_ && (content_type == "text" || content_type == "text/plain" ||
-                          is_html_type(content_type))) {
-      // With only a full text, the entry's summary is that text.
-      entry_.summary = std::move(value);
-      summary_set_ = true;
-      summary_depth_ = depth_of(element);
+    // With only a full text, the entry's summary is that text.
+    const bool is_summary = !summary_set_ && (content_type == "text" ||
+                                              content_type == "text/plain" ||
+                                              is_html_type(content_type));
+    if (content_set_ && !is_summary) return;
+    std::string value = content_(id);
+    if (!content_set_) {
+      content_set_ = true;
+      if (!is_summary) {
+        entry_.content = std::move(value);
+        return;
+      }
+      entry_.content = value;
     }
+    entry_.summary = std::move(value);
+    summary_set_ = true;
+    summary_depth_ = depth_of(element);
   }
 
   void read_enclosure(const XmlElement& element) {

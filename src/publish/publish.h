@@ -22,14 +22,24 @@ namespace newsvault::publish {
 
 struct PublishOptions {
   // {url_without_scheme} is the image's address without "https://" or
-  // "http://"; {url} the whole address, percent-encoded.
+  // "http://"; {url} the whole address, percent-encoded as one query
+  // component (every byte but A-Z a-z 0-9 - . _ ~ as %XX). Either way the
+  // address first gets the spec's encoding (bytes outside printable ASCII
+  // and spaces as %XX, never twice).
   std::string image_proxy = "https://images.weserv.nl/?url={url_without_scheme}";
 };
 
 // The archive document of an article, archived at `archived_at`:
 //   <!--{ms}-->\n[{title}]({url})\n------\n\n<div><i><br>{published}</i></div>{lead}{body}\n
-// Title escaped for Markdown link text; URL percent-encoded (never twice);
-// every image through the proxy with width="100%", then its caption.
+// Title escaped for Markdown link text, on one line (the address stands in
+// for an empty title); URL percent-encoded (never twice); the publication
+// time to the millisecond (the archive time when the article has none);
+// every image through the proxy with width="100%", then its caption. The
+// body is parsed and written back in core/html.h's canonical one-line form;
+// images without an http(s) address, and elements and attributes that would
+// load anything else from the source's hosts or run code (<iframe>, <video>,
+// srcset, on*, javascript: links, ...), are left out, so no markup can make a
+// reader's browser fetch an unproxied address. Never fails.
 std::string render_document(const extract::Article& article, Timestamp archived_at,
                             const PublishOptions& options);
 

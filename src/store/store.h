@@ -76,20 +76,27 @@ class Store {
  public:
   // Opens (creating and migrating as needed) the database at `path`;
   // ":memory:" for a private in-memory database. Fails with kIo naming the
-  // path, or kInternal naming the migration that failed.
+  // path (a missing directory, a file that is not a database, a lock held
+  // too long), or kInternal naming the migration that failed or when the
+  // database was written by a newer newsvault.
   static Result<std::unique_ptr<Store>> open(const std::string& path);
   virtual ~Store() = default;
 
-  // Feeds. add_feed fails with kInvalidArgument when the name is taken.
+  // Feeds. add_feed fails with kInvalidArgument when the name is empty or
+  // taken ("a feed named X already exists"). feeds() lists them by name;
+  // feed_by_name returns nullopt when there is none.
   virtual Result<FeedRecord> add_feed(std::string_view name, std::string_view url,
                                       std::string_view adapter) = 0;
   virtual Result<std::vector<FeedRecord>> feeds() = 0;
   virtual Result<std::optional<FeedRecord>> feed_by_name(std::string_view name) = 0;
   // After a poll: the new validators, URL (after a permanent redirect),
-  // time and error ("" on success).
+  // time and error ("" on success), written to the feed with `feed.id`
+  // (kNotFound when there is none).
   virtual Result<void> record_fetch(const FeedRecord& feed) = 0;
 
-  // Validators for any other URL (article pages, API documents).
+  // Validators for any other URL (article pages, API documents): etag and
+  // last_modified, ("", "") when none are stored. set_validators replaces
+  // what was stored.
   virtual Result<std::pair<std::string, std::string>> validators(std::string_view url) = 0;
   virtual Result<void> set_validators(std::string_view url, std::string_view etag,
                                       std::string_view last_modified) = 0;
@@ -97,21 +104,31 @@ class Store {
   // Saves a revision of the article (feed_id, revision.key). An article whose
   // content hashes the same as its latest revision is kUnchanged and nothing
   // is written; otherwise a new revision is added (kNew or kUpdated), and the
-  // article is marked as needing its document written.
+  // article is marked as needing its document written. All or nothing: its
+  // own transaction, or a savepoint inside transaction(). Fails with
+  // kInvalidArgument for an empty key, kNotFound for an unknown feed.
   virtual Result<SaveResult> save_revision(std::int64_t feed_id, const ArticleRevision& revision,
                                            Timestamp seen_at) = 0;
   // Articles whose latest revision's document is not yet on disk: after a
-  // crash between saving and writing, the next run writes them.
+  // crash between saving and writing, the next run writes them. In the
+  // order the articles were first saved. mark_document_written records that `revision`'s document is on
+  // disk (it never moves back to an older one); it fails with kNotFound for
+  // an unknown article and kInvalidArgument for a revision it does not have.
   virtual Result<std::vector<std::int64_t>> articles_needing_documents() = 0;
   virtual Result<void> mark_document_written(std::int64_t article_id, int revision) = 0;
 
+  // One feed's articles, or every feed's for nullopt: newest first by
+  // published date (undated ones last), then by first_seen.
   virtual Result<std::vector<ArticleSummary>> articles(std::optional<std::int64_t> feed_id) = 0;
+  // nullopt when there is no such article.
   virtual Result<std::optional<ArticleSummary>> article(std::int64_t article_id) = 0;
-  // Every revision of an article, oldest first.
+  // Every revision of an article, oldest first (none for an unknown article).
   virtual Result<std::vector<StoredRevision>> revisions(std::int64_t article_id) = 0;
 
   // Runs `work` in one transaction: committed when it returns a value,
-  // rolled back when it returns an error.
+  // rolled back when it returns an error (which is returned) or throws (the
+  // exception goes on). Calls inside `work` nest as savepoints: an inner
+  // failure rolls back only the inner work.
   virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;
 };
 

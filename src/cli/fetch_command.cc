@@ -1,0 +1,99 @@
+#include <unistd.h>
+
+#include <charconv>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "pipeline/pipeline.h"
+
+namespace newsvault::cli {
+namespace {
+
+struct FetchArguments {
+  std::string now;
+  bool json = false;
+};
+
+// One line, rewritten in place, while a terminal watches.
+void show_progress(const pipeline::FetchProgress& progress) {
+  std::cerr << "\rfeeds " << progress.feeds_done << "/" << progress.feeds_total << "  articles "
+            << progress.articles_new << " new, " << progress.articles_updated << " updated  errors "
+            << progress.errors << "   " << std::flush;
+}
+
+int run_fetch(const GlobalOptions& global, const FetchArguments& arguments) {
+  Timestamp now = std::chrono::time_point_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now());
+  if (!arguments.now.empty()) {
+    auto given = parse_now_option(arguments.now);
+    if (!given) {
+      std::cerr << "newsvault fetch: " << given.error().message() << "\n";
+      return kExitUsage;
+    }
+    now = *given;
+  }
+  auto archive = pipeline::Archive::open(global.dir);
+  if (!archive) {
+    std::cerr << "newsvault fetch: " << archive.error().message() << "\n";
+    return kExitFailure;
+  }
+  auto client = fetch::make_http_client((*archive)->config().fetch);
+  const bool live = !global.quiet && !arguments.json && ::isatty(STDERR_FILENO);
+  auto summary = pipeline::run_fetch(**archive, *client, now, [live](const auto& progress) {
+    if (live) show_progress(progress);
+  });
+  if (live) std::cerr << "\n";
+  if (!summary) {
+    std::cerr << "newsvault fetch: " << summary.error().message() << "\n";
+    return kExitFailure;
+  }
+  const pipeline::FetchProgress& counts = summary->counts;
+  if (arguments.json) {
+    nlohmann::json out = {{"feeds", counts.feeds_total},
+                          {"feeds_failed", summary->feeds_failed},
+                          {"articles_new", counts.articles_new},
+                          {"articles_updated", counts.articles_updated},
+                          {"articles_unchanged", counts.articles_unchanged},
+                          {"documents_written", summary->documents_written},
+                          {"errors", summary->errors}};
+    std::cout << out.dump(1) << "\n";
+  } else {
+    for (const std::string& error : summary->errors) std::cerr << "newsvault fetch: " << error << "\n";
+    if (!global.quiet) {
+      std::cout << "fetched " << counts.feeds_total << " feeds";
+      if (summary->feeds_failed) std::cout << " (" << summary->feeds_failed << " with errors)";
+      std::cout << ": " << counts.articles_new << " new, " << counts.articles_updated
+                << " updated, " << counts.articles_unchanged << " unchanged articles\n";
+    }
+  }
+  return summary->feeds_failed == 0 ? kExitOk : kExitSomeFeedsFailed;
+}
+
+}  // namespace
+
+Result<Timestamp> parse_now_option(const std::string& text) {
+  std::int64_t milliseconds = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), milliseconds);
+  if (error == std::errc() && end == text.data() + text.size()) {
+    return Timestamp(std::chrono::milliseconds(milliseconds));
+  }
+  if (auto time = parse_date(text)) return *time;
+  return make_error(ErrorCode::kInvalidArgument,
+                    "--now " + text + ": expected an ISO 8601 time or Unix milliseconds");
+}
+
+void add_fetch_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
+  auto arguments = std::make_shared<FetchArguments>();
+  CLI::App* command =
+      app.add_subcommand("fetch", "Poll every feed once and archive what is new or changed.");
+  command->add_option("--now", arguments->now,
+                      "Run as if it were this time (ISO 8601 or Unix milliseconds)");
+  command->add_flag("--json", arguments->json, "Print a machine-readable summary");
+  command->callback([&action, &global, arguments] {
+    action = [&global, arguments] { return run_fetch(global, *arguments); };
+  });
+}
+
+}  // namespace newsvault::cli

@@ -1,0 +1,433 @@
+#include "core/html.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+
+namespace newsvault::html {
+namespace {
+
+struct XmlDocFree {
+  void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
+};
+
+struct XmlCharFree {
+  void operator()(xmlChar* text) const { xmlFree(text); }
+};
+
+// Deeper elements than this are flattened into their ancestor at this
+// depth (libxml2 stops nesting near 256 itself; this bounds our recursion
+// whatever the library does).
+constexpr int kMaxDepth = 512;
+
+constexpr std::string_view kVoidElements[] = {
+    "area", "base",  "basefont", "bgsound", "br",   "col",   "embed",  "frame", "hr",
+    "img",  "input", "keygen",   "link",    "meta", "param", "source", "track", "wbr"};
+
+constexpr std::string_view kBlockElements[] = {
+    "address",  "article", "aside",      "blockquote", "body",   "caption", "center", "col",
+    "colgroup", "dd",      "details",    "dialog",     "dir",    "div",     "dl",     "dt",
+    "fieldset", "figcaption", "figure",  "footer",     "form",   "h1",      "h2",     "h3",
+    "h4",       "h5",      "h6",         "header",     "hgroup", "hr",      "html",   "legend",
+    "li",       "main",    "menu",       "nav",        "ol",     "p",       "pre",    "section",
+    "summary",  "table",   "tbody",      "td",         "tfoot",  "th",      "thead",  "tr",
+    "ul"};
+
+std::string_view as_view(const xmlChar* text) {
+  return text == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(text));
+}
+
+std::string lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Tag and attribute names as libxml2's HTML parser reads them; anything
+// else (a tree built by hand) is not written, so a name can never carry
+// markup into the output.
+bool is_valid_name(std::string_view name) {
+  if (name.empty()) return false;
+  const auto first = static_cast<unsigned char>(name.front());
+  if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '_' ||
+        first == ':')) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == ':' || c == '.' || c == '-';
+  });
+}
+
+bool is_control(unsigned char c) {
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F;
+}
+
+bool is_html_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+void append_text(std::vector<Node>& out, std::string_view text) {
+  if (text.empty()) return;
+  if (!out.empty() && out.back().is_text()) {
+    out.back().text += text;
+  } else {
+    out.push_back(Node::text_node(std::string(text)));
+  }
+}
+
+void convert_nodes(xmlNode* node, std::vector<Node>& out, int depth);
+
+void convert_element(xmlNode* node, std::vector<Node>& out, int depth) {
+  std::string name = lower_ascii(as_view(node->name));
+  // Code and style sheets are not article text (see html.h).
+  if (name == "script" || name == "style" || name == "head") return;
+  // A second <html> or <body> in the fragment, or content libxml2 moved
+  // after a stray </html>: keep what is inside.
+  if (name == "html" || name == "body") {
+    convert_nodes(node->children, out, depth);
+    return;
+  }
+  // HTML Living Standard §13.2.6.4.7: a start tag named "image" is an "img".
+  if (name == "image") name = "img";
+
+  Node element = Node::element(std::move(name));
+  for (xmlAttr* attribute = node->properties; attribute != nullptr; attribute = attribute->next) {
+    std::unique_ptr<xmlChar, XmlCharFree> value(
+        xmlNodeListGetString(node->doc, attribute->children, 1));
+    element.attributes.emplace_back(lower_ascii(as_view(attribute->name)),
+                                    std::string(as_view(value.get())));
+  }
+  if (is_void_element(element.name)) {
+    // libxml2 does not know every void element (<source>, <wbr>) and nests
+    // what follows inside it; a browser does not.
+    out.push_back(std::move(element));
+    convert_nodes(node->children, out, depth);
+    return;
+  }
+  if (depth >= kMaxDepth) {
+    convert_nodes(node->children, out, depth);
+    return;
+  }
+  convert_nodes(node->children, element.children, depth + 1);
+  out.push_back(std::move(element));
+}
+
+void convert_nodes(xmlNode* node, std::vector<Node>& out, int depth) {
+  for (; node != nullptr; node = node->next) {
+    switch (node->type) {
+      case XML_TEXT_NODE:
+        append_text(out, as_view(node->content));
+        break;
+      case XML_ELEMENT_NODE:
+        convert_element(node, out, depth);
+        break;
+      default:  // comments, CDATA of <script>/<style>, processing instructions, DTDs
+        break;
+    }
+  }
+}
+
+void append_utf8(std::uint32_t code_point, std::string& out) {
+  if (code_point < 0x80) {
+    out += static_cast<char>(code_point);
+  } else if (code_point < 0x800) {
+    out += static_cast<char>(0xC0 | (code_point >> 6));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else if (code_point < 0x10000) {
+    out += static_cast<char>(0xE0 | (code_point >> 12));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code_point >> 18));
+    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  }
+}
+
+// --- Writing -----------------------------------------------------------------
+
+struct TextContext {
+  bool boundary_before = false;  // a block starts or ends just before the text
+  bool boundary_after = false;   // ... or just after it
+  bool in_pre = false;
+  bool first_in_pre = false;  // the first text of a <pre>
+};
+
+void append_escaped_char(char c, std::string& out) {
+  switch (c) {
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    default:
+      if (!is_control(static_cast<unsigned char>(c))) out += c;
+  }
+}
+
+void write_pre_text(std::string_view text, bool first_in_pre, std::string& out) {
+  std::size_t i = 0;
+  // HTML §13.2.6.4.7: a newline just after <pre> is not part of its content.
+  if (first_in_pre) {
+    if (text.starts_with("\r\n")) {
+      i = 2;
+    } else if (!text.empty() && (text[0] == '\n' || text[0] == '\r')) {
+      i = 1;
+    }
+  }
+  for (; i < text.size(); ++i) {
+    if (text[i] == '\r' || text[i] == '\n') {
+      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      out += "<br>";
+    } else if (text[i] == '\f') {
+      out += ' ';
+    } else {
+      append_escaped_char(text[i], out);
+    }
+  }
+}
+
+void write_text(std::string_view text, const TextContext& context, std::string& out) {
+  if (context.in_pre) {
+    write_pre_text(text, context.first_in_pre, out);
+    return;
+  }
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!is_html_space(text[i])) {
+      append_escaped_char(text[i], out);
+      ++i;
+      continue;
+    }
+    const std::size_t start = i;
+    bool has_newline = false;
+    while (i < text.size() && is_html_space(text[i])) {
+      has_newline = has_newline || text[i] == '\n' || text[i] == '\r';
+      ++i;
+    }
+    if (!has_newline) {
+      out.append(text.substr(start, i - start));
+    } else if ((start == 0 && context.boundary_before) ||
+               (i == text.size() && context.boundary_after)) {
+      // Whitespace where a block starts or ends is not rendered.
+    } else {
+      out += ' ';
+    }
+  }
+}
+
+bool is_boundary(const Node& node) {
+  return node.kind == Node::Kind::kElement && (is_block_element(node.name) || node.name == "br");
+}
+
+void write_nodes(const std::vector<Node>& nodes, std::string_view parent, bool in_pre,
+                 std::string& out);
+
+void write_element(const Node& node, std::string_view parent, bool in_pre, std::string& out) {
+  if (!is_valid_name(node.name)) {
+    write_nodes(node.children, parent, in_pre, out);
+    return;
+  }
+  out += '<';
+  out += node.name;
+  for (const auto& [name, value] : node.attributes) {
+    if (!is_valid_name(name)) continue;
+    out += ' ';
+    out += name;
+    out += "=\"";
+    out += escape_attribute(value);
+    out += '"';
+  }
+  out += '>';
+  if (is_void_element(node.name)) {
+    write_nodes(node.children, parent, in_pre, out);  // only in trees built by hand
+    return;
+  }
+  write_nodes(node.children, node.name, in_pre || node.name == "pre", out);
+  out += "</";
+  out += node.name;
+  out += '>';
+}
+
+void write_nodes(const std::vector<Node>& nodes, std::string_view parent, bool in_pre,
+                 std::string& out) {
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const Node& node = nodes[i];
+    if (node.kind == Node::Kind::kElement) {
+      write_element(node, parent, in_pre, out);
+      continue;
+    }
+    TextContext context;
+    context.boundary_before = i == 0 ? is_block_element(parent) : is_boundary(nodes[i - 1]);
+    context.boundary_after =
+        i + 1 == nodes.size() ? is_block_element(parent) : is_boundary(nodes[i + 1]);
+    context.in_pre = in_pre;
+    context.first_in_pre = i == 0 && parent == "pre";
+    write_text(node.text, context, out);
+  }
+}
+
+void append_text_content(const Node& node, std::string& out) {
+  if (node.is_text()) {
+    out += node.text;
+    return;
+  }
+  for (const Node& child : node.children) append_text_content(child, out);
+}
+
+}  // namespace
+
+Node Node::element(std::string name, std::vector<std::pair<std::string, std::string>> attributes,
+                   std::vector<Node> children) {
+  Node node;
+  node.kind = Kind::kElement;
+  node.name = std::move(name);
+  node.attributes = std::move(attributes);
+  node.children = std::move(children);
+  return node;
+}
+
+Node Node::text_node(std::string text) {
+  Node node;
+  node.kind = Kind::kText;
+  node.text = std::move(text);
+  return node;
+}
+
+const std::string* Node::attribute(std::string_view attribute_name) const {
+  for (const auto& [name, value] : attributes) {
+    if (name == attribute_name) return &value;
+  }
+  return nullptr;
+}
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      if (!is_control(byte)) out += static_cast<char>(byte);
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    std::uint32_t code_point = 0;
+    if (byte >= 0xC2 && byte <= 0xDF) {
+      length = 2;
+      code_point = byte & 0x1F;
+    } else if (byte >= 0xE0 && byte <= 0xEF) {
+      length = 3;
+      code_point = byte & 0x0F;
+    } else if (byte >= 0xF0 && byte <= 0xF4) {
+      length = 4;
+      code_point = byte & 0x07;
+    }
+    bool valid = length != 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      valid = (next & 0xC0) == 0x80;
+      code_point = (code_point << 6) | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    if (valid) {
+      valid = !(length == 3 && code_point < 0x800) && !(length == 4 && code_point < 0x10000) &&
+              !(code_point >= 0xD800 && code_point <= 0xDFFF) && code_point <= 0x10FFFF;
+    }
+    if (valid) {
+      // C1 controls are as unwelcome as C0 ones.
+      if (!(code_point >= 0x80 && code_point <= 0x9F)) out.append(text.substr(i, length));
+      i += length;
+    } else {
+      append_utf8(0xFFFD, out);
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::vector<Node> parse_fragment(std::string_view html) {
+  // The fragment goes inside a <body> that is already open, as a browser's
+  // fragment parsing algorithm does; without a context element libxml2
+  // wraps leading text in a <p> of its own. No closing tags are added:
+  // libxml2 closes whatever is open at the end of the input.
+  std::string document = "<html><body>";
+  document += valid_utf8(html);
+  const int size = static_cast<int>(std::min<std::size_t>(document.size(), INT_MAX));
+  std::unique_ptr<xmlDoc, XmlDocFree> doc(
+      htmlReadMemory(document.data(), size, nullptr, "UTF-8",
+                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET));
+  std::vector<Node> nodes;
+  if (doc == nullptr) return nodes;
+  convert_nodes(doc->children, nodes, 0);
+  return nodes;
+}
+
+std::string serialize(const std::vector<Node>& nodes) {
+  std::string out;
+  write_nodes(nodes, "body", false, out);
+  return out;
+}
+
+std::string serialize(const Node& node) {
+  std::string out;
+  if (node.is_text()) {
+    write_nodes({node}, "body", false, out);
+  } else {
+    write_element(node, "body", false, out);
+  }
+  return out;
+}
+
+std::string escape_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' || text[i] == '\n') {
+      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      out += ' ';
+    } else {
+      append_escaped_char(text[i], out);
+    }
+  }
+  return out;
+}
+
+std::string escape_attribute(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    switch (c) {
+      case '"': out += "&quot;"; break;
+      case '\n': out += "&#10;"; break;
+      case '\r': out += "&#13;"; break;
+      case '\f': out += ' '; break;
+      default: append_escaped_char(c, out);
+    }
+  }
+  return out;
+}
+
+bool is_void_element(std::string_view name) {
+  return std::ranges::find(kVoidElements, name) != std::end(kVoidElements);
+}
+
+bool is_block_element(std::string_view name) {
+  return std::ranges::find(kBlockElements, name) != std::end(kBlockElements);
+}
+
+std::string text_content(const Node& node) {
+  std::string out;
+  append_text_content(node, out);
+  return out;
+}
+
+}  // namespace newsvault::html

@@ -1,0 +1,322 @@
+// The production HttpClient: libcurl's multi interface driven from the
+// calling thread. One loop starts transfers as connection slots free up,
+// sleeps retries until their time while other transfers go on, and reports
+// each request as it ends.
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <functional>
+#include <queue>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fetch/connection_slots.h"
+#include "fetch/curl_handles.h"
+#include "fetch/fetch.h"
+#include "fetch/http_attempt.h"
+#include "fetch/local_file.h"
+#include "fetch/retry_policy.h"
+
+namespace newsvault::fetch {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The host a request counts against for max_per_host ("" when unparsable:
+// libcurl will then fail the request itself).
+std::string host_of(const std::string& url) {
+  CurlUrl handle(curl_url());
+  if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return "";
+  char* raw = nullptr;
+  if (curl_url_get(handle.get(), CURLUPART_HOST, &raw, 0) != CURLUE_OK) return "";
+  CurlString host(raw);
+  std::string text(host.get());
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string attempts_suffix(int attempts) {
+  return attempts > 1 ? " (" + std::to_string(attempts) + " attempts)" : "";
+}
+
+// Why an attempt failed, in words for the error message (without "GET URL: ").
+std::string describe_failure(const AttemptResult& result, const ClientOptions& options) {
+  if (result.too_large || result.code == CURLE_FILESIZE_EXCEEDED) {
+    return "response larger than " + std::to_string(options.max_response_bytes) + " bytes";
+  }
+  if (result.code == CURLE_OPERATION_TIMEDOUT) {
+    // Which limit fired: the connect timeout ends an attempt well before
+    // the transfer timeout when it is the shorter one.
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(result.elapsed);
+    if (options.connect_timeout < options.timeout &&
+        elapsed < (options.connect_timeout + options.timeout) / 2) {
+      return "connect timed out after " + format_seconds(options.connect_timeout);
+    }
+    return "timed out after " + format_seconds(options.timeout);
+  }
+  if (result.code != CURLE_OK) return result.curl_error;
+  return "HTTP " + std::to_string(result.http_status);
+}
+
+bool is_success(const AttemptResult& result) {
+  return result.code == CURLE_OK && !result.too_large &&
+         ((result.http_status >= 200 && result.http_status <= 299) || result.http_status == 304);
+}
+
+bool is_retryable(const AttemptResult& result) {
+  if (result.too_large) return false;
+  if (result.code != CURLE_OK) return is_retryable_curl_code(result.code);
+  return is_retryable_status(result.http_status);
+}
+
+Response make_response(const Request& request, AttemptResult&& result, int attempts,
+                       const ClientOptions& options) {
+  Response response;
+  response.http_status = result.http_status;
+  response.final_url = result.final_url.empty() ? request.url : std::move(result.final_url);
+  response.moved_permanently = result.moved_permanently;
+  response.attempts = attempts;
+  if (!is_success(result)) {
+    response.outcome = FetchOutcome::kFailed;
+    response.error =
+        "GET " + request.url + ": " + describe_failure(result, options) + attempts_suffix(attempts);
+    return response;
+  }
+  response.content_type = std::move(result.content_type);
+  response.etag = std::move(result.etag);
+  response.last_modified = std::move(result.last_modified);
+  if (result.http_status == 304) {
+    // RFC 9110 §15.4.5: a 304 may carry updated validators; otherwise the
+    // ones we sent still hold.
+    response.outcome = FetchOutcome::kNotModified;
+    if (response.etag.empty()) response.etag = request.etag;
+    if (response.last_modified.empty()) response.last_modified = request.last_modified;
+    return response;
+  }
+  response.outcome = FetchOutcome::kOk;
+  response.body = std::move(result.body);
+  return response;
+}
+
+Response failed(const Request& request, std::string why, int attempts) {
+  Response response;
+  response.outcome = FetchOutcome::kFailed;
+  response.final_url = request.url;
+  response.attempts = attempts;
+  response.error = "GET " + request.url + ": " + std::move(why) + attempts_suffix(attempts);
+  return response;
+}
+
+// The state of one fetch_all call.
+class FetchRun {
+ public:
+  FetchRun(CURLM* multi, const ClientOptions& options, std::mt19937_64& random,
+           const std::vector<Request>& requests,
+           const std::function<void(std::size_t, Response)>& on_done)
+      : multi_(multi),
+        options_(options),
+        random_(random),
+        requests_(requests),
+        on_done_(on_done),
+        slots_(options.max_connections, options.max_per_host) {}
+
+  void run();
+
+ private:
+  struct Job {
+    std::size_t index;  // into requests_
+    std::string host;
+    int attempts = 0;
+    std::unique_ptr<HttpAttempt> attempt;
+  };
+  struct Sleeper {
+    Clock::time_point wake_at;
+    std::size_t job;
+    bool operator>(const Sleeper& other) const { return wake_at > other.wake_at; }
+  };
+
+  void start_ready_jobs();
+  void wake_sleepers();
+  bool collect_finished();
+  void finish_attempt(std::size_t job_id, CURLcode code);
+  void complete(Job& job, Response response);
+  void wait_for_activity();
+
+  CURLM* multi_;
+  const ClientOptions& options_;
+  std::mt19937_64& random_;
+  const std::vector<Request>& requests_;
+  const std::function<void(std::size_t, Response)>& on_done_;
+  ConnectionSlots slots_;
+  std::vector<Job> jobs_;
+  std::priority_queue<Sleeper, std::vector<Sleeper>, std::greater<>> sleepers_;
+  std::size_t unfinished_ = 0;
+};
+
+void FetchRun::run() {
+  for (std::size_t i = 0; i < requests_.size(); ++i) {
+    if (is_local(requests_[i].url)) {
+      on_done_(i, read_local(requests_[i], options_.max_response_bytes));
+      continue;
+    }
+    jobs_.push_back(Job{i, host_of(requests_[i].url), 0, nullptr});
+  }
+  for (std::size_t id = 0; id < jobs_.size(); ++id) slots_.enqueue(id, jobs_[id].host);
+  unfinished_ = jobs_.size();
+
+  while (unfinished_ > 0) {
+    wake_sleepers();
+    start_ready_jobs();
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+    // A finished transfer frees a slot: start the next one before waiting.
+    if (collect_finished()) continue;
+    if (unfinished_ > 0) wait_for_activity();
+  }
+}
+
+void FetchRun::wake_sleepers() {
+  const auto now = Clock::now();
+  while (!sleepers_.empty() && sleepers_.top().wake_at <= now) {
+    const std::size_t id = sleepers_.top().job;
+    sleepers_.pop();
+    slots_.enqueue(id, jobs_[id].host);
+  }
+}
+
+void FetchRun::start_ready_jobs() {
+  while (auto id = slots_.next()) {
+    Job& job = jobs_[*id];
+    ++job.attempts;
+    job.attempt = HttpAttempt::create(requests_[job.index], options_, *id);
+    CURLMcode code = CURLM_OUT_OF_MEMORY;
+    if (job.attempt) code = job.attempt->add_to(multi_);
+    if (code != CURLM_OK) {
+      job.attempt.reset();
+      slots_.release(job.host);
+      complete(job, failed(requests_[job.index], curl_multi_strerror(code), job.attempts));
+    }
+  }
+}
+
+bool FetchRun::collect_finished() {
+  bool any = false;
+  int left = 0;
+  while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
+    if (message->msg != CURLMSG_DONE) continue;
+    // The message lives in the multi handle only until the handle leaves it.
+    const CURLcode code = message->data.result;
+    finish_attempt(HttpAttempt::tag_of(message->easy_handle), code);
+    any = true;
+  }
+  return any;
+}
+
+void FetchRun::finish_attempt(std::size_t job_id, CURLcode code) {
+  Job& job = jobs_[job_id];
+  AttemptResult result = job.attempt->finish(code);
+  job.attempt.reset();
+  slots_.release(job.host);
+  const Request& request = requests_[job.index];
+
+  if (is_success(result) || !is_retryable(result) || job.attempts >= options_.max_attempts) {
+    complete(job, make_response(request, std::move(result), job.attempts, options_));
+    return;
+  }
+
+  std::chrono::milliseconds delay;
+  const auto retry_after =
+      result.retry_after.empty()
+          ? std::nullopt
+          : parse_retry_after(result.retry_after, std::chrono::system_clock::now());
+  if (retry_after) {
+    // The server said when to come back. If that is too far off, saying so
+    // now beats holding up the whole run.
+    if (*retry_after > options_.max_retry_delay) {
+      Response response = make_response(request, std::move(result), job.attempts, options_);
+      response.error = "GET " + request.url + ": HTTP " + std::to_string(response.http_status) +
+                       " with Retry-After " + format_seconds(*retry_after) + ", beyond the " +
+                       format_seconds(options_.max_retry_delay) + " limit" +
+                       attempts_suffix(job.attempts);
+      complete(job, std::move(response));
+      return;
+    }
+    delay = *retry_after;
+  } else {
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    delay = backoff_delay(options_.retry_base_delay, job.attempts - 1, unit(random_),
+                          options_.max_retry_delay);
+  }
+  sleepers_.push(Sleeper{Clock::now() + delay, job_id});
+}
+
+void FetchRun::complete(Job& job, Response response) {
+  --unfinished_;
+  on_done_(job.index, std::move(response));
+}
+
+void FetchRun::wait_for_activity() {
+  // libcurl's own deadline (timeouts, happy eyeballs), or the next retry,
+  // whichever comes first; a cap keeps the loop honest if neither is set.
+  long timeout_ms = -1;
+  curl_multi_timeout(multi_, &timeout_ms);
+  long wait_ms = timeout_ms < 0 ? 1000 : std::min(timeout_ms, 1000L);
+  if (!sleepers_.empty()) {
+    const auto until =
+        std::chrono::ceil<std::chrono::milliseconds>(sleepers_.top().wake_at - Clock::now());
+    wait_ms = std::clamp(static_cast<long>(until.count()), 0L, wait_ms);
+  }
+  if (wait_ms > 0) curl_multi_poll(multi_, nullptr, 0, static_cast<int>(wait_ms), nullptr);
+}
+
+class CurlHttpClient final : public HttpClient {
+ public:
+  explicit CurlHttpClient(const ClientOptions& options)
+      : options_(options), random_(std::random_device{}()) {
+    ensure_curl_initialized();
+    multi_.reset(curl_multi_init());
+    if (multi_) {
+      // Our own queue keeps transfers within the limits (see
+      // connection_slots.h); these keep libcurl's connections within them
+      // too, and keep enough idle connections open to reuse.
+      const long total = static_cast<long>(std::max<std::size_t>(1, options_.max_connections));
+      const long per_host = static_cast<long>(std::max<std::size_t>(1, options_.max_per_host));
+      curl_multi_setopt(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, total);
+      curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS, per_host);
+      curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, total);
+      curl_multi_setopt(multi_.get(), CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    }
+  }
+
+  void fetch_all(const std::vector<Request>& requests,
+                 const std::function<void(std::size_t, Response)>& on_done) override {
+    if (!multi_) {
+      for (std::size_t i = 0; i < requests.size(); ++i) {
+        if (is_local(requests[i].url)) {
+          on_done(i, read_local(requests[i], options_.max_response_bytes));
+        } else {
+          on_done(i, failed(requests[i], "libcurl could not start", 0));
+        }
+      }
+      return;
+    }
+    FetchRun(multi_.get(), options_, random_, requests, on_done).run();
+  }
+
+ private:
+  ClientOptions options_;
+  std::mt19937_64 random_;
+  CurlMulti multi_;  // kept between calls: its connections and DNS cache are reused
+};
+
+}  // namespace
+
+std::unique_ptr<HttpClient> make_http_client(const ClientOptions& options) {
+  return std::make_unique<CurlHttpClient>(options);
+}
+
+}  // namespace newsvault::fetch

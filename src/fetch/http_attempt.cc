@@ -1,0 +1,188 @@
+#include "fetch/http_attempt.h"
+
+#include <strings.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string_view>
+
+namespace newsvault::fetch {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  const auto first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(kSpace);
+  return text.substr(first, last - first + 1);
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// Adds "name: value" unless the value is empty or would smuggle in another
+// header (validators come from stored data, which came from a server).
+bool append_header(CurlSlist& list, std::string_view name, std::string_view value) {
+  if (value.empty() || value.find_first_of("\r\n") != std::string_view::npos) return true;
+  const std::string line = std::string(name) + ": " + std::string(value);
+  curl_slist* longer = curl_slist_append(list.get(), line.c_str());
+  if (longer == nullptr) return false;
+  list.release();
+  list.reset(longer);
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<HttpAttempt> HttpAttempt::create(const Request& request,
+                                                 const ClientOptions& options, std::size_t tag) {
+  ensure_curl_initialized();
+  std::unique_ptr<HttpAttempt> attempt(new HttpAttempt(options.max_response_bytes));
+  attempt->easy_.reset(curl_easy_init());
+  if (!attempt->easy_) return nullptr;
+  if (!append_header(attempt->headers_, "If-None-Match", request.etag) ||
+      !append_header(attempt->headers_, "If-Modified-Since", request.last_modified)) {
+    return nullptr;
+  }
+
+  CURL* easy = attempt->easy_.get();
+  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PRIVATE,
+                   reinterpret_cast<void*>(static_cast<std::uintptr_t>(tag)));
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, attempt->error_buffer_);
+  // Local files never reach libcurl (see local_file.h), and a server must
+  // not redirect us to one either.
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
+  // "": every encoding this libcurl can undo (gzip, deflate, br, zstd).
+  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  if (!options.user_agent.empty()) {
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
+  }
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  // Refuses up front a response whose Content-Length is over the limit; the
+  // body callback catches the rest (no length, or compressed smaller).
+  const auto max_file_size = std::min<std::uintmax_t>(options.max_response_bytes, INT64_MAX);
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_file_size));
+  // Left unset, libcurl follows http_proxy, https_proxy, all_proxy, no_proxy.
+  if (!options.proxy.empty()) curl_easy_setopt(easy, CURLOPT_PROXY, options.proxy.c_str());
+  // A proxy's "200 Connection established" is not the server's status line.
+  curl_easy_setopt(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+  if (attempt->headers_) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, attempt->headers_.get());
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &HttpAttempt::on_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, attempt.get());
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &HttpAttempt::on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, attempt.get());
+  return attempt;
+}
+
+HttpAttempt::~HttpAttempt() { leave_multi(); }
+
+void HttpAttempt::leave_multi() {
+  if (multi_ != nullptr) {
+    curl_multi_remove_handle(multi_, easy_.get());
+    multi_ = nullptr;
+  }
+}
+
+CURLMcode HttpAttempt::add_to(CURLM* multi) {
+  const CURLMcode code = curl_multi_add_handle(multi, easy_.get());
+  if (code == CURLM_OK) multi_ = multi;
+  return code;
+}
+
+std::size_t HttpAttempt::tag_of(CURL* easy) {
+  void* tag = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_PRIVATE, &tag);
+  return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(tag));
+}
+
+std::size_t HttpAttempt::on_body(char* data, std::size_t size, std::size_t count, void* self) {
+  auto* attempt = static_cast<HttpAttempt*>(self);
+  const std::size_t bytes = size * count;
+  // Checked on the decoded bytes, so a small compressed body cannot unpack
+  // past the limit either. Returning less than given aborts the transfer.
+  if (bytes > attempt->max_bytes_ - std::min(attempt->max_bytes_, attempt->result_.body.size())) {
+    attempt->result_.too_large = true;
+    return 0;
+  }
+  attempt->result_.body.append(data, bytes);
+  return bytes;
+}
+
+// Called once per header line of every response, redirects included.
+std::size_t HttpAttempt::on_header(char* data, std::size_t size, std::size_t count, void* self) {
+  auto* attempt = static_cast<HttpAttempt*>(self);
+  AttemptResult& result = attempt->result_;
+  const std::size_t bytes = size * count;
+  const std::string_view line(data, bytes);
+
+  if (line.starts_with("HTTP/")) {
+    // A new response: what the previous one said no longer applies.
+    result.content_type.clear();
+    result.etag.clear();
+    result.last_modified.clear();
+    result.retry_after.clear();
+    const auto space = line.find(' ');
+    long status = 0;
+    if (space != std::string_view::npos) {
+      for (char c : line.substr(space + 1, 3)) {
+        if (c < '0' || c > '9') break;
+        status = status * 10 + (c - '0');
+      }
+    }
+    // RFC 9110 §15.2: a 1xx answer is interim; the real one follows.
+    if (status >= 200) attempt->statuses_.push_back(status);
+    return bytes;
+  }
+
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return bytes;
+  const std::string_view name = trim(line.substr(0, colon));
+  const std::string value(trim(line.substr(colon + 1)));
+  if (equals_ignoring_case(name, "Content-Type")) {
+    result.content_type = value;
+  } else if (equals_ignoring_case(name, "ETag")) {
+    result.etag = value;
+  } else if (equals_ignoring_case(name, "Last-Modified")) {
+    result.last_modified = value;
+  } else if (equals_ignoring_case(name, "Retry-After")) {
+    result.retry_after = value;
+  }
+  return bytes;
+}
+
+AttemptResult HttpAttempt::finish(CURLcode code) {
+  leave_multi();
+  CURL* easy = easy_.get();
+  result_.code = code;
+  if (code != CURLE_OK) {
+    result_.curl_error = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code);
+  }
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result_.http_status);
+  char* url = nullptr;
+  if (curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url != nullptr) {
+    result_.final_url = url;
+  }
+  curl_off_t total_time = 0;
+  curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total_time);
+  result_.elapsed = std::chrono::microseconds(total_time);
+
+  // The first `redirects` responses are the hops libcurl followed.
+  long redirects = 0;
+  curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &redirects);
+  const auto hops = std::min(statuses_.size(), static_cast<std::size_t>(std::max(0L, redirects)));
+  result_.moved_permanently =
+      std::any_of(statuses_.begin(), statuses_.begin() + hops,
+                  [](long status) { return status == 301 || status == 308; });
+  return std::move(result_);
+}
+
+}  // namespace newsvault::fetch

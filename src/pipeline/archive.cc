@@ -1,0 +1,34 @@
+#include <system_error>
+
+#include "pipeline/pipeline.h"
+#include "pipeline/state_files.h"
+
+namespace newsvault::pipeline {
+
+Result<void> Archive::init(const std::filesystem::path& root) {
+  std::error_code error;
+  std::filesystem::create_directories(root / kStateDirectory, error);
+  if (error) return make_error(ErrorCode::kIo, "cannot create " + root.string() + ": " + error.message());
+  if (std::filesystem::exists(root / kConfigFileName)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      root.string() + " already holds an archive (" + kConfigFileName + ")");
+  }
+  auto store = store::Store::open((root / kStoreFile).string());
+  if (!store) return std::unexpected(store.error());
+  return publish::write_file_atomically(root, kConfigFileName, default_config_text());
+}
+
+Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& root) {
+  const auto config_file = root / kConfigFileName;
+  if (!std::filesystem::exists(config_file)) {
+    return make_error(ErrorCode::kNotFound, "no archive in " + root.string() +
+                                                ": run 'newsvault init " + root.string() + "'");
+  }
+  auto config = load_config(config_file);
+  if (!config) return std::unexpected(config.error());
+  auto store = store::Store::open((root / kStoreFile).string());
+  if (!store) return std::unexpected(store.error());
+  return std::unique_ptr<Archive>(new Archive(root, std::move(*config), std::move(*store)));
+}
+
+}  // namespace newsvault::pipeline

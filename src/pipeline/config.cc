@@ -1,0 +1,168 @@
+#include <functional>
+#include <set>
+#include <toml.hpp>
+
+#include "pipeline/pipeline.h"
+
+namespace newsvault::pipeline {
+namespace {
+
+// A setting that is wrong, told as "FILE:LINE: section.key: what".
+Error setting_error(const toml::value& value, const std::string& key, const std::string& what) {
+  const toml::source_location location = value.location();
+  return Error(ErrorCode::kInvalidArgument, location.file_name() + ":" +
+                                                std::to_string(location.line()) + ": " + key +
+                                                ": " + what);
+}
+
+// Reads one table's settings by name, refusing names it does not know, so
+// that a typo is an error and not a silently ignored setting.
+class TableReader {
+ public:
+  TableReader(const toml::value& table, std::string section)
+      : table_(table), section_(std::move(section)) {}
+
+  Result<void> integer(const char* key, long long minimum, long long maximum,
+                       const std::function<void(long long)>& apply) {
+    known_.insert(key);
+    if (!table_.contains(key)) return {};
+    const toml::value& value = table_.at(key);
+    if (!value.is_integer()) return std::unexpected(setting_error(value, name(key), "expected an integer"));
+    const long long number = value.as_integer();
+    if (number < minimum || number > maximum) {
+      return std::unexpected(setting_error(value, name(key),
+                                           "must be between " + std::to_string(minimum) +
+                                               " and " + std::to_string(maximum)));
+    }
+    apply(number);
+    return {};
+  }
+
+  Result<void> text(const char* key, std::string& target) {
+    known_.insert(key);
+    if (!table_.contains(key)) return {};
+    const toml::value& value = table_.at(key);
+    if (!value.is_string()) return std::unexpected(setting_error(value, name(key), "expected a string"));
+    target = value.as_string().str;
+    return {};
+  }
+
+  Result<void> no_unknown_keys() const {
+    for (const auto& [key, value] : table_.as_table()) {
+      if (!known_.contains(key)) return std::unexpected(setting_error(value, name(key), "unknown setting"));
+    }
+    return {};
+  }
+
+ private:
+  std::string name(const std::string& key) const { return section_ + "." + key; }
+  const toml::value& table_;
+  std::string section_;
+  std::set<std::string> known_;
+};
+
+Result<void> read_fetch(const toml::value& table, fetch::ClientOptions& options) {
+  TableReader reader(table, "fetch");
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  if (auto r = reader.text("user_agent", options.user_agent); !r) return r;
+  if (auto r = reader.text("proxy", options.proxy); !r) return r;
+  if (auto r = reader.integer("max_connections", 1, 1000, [&](long long n) { options.max_connections = n; }); !r) return r;
+  if (auto r = reader.integer("max_per_host", 1, 100, [&](long long n) { options.max_per_host = n; }); !r) return r;
+  if (auto r = reader.integer("timeout_seconds", 1, 3600, [&](long long n) { options.timeout = seconds(n); }); !r) return r;
+  if (auto r = reader.integer("connect_timeout_seconds", 1, 600, [&](long long n) { options.connect_timeout = seconds(n); }); !r) return r;
+  if (auto r = reader.integer("max_attempts", 1, 20, [&](long long n) { options.max_attempts = static_cast<int>(n); }); !r) return r;
+  if (auto r = reader.integer("retry_base_delay_ms", 0, 600000, [&](long long n) { options.retry_base_delay = milliseconds(n); }); !r) return r;
+  if (auto r = reader.integer("max_retry_delay_seconds", 0, 86400, [&](long long n) { options.max_retry_delay = seconds(n); }); !r) return r;
+  if (auto r = reader.integer("max_response_bytes", 1024, 1LL << 40, [&](long long n) { options.max_response_bytes = static_cast<std::size_t>(n); }); !r) return r;
+  return reader.no_unknown_keys();
+}
+
+Result<void> read_publish(const toml::value& table, publish::PublishOptions& options) {
+  TableReader reader(table, "publish");
+  if (auto r = reader.text("image_proxy", options.image_proxy); !r) return r;
+  return reader.no_unknown_keys();
+}
+
+Result<void> read_adapters(const toml::value& table, Config& config) {
+  for (const auto& [adapter, settings] : table.as_table()) {
+    if (!settings.is_table()) {
+      return std::unexpected(setting_error(settings, "adapters." + adapter, "expected a table"));
+    }
+    TableReader reader(settings, "adapters." + adapter);
+    std::string article_api;
+    if (auto r = reader.text("article_api", article_api); !r) return r;
+    if (auto r = reader.no_unknown_keys(); !r) return r;
+    if (!article_api.empty()) {
+      if (article_api.find("{id}") == std::string::npos) {
+        return std::unexpected(setting_error(settings.at("article_api"),
+                                             "adapters." + adapter + ".article_api",
+                                             "must contain {id}"));
+      }
+      config.adapters[adapter]["article_api"] = article_api;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string default_config_text() {
+  return R"(# newsvault settings. Every setting is shown with its default.
+
+[fetch]
+# user_agent = "newsvault/0.1"
+# An HTTP or SOCKS5 proxy ("http://host:3128", "socks5h://host:1080"). Empty:
+# the usual http_proxy / https_proxy / all_proxy variables are honoured.
+# proxy = ""
+# max_connections = 32          # in flight at once
+# max_per_host = 6
+# timeout_seconds = 30
+# connect_timeout_seconds = 10
+# max_attempts = 3              # 5xx, 429 and network errors are retried
+# retry_base_delay_ms = 500
+# max_retry_delay_seconds = 60  # a longer Retry-After fails the request
+# max_response_bytes = 67108864
+
+[publish]
+# {url_without_scheme}: the image's address without https:// or http://
+# image_proxy = "https://images.weserv.nl/?url={url_without_scheme}"
+
+# Site adapters' settings, e.g. where DW's article API lives:
+# [adapters.dw]
+# article_api = "https://api.dw.com/api/detail/article/{id}"
+)";
+}
+
+Result<Config> load_config(const std::filesystem::path& file) {
+  Config config;
+  toml::value data;
+  try {
+    data = toml::parse(file.string());
+  } catch (const toml::syntax_error& error) {
+    const toml::source_location& location = error.location();
+    std::string what = error.what();
+    // toml11's message is several lines; the first says what is wrong.
+    const auto first_line_end = what.find('\n');
+    what = what.substr(0, first_line_end);
+    if (what.starts_with("[error] ")) what.erase(0, 8);
+    return make_error(ErrorCode::kInvalidArgument,
+                      file.string() + ":" + std::to_string(location.line()) + ": " + what);
+  } catch (const std::exception& error) {
+    return make_error(ErrorCode::kIo, file.string() + ": " + error.what());
+  }
+  for (const auto& [section, table] : data.as_table()) {
+    if (!table.is_table()) {
+      return std::unexpected(setting_error(table, section, "expected a [section]"));
+    }
+    Result<void> read;
+    if (section == "fetch") read = read_fetch(table, config.fetch);
+    else if (section == "publish") read = read_publish(table, config.publish);
+    else if (section == "adapters") read = read_adapters(table, config);
+    else read = std::unexpected(setting_error(table, section, "unknown section"));
+    if (!read) return std::unexpected(read.error());
+  }
+  return config;
+}
+
+}  // namespace newsvault::pipeline

@@ -1,0 +1,155 @@
+#include <gtest/gtest.h>
+
+#include "pipeline/article_record.h"
+#include "pipeline/pipeline.h"
+#include "support/test_support.h"
+
+namespace newsvault::pipeline {
+namespace {
+
+Result<Config> load_text(const testing::TempDir& dir, std::string_view text) {
+  const auto path = dir.path() / "newsvault.toml";
+  testing::write_file(path, text);
+  return load_config(path);
+}
+
+TEST(ConfigTest, TheDefaultConfigReadsBackAsTheDefaults) {
+  testing::TempDir dir;
+  auto config = load_text(dir, default_config_text());
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->fetch.max_connections, fetch::ClientOptions{}.max_connections);
+  EXPECT_EQ(config->publish.image_proxy, publish::PublishOptions{}.image_proxy);
+}
+
+TEST(ConfigTest, ReadsSettingsAndAdapterOverrides) {
+  testing::TempDir dir;
+  auto config = load_text(dir, R"([fetch]
+user_agent = "mirror/1.0"
+timeout_seconds = 5
+proxy = "socks5h://127.0.0.1:1080"
+[publish]
+image_proxy = "https://proxy.example/?u={url_without_scheme}"
+[adapters.dw]
+article_api = "http://127.0.0.1:8080/api/{id}"
+)");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->fetch.user_agent, "mirror/1.0");
+  EXPECT_EQ(config->fetch.timeout, std::chrono::seconds(5));
+  EXPECT_EQ(config->fetch.proxy, "socks5h://127.0.0.1:1080");
+  EXPECT_EQ(config->publish.image_proxy, "https://proxy.example/?u={url_without_scheme}");
+  EXPECT_EQ(config->adapters["dw"]["article_api"], "http://127.0.0.1:8080/api/{id}");
+}
+
+TEST(ConfigTest, AWrongTypeNamesFileLineAndKey) {
+  testing::TempDir dir;
+  auto config = load_text(dir, "[fetch]\n\ntimeout_seconds = \"soon\"\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message().find("newsvault.toml:3: fetch.timeout_seconds: expected an integer"),
+            std::string::npos)
+      << config.error().message();
+}
+
+TEST(ConfigTest, AnUnknownSettingIsAnErrorNotIgnored) {
+  testing::TempDir dir;
+  auto config = load_text(dir, "[fetch]\ntimout_seconds = 5\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message().find(":2: fetch.timout_seconds: unknown setting"),
+            std::string::npos)
+      << config.error().message();
+}
+
+TEST(ConfigTest, BrokenTomlNamesTheLine) {
+  testing::TempDir dir;
+  auto config = load_text(dir, "[fetch]\nuser_agent = \"unterminated\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message().find("newsvault.toml:2:"), std::string::npos)
+      << config.error().message();
+}
+
+TEST(ConfigTest, AnAdapterTemplateWithoutIdIsRefused) {
+  testing::TempDir dir;
+  auto config = load_text(dir, "[adapters.dw]\narticle_api = \"https://example.org/api\"\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message().find("adapters.dw.article_api: must contain {id}"),
+            std::string::npos)
+      << config.error().message();
+}
+
+TEST(ArticleIdentityTest, TrackingParametersAreNotPartOfTheAddress) {
+  EXPECT_EQ(strip_tracking_parameters(
+                "https://www.dw.com/zh/a-65955570?maca=chi-rss-chi-all-1127-rdf"),
+            "https://www.dw.com/zh/a-65955570");
+  EXPECT_EQ(strip_tracking_parameters("https://x.org/a?id=3&utm_source=rss&utm_medium=feed#top"),
+            "https://x.org/a?id=3#top");
+  EXPECT_EQ(strip_tracking_parameters("https://x.org/a?utm_source=rss&page=2"), "https://x.org/a?page=2");
+  EXPECT_EQ(strip_tracking_parameters("https://x.org/a"), "https://x.org/a");
+}
+
+TEST(ArticleIdentityTest, ARetitledStoryKeepsItsIdentity) {
+  feed::Entry first;
+  first.title = "Old title";
+  first.link = "https://x.org/story?utm_campaign=a";
+  feed::Entry retitled = first;
+  retitled.title = "New title";
+  retitled.link = "https://x.org/story?utm_campaign=b";
+  EXPECT_EQ(article_key("", first), article_key("", retitled));
+  retitled.id = "guid-1";
+  EXPECT_EQ(article_key("", retitled), "guid-1");
+  EXPECT_EQ(article_key("65955570", retitled), "65955570");
+}
+
+TEST(ArticleRecordTest, AnArticleRoundTripsThroughItsStoredForm) {
+  extract::Article article;
+  article.source_id = "1";
+  article.title = "標題";
+  article.url = "https://x.org/a";
+  article.published = parse_date("2023-06-19T01:41:50.777Z");
+  article.lead_image = extract::Image{"https://x.org/i.jpg", "cap"};
+  article.body_html = "<p>x</p>";
+  const std::string stored = article_to_json(article);
+  EXPECT_EQ(stored, article_to_json(article));  // deterministic: the same article hashes the same
+  auto back = article_from_json(stored);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->title, article.title);
+  EXPECT_EQ(back->published, article.published);
+  ASSERT_TRUE(back->lead_image.has_value());
+  EXPECT_EQ(back->lead_image->caption, "cap");
+  EXPECT_EQ(back->body_html, article.body_html);
+}
+
+TEST(OpmlTest, ReadsNestedOutlinesAndWritesThemBack) {
+  auto feeds = read_opml(R"(<?xml version="1.0"?><opml version="2.0"><body>
+<outline text="News"><outline text="DW" title="DW 中文" xmlUrl="https://rss.dw.com/rdf/rss-chi-all"/>
+<outline text="BBC &amp; co" xmlUrl="https://feeds.bbci.co.uk/zhongwen/trad/rss.xml"/></outline>
+<outline text="no feed here"/></body></opml>)",
+                         "feeds.opml");
+  ASSERT_TRUE(feeds.has_value()) << feeds.error().message();
+  ASSERT_EQ(feeds->size(), 2u);
+  EXPECT_EQ((*feeds)[0].name, "DW 中文");
+  EXPECT_EQ((*feeds)[1].name, "BBC & co");
+
+  std::vector<store::FeedRecord> records(1);
+  records[0].name = "dw-chinese";
+  records[0].url = "https://rss.dw.com/rdf/rss-chi-all?a=1&b=2";
+  records[0].adapter = "dw";
+  auto again = read_opml(write_opml(records), "exported");
+  ASSERT_TRUE(again.has_value());
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].url, records[0].url);
+  EXPECT_EQ((*again)[0].adapter, "dw");
+}
+
+TEST(OpmlTest, ANonOpmlFileIsRefusedByName) {
+  auto feeds = read_opml("<rss/>", "feeds.opml");
+  ASSERT_FALSE(feeds.has_value());
+  EXPECT_NE(feeds.error().message().find("feeds.opml"), std::string::npos);
+}
+
+TEST(FeedNameTest, NamesAreFitForFolders) {
+  EXPECT_EQ(feed_name_from("https://rss.dw.com/rdf/rss-chi-all"), "rss-dw-com-rdf-rss-chi-all");
+  EXPECT_EQ(feed_name_from("DW 中文 | 德國之聲"), "dw-中文-德國之聲");
+  EXPECT_EQ(feed_name_from("///"), "feed");
+}
+
+}  // namespace
+}  // namespace newsvault::pipeline

@@ -1,0 +1,325 @@
+#include <fstream>
+#include <sstream>
+
+#include "extract/extract.h"
+#include "feed/feed.h"
+#include "pipeline/article_record.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/state_files.h"
+
+namespace newsvault::pipeline {
+namespace {
+
+// One feed's share of the run.
+struct FeedRun {
+  store::FeedRecord record;
+  std::optional<feed::Feed> parsed;
+  std::optional<extract::Adapter> adapter;
+  std::vector<std::string> errors;  // article-level failures
+  bool fetch_failed = false;
+};
+
+// An article found in a feed, ready to be saved.
+struct FoundArticle {
+  std::size_t feed_index;
+  std::string key;
+  extract::Article article;
+};
+
+// An article that its adapter's API must be asked for.
+struct AdapterCall {
+  std::size_t feed_index;
+  std::string key;
+  std::string url;
+};
+
+std::filesystem::path feed_body_path(const std::filesystem::path& root, std::int64_t feed_id) {
+  return root / kFeedBodyDirectory / (std::to_string(feed_id) + ".body");
+}
+
+std::optional<std::string> read_whole_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+class FetchRun {
+ public:
+  FetchRun(Archive& archive, fetch::HttpClient& client, Timestamp now,
+           const std::function<void(const FetchProgress&)>& on_progress)
+      : archive_(archive), store_(archive.store()), client_(client), now_(now),
+        on_progress_(on_progress) {}
+
+  Result<FetchSummary> run() {
+    if (auto repaired = write_pending_documents(); !repaired) return std::unexpected(repaired.error());
+    auto feeds = store_.feeds();
+    if (!feeds) return std::unexpected(feeds.error());
+    for (store::FeedRecord& record : *feeds) runs_.push_back({std::move(record), {}, {}, {}, false});
+    summary_.counts.feeds_total = runs_.size();
+    report();
+
+    poll_feeds();
+    std::vector<FoundArticle> found;
+    std::vector<AdapterCall> calls;
+    collect_articles(found, calls);
+    call_adapters(calls, found);
+    if (auto saved = save_and_write(found); !saved) return std::unexpected(saved.error());
+    if (auto recorded = record_feeds(); !recorded) return std::unexpected(recorded.error());
+    if (auto indexed = write_indexes(); !indexed) return std::unexpected(indexed.error());
+    return std::move(summary_);
+  }
+
+ private:
+  void report() {
+    if (on_progress_) on_progress_(summary_.counts);
+  }
+
+  void fail_feed(FeedRun& run, const std::string& error) {
+    run.fetch_failed = true;
+    run.record.last_error = error;
+    summary_.errors.push_back(run.record.name + ": " + error);
+    ++summary_.counts.errors;
+  }
+
+  // Step 1: every feed, at once, with conditional requests.
+  void poll_feeds() {
+    std::vector<fetch::Request> requests;
+    for (const FeedRun& run : runs_) {
+      requests.push_back({run.record.url, run.record.etag, run.record.last_modified});
+    }
+    client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
+      FeedRun& run = runs_[index];
+      run.record.last_fetched = now_;
+      read_feed_response(run, response);
+      ++summary_.counts.feeds_done;
+      report();
+    });
+  }
+
+  void read_feed_response(FeedRun& run, fetch::Response& response) {
+    if (response.outcome == fetch::FetchOutcome::kFailed) return fail_feed(run, response.error);
+    const auto body_path = feed_body_path(archive_.root(), run.record.id);
+    std::string body;
+    if (response.outcome == fetch::FetchOutcome::kNotModified) {
+      // The feed is as it was: its last body lists the articles to re-check.
+      auto cached = read_whole_file(body_path);
+      if (!cached) {
+        run.record.etag.clear();
+        run.record.last_modified.clear();
+        return fail_feed(run, "HTTP 304 but no earlier copy is kept; the next run fetches it whole");
+      }
+      body = std::move(*cached);
+    } else {
+      body = std::move(response.body);
+      auto saved = publish::write_file_atomically(
+          archive_.root(), std::string(kFeedBodyDirectory) + "/" + std::to_string(run.record.id) + ".body",
+          body);
+      if (!saved) return fail_feed(run, saved.error().message());
+      run.record.etag = response.etag;
+      run.record.last_modified = response.last_modified;
+    }
+    if (response.moved_permanently && !response.final_url.empty()) run.record.url = response.final_url;
+
+    feed::ParseOptions options;
+    options.base_url = response.final_url.empty() ? run.record.url : response.final_url;
+    options.http_content_type = response.content_type;
+    options.source_name = run.record.url;
+    auto parsed = feed::parse_feed(body, options);
+    if (!parsed) return fail_feed(run, parsed.error().message());
+    run.parsed = std::move(*parsed);
+    run.record.last_error.clear();
+    if (!run.record.adapter.empty()) {
+      auto adapter = extract::builtin_adapter(run.record.adapter);
+      if (!adapter) return fail_feed(run, adapter.error().message());
+      const auto overrides = archive_.config().adapters.find(run.record.adapter);
+      if (overrides != archive_.config().adapters.end()) {
+        const auto api = overrides->second.find("article_api");
+        if (api != overrides->second.end()) adapter->article_api_template = api->second;
+      }
+      run.adapter = std::move(*adapter);
+    }
+  }
+
+  // Step 2: the articles of every feed: from the feed itself, or to be
+  // asked of the adapter's API.
+  void collect_articles(std::vector<FoundArticle>& found, std::vector<AdapterCall>& calls) {
+    for (std::size_t index = 0; index < runs_.size(); ++index) {
+      FeedRun& run = runs_[index];
+      if (!run.parsed) continue;
+      for (const feed::Entry& entry : run.parsed->entries) {
+        const std::string adapter_id =
+            run.adapter ? extract::adapter_article_id(*run.adapter, entry) : std::string();
+        const std::string key = article_key(adapter_id, entry);
+        if (!adapter_id.empty()) {
+          calls.push_back({index, key, extract::adapter_article_url(*run.adapter, adapter_id)});
+          continue;
+        }
+        extract::Article article = extract::article_from_entry(entry);
+        if (article.url.empty()) article.url = entry.link;
+        found.push_back({index, key, std::move(article)});
+      }
+    }
+  }
+
+  // Step 3: the adapters' API documents, conditionally: an article that has
+  // not changed costs a 304.
+  void call_adapters(const std::vector<AdapterCall>& calls, std::vector<FoundArticle>& found) {
+    if (calls.empty()) return;
+    std::vector<fetch::Request> requests;
+    for (const AdapterCall& call : calls) {
+      fetch::Request request{call.url, "", ""};
+      if (auto validators = store_.validators(call.url); validators) {
+        request.etag = validators->first;
+        request.last_modified = validators->second;
+      }
+      requests.push_back(std::move(request));
+    }
+    client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
+      const AdapterCall& call = calls[index];
+      FeedRun& run = runs_[call.feed_index];
+      if (response.outcome == fetch::FetchOutcome::kNotModified) {
+        ++summary_.counts.articles_unchanged;
+      } else if (response.outcome == fetch::FetchOutcome::kFailed) {
+        article_failed(run, response.error);
+      } else {
+        auto article = extract::read_adapter_article(*run.adapter, response.body, call.url);
+        if (!article) {
+          article_failed(run, article.error().message());
+        } else {
+          found.push_back({call.feed_index, call.key, std::move(*article)});
+          pending_validators_.push_back({call.url, response.etag, response.last_modified});
+        }
+      }
+      report();
+    });
+  }
+
+  void article_failed(FeedRun& run, const std::string& error) {
+    run.errors.push_back(error);
+    summary_.errors.push_back(run.record.name + ": " + error);
+    ++summary_.counts.errors;
+  }
+
+  // Step 4: each feed's articles saved in one transaction, then the
+  // documents of what changed written, each marked once it is on disk. A
+  // kill between the two leaves revisions whose documents the next run
+  // writes first (write_pending_documents).
+  Result<void> save_and_write(const std::vector<FoundArticle>& found) {
+    std::vector<std::pair<std::int64_t, int>> to_write;  // article id, revision
+    std::vector<const extract::Article*> articles_to_write;
+    auto saved = store_.transaction([&]() -> Result<void> {
+      for (const FoundArticle& item : found) {
+        const FeedRun& run = runs_[item.feed_index];
+        store::ArticleRevision revision;
+        revision.key = item.key;
+        revision.title = item.article.title;
+        revision.url = item.article.url;
+        revision.published = item.article.published;
+        revision.content = article_to_json(item.article);
+        revision.document_path = publish::document_path(
+            run.record.name, item.key, item.article.published.value_or(now_));
+        auto result = store_.save_revision(run.record.id, revision, now_);
+        if (!result) return std::unexpected(result.error());
+        switch (result->change) {
+          case store::Change::kNew: ++summary_.counts.articles_new; break;
+          case store::Change::kUpdated: ++summary_.counts.articles_updated; break;
+          case store::Change::kUnchanged: ++summary_.counts.articles_unchanged; continue;
+        }
+        to_write.emplace_back(result->article_id, result->revision);
+        articles_to_write.push_back(&item.article);
+        paths_.push_back(revision.document_path);
+      }
+      for (const auto& [url, etag, last_modified] : pending_validators_) {
+        if (auto set = store_.set_validators(url, etag, last_modified); !set) return set;
+      }
+      return {};
+    });
+    if (!saved) return saved;
+    report();
+    for (std::size_t i = 0; i < to_write.size(); ++i) {
+      const std::string document =
+          publish::render_document(*articles_to_write[i], now_, archive_.config().publish);
+      if (auto written = publish::write_file_atomically(archive_.root(), paths_[i], document);
+          !written) {
+        return written;
+      }
+      if (auto marked = store_.mark_document_written(to_write[i].first, to_write[i].second);
+          !marked) {
+        return marked;
+      }
+      ++summary_.documents_written;
+    }
+    return {};
+  }
+
+  // Documents a previous run saved but did not get to write.
+  Result<void> write_pending_documents() {
+    auto pending = store_.articles_needing_documents();
+    if (!pending) return std::unexpected(pending.error());
+    for (std::int64_t article_id : *pending) {
+      auto revisions = store_.revisions(article_id);
+      if (!revisions) return std::unexpected(revisions.error());
+      if (revisions->empty()) continue;
+      const store::StoredRevision& latest = revisions->back();
+      auto article = article_from_json(latest.revision.content);
+      if (!article) return std::unexpected(article.error());
+      const std::string document =
+          publish::render_document(*article, latest.seen_at, archive_.config().publish);
+      if (auto written = publish::write_file_atomically(archive_.root(),
+                                                        latest.revision.document_path, document);
+          !written) {
+        return written;
+      }
+      if (auto marked = store_.mark_document_written(article_id, latest.number); !marked) {
+        return marked;
+      }
+      ++summary_.documents_written;
+    }
+    return {};
+  }
+
+  Result<void> record_feeds() {
+    return store_.transaction([&]() -> Result<void> {
+      for (FeedRun& run : runs_) {
+        if (!run.fetch_failed && !run.errors.empty()) {
+          run.record.last_error = std::to_string(run.errors.size()) + " article(s) failed; first: " +
+                                  run.errors.front();
+        }
+        if (run.fetch_failed || !run.errors.empty()) ++summary_.feeds_failed;
+        if (auto recorded = store_.record_fetch(run.record); !recorded) return recorded;
+      }
+      return {};
+    });
+  }
+
+  Result<void> write_indexes() {
+    const bool missing_root_index = !std::filesystem::exists(archive_.root() / "README.md");
+    if (summary_.documents_written == 0 && !missing_root_index) return {};
+    auto feeds = store_.feeds();
+    if (!feeds) return std::unexpected(feeds.error());
+    auto articles = store_.articles(std::nullopt);
+    if (!articles) return std::unexpected(articles.error());
+    return publish::write_indexes(archive_.root(), *feeds, *articles);
+  }
+
+  Archive& archive_;
+  store::Store& store_;
+  fetch::HttpClient& client_;
+  const Timestamp now_;
+  const std::function<void(const FetchProgress&)>& on_progress_;
+  std::vector<FeedRun> runs_;
+  std::vector<std::tuple<std::string, std::string, std::string>> pending_validators_;
+  std::vector<std::string> paths_;
+  FetchSummary summary_;
+};
+
+}  // namespace
+
+Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Timestamp now,
+                               const std::function<void(const FetchProgress&)>& on_progress) {
+  return FetchRun(archive, client, now, on_progress).run();
+}
+
+}  // namespace newsvault::pipeline

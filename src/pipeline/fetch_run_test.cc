@@ -1,0 +1,205 @@
+// The whole pipeline against a DW-shaped feed and article API served from
+// 127.0.0.1: the written document must be the seed, byte for byte.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "extract/testdata_path.h"
+#include "pipeline/article_record.h"
+#include "pipeline/pipeline.h"
+#include "support/http_test_server.h"
+#include "support/test_support.h"
+
+namespace newsvault::pipeline {
+namespace {
+
+using testing::HttpTestServer;
+
+constexpr const char* kFeedPath = "/rdf/rss-chi-all";
+constexpr const char* kArticlePath = "/api/detail/article/65955570";
+
+// DW's Chinese feed as the spec describes it: RSS 1.0, one item.
+std::string dw_feed() {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dwsyn="http://rss.dw.com/syndication/dwsyn/">
+<channel rdf:about="https://www.dw.com/zh/s-9058"><title>DW中文 | 德國之聲</title>
+<link>https://www.dw.com/zh/s-9058</link><description>DW</description></channel>
+<item rdf:about="https://www.dw.com/zh/title/a-65955570?maca=chi-rss-chi-all-1127-rdf">
+<title>秦剛晤布林肯7.5小時 指中美關係處最低谷</title>
+<link>https://www.dw.com/zh/title/a-65955570?maca=chi-rss-chi-all-1127-rdf</link>
+<description>short teaser</description><dc:date>2023-06-19T01:41:50Z</dc:date>
+<dc:language>zh</dc:language><dwsyn:contentID>65955570</dwsyn:contentID>
+<dwsyn:contentType>article</dwsyn:contentType></item></rdf:RDF>)";
+}
+
+// Answers with `body` and its ETag, or 304 when the client already has it.
+HttpTestServer::Handler conditional(std::shared_ptr<std::string> body, std::string content_type) {
+  return [body, content_type](const HttpTestServer::RecordedRequest& request) {
+    const std::string etag = "\"" + std::to_string(std::hash<std::string>{}(*body)) + "\"";
+    HttpTestServer::CannedResponse response;
+    if (request.header("if-none-match") == etag) {
+      response.status = 304;
+      response.headers = {{"ETag", etag}};
+      return response;
+    }
+    response.headers = {{"Content-Type", content_type}, {"ETag", etag}};
+    response.body = *body;
+    return response;
+  };
+}
+
+class FetchRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    feed_body_ = std::make_shared<std::string>(dw_feed());
+    article_body_ = std::make_shared<std::string>(
+        testing::read_file(extract::testing::dw_article_65955570()));
+    server_.set_handler(kFeedPath, conditional(feed_body_, "application/rdf+xml; charset=utf-8"));
+    server_.set_handler(kArticlePath, conditional(article_body_, "application/json"));
+
+    ASSERT_TRUE(Archive::init(dir_.path()).has_value());
+    testing::write_file(dir_.path() / kConfigFileName,
+                        "[adapters.dw]\narticle_api = \"" + server_.url("/api/detail/article/{id}") +
+                            "\"\n");
+    auto archive = Archive::open(dir_.path());
+    ASSERT_TRUE(archive.has_value()) << archive.error().message();
+    archive_ = std::move(*archive);
+    ASSERT_TRUE(archive_->store().add_feed("dw-chinese", server_.url(kFeedPath), "dw").has_value());
+    client_ = fetch::make_http_client(archive_->config().fetch);
+  }
+
+  FetchSummary fetch_at(const char* now) {
+    auto summary = run_fetch(*archive_, *client_, *parse_date(now), nullptr);
+    EXPECT_TRUE(summary.has_value()) << summary.error().message();
+    return summary ? *summary : FetchSummary{};
+  }
+
+  std::filesystem::path document_of_only_article() {
+    auto articles = archive_->store().articles(std::nullopt);
+    EXPECT_TRUE(articles.has_value());
+    EXPECT_EQ(articles->size(), 1u);
+    return dir_.path() / articles->front().document_path;
+  }
+
+  HttpTestServer server_;
+  testing::TempDir dir_;
+  std::shared_ptr<std::string> feed_body_;
+  std::shared_ptr<std::string> article_body_;
+  std::unique_ptr<Archive> archive_;
+  std::unique_ptr<fetch::HttpClient> client_;
+};
+
+TEST_F(FetchRunTest, WritesTheSeedDocumentByteForByte) {
+  const FetchSummary summary = fetch_at("2023-06-19T01:47:05Z");
+  EXPECT_EQ(summary.counts.articles_new, 1u);
+  EXPECT_EQ(summary.feeds_failed, 0u);
+  EXPECT_TRUE(summary.errors.empty()) << summary.errors.front();
+  const std::string document = testing::read_file(document_of_only_article());
+  EXPECT_TRUE(document.starts_with("<!--1687139225000-->\n[秦剛晤布林肯7.5小時 指中美關係處最低谷]("));
+  const auto shared = testing::shared_dir();
+  if (!shared) GTEST_SKIP() << "../shared/ is absent: the byte-for-byte comparison needs the seed";
+  EXPECT_EQ(document, testing::read_file(*shared / "seeds/000_1c3fe8eac2a2cc09.txt"));
+}
+
+TEST_F(FetchRunTest, ASecondRunWithNothingNewSendsConditionalRequestsAndChangesNoFile) {
+  fetch_at("2023-06-19T01:47:05Z");
+  const auto path = document_of_only_article();
+  const auto written_at = std::filesystem::last_write_time(path);
+  const auto index_written_at = std::filesystem::last_write_time(dir_.path() / "README.md");
+  const std::size_t requests_before = server_.requests().size();
+
+  const FetchSummary again = fetch_at("2023-06-19T02:47:05Z");
+  EXPECT_EQ(again.counts.articles_new, 0u);
+  EXPECT_EQ(again.counts.articles_updated, 0u);
+  EXPECT_EQ(again.documents_written, 0u);
+  EXPECT_EQ(std::filesystem::last_write_time(path), written_at);
+  EXPECT_EQ(std::filesystem::last_write_time(dir_.path() / "README.md"), index_written_at);
+
+  const auto requests = server_.requests();
+  ASSERT_EQ(requests.size(), requests_before + 2);
+  for (std::size_t i = requests_before; i < requests.size(); ++i) {
+    EXPECT_FALSE(requests[i].header("if-none-match").empty()) << requests[i].path;
+  }
+}
+
+TEST_F(FetchRunTest, AChangedArticleBecomesANewRevisionAndRewritesItsDocument) {
+  fetch_at("2023-06-19T01:47:05Z");
+  const auto path = document_of_only_article();
+  const std::string before = testing::read_file(path);
+
+  // DW corrects its article: one word of the body changes.
+  const auto at = article_body_->find("（綜合報導）");
+  ASSERT_NE(at, std::string::npos);
+  article_body_->replace(at, std::string("（綜合報導）").size(), "（綜合報導，更新）");
+
+  const FetchSummary summary = fetch_at("2023-06-19T03:00:00Z");
+  EXPECT_EQ(summary.counts.articles_updated, 1u);
+  const std::string after = testing::read_file(path);
+  EXPECT_NE(after, before);
+  EXPECT_NE(after.find("（綜合報導，更新）"), std::string::npos);
+  EXPECT_TRUE(after.starts_with("<!--1687143600000-->"));  // archived at the run that saw the edit
+
+  auto articles = archive_->store().articles(std::nullopt);
+  ASSERT_TRUE(articles.has_value());
+  auto revisions = archive_->store().revisions(articles->front().id);
+  ASSERT_TRUE(revisions.has_value());
+  EXPECT_EQ(revisions->size(), 2u);
+}
+
+TEST_F(FetchRunTest, AFailingFeedDoesNotStopTheOthersAndIsRecorded) {
+  ASSERT_TRUE(archive_->store().add_feed("broken", server_.url("/missing.xml"), "").has_value());
+  const FetchSummary summary = fetch_at("2023-06-19T01:47:05Z");
+  EXPECT_EQ(summary.counts.articles_new, 1u);
+  EXPECT_EQ(summary.feeds_failed, 1u);
+  ASSERT_EQ(summary.errors.size(), 1u);
+  EXPECT_NE(summary.errors[0].find("broken: GET"), std::string::npos) << summary.errors[0];
+  EXPECT_NE(summary.errors[0].find("404"), std::string::npos);
+  auto broken = archive_->store().feed_by_name("broken");
+  ASSERT_TRUE(broken.has_value() && broken->has_value());
+  EXPECT_NE((*broken)->last_error.find("404"), std::string::npos);
+}
+
+TEST_F(FetchRunTest, AnAdapterApiErrorIsTheFeedsErrorAndLosesNothing) {
+  fetch_at("2023-06-19T01:47:05Z");
+  server_.set(kArticlePath, {500, {}, "oops", {}});
+  feed_body_->append(" ");  // the feed changed, so its articles are asked for again
+  const FetchSummary summary = fetch_at("2023-06-19T02:00:00Z");
+  EXPECT_EQ(summary.feeds_failed, 1u);
+  EXPECT_TRUE(std::filesystem::exists(document_of_only_article()));
+  auto feed = archive_->store().feed_by_name("dw-chinese");
+  ASSERT_TRUE(feed.has_value() && feed->has_value());
+  EXPECT_NE((*feed)->last_error.find("500"), std::string::npos) << (*feed)->last_error;
+}
+
+TEST_F(FetchRunTest, DocumentsSavedButNotWrittenAreWrittenByTheNextRun) {
+  fetch_at("2023-06-19T01:47:05Z");
+  const auto path = document_of_only_article();
+  auto articles = archive_->store().articles(std::nullopt);
+  ASSERT_TRUE(articles.has_value());
+  auto revisions = archive_->store().revisions(articles->front().id);
+  ASSERT_TRUE(revisions.has_value());
+
+  // As if a run had been killed after saving a new revision and before
+  // writing its document: the revision is in the store, the file is old.
+  auto edited = article_from_json(revisions->back().revision.content);
+  ASSERT_TRUE(edited.has_value());
+  edited->body_html += "<p>saved, never written</p>";
+  store::ArticleRevision revision = revisions->back().revision;
+  revision.content = article_to_json(*edited);
+  auto feed = archive_->store().feed_by_name("dw-chinese");
+  ASSERT_TRUE(feed.has_value() && feed->has_value());
+  auto saved = archive_->store().save_revision((*feed)->id, revision, *parse_date("2023-06-19T01:50:00Z"));
+  ASSERT_TRUE(saved.has_value());
+  ASSERT_EQ(saved->change, store::Change::kUpdated);
+  std::filesystem::remove(path);
+
+  fetch_at("2023-06-19T02:00:00Z");
+  ASSERT_TRUE(std::filesystem::exists(path));
+  const std::string document = testing::read_file(path);
+  EXPECT_TRUE(document.starts_with("<!--1687139400000-->"));  // archived when it was saved
+  EXPECT_NE(document.find("saved, never written"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace newsvault::pipeline

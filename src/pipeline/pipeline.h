@@ -1,0 +1,106 @@
+// pipeline: an archive on disk and the runs that fill it.
+//
+// An archive is a folder: newsvault.toml (the settings), .newsvault/ (the
+// store and the feeds' last bodies), and the documents with their indexes.
+// run_fetch polls every feed once and carries each entry through the
+// stages: fetch -> feed -> extract -> store -> publish.
+//
+// Functions here touch the archive folder they are given and nothing else.
+// An Archive is used from one thread at a time.
+#ifndef NEWSVAULT_PIPELINE_PIPELINE_H_
+#define NEWSVAULT_PIPELINE_PIPELINE_H_
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/core.h"
+#include "fetch/fetch.h"
+#include "publish/publish.h"
+#include "store/store.h"
+
+namespace newsvault::pipeline {
+
+inline constexpr const char* kConfigFileName = "newsvault.toml";
+
+struct Config {
+  fetch::ClientOptions fetch;
+  publish::PublishOptions publish;
+  // Per adapter, overrides of its mapping: "article_api" -> URL template.
+  std::map<std::string, std::map<std::string, std::string>> adapters;
+};
+
+// The text `newsvault init` writes: every setting with its default, commented.
+std::string default_config_text();
+// Reads newsvault.toml. A malformed file fails with kInvalidArgument naming
+// the file, the line and the key ("newsvault.toml:7: fetch.timeout_seconds:
+// expected an integer").
+Result<Config> load_config(const std::filesystem::path& file);
+
+class Archive {
+ public:
+  // Creates the config and the store in `root` (made if missing). Fails with
+  // kInvalidArgument when `root` already holds an archive.
+  static Result<void> init(const std::filesystem::path& root);
+  // Opens the archive in `root`: kNotFound ("no archive in DIR: run
+  // 'newsvault init DIR'") when there is none.
+  static Result<std::unique_ptr<Archive>> open(const std::filesystem::path& root);
+
+  const std::filesystem::path& root() const { return root_; }
+  const Config& config() const { return config_; }
+  store::Store& store() { return *store_; }
+
+ private:
+  Archive(std::filesystem::path root, Config config, std::unique_ptr<store::Store> store)
+      : root_(std::move(root)), config_(std::move(config)), store_(std::move(store)) {}
+  std::filesystem::path root_;
+  Config config_;
+  std::unique_ptr<store::Store> store_;
+};
+
+struct FetchProgress {
+  std::size_t feeds_total = 0;
+  std::size_t feeds_done = 0;
+  std::size_t articles_new = 0;
+  std::size_t articles_updated = 0;
+  std::size_t articles_unchanged = 0;
+  std::size_t errors = 0;
+};
+
+struct FetchSummary {
+  FetchProgress counts;
+  std::size_t feeds_failed = 0;
+  std::size_t documents_written = 0;
+  // One line per failure, naming the feed: "dw-chinese: GET https://…: HTTP 503".
+  std::vector<std::string> errors;
+};
+
+// Polls every feed of the archive once (conditional requests), archives
+// what is new or changed, writes the documents and indexes. One failing
+// feed never stops the others: its error is stored on the feed and listed
+// in the summary. Fails only when the archive itself cannot be used (the
+// store or the folder), and even then loses nothing already archived.
+// `now` is the time the run records (archive times, first-seen times).
+Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Timestamp now,
+                               const std::function<void(const FetchProgress&)>& on_progress);
+
+// OPML 2.0 subscription lists.
+struct OpmlFeed {
+  std::string name;     // the outline's title or text
+  std::string url;      // xmlUrl
+  std::string adapter;  // our own attribute, newsvault:adapter, when present
+};
+// Reads every outline with an xmlUrl, at any depth. kParse naming the
+// source when the document is not OPML.
+Result<std::vector<OpmlFeed>> read_opml(std::string_view bytes, std::string_view source_name);
+std::string write_opml(const std::vector<store::FeedRecord>& feeds);
+
+// A name fit for a folder, from a feed's title or URL ("DW 中文" -> "dw-中文").
+std::string feed_name_from(std::string_view title_or_url);
+
+}  // namespace newsvault::pipeline
+
+#endif  // NEWSVAULT_PIPELINE_PIPELINE_H_

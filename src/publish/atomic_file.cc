@@ -1,0 +1,134 @@
+// write_file_atomically: a reader (or a crash) sees the old file or the new
+// one, never half of one.
+//
+//   content ─► {dir}/.{name}.XXXXXX (mkstemp, same folder, so same file system)
+//           ─► write ─► fsync ─► rename over {name} ─► fsync {dir}
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <system_error>
+
+#include "publish/publish.h"
+
+namespace newsvault::publish {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The one owner of a file descriptor.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+
+  int get() const { return fd_; }
+  // Closes now, reporting the error close() may bring (NFS reports late).
+  int close() {
+    const int result = ::close(fd_);
+    fd_ = -1;
+    return result;
+  }
+
+ private:
+  int fd_;
+};
+
+std::unexpected<Error> io_error(const fs::path& path, std::string_view what, int error_number) {
+  return make_error(ErrorCode::kIo, path.string() + ": " + std::string(what) + ": " +
+                                        std::strerror(error_number));
+}
+
+bool is_safe_relative(const fs::path& relative) {
+  if (relative.empty() || relative.is_absolute() || relative.has_root_name()) return false;
+  for (const fs::path& part : relative) {
+    if (part == ".." || part == ".") return false;
+  }
+  return relative.has_filename();
+}
+
+bool holds_exactly(const fs::path& path, std::string_view content) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) return false;
+  const auto size = fs::file_size(path, error);
+  if (error || size != content.size()) return false;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::string existing(content.size(), '\0');
+  in.read(existing.data(), static_cast<std::streamsize>(existing.size()));
+  return in.gcount() == static_cast<std::streamsize>(content.size()) && existing == content;
+}
+
+Result<void> write_all(int fd, std::string_view content, const fs::path& path) {
+  while (!content.empty()) {
+    const ssize_t written = ::write(fd, content.data(), content.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return io_error(path, "write", errno);
+    }
+    content.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return {};
+}
+
+// POSIX leaves a rename durable only once its folder is synced.
+Result<void> sync_directory(const fs::path& directory) {
+  FileDescriptor fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) return io_error(directory, "open", errno);
+  if (::fsync(fd.get()) != 0 && errno != EINVAL) return io_error(directory, "fsync", errno);
+  return {};
+}
+
+}  // namespace
+
+Result<void> write_file_atomically(const fs::path& root, const std::string& relative_path,
+                                   std::string_view content) {
+  const fs::path relative(relative_path);
+  if (!is_safe_relative(relative)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "not a path inside the archive: \"" + relative_path + "\"");
+  }
+  const fs::path target = root / relative;
+  if (holds_exactly(target, content)) return {};  // same bytes: keep the file and its mtime
+
+  const fs::path directory = target.parent_path();
+  std::error_code error;
+  fs::create_directories(directory, error);
+  if (error) {
+    return make_error(ErrorCode::kIo, directory.string() + ": create folders: " + error.message());
+  }
+
+  std::string temporary = (directory / ("." + target.filename().string() + ".XXXXXX")).string();
+  FileDescriptor fd(::mkstemp(temporary.data()));
+  if (fd.get() < 0) return io_error(temporary, "create", errno);
+  const fs::path temporary_path(temporary);
+
+  // Removes the temporary file on every failure below.
+  auto fail = [&](std::unexpected<Error> failure) -> Result<void> {
+    ::unlink(temporary_path.c_str());
+    return failure;
+  };
+  // mkstemp creates files only their owner can read; an archive is for
+  // reading (the umask still applies to the folders we create).
+  if (::fchmod(fd.get(), 0644) != 0) return fail(io_error(temporary_path, "chmod", errno));
+  if (auto written = write_all(fd.get(), content, temporary_path); !written) {
+    return fail(std::unexpected(written.error()));
+  }
+  if (::fsync(fd.get()) != 0) return fail(io_error(temporary_path, "fsync", errno));
+  if (fd.close() != 0) return fail(io_error(temporary_path, "close", errno));
+  if (::rename(temporary_path.c_str(), target.c_str()) != 0) {
+    return fail(io_error(target, "rename", errno));
+  }
+  return sync_directory(directory);
+}
+
+}  // namespace newsvault::publish

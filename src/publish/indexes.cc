@@ -1,0 +1,118 @@
+// The archive's index files: {feed}/README.md per feed and README.md at the
+// root, Markdown that code hosts render as the folder's front page.
+//
+//   {feed}/README.md:  # name / Source: [url](url) / - 2023-06-19 [title](2023/06/19-key.md) ...
+//   README.md:         # Archive / - [name](name/README.md): N articles, latest DATE [title](...)
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "publish/archive_paths.h"
+#include "publish/markdown.h"
+#include "publish/publish.h"
+
+namespace newsvault::publish {
+namespace {
+
+Timestamp article_time(const store::ArticleSummary& article) {
+  return article.published.value_or(article.first_seen);
+}
+
+bool belongs_to(const store::ArticleSummary& article, const store::FeedRecord& feed) {
+  if (article.feed_id != 0 && feed.id != 0) return article.feed_id == feed.id;
+  return article.feed_name == feed.name;
+}
+
+// The path of `document` (relative to the archive root) from `folder`.
+std::string relative_to(std::string_view folder, const std::string& document) {
+  const std::string prefix = std::string(folder) + "/";
+  if (document.starts_with(prefix)) return document.substr(prefix.size());
+  return std::filesystem::path(document).lexically_relative(folder).generic_string();
+}
+
+std::string link(std::string_view text, std::string_view destination) {
+  return "[" + markdown_link_text(text) + "](" + markdown_link_destination(destination) + ")";
+}
+
+std::string title_of(const store::ArticleSummary& article) {
+  const std::string text = markdown_link_text(article.title);
+  return text.empty() ? article.url : article.title;
+}
+
+std::string count_text(std::size_t count) {
+  return std::to_string(count) + (count == 1 ? " article" : " articles");
+}
+
+// Newest first; the document path breaks ties, so the order is stable.
+std::vector<const store::ArticleSummary*> articles_of(
+    const store::FeedRecord& feed, const std::vector<store::ArticleSummary>& articles) {
+  std::vector<const store::ArticleSummary*> listed;
+  for (const store::ArticleSummary& article : articles) {
+    // An article whose document is not written yet has nothing to link to.
+    if (belongs_to(article, feed) && !article.document_path.empty()) listed.push_back(&article);
+  }
+  std::ranges::sort(listed, [](const store::ArticleSummary* a, const store::ArticleSummary* b) {
+    const Timestamp time_a = article_time(*a);
+    const Timestamp time_b = article_time(*b);
+    if (time_a != time_b) return time_a > time_b;
+    return a->document_path < b->document_path;
+  });
+  return listed;
+}
+
+std::string feed_index(const store::FeedRecord& feed,
+                       const std::vector<const store::ArticleSummary*>& listed) {
+  const std::string folder = feed_folder(feed.name);
+  std::string index = "# " + markdown_link_text(feed.name) + "\n\n";
+  if (!feed.url.empty()) index += "Source: " + link(feed.url, feed.url) + "\n\n";
+  if (listed.empty()) index += "No articles yet.\n";
+  for (const store::ArticleSummary* article : listed) {
+    index += "- " + format_day(article_time(*article)) + " " +
+             link(title_of(*article), relative_to(folder, article->document_path)) + "\n";
+  }
+  return index;
+}
+
+std::string root_index(const std::vector<const store::FeedRecord*>& feeds,
+                       const std::map<const store::FeedRecord*,
+                                      std::vector<const store::ArticleSummary*>>& listed) {
+  std::string index = "# Archive\n\n";
+  if (feeds.empty()) index += "No feeds yet.\n";
+  for (const store::FeedRecord* feed : feeds) {
+    const auto& articles = listed.at(feed);
+    index += "- " + link(feed->name, feed_folder(feed->name) + "/README.md") + ": " +
+             count_text(articles.size());
+    if (!articles.empty()) {
+      const store::ArticleSummary& latest = *articles.front();
+      index += ", latest " + format_day(article_time(latest)) + " " +
+               link(title_of(latest), latest.document_path);
+    }
+    index += "\n";
+  }
+  return index;
+}
+
+}  // namespace
+
+Result<void> write_indexes(const std::filesystem::path& root,
+                           const std::vector<store::FeedRecord>& feeds,
+                           const std::vector<store::ArticleSummary>& articles) {
+  std::vector<const store::FeedRecord*> sorted;
+  for (const store::FeedRecord& feed : feeds) sorted.push_back(&feed);
+  std::ranges::sort(sorted, [](const store::FeedRecord* a, const store::FeedRecord* b) {
+    return a->name < b->name;
+  });
+
+  std::map<const store::FeedRecord*, std::vector<const store::ArticleSummary*>> listed;
+  for (const store::FeedRecord* feed : sorted) {
+    listed[feed] = articles_of(*feed, articles);
+    auto written = write_file_atomically(root, feed_folder(feed->name) + "/README.md",
+                                         feed_index(*feed, listed[feed]));
+    if (!written) return written;
+  }
+  return write_file_atomically(root, "README.md", root_index(sorted, listed));
+}
+
+}  // namespace newsvault::publish

@@ -1,0 +1,134 @@
+// Private to the store stage: one SQLite connection, its prepared statements
+// and its transactions, with SQLite's C handles each held by one RAII owner.
+//
+// A Database is one connection: use it from one thread at a time.
+#ifndef NEWSVAULT_STORE_DATABASE_H_
+#define NEWSVAULT_STORE_DATABASE_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/core.h"
+
+namespace newsvault::store {
+
+struct ConnectionCloser {
+  void operator()(sqlite3* connection) const { sqlite3_close_v2(connection); }
+};
+using Connection = std::unique_ptr<sqlite3, ConnectionCloser>;
+
+struct StatementFinalizer {
+  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+using PreparedStatement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+
+class Database;
+
+// A cached statement borrowed for one use: bind, step through the rows, read
+// the columns. The destructor resets the statement and clears its bindings,
+// so a half-read SELECT never keeps a read transaction open (which would
+// stop WAL checkpoints) and the statement is ready for its next use.
+class Query {
+ public:
+  Query(const Database& database, sqlite3_stmt* statement, bool* in_use);
+  ~Query();
+  Query(Query&& other) noexcept;
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+  Query& operator=(Query&&) = delete;
+
+  // Parameters are numbered from 1, as ?1, ?2 in the SQL. Text is copied.
+  // A failed bind is reported by the next step().
+  Query& bind(int index, std::int64_t value);
+  Query& bind(int index, std::string_view value);
+  Query& bind(int index, Timestamp value);
+  Query& bind(int index, std::optional<Timestamp> value);  // nullopt is NULL
+
+  // True when a row is ready to read, false when the statement is done.
+  Result<bool> step();
+  // Steps a statement that returns no rows to its end.
+  Result<void> run();
+
+  // Columns of the current row, numbered from 0. NULL reads as 0, "" or
+  // nullopt.
+  std::int64_t integer(int column) const;
+  std::string text(int column) const;
+  Timestamp time(int column) const;
+  std::optional<Timestamp> optional_time(int column) const;
+
+ private:
+  const Database* database_;
+  sqlite3_stmt* statement_;  // owned by the Database's cache
+  bool* in_use_;
+  int bind_result_ = SQLITE_OK;
+};
+
+class Database {
+ public:
+  // Opens or creates the database file at `path` (":memory:" for a private
+  // in-memory one) in WAL mode with foreign keys on and a busy timeout.
+  // Fails with kIo naming the path when the file cannot be opened or is not
+  // a database.
+  static Result<std::unique_ptr<Database>> open(const std::string& path);
+
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  const std::string& path() const { return path_; }
+  sqlite3* connection() const { return connection_.get(); }
+
+  // Runs `sql` (one or more statements, no parameters, rows ignored).
+  Result<void> execute(const std::string& sql);
+
+  // The statement for `sql`, prepared on first use and cached for the
+  // connection's life. Fails when `sql` does not compile, or when the same
+  // statement is still borrowed by a live Query (a bug in the caller).
+  Result<Query> query(std::string_view sql);
+
+  // Runs `work` in a transaction: BEGIN IMMEDIATE (the write lock is taken
+  // up front, so a read never has to be upgraded under a concurrent writer)
+  // and COMMIT, or a SAVEPOINT and RELEASE when a transaction is already
+  // open. When `work` returns an error, or throws, what it did is rolled
+  // back and its error returned.
+  Result<void> transaction(const std::function<Result<void>()>& work);
+
+  std::int64_t last_insert_rowid() const;
+  // The extended result code of the last failure (SQLITE_CONSTRAINT_UNIQUE...).
+  int extended_error_code() const;
+
+  // The connection's last failure as an Error: "<path>: <SQLite's message>",
+  // with a code from SQLite's result code.
+  Error last_error() const;
+
+ private:
+  struct CachedStatement {
+    PreparedStatement statement;
+    bool in_use = false;
+  };
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>()(text);
+    }
+  };
+
+  Database(std::string path, Connection connection)
+      : path_(std::move(path)), connection_(std::move(connection)) {}
+
+  std::string path_;
+  // Declared before the statements so that it is closed after they are
+  // finalized.
+  Connection connection_;
+  std::unordered_map<std::string, CachedStatement, StringHash, std::equal_to<>> statements_;
+};
+
+}  // namespace newsvault::store
+
+#endif  // NEWSVAULT_STORE_DATABASE_H_

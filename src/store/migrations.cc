@@ -1,0 +1,135 @@
+#include "store/migrations.h"
+
+#include <string>
+
+namespace newsvault::store {
+namespace {
+
+// Append only: a migration that has shipped is never edited, since databases
+// already past it would not see the change. Times are integer milliseconds
+// since the Unix epoch, UTC. Tables are STRICT (SQLite 3.37), so a value of
+// the wrong type is refused rather than stored.
+constexpr Migration kMigrations[] = {
+    {1, "create feeds, validators, articles and revisions", R"sql(
+CREATE TABLE feeds (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  url           TEXT NOT NULL,
+  adapter       TEXT NOT NULL DEFAULT '',
+  etag          TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '',
+  last_fetched  INTEGER,  -- NULL until the first poll
+  last_error    TEXT NOT NULL DEFAULT '',
+  created       INTEGER NOT NULL
+) STRICT;
+
+-- Conditional request validators (RFC 9110 §8.8) of URLs that are not
+-- feeds: article pages, API documents.
+CREATE TABLE url_validators (
+  url           TEXT PRIMARY KEY,
+  etag          TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT ''
+) STRICT, WITHOUT ROWID;
+
+-- An article's row mirrors its latest revision. document_revision is the
+-- revision whose document is on disk (0: none yet); while it is behind
+-- latest_revision the document still has to be written.
+CREATE TABLE articles (
+  id                INTEGER PRIMARY KEY,
+  feed_id           INTEGER NOT NULL REFERENCES feeds (id),
+  key               TEXT NOT NULL,
+  title             TEXT NOT NULL,
+  url               TEXT NOT NULL,
+  published         INTEGER,
+  first_seen        INTEGER NOT NULL,
+  last_changed      INTEGER NOT NULL,
+  latest_revision   INTEGER NOT NULL,
+  document_path     TEXT NOT NULL,
+  document_revision INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (feed_id, key)
+) STRICT;
+
+-- Listing newest first: read backwards, these give published DESC,
+-- first_seen DESC, id DESC without a sort.
+CREATE INDEX articles_by_feed_and_date ON articles (feed_id, published, first_seen);
+CREATE INDEX articles_by_date ON articles (published, first_seen);
+-- Holds only the few articles whose document is behind.
+CREATE INDEX articles_needing_documents ON articles (id)
+  WHERE document_revision < latest_revision;
+
+-- Every distinct state of an article, numbered from 1 without gaps; rows
+-- are only ever added. Not WITHOUT ROWID: content can be many pages long.
+CREATE TABLE revisions (
+  article_id    INTEGER NOT NULL REFERENCES articles (id),
+  number        INTEGER NOT NULL,
+  seen_at       INTEGER NOT NULL,
+  content_hash  TEXT NOT NULL,  -- SHA-256 of content, lowercase hex
+  title         TEXT NOT NULL,
+  url           TEXT NOT NULL,
+  published     INTEGER,
+  content       TEXT NOT NULL,
+  document_path TEXT NOT NULL,
+  PRIMARY KEY (article_id, number)
+) STRICT;
+)sql"},
+};
+
+Result<int> user_version(Database& database) {
+  Result<Query> query = database.query("PRAGMA user_version");
+  if (!query) return std::unexpected(query.error());
+  Result<bool> row = query->step();
+  if (!row) return std::unexpected(row.error());
+  return *row ? static_cast<int>(query->integer(0)) : 0;
+}
+
+// The Database's messages start with its path, which ours already names.
+std::string without_path(const Database& database, const std::string& message) {
+  const std::string prefix = database.path() + ": ";
+  return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+Result<void> migrate(Database& database, std::span<const Migration> list) {
+  const int latest = list.empty() ? 0 : list.back().version;
+  Result<int> start = user_version(database);
+  if (!start) return std::unexpected(start.error());
+  if (*start > latest) {
+    return make_error(ErrorCode::kInternal,
+                      database.path() + ": schema version " + std::to_string(*start) +
+                          " is newer than this newsvault knows (" + std::to_string(latest) + ")");
+  }
+
+  for (const Migration& migration : list) {
+    if (migration.version <= *start) continue;
+    Result<void> applied = database.transaction([&]() -> Result<void> {
+      // Read again under the write lock: another process opening the same
+      // file may have applied this migration since.
+      Result<int> current = user_version(database);
+      if (!current) return std::unexpected(current.error());
+      if (*current >= migration.version) return {};
+      if (*current != migration.version - 1) {
+        return make_error(ErrorCode::kInternal, "database is at version " +
+                                                    std::to_string(*current) + ", expected " +
+                                                    std::to_string(migration.version - 1));
+      }
+      if (Result<void> done = database.execute(std::string(migration.sql)); !done) return done;
+      // PRAGMA takes no parameters; the version is a number we wrote.
+      return database.execute("PRAGMA user_version = " + std::to_string(migration.version));
+    });
+    if (!applied) {
+      // An I/O failure (a locked or full disk) stays one; anything else is
+      // a migration that does not apply, which is ours to fix.
+      const Error& error = applied.error();
+      const ErrorCode code = error.code() == ErrorCode::kIo ? ErrorCode::kIo : ErrorCode::kInternal;
+      return make_error(code, database.path() + ": migration " + std::to_string(migration.version) +
+                                  " (" + std::string(migration.name) +
+                                  ") failed: " + without_path(database, error.message()));
+    }
+  }
+  return {};
+}
+
+}  // namespace newsvault::store

@@ -1,0 +1,425 @@
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/core.h"
+#include "support/test_support.h"
+
+namespace newsvault::store {
+namespace {
+
+using std::chrono::milliseconds;
+
+Timestamp at(std::int64_t millis) { return Timestamp(milliseconds(millis)); }
+
+std::unique_ptr<Store> open_or_die(const std::string& path) {
+  Result<std::unique_ptr<Store>> store = Store::open(path);
+  EXPECT_TRUE(store.has_value()) << store.error().message();
+  return store ? std::move(*store) : nullptr;
+}
+
+ArticleRevision revision(std::string key, std::string content) {
+  ArticleRevision revision;
+  revision.key = std::move(key);
+  revision.title = "Title of " + revision.key;
+  revision.url = "https://example.com/" + revision.key;
+  revision.published = at(1'700'000'000'000);
+  revision.content = std::move(content);
+  revision.document_path = "feed/" + revision.key + ".html";
+  return revision;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = open_or_die(":memory:");
+    ASSERT_NE(store_, nullptr);
+    Result<FeedRecord> feed = store_->add_feed("news", "https://example.com/feed.xml", "");
+    ASSERT_TRUE(feed.has_value()) << feed.error().message();
+    feed_ = *feed;
+  }
+
+  SaveResult save(const ArticleRevision& revision, Timestamp seen_at = at(1'000)) {
+    Result<SaveResult> saved = store_->save_revision(feed_.id, revision, seen_at);
+    EXPECT_TRUE(saved.has_value()) << saved.error().message();
+    return saved.value_or(SaveResult{});
+  }
+
+  std::unique_ptr<Store> store_;
+  FeedRecord feed_;
+};
+
+// ---------------------------------------------------------------------------
+// Feeds and validators
+
+TEST_F(StoreTest, AddFeedReturnsTheFeedAndFindsItByName) {
+  EXPECT_GT(feed_.id, 0);
+  Result<std::optional<FeedRecord>> found = store_->feed_by_name("news");
+  ASSERT_TRUE(found.has_value());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, feed_.id);
+  EXPECT_EQ((*found)->url, "https://example.com/feed.xml");
+  EXPECT_EQ((*found)->last_fetched, std::nullopt);
+  EXPECT_EQ((*found)->last_error, "");
+
+  Result<std::optional<FeedRecord>> missing = store_->feed_by_name("other");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(StoreTest, AddFeedRejectsADuplicateName) {
+  Result<FeedRecord> duplicate = store_->add_feed("news", "https://elsewhere.example/rss", "");
+  ASSERT_FALSE(duplicate.has_value());
+  EXPECT_EQ(duplicate.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(duplicate.error().message(), "a feed named news already exists");
+}
+
+TEST_F(StoreTest, FeedsListsEveryFeedByName) {
+  ASSERT_TRUE(store_->add_feed("dw", "https://rss.dw.com/xml/rss-en-all", "dw").has_value());
+  Result<std::vector<FeedRecord>> feeds = store_->feeds();
+  ASSERT_TRUE(feeds.has_value());
+  ASSERT_EQ(feeds->size(), 2u);
+  EXPECT_EQ((*feeds)[0].name, "dw");
+  EXPECT_EQ((*feeds)[0].adapter, "dw");
+  EXPECT_EQ((*feeds)[1].name, "news");
+}
+
+TEST_F(StoreTest, RecordFetchPersistsValidatorsUrlTimeAndError) {
+  FeedRecord fetched = feed_;
+  fetched.url = "https://example.com/moved.xml";
+  fetched.etag = "\"abc\"";
+  fetched.last_modified = "Mon, 19 Jun 2023 01:41:50 GMT";
+  fetched.last_fetched = at(1'687'138'910'123);
+  fetched.last_error = "GET https://example.com/moved.xml: HTTP 503";
+  ASSERT_TRUE(store_->record_fetch(fetched).has_value());
+
+  Result<std::optional<FeedRecord>> found = store_->feed_by_name("news");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  const FeedRecord& feed = **found;
+  EXPECT_EQ(feed.url, fetched.url);
+  EXPECT_EQ(feed.etag, fetched.etag);
+  EXPECT_EQ(feed.last_modified, fetched.last_modified);
+  EXPECT_EQ(feed.last_fetched, fetched.last_fetched);
+  EXPECT_EQ(feed.last_error, fetched.last_error);
+
+  fetched.last_error = "";  // the next poll succeeded
+  ASSERT_TRUE(store_->record_fetch(fetched).has_value());
+  EXPECT_EQ((*store_->feed_by_name("news"))->last_error, "");
+}
+
+TEST_F(StoreTest, RecordFetchOfAnUnknownFeedIsNotFound) {
+  FeedRecord unknown = feed_;
+  unknown.id = 999;
+  Result<void> recorded = store_->record_fetch(unknown);
+  ASSERT_FALSE(recorded.has_value());
+  EXPECT_EQ(recorded.error().code(), ErrorCode::kNotFound);
+}
+
+using Validators = std::pair<std::string, std::string>;  // etag, last_modified
+
+TEST_F(StoreTest, ValidatorsRoundTripAndAreReplaced) {
+  const std::string url = "https://example.com/story";
+  Result<Validators> none = store_->validators(url);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(*none, Validators("", ""));
+
+  ASSERT_TRUE(store_->set_validators(url, "W/\"1\"", "Tue, 05 Apr 2022 03:16:33 GMT"));
+  EXPECT_EQ(*store_->validators(url), Validators("W/\"1\"", "Tue, 05 Apr 2022 03:16:33 GMT"));
+
+  ASSERT_TRUE(store_->set_validators(url, "W/\"2\"", ""));
+  EXPECT_EQ(*store_->validators(url), Validators("W/\"2\"", ""));
+}
+
+// ---------------------------------------------------------------------------
+// Revisions
+
+TEST_F(StoreTest, FirstSaveIsNewRevisionOne) {
+  const SaveResult saved = save(revision("a", "{\"body\":1}"), at(5'000));
+  EXPECT_EQ(saved.change, Change::kNew);
+  EXPECT_EQ(saved.revision, 1);
+  EXPECT_GT(saved.article_id, 0);
+
+  Result<std::optional<ArticleSummary>> article = store_->article(saved.article_id);
+  ASSERT_TRUE(article.has_value() && article->has_value());
+  EXPECT_EQ((*article)->feed_id, feed_.id);
+  EXPECT_EQ((*article)->feed_name, "news");
+  EXPECT_EQ((*article)->key, "a");
+  EXPECT_EQ((*article)->title, "Title of a");
+  EXPECT_EQ((*article)->published, at(1'700'000'000'000));
+  EXPECT_EQ((*article)->first_seen, at(5'000));
+  EXPECT_EQ((*article)->last_changed, at(5'000));
+  EXPECT_EQ((*article)->revisions, 1);
+  EXPECT_EQ((*article)->document_path, "feed/a.html");
+}
+
+TEST_F(StoreTest, SameContentAgainIsUnchangedAndAddsNoRevision) {
+  const SaveResult first = save(revision("a", "same"), at(1'000));
+  const SaveResult again = save(revision("a", "same"), at(2'000));
+  EXPECT_EQ(again.change, Change::kUnchanged);
+  EXPECT_EQ(again.article_id, first.article_id);
+  EXPECT_EQ(again.revision, 1);
+  EXPECT_EQ(store_->revisions(first.article_id)->size(), 1u);
+  EXPECT_EQ((*store_->article(first.article_id))->last_changed, at(1'000));
+}
+
+TEST_F(StoreTest, ChangedContentIsUpdatedRevisionTwoAndBothAreListedOldestFirst) {
+  const SaveResult first = save(revision("a", "before"), at(1'000));
+  ArticleRevision edited = revision("a", "after");
+  edited.title = "Corrected title";
+  edited.published = std::nullopt;
+  const SaveResult second = save(edited, at(2'000));
+  EXPECT_EQ(second.change, Change::kUpdated);
+  EXPECT_EQ(second.article_id, first.article_id);
+  EXPECT_EQ(second.revision, 2);
+
+  Result<std::vector<StoredRevision>> revisions = store_->revisions(first.article_id);
+  ASSERT_TRUE(revisions.has_value());
+  ASSERT_EQ(revisions->size(), 2u);
+  EXPECT_EQ((*revisions)[0].number, 1);
+  EXPECT_EQ((*revisions)[0].seen_at, at(1'000));
+  EXPECT_EQ((*revisions)[0].revision.content, "before");
+  EXPECT_EQ((*revisions)[0].revision.key, "a");
+  EXPECT_EQ((*revisions)[0].revision.published, at(1'700'000'000'000));
+  EXPECT_EQ((*revisions)[0].content_hash.size(), 64u);
+  EXPECT_EQ((*revisions)[1].number, 2);
+  EXPECT_EQ((*revisions)[1].seen_at, at(2'000));
+  EXPECT_EQ((*revisions)[1].revision.content, "after");
+  EXPECT_EQ((*revisions)[1].revision.title, "Corrected title");
+  EXPECT_EQ((*revisions)[1].revision.published, std::nullopt);
+  EXPECT_NE((*revisions)[0].content_hash, (*revisions)[1].content_hash);
+
+  Result<std::optional<ArticleSummary>> article = store_->article(first.article_id);
+  ASSERT_TRUE(article.has_value() && article->has_value());
+  EXPECT_EQ((*article)->title, "Corrected title");
+  EXPECT_EQ((*article)->published, std::nullopt);
+  EXPECT_EQ((*article)->first_seen, at(1'000));
+  EXPECT_EQ((*article)->last_changed, at(2'000));
+  EXPECT_EQ((*article)->revisions, 2);
+}
+
+TEST_F(StoreTest, RevisionHashIsSha256OfContentInLowercaseHex) {
+  const SaveResult saved = save(revision("a", "abc"));
+  // FIPS 180-2 appendix B.1: SHA-256("abc").
+  EXPECT_EQ((*store_->revisions(saved.article_id))[0].content_hash,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_F(StoreTest, SameKeyInTwoFeedsIsTwoArticles) {
+  Result<FeedRecord> other = store_->add_feed("other", "https://other.example/feed", "");
+  ASSERT_TRUE(other.has_value());
+  const SaveResult here = save(revision("shared-key", "x"));
+  Result<SaveResult> there = store_->save_revision(other->id, revision("shared-key", "x"), at(1));
+  ASSERT_TRUE(there.has_value());
+  EXPECT_EQ(there->change, Change::kNew);
+  EXPECT_NE(there->article_id, here.article_id);
+
+  EXPECT_EQ(store_->articles(std::nullopt)->size(), 2u);
+  ASSERT_EQ(store_->articles(other->id)->size(), 1u);
+  EXPECT_EQ((*store_->articles(other->id))[0].feed_name, "other");
+}
+
+TEST_F(StoreTest, SaveRevisionToAnUnknownFeedIsNotFound) {
+  Result<SaveResult> saved = store_->save_revision(999, revision("a", "x"), at(1));
+  ASSERT_FALSE(saved.has_value());
+  EXPECT_EQ(saved.error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->articles(std::nullopt)->empty());
+}
+
+TEST_F(StoreTest, SaveRevisionWithoutAKeyIsRejected) {
+  Result<SaveResult> saved = store_->save_revision(feed_.id, revision("", "x"), at(1));
+  ASSERT_FALSE(saved.has_value());
+  EXPECT_EQ(saved.error().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, ArticlesAreNewestFirstByPublishedThenFirstSeen) {
+  ArticleRevision old_story = revision("old", "1");
+  old_story.published = at(1'000);
+  ArticleRevision new_story = revision("new", "2");
+  new_story.published = at(3'000);
+  ArticleRevision undated_early = revision("undated-early", "3");
+  undated_early.published = std::nullopt;
+  ArticleRevision undated_late = revision("undated-late", "4");
+  undated_late.published = std::nullopt;
+  save(old_story, at(10));
+  save(undated_early, at(20));
+  save(new_story, at(30));
+  save(undated_late, at(40));
+
+  Result<std::vector<ArticleSummary>> articles = store_->articles(feed_.id);
+  ASSERT_TRUE(articles.has_value());
+  std::vector<std::string> keys;
+  for (const ArticleSummary& article : *articles) keys.push_back(article.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"new", "old", "undated-late", "undated-early"}));
+}
+
+TEST_F(StoreTest, ArticleThatDoesNotExistIsNullopt) {
+  Result<std::optional<ArticleSummary>> article = store_->article(12345);
+  ASSERT_TRUE(article.has_value());
+  EXPECT_FALSE(article->has_value());
+}
+
+// ---------------------------------------------------------------------------
+// Documents
+
+TEST_F(StoreTest, SavedArticleNeedsItsDocumentUntilMarkedWritten) {
+  const SaveResult saved = save(revision("a", "v1"));
+  EXPECT_EQ(*store_->articles_needing_documents(), std::vector<std::int64_t>{saved.article_id});
+
+  ASSERT_TRUE(store_->mark_document_written(saved.article_id, 1).has_value());
+  EXPECT_TRUE(store_->articles_needing_documents()->empty());
+
+  // An unchanged save leaves the written document current...
+  save(revision("a", "v1"));
+  EXPECT_TRUE(store_->articles_needing_documents()->empty());
+  // ...a changed one needs it written again.
+  save(revision("a", "v2"));
+  EXPECT_EQ(*store_->articles_needing_documents(), std::vector<std::int64_t>{saved.article_id});
+  ASSERT_TRUE(store_->mark_document_written(saved.article_id, 2).has_value());
+  EXPECT_TRUE(store_->articles_needing_documents()->empty());
+}
+
+TEST_F(StoreTest, MarkingAnOlderDocumentDoesNotHideANewerRevision) {
+  const SaveResult saved = save(revision("a", "v1"));
+  save(revision("a", "v2"));
+  ASSERT_TRUE(store_->mark_document_written(saved.article_id, 2).has_value());
+  ASSERT_TRUE(store_->mark_document_written(saved.article_id, 1).has_value());
+  EXPECT_TRUE(store_->articles_needing_documents()->empty());
+}
+
+TEST_F(StoreTest, MarkDocumentWrittenRejectsAnUnknownArticleOrRevision) {
+  const SaveResult saved = save(revision("a", "v1"));
+  Result<void> no_article = store_->mark_document_written(999, 1);
+  ASSERT_FALSE(no_article.has_value());
+  EXPECT_EQ(no_article.error().code(), ErrorCode::kNotFound);
+
+  Result<void> no_revision = store_->mark_document_written(saved.article_id, 2);
+  ASSERT_FALSE(no_revision.has_value());
+  EXPECT_EQ(no_revision.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(*store_->articles_needing_documents(), std::vector<std::int64_t>{saved.article_id});
+}
+
+// ---------------------------------------------------------------------------
+// Transactions
+
+TEST_F(StoreTest, TransactionRollsBackEverythingWhenWorkFails) {
+  Result<void> result = store_->transaction([&]() -> Result<void> {
+    EXPECT_EQ(save(revision("a", "x")).change, Change::kNew);
+    EXPECT_TRUE(store_->set_validators("https://example.com/a", "\"e\"", "").has_value());
+    return make_error(ErrorCode::kParse, "feed.xml:1:1: not a feed");
+  });
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code(), ErrorCode::kParse);
+  EXPECT_EQ(result.error().message(), "feed.xml:1:1: not a feed");
+  EXPECT_TRUE(store_->articles(std::nullopt)->empty());
+  EXPECT_EQ(store_->validators("https://example.com/a")->first, "");
+}
+
+TEST_F(StoreTest, TransactionCommitsWhenWorkSucceeds) {
+  Result<void> result = store_->transaction([&]() -> Result<void> {
+    save(revision("a", "x"));
+    save(revision("b", "y"));
+    return {};
+  });
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  EXPECT_EQ(store_->articles(std::nullopt)->size(), 2u);
+}
+
+TEST_F(StoreTest, NestedTransactionRollsBackOnlyItsOwnWork) {
+  Result<void> result = store_->transaction([&]() -> Result<void> {
+    save(revision("kept", "x"));
+    Result<void> inner = store_->transaction([&]() -> Result<void> {
+      save(revision("dropped", "y"));
+      return make_error(ErrorCode::kInternal, "inner failure");
+    });
+    EXPECT_FALSE(inner.has_value());
+    return {};
+  });
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  Result<std::vector<ArticleSummary>> articles = store_->articles(std::nullopt);
+  ASSERT_EQ(articles->size(), 1u);
+  EXPECT_EQ((*articles)[0].key, "kept");
+}
+
+TEST_F(StoreTest, TransactionRollsBackWhenWorkThrows) {
+  EXPECT_THROW(store_->transaction([&]() -> Result<void> {
+    save(revision("a", "x"));
+    throw std::runtime_error("bug");
+  }),
+               std::runtime_error);
+  EXPECT_TRUE(store_->articles(std::nullopt)->empty());
+  // The connection is usable again, outside any transaction.
+  EXPECT_TRUE(store_->transaction([] { return Result<void>(); }).has_value());
+}
+
+// ---------------------------------------------------------------------------
+// Files
+
+TEST(StoreFileTest, DatabaseFileKeepsEverythingAcrossReopen) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "archive.db").string();
+  std::int64_t article_id = 0;
+  {
+    std::unique_ptr<Store> store = open_or_die(path);
+    ASSERT_NE(store, nullptr);
+    Result<FeedRecord> feed = store->add_feed("news", "https://example.com/feed.xml", "dw");
+    ASSERT_TRUE(feed.has_value());
+    FeedRecord fetched = *feed;
+    fetched.etag = "\"v1\"";
+    fetched.last_fetched = at(42);
+    ASSERT_TRUE(store->record_fetch(fetched).has_value());
+    ASSERT_TRUE(store->set_validators("https://example.com/a", "\"a\"", "yesterday"));
+    ASSERT_TRUE(store->save_revision(feed->id, revision("a", "v1"), at(100)).has_value());
+    Result<SaveResult> saved = store->save_revision(feed->id, revision("a", "v2"), at(200));
+    ASSERT_TRUE(saved.has_value());
+    article_id = saved->article_id;
+    ASSERT_TRUE(store->mark_document_written(article_id, 1).has_value());
+  }
+
+  std::unique_ptr<Store> store = open_or_die(path);
+  ASSERT_NE(store, nullptr);
+  Result<std::optional<FeedRecord>> feed = store->feed_by_name("news");
+  ASSERT_TRUE(feed.has_value() && feed->has_value());
+  EXPECT_EQ((*feed)->adapter, "dw");
+  EXPECT_EQ((*feed)->etag, "\"v1\"");
+  EXPECT_EQ((*feed)->last_fetched, at(42));
+  EXPECT_EQ(store->validators("https://example.com/a")->second, "yesterday");
+  Result<std::vector<StoredRevision>> revisions = store->revisions(article_id);
+  ASSERT_TRUE(revisions.has_value());
+  ASSERT_EQ(revisions->size(), 2u);
+  EXPECT_EQ((*revisions)[1].revision.content, "v2");
+  EXPECT_EQ(*store->articles_needing_documents(), std::vector<std::int64_t>{article_id});
+  // The reopened store goes on numbering where it left off.
+  Result<SaveResult> third = store->save_revision((*feed)->id, revision("a", "v3"), at(300));
+  ASSERT_TRUE(third.has_value());
+  EXPECT_EQ(third->revision, 3);
+}
+
+TEST(StoreFileTest, OpeningInAMissingDirectoryFailsNamingThePath) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "no-such-dir" / "archive.db").string();
+  Result<std::unique_ptr<Store>> store = Store::open(path);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kIo);
+  EXPECT_NE(store.error().message().find(path), std::string::npos) << store.error().message();
+}
+
+TEST(StoreFileTest, OpeningAFileThatIsNotADatabaseFailsNamingThePath) {
+  testing::TempDir dir;
+  const std::filesystem::path path = dir.path() / "notes.txt";
+  testing::write_file(path, std::string(4096, 'x'));
+  Result<std::unique_ptr<Store>> store = Store::open(path.string());
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kIo);
+  EXPECT_NE(store.error().message().find(path.string()), std::string::npos)
+      << store.error().message();
+}
+
+}  // namespace
+}  // namespace newsvault::store
