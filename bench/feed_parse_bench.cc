@@ -16,10 +16,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -34,10 +34,12 @@ struct Input {
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  return std::move(content).str();
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (!in || error) return std::nullopt;
+  std::string content(static_cast<std::size_t>(size), '\0');
+  if (!in.read(content.data(), static_cast<std::streamsize>(content.size()))) return std::nullopt;
+  return content;
 }
 
 std::vector<std::string> read_list(const std::string& path) {

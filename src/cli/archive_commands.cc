@@ -38,6 +38,11 @@ int run_add(const GlobalOptions& global, const std::string& url, std::string nam
     if (auto known = extract::builtin_adapter(adapter); !known) return fail("add", known.error());
   }
   if (name.empty()) name = pipeline::feed_name_from(url);
+  // The name is a folder of the archive: it may not climb out of it.
+  if (name.find_first_of("/\\") != std::string::npos || name.starts_with('.')) {
+    return fail("add", Error(ErrorCode::kInvalidArgument,
+                             "--name " + name + ": a feed's name names its folder; use no '/', '\\' or leading '.'"));
+  }
   auto added = (*archive)->store().add_feed(name, url, adapter);
   if (!added) return fail("add", added.error());
   if (!global.quiet) std::cout << "added " << added->name << ": " << added->url << "\n";

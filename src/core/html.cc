@@ -30,16 +30,25 @@ constexpr std::string_view kVoidElements[] = {
     "img",  "input", "keygen",   "link",    "meta", "param", "source", "track", "wbr"};
 
 constexpr std::string_view kBlockElements[] = {
-    "address",  "article", "aside",      "blockquote", "body",   "caption", "center", "col",
-    "colgroup", "dd",      "details",    "dialog",     "dir",    "div",     "dl",     "dt",
-    "fieldset", "figcaption", "figure",  "footer",     "form",   "h1",      "h2",     "h3",
-    "h4",       "h5",      "h6",         "header",     "hgroup", "hr",      "html",   "legend",
-    "li",       "main",    "menu",       "nav",        "ol",     "p",       "pre",    "section",
-    "summary",  "table",   "tbody",      "td",         "tfoot",  "th",      "thead",  "tr",
-    "ul"};
+    "address", "article",  "aside",    "blockquote", "body",    "caption", "center",
+    "col",     "colgroup", "dd",       "details",    "dialog",  "dir",     "div",
+    "dl",      "dt",       "fieldset", "figcaption", "figure",  "footer",  "form",
+    "h1",      "h2",       "h3",       "h4",         "h5",      "h6",      "header",
+    "hgroup",  "hr",       "html",     "legend",     "li",      "main",    "menu",
+    "nav",     "ol",       "p",        "pre",        "section", "summary", "table",
+    "tbody",   "td",       "tfoot",    "th",         "thead",   "tr",      "ul"};
+
+bool is_void_element(std::string_view name) {
+  return std::ranges::find(kVoidElements, name) != std::end(kVoidElements);
+}
+
+bool is_block_element(std::string_view name) {
+  return std::ranges::find(kBlockElements, name) != std::end(kBlockElements);
+}
 
 std::string_view as_view(const xmlChar* text) {
-  return text == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(text));
+  return text == nullptr ? std::string_view()
+                         : std::string_view(reinterpret_cast<const char*>(text));
 }
 
 std::string lower_ascii(std::string_view text) {
@@ -61,8 +70,8 @@ bool is_valid_name(std::string_view name) {
     return false;
   }
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == ':' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == ':' || c == '.' || c == '-';
   });
 }
 
@@ -70,9 +79,7 @@ bool is_control(unsigned char c) {
   return (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F;
 }
 
-bool is_html_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
+bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 void append_text(std::vector<Node>& out, std::string_view text) {
   if (text.empty()) return;
@@ -153,6 +160,54 @@ void append_utf8(std::uint32_t code_point, std::string& out) {
   }
 }
 
+// Invalid UTF-8 sequences become U+FFFD; control characters other than tab,
+// newline, carriage return and form feed go (libxml2 passes both through).
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      if (!is_control(byte)) out += static_cast<char>(byte);
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    std::uint32_t code_point = 0;
+    if (byte >= 0xC2 && byte <= 0xDF) {
+      length = 2;
+      code_point = byte & 0x1F;
+    } else if (byte >= 0xE0 && byte <= 0xEF) {
+      length = 3;
+      code_point = byte & 0x0F;
+    } else if (byte >= 0xF0 && byte <= 0xF4) {
+      length = 4;
+      code_point = byte & 0x07;
+    }
+    bool valid = length != 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      valid = (next & 0xC0) == 0x80;
+      code_point = (code_point << 6) | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    if (valid) {
+      valid = !(length == 3 && code_point < 0x800) && !(length == 4 && code_point < 0x10000) &&
+              !(code_point >= 0xD800 && code_point <= 0xDFFF) && code_point <= 0x10FFFF;
+    }
+    if (valid) {
+      // C1 controls are as unwelcome as C0 ones.
+      if (!(code_point >= 0x80 && code_point <= 0x9F)) out.append(text.substr(i, length));
+      i += length;
+    } else {
+      append_utf8(0xFFFD, out);
+      ++i;
+    }
+  }
+  return out;
+}
+
 // --- Writing -----------------------------------------------------------------
 
 struct TextContext {
@@ -164,9 +219,15 @@ struct TextContext {
 
 void append_escaped_char(char c, std::string& out) {
   switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
     default:
       if (!is_control(static_cast<unsigned char>(c))) out += c;
   }
@@ -308,57 +369,14 @@ const std::string* Node::attribute(std::string_view attribute_name) const {
   return nullptr;
 }
 
-std::string valid_utf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {
-      if (!is_control(byte)) out += static_cast<char>(byte);
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    std::uint32_t code_point = 0;
-    if (byte >= 0xC2 && byte <= 0xDF) {
-      length = 2;
-      code_point = byte & 0x1F;
-    } else if (byte >= 0xE0 && byte <= 0xEF) {
-      length = 3;
-      code_point = byte & 0x0F;
-    } else if (byte >= 0xF0 && byte <= 0xF4) {
-      length = 4;
-      code_point = byte & 0x07;
-    }
-    bool valid = length != 0 && i + length <= text.size();
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      valid = (next & 0xC0) == 0x80;
-      code_point = (code_point << 6) | (next & 0x3F);
-    }
-    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
-    if (valid) {
-      valid = !(length == 3 && code_point < 0x800) && !(length == 4 && code_point < 0x10000) &&
-              !(code_point >= 0xD800 && code_point <= 0xDFFF) && code_point <= 0x10FFFF;
-    }
-    if (valid) {
-      // C1 controls are as unwelcome as C0 ones.
-      if (!(code_point >= 0x80 && code_point <= 0x9F)) out.append(text.substr(i, length));
-      i += length;
-    } else {
-      append_utf8(0xFFFD, out);
-      ++i;
-    }
-  }
-  return out;
-}
-
 std::vector<Node> parse_fragment(std::string_view html) {
   // The fragment goes inside a <body> that is already open, as a browser's
   // fragment parsing algorithm does; without a context element libxml2
   // wraps leading text in a <p> of its own. No closing tags are added:
   // libxml2 closes whatever is open at the end of the input.
+  // libxml2 2.9 wants its global state set up once before threads share it.
+  static const bool initialised = (xmlInitParser(), true);
+  (void)initialised;
   std::string document = "<html><body>";
   document += valid_utf8(html);
   const int size = static_cast<int>(std::min<std::size_t>(document.size(), INT_MAX));
@@ -377,51 +395,28 @@ std::string serialize(const std::vector<Node>& nodes) {
   return out;
 }
 
-std::string serialize(const Node& node) {
-  std::string out;
-  if (node.is_text()) {
-    write_nodes({node}, "body", false, out);
-  } else {
-    write_element(node, "body", false, out);
-  }
-  return out;
-}
-
-std::string escape_text(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r' || text[i] == '\n') {
-      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      out += ' ';
-    } else {
-      append_escaped_char(text[i], out);
-    }
-  }
-  return out;
-}
-
 std::string escape_attribute(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (char c : value) {
     switch (c) {
-      case '"': out += "&quot;"; break;
-      case '\n': out += "&#10;"; break;
-      case '\r': out += "&#13;"; break;
-      case '\f': out += ' '; break;
-      default: append_escaped_char(c, out);
+      case '"':
+        out += "&quot;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
+      case '\f':
+        out += ' ';
+        break;
+      default:
+        append_escaped_char(c, out);
     }
   }
   return out;
-}
-
-bool is_void_element(std::string_view name) {
-  return std::ranges::find(kVoidElements, name) != std::end(kVoidElements);
-}
-
-bool is_block_element(std::string_view name) {
-  return std::ranges::find(kBlockElements, name) != std::end(kBlockElements);
 }
 
 std::string text_content(const Node& node) {

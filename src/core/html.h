@@ -32,7 +32,7 @@ struct Node {
   enum class Kind { kElement, kText };
 
   Kind kind = Kind::kText;
-  std::string name;  // an element's tag name, lower case
+  std::string name;                                             // an element's tag name, lower case
   std::vector<std::pair<std::string, std::string>> attributes;  // in source order, decoded
   std::string text;                                             // a text node's characters, decoded
   std::vector<Node> children;  // an element's children (never for void elements)
@@ -65,26 +65,12 @@ std::vector<Node> parse_fragment(std::string_view html);
 // is how a browser renders them; inside <pre> each line break becomes <br>.
 // Newlines in attribute values are written as &#10; / &#13;.
 std::string serialize(const std::vector<Node>& nodes);
-std::string serialize(const Node& node);
 
-// Text escaped for element content: & < > escaped, control characters
-// dropped, each line break written as one space (the result is one line).
-std::string escape_text(std::string_view text);
 // An attribute value escaped for double quotes: & < > " and newlines.
 std::string escape_attribute(std::string_view value);
 
-// Elements that have no end tag (<br>, <img>, <source>, ...).
-bool is_void_element(std::string_view name);
-// Elements a browser lays out as blocks: text whitespace touching them is
-// not rendered.
-bool is_block_element(std::string_view name);
-
 // The concatenated text of a node and its descendants.
 std::string text_content(const Node& node);
-
-// `text` with invalid UTF-8 sequences replaced by U+FFFD and control
-// characters other than tab, newline, carriage return and form feed removed.
-std::string valid_utf8(std::string_view text);
 
 }  // namespace newsvault::html
 

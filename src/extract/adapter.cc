@@ -3,12 +3,11 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "core/core.h"
 #include "extract/body_html.h"
@@ -128,7 +127,8 @@ class MappingReader {
   void require_placeholder(std::string_view path, const std::string& value,
                            std::string_view placeholder) {
     if (error_ || value.find(placeholder) != std::string::npos) return;
-    error_ = std::string(source_name_) + ": " + in_quotes(path) + " has no " + std::string(placeholder);
+    error_ =
+        std::string(source_name_) + ": " + in_quotes(path) + " has no " + std::string(placeholder);
   }
 
   const std::optional<std::string>& error() const { return error_; }
@@ -158,8 +158,8 @@ Result<std::string> required_string(const json& article, std::string_view path,
                                     std::string_view what, std::string_view source_name) {
   const json* value = find_path(article, path);
   if (value == nullptr || value->is_null()) {
-    return make_error(ErrorCode::kParse,
-                      std::string(source_name) + ": no " + std::string(what) + " (" + in_quotes(path) + ")");
+    return make_error(ErrorCode::kParse, std::string(source_name) + ": no " + std::string(what) +
+                                             " (" + in_quotes(path) + ")");
   }
   if (!value->is_string()) {
     return make_error(ErrorCode::kParse,
@@ -245,8 +245,8 @@ Result<Article> read_adapter_article(const Adapter& adapter, std::string_view js
     if (published->is_string()) time = parse_date(published->get_ref<const std::string&>());
     if (!time) {
       return make_error(ErrorCode::kParse, std::string(source_name) + ": " +
-                                               in_quotes(adapter.published_field) + " is not a date: " +
-                                               published->dump());
+                                               in_quotes(adapter.published_field) +
+                                               " is not a date: " + published->dump());
     }
     article.published = time;
   }
@@ -263,9 +263,14 @@ Result<Article> read_adapter_article(const Adapter& adapter, std::string_view js
   auto body = required_string(document, adapter.body_field, "body", source_name);
   if (!body) return std::unexpected(body.error());
   const auto captions = image_captions(adapter, document);
+  // The HTML parser gives attribute names in lower case.
+  std::string id_attribute = adapter.inline_image_attribute;
+  for (char& c : id_attribute) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   BodyOptions options;
   options.resolve_image = [&](const html::Node& img) -> std::optional<Image> {
-    const std::string* image_id = img.attribute(adapter.inline_image_attribute);
+    const std::string* image_id = img.attribute(id_attribute);
     if (image_id != nullptr && !trim_ascii(*image_id).empty()) {
       const std::string_view id = trim_ascii(*image_id);
       const auto caption = captions.find(id);

@@ -28,8 +28,7 @@ std::string dw_json(std::string_view text_json) {
 }
 
 TEST(ReadAdapterArticleTest, ReadsTheDwFixture) {
-  const Article article =
-      read_ok(newsvault::testing::read_file(testing::dw_article_65955570()));
+  const Article article = read_ok(newsvault::testing::read_file(testing::dw_article_65955570()));
   EXPECT_EQ(article.source_id, "65955570");
   EXPECT_EQ(article.title, "秦剛晤布林肯7.5小時 指中美關係處最低谷");
   EXPECT_EQ(article.url, "https://www.dw.com/zh/秦剛晤布林肯7.5小時 指中美關係處最低谷/a-65955570");
@@ -70,8 +69,9 @@ TEST(ReadAdapterArticleTest, ImageWithoutACaptionHasNoFigcaption) {
 }
 
 TEST(ReadAdapterArticleTest, InlineImageIdCannotChangeTheImageAddress) {
-  EXPECT_EQ(read_ok(dw_json(R"("<img data-id=\"../../x?y=\">")")).body_html,
-            "<figure><img src=\"https://static.dw.com/image/..%2F..%2Fx%3Fy%3D_303.jpg\"></figure>");
+  EXPECT_EQ(
+      read_ok(dw_json(R"("<img data-id=\"../../x?y=\">")")).body_html,
+      "<figure><img src=\"https://static.dw.com/image/..%2F..%2Fx%3Fy%3D_303.jpg\"></figure>");
 }
 
 TEST(ReadAdapterArticleTest, NewlinesBetweenBlocksGoAndNewlinesInTextBecomeSpaces) {
@@ -80,9 +80,12 @@ TEST(ReadAdapterArticleTest, NewlinesBetweenBlocksGoAndNewlinesInTextBecomeSpace
 }
 
 TEST(ReadAdapterArticleTest, LinksAreKeptAsTheSourceGaveThem) {
-  EXPECT_EQ(read_ok(dw_json(R"("<p><a href=\"https://api.dw.com/api/detail/article/12\" rel=\"ArticleRef\">x</a></p>")"))
-                .body_html,
-            "<p><a href=\"https://api.dw.com/api/detail/article/12\" rel=\"ArticleRef\">x</a></p>");
+  EXPECT_EQ(
+      read_ok(
+          dw_json(
+              R"("<p><a href=\"https://api.dw.com/api/detail/article/12\" rel=\"ArticleRef\">x</a></p>")"))
+          .body_html,
+      "<p><a href=\"https://api.dw.com/api/detail/article/12\" rel=\"ArticleRef\">x</a></p>");
 }
 
 TEST(ReadAdapterArticleTest, NoLeadImageWithoutMainContentImageLink) {

@@ -32,7 +32,8 @@ std::optional<std::string> absolute_http_url(std::string_view candidate, std::st
   if (candidate.empty()) return std::nullopt;
   std::string url;
   if (candidate.starts_with("//") && base.empty()) {
-    url = "https:" + std::string(candidate);  // a scheme-relative address with nothing to inherit from
+    url = "https:" +
+          std::string(candidate);  // a scheme-relative address with nothing to inherit from
   } else {
     url = resolve_url(base, candidate);
   }

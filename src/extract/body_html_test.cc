@@ -1,11 +1,12 @@
 // The canonical HTML form (core/html.h) as the extract stage relies on it,
 // and the body rewrite built on it.
+#include "extract/body_html.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "core/html.h"
-#include "extract/body_html.h"
 
 namespace newsvault::extract {
 namespace {
@@ -22,8 +23,7 @@ TEST(CanonicalHtmlTest, WritesAttributesInSourceOrderWithDoubleQuotes) {
 TEST(CanonicalHtmlTest, EscapesOnlyAmpersandAndAngleBracketsInText) {
   EXPECT_EQ(canonical("<p>a &amp; b &lt;c&gt; \"d\" 'e'</p>"),
             "<p>a &amp; b &lt;c&gt; \"d\" 'e'</p>");
-  EXPECT_EQ(canonical("<p title='a\"b&amp;c<d'>x</p>"),
-            "<p title=\"a&quot;b&amp;c&lt;d\">x</p>");
+  EXPECT_EQ(canonical("<p title='a\"b&amp;c<d'>x</p>"), "<p title=\"a&quot;b&amp;c&lt;d\">x</p>");
 }
 
 TEST(CanonicalHtmlTest, DecodesEntitiesAndKeepsNonAsciiAsUtf8) {
@@ -63,8 +63,13 @@ TEST(CanonicalHtmlTest, DropsCommentsScriptsAndStyles) {
 }
 
 TEST(CanonicalHtmlTest, InvalidUtf8BecomesTheReplacementCharacter) {
-  EXPECT_EQ(canonical("<p>a\xff\xfe" "b\xe4\xb8</p>"), "<p>a\uFFFD\uFFFDb\uFFFD\uFFFD</p>");
-  EXPECT_EQ(canonical(std::string("<p>a\0b\x01" "c</p>", 10)), "<p>abc</p>");
+  EXPECT_EQ(canonical("<p>a\xff\xfe"
+                      "b\xe4\xb8</p>"),
+            "<p>a\uFFFD\uFFFDb\uFFFD\uFFFD</p>");
+  EXPECT_EQ(canonical(std::string("<p>a\0b\x01"
+                                  "c</p>",
+                                  10)),
+            "<p>abc</p>");
 }
 
 TEST(CanonicalHtmlTest, ImageTagIsReadAsImg) {
@@ -82,8 +87,10 @@ TEST(CanonicalHtmlTest, HostileNestingIsCutAtLibxml2sDepthLimit) {
   const std::string out = canonical(deep);
   std::size_t opened = 0;
   std::size_t closed = 0;
-  for (auto at = out.find("<div>"); at != std::string::npos; at = out.find("<div>", at + 1)) ++opened;
-  for (auto at = out.find("</div>"); at != std::string::npos; at = out.find("</div>", at + 1)) ++closed;
+  for (auto at = out.find("<div>"); at != std::string::npos; at = out.find("<div>", at + 1))
+    ++opened;
+  for (auto at = out.find("</div>"); at != std::string::npos; at = out.find("</div>", at + 1))
+    ++closed;
   EXPECT_GT(opened, 200u);
   EXPECT_LT(opened, 1000u);
   EXPECT_EQ(opened, closed);
@@ -95,9 +102,9 @@ TEST(CanonicalHtmlTest, CanonicalFormIsAFixedPoint) {
   for (std::string_view input :
        {"<p>a<div>b</div>c</p>", "<table><td>x</table>", "<li>1<li>2",
         "<p>a <b>b <i>c</b> d</i></p>", "text <p>x</p> tail", "<ul>\n<li>a</li>\n</ul>",
-        "<figure><img src=a><figcaption>C &amp; D</figcaption></figure>",
-        "<pre>\n\na\n b</pre>", "<p>x<wbr>y<source src=s>z</p>", "<select><option>a</select>",
-        "<p>  </p> <p> a </p>", "<a href=x><p>block in inline</p></a>"}) {
+        "<figure><img src=a><figcaption>C &amp; D</figcaption></figure>", "<pre>\n\na\n b</pre>",
+        "<p>x<wbr>y<source src=s>z</p>", "<select><option>a</select>", "<p>  </p> <p> a </p>",
+        "<a href=x><p>block in inline</p></a>"}) {
     const std::string once = canonical(input);
     EXPECT_EQ(canonical(once), once) << input;
   }

@@ -49,7 +49,8 @@ TEST(ArticleFromEntryTest, BodyIsCanonicalOneLineHtml) {
 
 TEST(ArticleFromEntryTest, ImagesBecomeFiguresWithResolvedAddresses) {
   feed::Entry entry = story();
-  entry.content = "<p>a</p><img src=\"../img/1.jpg\" alt=\"alt text\"><p><img src=//cdn.example.org/2.jpg></p>";
+  entry.content =
+      "<p>a</p><img src=\"../img/1.jpg\" alt=\"alt text\"><p><img src=//cdn.example.org/2.jpg></p>";
   EXPECT_EQ(article_from_entry(entry).body_html,
             "<p>a</p><figure><img src=\"https://example.org/img/1.jpg\"></figure>"
             "<p><figure><img src=\"https://cdn.example.org/2.jpg\"></figure></p>");

@@ -260,12 +260,27 @@ bool scan_prolog(std::string_view text, std::size_t& root, std::string& doctype)
   }
 }
 
-// True when the document ends with the root's end tag and whitespace:
-// nothing after the root, which pugixml would skip (text) or keep quietly
-// (comments, PIs) where libxml2 reports "Extra content".
+// True when the document ends with the root's end tag, then only
+// whitespace, comments and PIs (XML 1.0 §2.1 Misc, which pugixml keeps as
+// nodes, checked like the others). Anything else after the root, which
+// pugixml would skip (text) where libxml2 reports "Extra content", and
+// what this backward reading cannot make out, is refused.
 bool ends_with_end_tag(std::string_view text, std::string_view qname) {
   std::size_t end = text.size();
-  while (end > 0 && is_space(text[end - 1])) --end;
+  while (true) {
+    while (end > 0 && is_space(text[end - 1])) --end;
+    const std::string_view head = text.substr(0, end);
+    std::size_t start = std::string_view::npos;
+    if (head.ends_with("-->")) {
+      start = head.rfind("<!--", end - 3);
+    } else if (head.ends_with("?>")) {
+      start = head.rfind("<?", end - 2);
+    } else {
+      break;
+    }
+    if (start == std::string_view::npos) return false;
+    end = start;
+  }
   if (end == 0 || text[end - 1] != '>') return false;
   --end;
   while (end > 0 && is_space(text[end - 1])) --end;
@@ -356,8 +371,9 @@ class FastXmlReader {
  private:
   bool walk(pugi::xml_node root);
   bool open(pugi::xml_node node);
-  void close();
+  bool close();  // true when it handed an entry over
   bool add_text(const char* text, std::size_t size);
+  std::string_view cdata_text(const char* value) const;
   bool declare(std::string_view prefix, std::string_view uri);
   std::optional<std::string_view> namespace_of(std::string_view prefix) const;
   bool is_valid_namespace_uri(std::string_view uri);
@@ -379,6 +395,7 @@ class FastXmlReader {
   std::vector<std::size_t> binding_marks_;   // bindings_.size() as each open element started
   std::vector<std::string_view> valid_uris_;  // namespace URIs already checked
   std::size_t cdata_sections_ = 0;
+  bool source_has_carriage_return_ = false;
 };
 
 std::optional<std::string_view> FastXmlReader::namespace_of(std::string_view prefix) const {
@@ -433,6 +450,17 @@ bool FastXmlReader::source_has_lt(const char* value) const {
   return source_.substr(offset, end - offset).find('<') != std::string_view::npos;
 }
 
+// libxml2's push parser hands CDATA sections over as they are in the
+// source, CR LF and lone CR included (its line-end normalisation happens
+// where it reads characters one by one, which CDATA in push mode skips);
+// pugixml has turned them into LF. The source at the same offset has them.
+std::string_view FastXmlReader::cdata_text(const char* value) const {
+  if (!source_has_carriage_return_) return value;
+  const auto offset = static_cast<std::size_t>(value - buffer_);
+  const std::size_t end = source_.find("]]>", offset);
+  return source_.substr(offset, end - offset);
+}
+
 bool FastXmlReader::add_text(const char* text, std::size_t size) {
   std::string& target = result_.document.elements_[current_].text;
   // read_xml_stream cuts the text there and reports it, with a line number.
@@ -472,14 +500,14 @@ bool FastXmlReader::open(pugi::xml_node node) {
   const std::optional<std::string_view> uri = namespace_of(prefix);
   if (!uri) return false;  // an undeclared prefix
 
-  const ElementId id = static_cast<ElementId>(document.elements_.size());
-  XmlElement& element = document.elements_.emplace_back();
+  const ElementId id = document.add_element(attribute_count - declarations);
+  XmlElement& element = document.elements_[id];
   element.namespace_uri = *uri;
   element.name = local;
   element.prefix = prefix;
   element.parent = current_;
-  element.attributes.reserve(attribute_count - declarations);
   std::size_t xml_base = SIZE_MAX;
+  std::size_t index = 0;
   for (pugi::xml_attribute attribute = node.first_attribute(); attribute;
        attribute = attribute.next_attribute()) {
     const std::string_view name = attribute.name();
@@ -497,13 +525,12 @@ bool FastXmlReader::open(pugi::xml_node node) {
     const std::size_t size = std::strlen(value);
     if (size > kMaxMarkupTextBytes) return false;
     if (std::memchr(value, '<', size) && source_has_lt(value)) return false;
-    XmlAttribute& added = element.attributes.emplace_back();
+    XmlAttribute& added = element.attributes[index];
     added.name = attribute_local;
     added.namespace_uri = attribute_uri;
     added.value.assign(value, size);
-    if (attribute_uri == kXmlNamespace && attribute_local == "base") {
-      xml_base = element.attributes.size() - 1;
-    }
+    if (attribute_uri == kXmlNamespace && attribute_local == "base") xml_base = index;
+    ++index;
   }
   // XML 1.0 §3.1 and Namespaces in XML §6.3: no attribute twice, by name
   // or by namespace and local name.
@@ -546,33 +573,38 @@ bool FastXmlReader::open(pugi::xml_node node) {
   return *leading == '\0' || add_text(leading, std::strlen(leading));
 }
 
-void FastXmlReader::close() {
+bool FastXmlReader::close() {
   bindings_.resize(binding_marks_.back());
   binding_marks_.pop_back();
   XmlDocument& document = result_.document;
   const ElementId id = current_;
   current_ = document.elements_[id].parent;
-  if (id != entry_) return;
+  if (id != entry_) return false;
   ++result_.entries_seen;
   on_entry_(document, id);
   // The entry and everything in it were the last elements added: forget them.
   if (current_ != kNoElement) document.elements_[current_].children.pop_back();
-  document.elements_.resize(id);
+  document.drop_elements_from(id);
   entry_ = kNoElement;
+  return true;
 }
 
 // Depth first, in document order, without recursion: open on the way in,
-// close on the way out, as libxml2's start and end events come.
+// close on the way out, as libxml2's start and end events come. An entry's
+// nodes are freed once it is handed over: pugixml gives a page of nodes
+// back when all in it are freed, and the entries being built reuse it.
 bool FastXmlReader::walk(pugi::xml_node root) {
   if (!open(root)) return false;
   pugi::xml_node parent = root;
   pugi::xml_node node = root.first_child();
   while (true) {
     if (!node) {
-      close();
+      const bool entry_done = close();
       if (parent == root) return true;
       node = parent.next_sibling();
+      const pugi::xml_node done = parent;
       parent = parent.parent();
+      if (entry_done) parent.remove_child(done);
       continue;
     }
     switch (node.type()) {
@@ -582,9 +614,8 @@ bool FastXmlReader::walk(pugi::xml_node root) {
         node = node.first_child();
         continue;
       case pugi::node_cdata: {
-        const char* text = node.value();
-        const std::size_t size = std::strlen(text);
-        if (size > kMaxCdataBytes || !add_text(text, size)) return false;
+        const std::string_view text = cdata_text(node.value());
+        if (text.size() > kMaxCdataBytes || !add_text(text.data(), text.size())) return false;
         ++cdata_sections_;
         break;
       }
@@ -618,7 +649,9 @@ void FastXmlReader::keep_names() {
     if (found == interned.end()) found = interned.insert(pool->emplace_back(text)).first;
     text = *found;
   };
-  for (XmlElement& element : result_.document.elements_) {
+  XmlDocument& document = result_.document;
+  document.elements_.resize(document.size_);  // dropped elements point into the buffer too
+  for (XmlElement& element : document.elements_) {
     intern(element.namespace_uri);
     intern(element.name);
     intern(element.prefix);
@@ -640,6 +673,7 @@ std::optional<XmlStreamResult> FastXmlReader::read(std::string_view utf8) {
     return std::nullopt;
   }
   const std::size_t cdata_ends = count_occurrences(utf8, "]]>");
+  source_has_carriage_return_ = std::memchr(utf8.data(), '\r', utf8.size()) != nullptr;
   {
     std::string buffer;
     reserve_output(buffer, utf8.size());

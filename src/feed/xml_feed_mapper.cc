@@ -11,10 +11,11 @@ namespace {
 
 enum class Vocabulary { kCore, kContent, kDublinCore, kDcTerms, kMedia, kItunes, kXhtml, kOther };
 
+constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return ascii_lower(x) == ascii_lower(y);
          });
 }
 
@@ -32,6 +33,22 @@ constexpr std::string_view kAtom10Namespace = "http://www.w3.org/2005/Atom";
 
 Vocabulary vocabulary_of(std::string_view uri) {
   if (uri.empty()) return Vocabulary::kCore;
+  // The usual spellings first: one comparison each, where the loose
+  // matching below costs a case-folding pass per candidate. Each gives
+  // what the loose matching would.
+  static constexpr std::pair<std::string_view, Vocabulary> kExact[] = {
+      {"http://purl.org/dc/elements/1.1/", Vocabulary::kDublinCore},
+      {"http://purl.org/rss/1.0/modules/content/", Vocabulary::kContent},
+      {"http://search.yahoo.com/mrss/", Vocabulary::kMedia},
+      {kAtom10Namespace, Vocabulary::kCore},
+      {"http://www.itunes.com/dtds/podcast-1.0.dtd", Vocabulary::kItunes},
+      {kRss10Namespace, Vocabulary::kCore},
+      {"http://www.w3.org/1999/xhtml", Vocabulary::kXhtml},
+      {"http://purl.org/dc/terms/", Vocabulary::kDcTerms},
+  };
+  for (const auto& [spelling, vocabulary] : kExact) {
+    if (uri == spelling) return vocabulary;
+  }
   // The namespaces RSS and Atom have gone by; matched without regard to
   // case, as publishers spell them loosely.
   static constexpr std::string_view kCore[] = {

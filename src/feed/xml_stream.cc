@@ -71,6 +71,21 @@ const std::string* XmlElement::attribute(std::string_view namespace_uri,
   return nullptr;
 }
 
+ElementId XmlDocument::add_element(std::size_t attribute_count) {
+  if (size_ == elements_.size()) elements_.emplace_back();
+  XmlElement& element = elements_[size_];
+  element.namespace_uri = {};
+  element.name = {};
+  element.prefix = {};
+  element.attributes.resize(attribute_count);  // the first ones keep their buffers
+  element.text.clear();
+  element.children.clear();
+  element.parent = kNoElement;
+  element.depth = 0;
+  element.base = 0;
+  return static_cast<ElementId>(size_++);
+}
+
 std::string XmlDocument::inner_markup(ElementId id, bool escape_text) const {
   const XmlElement& element = elements_[id];
   if (element.children.empty() && !escape_text) return element.text;
@@ -197,17 +212,16 @@ void XmlStreamReader::on_start(void* user_data, const xmlChar* local_name, const
                                              std::string(view(namespaces[2 * i + 1])),
                                              reader.current_ == kNoElement});
   }
-  const ElementId id = static_cast<ElementId>(document.elements_.size());
-  XmlElement& element = document.elements_.emplace_back();
+  const ElementId id = document.add_element(static_cast<std::size_t>(attribute_count));
+  XmlElement& element = document.elements_[id];
   element.namespace_uri = view(uri);
   element.name = view(local_name);
   element.prefix = view(prefix);
   element.parent = reader.current_;
-  element.attributes.reserve(attribute_count);
   std::string_view xml_base;
   for (int i = 0; i < attribute_count; ++i) {
     const xmlChar** attribute = attributes + 5 * i;  // local name, prefix, URI, value, value end
-    XmlAttribute& added = element.attributes.emplace_back();
+    XmlAttribute& added = element.attributes[static_cast<std::size_t>(i)];
     added.name = view(attribute[0]);
     added.namespace_uri = view(attribute[2]);
     added.value.assign(reinterpret_cast<const char*>(attribute[3]),
@@ -252,7 +266,7 @@ void XmlStreamReader::close_current() {
   on_entry_(document, id);
   // The entry and everything in it were the last elements added: forget them.
   if (current_ != kNoElement) document.elements_[current_].children.pop_back();
-  document.elements_.resize(id);
+  document.drop_elements_from(id);
   entry_ = kNoElement;
 }
 

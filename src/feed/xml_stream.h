@@ -62,7 +62,7 @@ struct XmlElement {
 class XmlDocument {
  public:
   const XmlElement& element(ElementId id) const { return elements_[id]; }
-  ElementId root() const { return elements_.empty() ? kNoElement : 0; }
+  ElementId root() const { return size_ == 0 ? kNoElement : 0; }
   // The xml:base in force for an element, already resolved against the
   // document's own URL; "" when none is known.
   const std::string& base_of(const XmlElement& element) const { return bases_[element.base]; }
@@ -94,7 +94,17 @@ class XmlDocument {
   friend class FastXmlReader;
   void append_markup(ElementId id, bool escape_text, std::string& out) const;
   void append_content(const XmlElement& element, bool escape_text, std::string& out) const;
+  // A new, empty element with `attribute_count` attributes to fill in; its
+  // id is the next one.
+  ElementId add_element(std::size_t attribute_count);
+  // Forgets the elements from `id` on (an entry, once handed over).
+  void drop_elements_from(ElementId id) { size_ = id; }
+
+  // The elements are elements_[0, size_). Those beyond are dropped ones,
+  // kept so that the next entry's elements reuse their buffers instead of
+  // allocating anew: each entry's text passes through them.
   std::vector<XmlElement> elements_;
+  std::size_t size_ = 0;
   std::vector<std::string> bases_;
   std::shared_ptr<void> dictionary_;  // owns the names and URIs the elements point into
   std::string doctype_;

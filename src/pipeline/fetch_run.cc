@@ -158,6 +158,8 @@ class FetchRun {
         }
         extract::Article article = extract::article_from_entry(entry);
         if (article.url.empty()) article.url = entry.link;
+        // The archive links the story, not the campaign that led to it.
+        article.url = strip_tracking_parameters(article.url);
         found.push_back({index, key, std::move(article)});
       }
     }

@@ -60,8 +60,8 @@ class FetchRunTest : public ::testing::Test {
 
     ASSERT_TRUE(Archive::init(dir_.path()).has_value());
     testing::write_file(dir_.path() / kConfigFileName,
-                        "[adapters.dw]\narticle_api = \"" + server_.url("/api/detail/article/{id}") +
-                            "\"\n");
+                        "[fetch]\nretry_base_delay_ms = 10\n[adapters.dw]\narticle_api = \"" +
+                            server_.url("/api/detail/article/{id}") + "\"\n");
     auto archive = Archive::open(dir_.path());
     ASSERT_TRUE(archive.has_value()) << archive.error().message();
     archive_ = std::move(*archive);

@@ -60,7 +60,7 @@ std::string safe_path_component(std::string_view text) {
   if (name.size() > kMaxComponentBytes) name.resize(kMaxComponentBytes);
   while (!name.empty() && (name.back() == '.' || name.back() == '-')) name.pop_back();
 
-  if (name == text && !equals_ignoring_case(name, "README.md")) return name;
+  if (!name.empty() && name == text && !equals_ignoring_case(name, "README.md")) return name;
   char suffix[16];
   std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(fnv1a(text)));
   return name.empty() ? std::string(suffix) : name + "-" + suffix;

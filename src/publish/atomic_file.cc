@@ -44,8 +44,8 @@ class FileDescriptor {
 };
 
 std::unexpected<Error> io_error(const fs::path& path, std::string_view what, int error_number) {
-  return make_error(ErrorCode::kIo, path.string() + ": " + std::string(what) + ": " +
-                                        std::strerror(error_number));
+  return make_error(ErrorCode::kIo,
+                    path.string() + ": " + std::string(what) + ": " + std::strerror(error_number));
 }
 
 bool is_safe_relative(const fs::path& relative) {

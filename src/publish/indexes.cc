@@ -75,9 +75,9 @@ std::string feed_index(const store::FeedRecord& feed,
   return index;
 }
 
-std::string root_index(const std::vector<const store::FeedRecord*>& feeds,
-                       const std::map<const store::FeedRecord*,
-                                      std::vector<const store::ArticleSummary*>>& listed) {
+std::string root_index(
+    const std::vector<const store::FeedRecord*>& feeds,
+    const std::map<const store::FeedRecord*, std::vector<const store::ArticleSummary*>>& listed) {
   std::string index = "# Archive\n\n";
   if (feeds.empty()) index += "No feeds yet.\n";
   for (const store::FeedRecord* feed : feeds) {

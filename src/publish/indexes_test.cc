@@ -35,7 +35,8 @@ store::ArticleSummary article(std::int64_t feed_id, std::string feed_name, std::
   summary.first_seen = *parse_date("2023-07-01T00:00:00Z");
   summary.last_changed = summary.first_seen;
   summary.revisions = 1;
-  summary.document_path = document_path(feed_name, key, summary.published.value_or(summary.first_seen));
+  summary.document_path =
+      document_path(feed_name, key, summary.published.value_or(summary.first_seen));
   return summary;
 }
 

@@ -54,7 +54,9 @@ bool parentheses_pair_up(std::string_view text) {
 }
 
 bool is_line_break(char c) { return c == '\n' || c == '\r'; }
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v' || is_line_break(c); }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v' || is_line_break(c);
+}
 
 }  // namespace
 
@@ -86,10 +88,15 @@ std::string markdown_link_destination(std::string_view url) {
   for (std::size_t i = 0; i < encoded.size(); ++i) {
     const char c = encoded[i];
     switch (c) {
-      case '<': case '>': case '"': case '\\': case '`':
+      case '<':
+      case '>':
+      case '"':
+      case '\\':
+      case '`':
         append_percent(static_cast<unsigned char>(c), out);
         break;
-      case '(': case ')':
+      case '(':
+      case ')':
         if (keep_parentheses) {
           out += c;
         } else {
@@ -120,7 +127,9 @@ std::string markdown_link_text(std::string_view text) {
     if (is_blank(text[i])) {
       const std::size_t start = i;
       bool has_break = false;
-      while (i < end && is_blank(text[i])) has_break = has_break || is_line_break(text[i++]);
+      for (; i < end && is_blank(text[i]); ++i) {
+        if (is_line_break(text[i])) has_break = true;
+      }
       if (has_break) {
         line += ' ';
       } else {
@@ -138,7 +147,14 @@ std::string markdown_link_text(std::string_view text) {
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     switch (c) {
-      case '\\': case '[': case ']': case '`': case '*': case '_': case '<': case '>':
+      case '\\':
+      case '[':
+      case ']':
+      case '`':
+      case '*':
+      case '_':
+      case '<':
+      case '>':
         out += '\\';
         break;
       case '~':  // GFM strikethrough needs two

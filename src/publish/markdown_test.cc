@@ -53,11 +53,15 @@ TEST(MarkdownLinkTextTest, EscapesMarkupCharacters) {
 
 TEST(MarkdownLinkTextTest, FoldsLineBreaksIntoOneLine) {
   EXPECT_EQ(markdown_link_text("\n  first\r\n  second\tthird  \n"), "first second\tthird");
-  EXPECT_EQ(markdown_link_text(std::string("a\0b\x1b" "c", 5)), "abc");
+  EXPECT_EQ(markdown_link_text(std::string("a\0b\x1b"
+                                           "c",
+                                           5)),
+            "abc");
 }
 
 TEST(EncodeUriComponentTest, EncodesAllButUnreservedCharacters) {
-  EXPECT_EQ(encode_uri_component("https://a.b/c?d=e f~_-."), "https%3A%2F%2Fa.b%2Fc%3Fd%3De%20f~_-.");
+  EXPECT_EQ(encode_uri_component("https://a.b/c?d=e f~_-."),
+            "https%3A%2F%2Fa.b%2Fc%3Fd%3De%20f~_-.");
 }
 
 }  // namespace

@@ -26,19 +26,20 @@ using html::Node;
 // own hosts (which a reader's network may block, and which would learn who
 // reads the archive), run code, or are not part of what a reader reads.
 constexpr std::string_view kDroppedElements[] = {
-    "applet", "audio",  "base",  "basefont", "bgsound", "button",  "canvas",   "embed",
-    "frame",  "frameset", "iframe", "input", "link",    "math",    "meta",     "noembed",
-    "noframes", "noscript", "object", "param", "portal", "script", "select",   "source",
-    "style",  "svg",    "template", "textarea", "title", "track", "video"};
+    "applet",   "audio",    "base",     "basefont", "bgsound", "button", "canvas", "embed",
+    "frame",    "frameset", "iframe",   "input",    "link",    "math",   "meta",   "noembed",
+    "noframes", "noscript", "object",   "param",    "portal",  "script", "select", "source",
+    "style",    "svg",      "template", "textarea", "title",   "track",  "video"};
 
 // Elements that go while their content stays: a <picture>'s <img> is the
-// image; a <form> would post somewhere.
-constexpr std::string_view kUnwrappedElements[] = {"picture", "form"};
+// image; a <form> would post somewhere; a browser reads what follows <xmp>
+// and <plaintext> as raw text, so they would show our markup as text.
+constexpr std::string_view kUnwrappedElements[] = {"picture", "form", "xmp", "plaintext"};
 
 // Attributes that make a browser fetch something.
 constexpr std::string_view kLoadingAttributes[] = {
-    "src",      "srcset", "lowsrc", "dynsrc",  "background", "poster",    "data",
-    "codebase", "action", "formaction", "ping", "xlink:href", "srcdoc"};
+    "src",      "srcset", "lowsrc",     "dynsrc", "background", "poster", "data",
+    "codebase", "action", "formaction", "ping",   "xlink:href", "srcdoc"};
 
 template <std::size_t N>
 bool contains(const std::string_view (&list)[N], std::string_view name) {
@@ -141,8 +142,8 @@ Node proxied_image(std::string proxied) {
 }
 
 Node caption_block(std::vector<Node> caption) {
-  return Node::element(
-      "div", {}, {Node::element("small", {{"style", "color: #999;"}}, std::move(caption))});
+  return Node::element("div", {},
+                       {Node::element("small", {{"style", "color: #999;"}}, std::move(caption))});
 }
 
 bool is_blank_caption(const std::vector<Node>& caption) {

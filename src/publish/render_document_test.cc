@@ -111,8 +111,9 @@ TEST(RenderDocumentTest, FigureBecomesProxiedImageAndCaption) {
 }
 
 TEST(RenderDocumentTest, BareImageIsProxiedWithoutCaption) {
-  EXPECT_EQ(render_body("<p>a<img src=\"https://example.org/i.jpg\" alt=\"x\" class=\"c\">b</p>"),
-            "<p>a<img src=\"https://images.weserv.nl/?url=example.org/i.jpg\" width=\"100%\">b</p>");
+  EXPECT_EQ(
+      render_body("<p>a<img src=\"https://example.org/i.jpg\" alt=\"x\" class=\"c\">b</p>"),
+      "<p>a<img src=\"https://images.weserv.nl/?url=example.org/i.jpg\" width=\"100%\">b</p>");
 }
 
 TEST(RenderDocumentTest, ImageAddressGetsTheSpecsEncodingOnce) {
@@ -134,14 +135,18 @@ TEST(RenderDocumentTest, HostileMarkupCannotLoadAnUnproxiedImage) {
   const std::string body = render_body(
       "<p style=\"background:url(https://evil.example/1.jpg)\">a</p>"
       "<img srcset=\"https://evil.example/2.jpg 2x\" src=\"https://ok.example/i.jpg\">"
-      "<picture><source srcset=\"https://evil.example/3.webp\"><img src=\"https://ok.example/p.jpg\"></picture>"
-      "<video poster=\"https://evil.example/4.jpg\"><source src=\"https://evil.example/5.mp4\"></video>"
-      "<iframe src=\"https://evil.example/6\"></iframe><object data=\"https://evil.example/7\"></object>"
+      "<picture><source srcset=\"https://evil.example/3.webp\"><img "
+      "src=\"https://ok.example/p.jpg\"></picture>"
+      "<video poster=\"https://evil.example/4.jpg\"><source "
+      "src=\"https://evil.example/5.mp4\"></video>"
+      "<iframe src=\"https://evil.example/6\"></iframe><object "
+      "data=\"https://evil.example/7\"></object>"
       "<embed src=\"https://evil.example/8\"><input type=image src=\"https://evil.example/9.png\">"
       "<svg><image href=\"https://evil.example/10.png\"/></svg>"
       "<table background=\"https://evil.example/11.jpg\"><tr><td>t</td></tr></table>"
       "<image src=\"https://evil.example/12.jpg\">"
-      "<link rel=stylesheet href=\"https://evil.example/13.css\"><style>@import 'https://evil.example/14';</style>"
+      "<link rel=stylesheet href=\"https://evil.example/13.css\"><style>@import "
+      "'https://evil.example/14';</style>"
       "<div style=\"b\\61 ckground: u\\72 l(https://evil.example/15)\">d</div>"
       "<img src=\"javascript:alert(1)\"><img src=\"//evil.example/16.jpg\">"
       "<a href=\"https://ok.example/page\">kept</a>");
@@ -149,12 +154,15 @@ TEST(RenderDocumentTest, HostileMarkupCannotLoadAnUnproxiedImage) {
        at = body.find("evil.example", at + 1)) {
     EXPECT_TRUE(body.substr(0, at).ends_with("https://images.weserv.nl/?url=")) << body;
   }
-  EXPECT_NE(body.find("<img src=\"https://images.weserv.nl/?url=ok.example/i.jpg\" width=\"100%\">"),
-            std::string::npos);
-  EXPECT_NE(body.find("<img src=\"https://images.weserv.nl/?url=ok.example/p.jpg\" width=\"100%\">"),
-            std::string::npos);
-  EXPECT_NE(body.find("<img src=\"https://images.weserv.nl/?url=evil.example/12.jpg\" width=\"100%\">"),
-            std::string::npos);
+  EXPECT_NE(
+      body.find("<img src=\"https://images.weserv.nl/?url=ok.example/i.jpg\" width=\"100%\">"),
+      std::string::npos);
+  EXPECT_NE(
+      body.find("<img src=\"https://images.weserv.nl/?url=ok.example/p.jpg\" width=\"100%\">"),
+      std::string::npos);
+  EXPECT_NE(
+      body.find("<img src=\"https://images.weserv.nl/?url=evil.example/12.jpg\" width=\"100%\">"),
+      std::string::npos);
   EXPECT_NE(body.find("<a href=\"https://ok.example/page\">kept</a>"), std::string::npos);
   EXPECT_EQ(body.find("javascript"), std::string::npos);
 }
@@ -166,9 +174,8 @@ TEST(RenderDocumentTest, ScriptsEventHandlersAndScriptLinksAreDropped) {
 }
 
 TEST(RenderDocumentTest, BodyStaysOneLine) {
-  const std::string document =
-      render_document(simple_article("<p>a\nb</p>\n<pre>x\ny</pre>\n<p title=\"1\n2\">c</p>"),
-                      kSeedArchivedAt, {});
+  const std::string document = render_document(
+      simple_article("<p>a\nb</p>\n<pre>x\ny</pre>\n<p title=\"1\n2\">c</p>"), kSeedArchivedAt, {});
   EXPECT_EQ(std::count(document.begin(), document.end(), '\n'), 5);
   EXPECT_EQ(body_of(document), "<p>a b</p><pre>x<br>y</pre><p title=\"1&#10;2\">c</p>");
 }
