@@ -624,6 +624,41 @@ TEST(EncodingTest, MinifluxCharsetCasesYieldFeedparsersTitles) {
   EXPECT_GT(titles, 250);
 }
 
+// --- decoding without a copy --------------------------------------------------
+
+TEST(EncodingTest, ValidUtf8IsViewedWhereItLiesWhenAllowed) {
+  const std::string bytes = "\xEF\xBB\xBF" + rss("utf-8", "Café 中文");
+  Result<DecodedDocument> document =
+      decode_xml_document(bytes, "", CopyPolicy::kViewWhenUnchanged);
+  ASSERT_TRUE(document.has_value());
+  ASSERT_TRUE(document->as_is.has_value());
+  EXPECT_TRUE(document->utf8.empty());
+  EXPECT_EQ(document->text().data(), bytes.data() + 3);  // past the BOM, not a copy
+  EXPECT_EQ(document->text(), std::string_view(bytes).substr(3));
+  EXPECT_EQ(document->encoding, "utf-8");
+}
+
+TEST(EncodingTest, AsciiDeclaredLatin1IsViewedToo) {
+  const std::string bytes = rss("iso-8859-1", "plain");
+  Result<DecodedDocument> document =
+      decode_xml_document(bytes, "", CopyPolicy::kViewWhenUnchanged);
+  ASSERT_TRUE(document.has_value());
+  EXPECT_TRUE(document->as_is.has_value());
+  EXPECT_EQ(document->text(), bytes);
+  EXPECT_EQ(document->encoding, "iso-8859-1");
+}
+
+TEST(EncodingTest, ADocumentThatChangesIsCopiedAllTheSame) {
+  for (const std::string& bytes : {rss("utf-8", "a\x01b"), rss("iso-8859-1", "caf\xE9"),
+                                   rss("utf-8", "caf\xE9 \xC3\xA9\xC3\xA9")}) {
+    Result<DecodedDocument> document =
+        decode_xml_document(bytes, "", CopyPolicy::kViewWhenUnchanged);
+    ASSERT_TRUE(document.has_value());
+    EXPECT_FALSE(document->as_is.has_value());
+    EXPECT_EQ(document->text(), decode(bytes).utf8);
+  }
+}
+
 // --- charset_of_content_type ----------------------------------------------
 
 TEST(CharsetOfContentTypeTest, ReadsTheCharsetParameterInLowerCase) {

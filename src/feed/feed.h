@@ -5,8 +5,8 @@
 // broken documents (undefined HTML entities, bare '&', unclosed tags, garbage
 // after the root), saying so in Feed::problems. It never fetches anything:
 // no DTD, no external entity, no network. Entries are built while the
-// document streams through the parser, so memory grows with the entries, not
-// with a tree of the whole document.
+// document is read, and what has been read is freed as the entries grow, so
+// memory peaks at about the entries plus one copy of the document.
 //
 // parse_feed is a pure function over its arguments: safe to call from many
 // threads at once.

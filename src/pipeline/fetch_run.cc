@@ -5,6 +5,7 @@
 #include "feed/feed.h"
 #include "pipeline/article_record.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/run_guard.h"
 #include "pipeline/state_files.h"
 
 namespace newsvault::pipeline {
@@ -53,6 +54,8 @@ class FetchRun {
         on_progress_(on_progress) {}
 
   Result<FetchSummary> run() {
+    auto guard = RunGuard::acquire(archive_.root());
+    if (!guard) return std::unexpected(guard.error());
     if (auto repaired = write_pending_documents(); !repaired) return std::unexpected(repaired.error());
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
@@ -115,7 +118,7 @@ class FetchRun {
       body = std::move(response.body);
       auto saved = publish::write_file_atomically(
           archive_.root(), std::string(kFeedBodyDirectory) + "/" + std::to_string(run.record.id) + ".body",
-          body);
+          body, publish::Durability::kBatched);  // a cache: flushed with the documents
       if (!saved) return fail_feed(run, saved.error().message());
       run.record.etag = response.etag;
       run.record.last_modified = response.last_modified;
@@ -243,23 +246,35 @@ class FetchRun {
     for (std::size_t i = 0; i < to_write.size(); ++i) {
       const std::string document =
           publish::render_document(*articles_to_write[i], now_, archive_.config().publish);
-      if (auto written = publish::write_file_atomically(archive_.root(), paths_[i], document);
+      if (auto written = publish::write_file_atomically(archive_.root(), paths_[i], document,
+                                                        publish::Durability::kBatched);
           !written) {
         return written;
       }
-      if (auto marked = store_.mark_document_written(to_write[i].first, to_write[i].second);
-          !marked) {
-        return marked;
-      }
-      ++summary_.documents_written;
     }
-    return {};
+    return mark_written(to_write);
+  }
+
+  // One flush for the whole batch, then the store learns the documents
+  // are on disk: never before they are.
+  Result<void> mark_written(const std::vector<std::pair<std::int64_t, int>>& written) {
+    if (written.empty()) return {};
+    if (auto synced = publish::sync_archive(archive_.root()); !synced) return synced;
+    auto marked = store_.transaction([&]() -> Result<void> {
+      for (const auto& [article_id, revision] : written) {
+        if (auto mark = store_.mark_document_written(article_id, revision); !mark) return mark;
+      }
+      return {};
+    });
+    if (marked) summary_.documents_written += written.size();
+    return marked;
   }
 
   // Documents a previous run saved but did not get to write.
   Result<void> write_pending_documents() {
     auto pending = store_.articles_needing_documents();
     if (!pending) return std::unexpected(pending.error());
+    std::vector<std::pair<std::int64_t, int>> written;
     for (std::int64_t article_id : *pending) {
       auto revisions = store_.revisions(article_id);
       if (!revisions) return std::unexpected(revisions.error());
@@ -269,17 +284,14 @@ class FetchRun {
       if (!article) return std::unexpected(article.error());
       const std::string document =
           publish::render_document(*article, latest.seen_at, archive_.config().publish);
-      if (auto written = publish::write_file_atomically(archive_.root(),
-                                                        latest.revision.document_path, document);
-          !written) {
-        return written;
+      if (auto wrote = publish::write_file_atomically(archive_.root(), latest.revision.document_path,
+                                                      document, publish::Durability::kBatched);
+          !wrote) {
+        return wrote;
       }
-      if (auto marked = store_.mark_document_written(article_id, latest.number); !marked) {
-        return marked;
-      }
-      ++summary_.documents_written;
+      written.emplace_back(article_id, latest.number);
     }
-    return {};
+    return mark_written(written);
   }
 
   Result<void> record_feeds() {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -91,7 +92,7 @@ Result<void> sync_directory(const fs::path& directory) {
 }  // namespace
 
 Result<void> write_file_atomically(const fs::path& root, const std::string& relative_path,
-                                   std::string_view content) {
+                                   std::string_view content, Durability durability) {
   const fs::path relative(relative_path);
   if (!is_safe_relative(relative)) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -123,12 +124,60 @@ Result<void> write_file_atomically(const fs::path& root, const std::string& rela
   if (auto written = write_all(fd.get(), content, temporary_path); !written) {
     return fail(std::unexpected(written.error()));
   }
-  if (::fsync(fd.get()) != 0) return fail(io_error(temporary_path, "fsync", errno));
+  const bool each_file = durability == Durability::kEachFile;
+  if (each_file && ::fsync(fd.get()) != 0) return fail(io_error(temporary_path, "fsync", errno));
   if (fd.close() != 0) return fail(io_error(temporary_path, "close", errno));
   if (::rename(temporary_path.c_str(), target.c_str()) != 0) {
     return fail(io_error(target, "rename", errno));
   }
-  return sync_directory(directory);
+  return each_file ? sync_directory(directory) : Result<void>{};
+}
+
+Result<void> sync_archive(const fs::path& root) {
+  FileDescriptor fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) return io_error(root, "open", errno);
+  if (::syncfs(fd.get()) != 0) return io_error(root, "syncfs", errno);
+  return {};
+}
+
+}  // namespace newsvault::publish
+
+namespace newsvault::publish {
+namespace {
+
+// ".NAME.XXXXXX": what mkstemp made from the template above.
+bool is_unfinished_write(const std::string& file_name) {
+  if (file_name.size() < 9 || file_name[0] != '.') return false;
+  const std::size_t dot = file_name.rfind('.');
+  if (dot == 0 || file_name.size() - dot != 7) return false;
+  for (std::size_t i = dot + 1; i < file_name.size(); ++i) {
+    if (!std::isalnum(static_cast<unsigned char>(file_name[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::size_t> remove_unfinished_writes(const std::filesystem::path& root) {
+  std::size_t removed = 0;
+  std::error_code error;
+  fs::recursive_directory_iterator walk(root, error);
+  if (error) return make_error(ErrorCode::kIo, root.string() + ": " + error.message());
+  for (auto it = walk; it != fs::recursive_directory_iterator(); it.increment(error)) {
+    if (error) return make_error(ErrorCode::kIo, root.string() + ": " + error.message());
+    const std::string name = it->path().filename().string();
+    if (it->is_directory() && name == ".git") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file() && is_unfinished_write(name)) {
+      if (!fs::remove(it->path(), error)) {
+        return make_error(ErrorCode::kIo, it->path().string() + ": " + error.message());
+      }
+      ++removed;
+    }
+  }
+  return removed;
 }
 
 }  // namespace newsvault::publish

@@ -109,10 +109,16 @@ Result<void> write_indexes(const std::filesystem::path& root,
   for (const store::FeedRecord* feed : sorted) {
     listed[feed] = articles_of(*feed, articles);
     auto written = write_file_atomically(root, feed_folder(feed->name) + "/README.md",
-                                         feed_index(*feed, listed[feed]));
+                                         feed_index(*feed, listed[feed]), Durability::kBatched);
     if (!written) return written;
   }
-  return write_file_atomically(root, "README.md", root_index(sorted, listed));
+  if (auto written = write_file_atomically(root, "README.md", root_index(sorted, listed),
+                                           Durability::kBatched);
+      !written) {
+    return written;
+  }
+  // One flush for all the indexes, not one per feed.
+  return sync_archive(root);
 }
 
 }  // namespace newsvault::publish

@@ -49,11 +49,28 @@ std::string render_document(const extract::Article& article, Timestamp archived_
 std::string document_path(std::string_view feed_name, std::string_view article_key,
                           Timestamp date);
 
+// How a write reaches the disk. kEachFile fsyncs the file and its folder
+// before returning: survives a power cut on its own. kBatched only renames
+// (atomic against a killed process) and leaves the flush to one
+// sync_archive() after many writes: thousands of documents cost one flush,
+// not thousands. The caller must not record a batched write as durable
+// before sync_archive() returns.
+enum class Durability { kEachFile, kBatched };
+
 // Writes `content` to root/relative_path atomically, creating folders.
 // Leaves an existing file untouched (same bytes, same mtime) when the
 // content is already there. Fails with kIo naming the path.
 Result<void> write_file_atomically(const std::filesystem::path& root,
-                                   const std::string& relative_path, std::string_view content);
+                                   const std::string& relative_path, std::string_view content,
+                                   Durability durability = Durability::kEachFile);
+
+// Flushes everything written under root to the disk (syncfs). kIo on failure.
+Result<void> sync_archive(const std::filesystem::path& root);
+
+// Removes what writes cut short left behind: the temporary files
+// write_file_atomically makes (".NAME.XXXXXX" beside NAME), anywhere under
+// root but .git. Returns how many were removed; kIo naming the path.
+Result<std::size_t> remove_unfinished_writes(const std::filesystem::path& root);
 
 // Rewrites the index files: {feed}/README.md for each feed (newest first,
 // one line per article: date, linked title) and the root README.md (the

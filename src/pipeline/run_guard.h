@@ -1,0 +1,33 @@
+// Private to the pipeline: one fetch at a time per archive, and the clean-up
+// after one that was killed.
+#ifndef NEWSVAULT_PIPELINE_RUN_GUARD_H_
+#define NEWSVAULT_PIPELINE_RUN_GUARD_H_
+
+#include <filesystem>
+#include <memory>
+
+#include "core/core.h"
+
+namespace newsvault::pipeline {
+
+class RunGuard {
+ public:
+  // Takes the archive's run lock (kInvalidArgument "another fetch is running
+  // in DIR" when held). When the previous run did not end cleanly, removes
+  // the temporary files its cut-short writes left.
+  static Result<std::unique_ptr<RunGuard>> acquire(const std::filesystem::path& root);
+  // Says the run ended cleanly and releases the lock.
+  ~RunGuard();
+  RunGuard(const RunGuard&) = delete;
+  RunGuard& operator=(const RunGuard&) = delete;
+
+ private:
+  RunGuard(int lock_fd, std::filesystem::path running_marker)
+      : lock_fd_(lock_fd), running_marker_(std::move(running_marker)) {}
+  int lock_fd_;
+  std::filesystem::path running_marker_;
+};
+
+}  // namespace newsvault::pipeline
+
+#endif  // NEWSVAULT_PIPELINE_RUN_GUARD_H_
