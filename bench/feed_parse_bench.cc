@@ -37,8 +37,12 @@ std::optional<std::string> read_file(const std::string& path) {
   std::error_code error;
   const auto size = std::filesystem::file_size(path, error);
   if (!in || error) return std::nullopt;
-  std::string content(static_cast<std::size_t>(size), '\0');
-  if (!in.read(content.data(), static_cast<std::streamsize>(content.size()))) return std::nullopt;
+  std::string content;
+  content.resize_and_overwrite(static_cast<std::size_t>(size), [&](char* data, std::size_t length) {
+    in.read(data, static_cast<std::streamsize>(length));
+    return static_cast<std::size_t>(in.gcount());
+  });
+  if (content.size() != size) return std::nullopt;
   return content;
 }
 

@@ -18,6 +18,7 @@ packages=(
   libgtest-dev libgmock-dev googletest
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   time                           # /usr/bin/time: peak memory in the benchmark
+  newsboat                       # the peer bench/fetch_feeds.sh times fetching against
 )
 
 sudo=""

@@ -274,6 +274,11 @@ __attribute__((target("ssse3"))) std::size_t skip_valid_utf8_ssse3(const unsigne
   const __m128i lead_ef = _mm_set1_epi8(static_cast<char>(0xEF));
   const __m128i byte_bf = _mm_set1_epi8(static_cast<char>(0xBF));
   const __m128i high_bit = _mm_set1_epi8(static_cast<char>(0x80));
+  // A lead byte in the last three places still wants continuation bytes:
+  // 11______ in the last, 111_____ in the one before, 1111____ before that.
+  const __m128i unfinished_above =
+      _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, static_cast<char>(0xF0 - 1),
+                    static_cast<char>(0xE0 - 1), static_cast<char>(0xC0 - 1));
   // Shifts right by 4 within each byte (SSE has no 8-bit shift).
   auto high_nibble = [&](__m128i v) { return _mm_and_si128(_mm_srli_epi16(v, 4), low_nibble); };
 
@@ -288,6 +293,15 @@ __attribute__((target("ssse3"))) std::size_t skip_valid_utf8_ssse3(const unsigne
     const __m128i controls = _mm_andnot_si128(
         allowed, _mm_andnot_si128(_mm_cmplt_epi8(input, _mm_setzero_si128()),
                                   _mm_cmplt_epi8(input, below_space)));
+    if (_mm_movemask_epi8(input) == 0) {
+      // All ASCII (markup, mostly): the only errors are controls, and a
+      // sequence the previous block left unfinished.
+      const __m128i unfinished = _mm_subs_epu8(previous, unfinished_above);
+      const __m128i errors = _mm_or_si128(controls, unfinished);
+      if (_mm_movemask_epi8(_mm_cmpeq_epi8(errors, _mm_setzero_si128())) != 0xFFFF) break;
+      previous = input;
+      continue;
+    }
     const __m128i previous_1 = _mm_alignr_epi8(input, previous, 15);
     const __m128i previous_2 = _mm_alignr_epi8(input, previous, 14);
     const __m128i previous_3 = _mm_alignr_epi8(input, previous, 13);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "feed/encoding_convert.h"
 #include "feed/feed_text.h"
 
 namespace newsvault::feed {
@@ -109,7 +110,7 @@ std::optional<std::string> repair_references(std::string_view xml,
   auto replace = [&](std::size_t position, std::size_t length, std::string_view with) {
     if (!out) {
       out.emplace();
-      out->reserve(xml.size() + xml.size() / 16);
+      reserve_output(*out, xml.size() + xml.size() / 16);
     }
     out->append(xml.substr(copied, position - copied));
     out->append(with);

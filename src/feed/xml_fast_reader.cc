@@ -13,8 +13,9 @@
 //     not QNames, text and CDATA outside the root element, anything after
 //     it, duplicate attributes and "--" in comments; libxml2 reports each.
 //   - pugixml knows nothing of namespaces: this file resolves them, and
-//     refuses what libxml2 reports (undeclared prefixes, relative or
-//     malformed namespace URIs, reserved prefixes and URIs, duplicates).
+//     refuses what libxml2 reports or warns about (undeclared prefixes,
+//     relative or malformed namespace URIs, reserved prefixes and URIs,
+//     duplicates).
 //   - the prolog is checked in the source: an XML declaration strictly as
 //     XML 1.0 writes it, at most one DOCTYPE without an internal subset
 //     (declarations there change how libxml2 reads the document).
@@ -409,8 +410,10 @@ std::optional<std::string_view> FastXmlReader::namespace_of(std::string_view pre
   return std::nullopt;
 }
 
-// libxml2 warns about a namespace URI that is not an absolute URI by its
-// own URI parser; asking that parser gives the same answer.
+// libxml2 reports a namespace URI its URI parser cannot read, and warns
+// about one without a scheme; asking that parser gives the same answers.
+// Both kinds are left to libxml2 (relative namespace URIs are rare enough
+// not to be worth proving that the warning never reaches its problems).
 bool FastXmlReader::is_valid_namespace_uri(std::string_view uri) {
   for (std::string_view valid : valid_uris_) {
     if (valid == uri) return true;
