@@ -105,8 +105,15 @@ class FetchRun {
     if (response.outcome == fetch::FetchOutcome::kFailed) return fail_feed(run, response.error);
     const auto body_path = feed_body_path(archive_.root(), run.record.id);
     std::string body;
+    if (response.outcome == fetch::FetchOutcome::kNotModified && run.record.adapter.empty()) {
+      // The feed is as it was, and its articles are its own content: there
+      // is nothing to re-read.
+      run.record.last_error.clear();
+      return;
+    }
     if (response.outcome == fetch::FetchOutcome::kNotModified) {
-      // The feed is as it was: its last body lists the articles to re-check.
+      // The feed is as it was: its last body lists the articles to re-check
+      // at their source.
       auto cached = read_whole_file(body_path);
       if (!cached) {
         run.record.etag.clear();
