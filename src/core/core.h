@@ -70,6 +70,9 @@ std::string format_iso8601_seconds(Timestamp time);
 // "2023-06-19T01:41:50.777Z": ISO 8601, UTC, milliseconds.
 std::string format_iso8601_millis(Timestamp time);
 
+// Appends the UTF-8 encoding of a Unicode code point to `out`.
+void append_utf8(char32_t code_point, std::string& out);
+
 // RFC 3986 §5.2: `reference` resolved against `base`. An empty base, or a
 // reference that is already absolute, returns the reference unchanged
 // (whitespace trimmed). Never fails: an unparsable pair returns the

@@ -1,6 +1,8 @@
 #include "core/html.h"
 
 #include <libxml/HTMLparser.h>
+
+#include "core/core.h"
 #include <libxml/tree.h>
 
 #include <algorithm>
@@ -142,24 +144,6 @@ void convert_nodes(xmlNode* node, std::vector<Node>& out, int depth) {
   }
 }
 
-void append_utf8(std::uint32_t code_point, std::string& out) {
-  if (code_point < 0x80) {
-    out += static_cast<char>(code_point);
-  } else if (code_point < 0x800) {
-    out += static_cast<char>(0xC0 | (code_point >> 6));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else if (code_point < 0x10000) {
-    out += static_cast<char>(0xE0 | (code_point >> 12));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code_point >> 18));
-    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  }
-}
-
 // Invalid UTF-8 sequences become U+FFFD; control characters other than tab,
 // newline, carriage return and form feed go (libxml2 passes both through).
 std::string valid_utf8(std::string_view text) {
@@ -201,7 +185,7 @@ std::string valid_utf8(std::string_view text) {
       if (!(code_point >= 0x80 && code_point <= 0x9F)) out.append(text.substr(i, length));
       i += length;
     } else {
-      append_utf8(0xFFFD, out);
+      newsvault::append_utf8(0xFFFD, out);
       ++i;
     }
   }

@@ -1,3 +1,4 @@
+#include "core/core.h"
 #include "feed/encoding_convert.h"
 
 #include <iconv.h>
@@ -156,24 +157,6 @@ using UchardetHandle = std::unique_ptr<std::remove_pointer_t<uchardet_t>, Uchard
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-void append_utf8(char32_t code_point, std::string& out) {
-  if (code_point < 0x80) {
-    out.push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
-}
 
 // XML 1.0 §2.2: Char excludes the C0 controls but tab, LF and CR.
 constexpr bool is_forbidden_ascii(unsigned char byte) {
@@ -465,7 +448,7 @@ std::optional<Conversion> utf8_to_utf8(std::string_view text, Strictness strictn
       ++result.invalid_sequences;
       const char32_t code_point =
           windows1252_code_point(static_cast<unsigned char>(text[stop.offset]));
-      if (code_point >= 0x20) append_utf8(code_point, result.utf8);
+      if (code_point >= 0x20) newsvault::append_utf8(code_point, result.utf8);
     }
     from = stop.offset + stop.length;
     stop = next_stop(text, from);
@@ -512,7 +495,7 @@ void set_entry(ByteTable& table, unsigned byte, char32_t code_point) {
     return;
   }
   std::string bytes;
-  append_utf8(code_point, bytes);
+  newsvault::append_utf8(code_point, bytes);
   std::copy(bytes.begin(), bytes.end(), table.utf8[byte].begin());
   table.length[byte] = static_cast<std::uint8_t>(bytes.size());
 }

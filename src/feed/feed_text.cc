@@ -1,3 +1,4 @@
+#include "core/core.h"
 #include "feed/feed_text.h"
 
 #include <cstdint>
@@ -102,24 +103,6 @@ bool has_c1_control(std::string_view text, std::size_t from) {
 
 }  // namespace
 
-void append_utf8(std::uint32_t code_point, std::string& out) {
-  if (code_point < 0x80) {
-    out += static_cast<char>(code_point);
-  } else if (code_point < 0x800) {
-    out += static_cast<char>(0xC0 | (code_point >> 6));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else if (code_point < 0x10000) {
-    out += static_cast<char>(0xE0 | (code_point >> 12));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code_point >> 18));
-    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  }
-}
-
 std::string_view trim_text(std::string_view text) {
   std::size_t first = 0;
   while (first < text.size() && is_space(text[first])) ++first;
@@ -149,7 +132,7 @@ std::string finish_text(std::string text, bool document_is_utf8) {
     if (byte == 0xC2 && i + 1 < text.size()) {
       const auto next = static_cast<unsigned char>(text[i + 1]);
       if (next >= 0x80 && next < 0xA0 && kWindows1252[next - 0x80] != 0) {
-        append_utf8(kWindows1252[next - 0x80], mapped);
+        newsvault::append_utf8(kWindows1252[next - 0x80], mapped);
         ++i;
         continue;
       }

@@ -8,9 +8,6 @@
 
 namespace newsvault::feed {
 
-// Appends the UTF-8 encoding of a Unicode code point.
-void append_utf8(std::uint32_t code_point, std::string& out);
-
 // Whitespace trimmed at both ends (ASCII whitespace only: an ideographic
 // space at the start of a Chinese paragraph is content).
 std::string_view trim_text(std::string_view text);

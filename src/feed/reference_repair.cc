@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "feed/encoding_convert.h"
+#include "core/core.h"
 #include "feed/feed_text.h"
 
 namespace newsvault::feed {
@@ -147,7 +148,7 @@ std::optional<std::string> repair_references(std::string_view xml,
         const htmlEntityDesc* entity = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name_z.c_str()));
         if (entity) {
           std::string character;
-          append_utf8(entity->value, character);
+          newsvault::append_utf8(entity->value, character);
           if (!reported_entity) {
             reported_entity = true;
             problems.push_back("line " + std::to_string(line_of(xml, position)) +
