@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Feed-fetching benchmark: how long `newsvault fetch` takes to poll 1,000
+# feeds and archive their 50,000 articles, and to poll them again when
+# nothing changed (every feed answers 304), beside newsboat (the peer: a C++
+# feed reader that also fetches with curl and stores in SQLite).
+#
+# usage: bench/fetch_feeds.sh          (from anywhere; needs build/newsvault)
+# environment:
+#   NEWSVAULT=path   binary to measure (default build/newsvault)
+#   FEEDS=n          feeds to generate and serve (default 1000)
+#   ITEMS=n          items per feed (default 50)
+#   CONNECTIONS=n    newsvault's max_connections and newsboat's reload-threads
+#                    (default 32, newsvault's default)
+#
+# Inputs: generated RSS 2.0 feeds in bench/out/fetch_feeds/ (git-ignored),
+# served from 127.0.0.1 by bench/fetch_feeds.py. Prints one table; see
+# bench/README.md for what each number means.
+set -euo pipefail
+export LC_ALL=C  # EPOCHREALTIME and printf must use '.' as the decimal point
+cd "$(dirname "$0")/.."
+
+newsvault=${NEWSVAULT:-build/newsvault}
+feeds=${FEEDS:-1000}
+items=${ITEMS:-50}
+connections=${CONNECTIONS:-32}
+python=/usr/bin/python3
+helper=bench/fetch_feeds.py
+out=bench/out/fetch_feeds
+feed_dir=$out/feeds
+results=$out/results.tsv
+
+# --- prerequisites: check, never install --------------------------------------
+missing=()
+[ -x /usr/bin/time ] || missing+=("/usr/bin/time (Debian package time)")
+[ -x "$python" ] || missing+=("$python (Debian package python3)")
+command -v curl >/dev/null || missing+=("curl (Debian package curl)")
+command -v newsboat >/dev/null || missing+=("newsboat (Debian package newsboat)")
+if [ "${#missing[@]}" -gt 0 ]; then
+  printf 'fetch_feeds: missing %s\n' "${missing[@]}" >&2
+  echo "fetch_feeds: run scripts/install-deps.sh, then run this again" >&2
+  exit 1
+fi
+if [ ! -x "$newsvault" ]; then
+  echo "fetch_feeds: $newsvault is missing: run scripts/build.sh first" >&2
+  exit 1
+fi
+newsvault=$(realpath "$newsvault")
+newsboat_version=$(newsboat --version 2>/dev/null | head -n 1)
+
+mkdir -p "$out"
+: >"$results"
+
+# seconds_since START: wall seconds from START (an $EPOCHREALTIME) to now.
+seconds_since() {
+  awk -v start="$1" -v end="$EPOCHREALTIME" 'BEGIN { printf "%.3f", end - start }'
+}
+
+# --- the feeds -------------------------------------------------------------------
+# Regenerated only when missing, when the generator changed or when another
+# size is asked for: the seeds are fixed, so the bytes are the same everywhere.
+if [ ! -s "$feed_dir.made" ] || [ "$helper" -nt "$feed_dir.made" ] ||
+   [ "$(cat "$feed_dir.made")" != "$feeds $items" ]; then
+  echo "generating $feeds feeds of $items items in $feed_dir ..." >&2
+  rm -rf "$feed_dir"
+  "$python" "$helper" generate "$feed_dir" --feeds "$feeds" --items "$items" >/dev/null
+  echo "$feeds $items" >"$feed_dir.made"
+fi
+feed_bytes=$(cat "$feed_dir"/*.xml | wc -c)
+
+# --- the server --------------------------------------------------------------------
+# One Python process, one thread per connection. The trap ends it however
+# this script ends; --max-seconds ends it even if the trap never runs.
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
+}
+trap stop_server EXIT
+trap 'exit 130' INT TERM
+
+rm -f "$out/port"
+"$python" "$helper" serve "$feed_dir" --port-file "$out/port" --max-seconds 3600 \
+  2>"$out/server.log" &
+server_pid=$!
+for _ in $(seq 100); do
+  [ -s "$out/port" ] && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ ! -s "$out/port" ]; then
+  echo "fetch_feeds: the feed server did not start: $(tail -n 3 "$out/server.log")" >&2
+  exit 1
+fi
+base=http://127.0.0.1:$(cat "$out/port")
+"$python" "$helper" lists "$feed_dir" "$base" "$out/feeds.opml" "$out/urls"
+
+# server_counts: "requests not_modified" since the last call, and zeroes them.
+server_counts() {
+  { curl -s "$base/_stats?reset"; echo; } |
+    sed -E 's/.*"requests": ([0-9]+).*"not_modified": ([0-9]+).*/\1 \2/'
+}
+
+# The server alone, driven by one curl with as many connections as the tools
+# get: the floor under both tools' times. A tool slower than this is not
+# waiting for the server. (`xargs -P 32 curl` would measure curl's start-up
+# instead: 1,000 processes.)
+awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' "$out/urls" >"$out/curl.conf"
+server_counts >/dev/null
+start=$EPOCHREALTIME
+curl -s --parallel --parallel-max "$connections" -K "$out/curl.conf" 2>/dev/null
+floor_full=$(seconds_since "$start")
+read -r floor_full_requests _ < <(server_counts)
+# The same with a validator that matches every feed: all 304s.
+last_modified=$(curl -s -o /dev/null -D - "$base/feeds/$(basename "$(head -n 1 "$out/urls")")" |
+  tr -d '\r' | sed -n 's/^Last-Modified: //Ip')
+server_counts >/dev/null
+start=$EPOCHREALTIME
+curl -s --parallel --parallel-max "$connections" -H "If-Modified-Since: $last_modified" \
+  -K "$out/curl.conf" 2>/dev/null
+floor_304=$(seconds_since "$start")
+read -r _ floor_304_count < <(server_counts)
+
+# --- the runs ------------------------------------------------------------------------
+# timed TOOL RUN DATABASE COMMAND...: runs COMMAND under /usr/bin/time and
+# records its wall time and peak RSS, what the server saw, and what the tool
+# stored (feeds fetched without error, articles held) as one row.
+timed() {
+  local tool=$1 run=$2 database=$3
+  shift 3
+  local log="$out/$tool-${run// /-}.log"
+  server_counts >/dev/null
+  if ! /usr/bin/time -f '%e %M' -o "$out/time.txt" "$@" >"$log" 2>&1; then
+    echo "fetch_feeds: $tool ($run) failed: $(tail -n 3 "$log")" >&2
+  fi
+  local seconds rss requests not_modified stored_feeds stored_items
+  read -r seconds rss < <(tail -n 1 "$out/time.txt")
+  read -r requests not_modified < <(server_counts)
+  read -r stored_feeds stored_items < <("$python" "$helper" count "$tool" "$database")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$run" "$seconds" "$rss" \
+    "$stored_feeds" "$stored_items" "$requests" "$not_modified" >>"$results"
+  echo "  $tool $run: ${seconds}s, $((rss / 1024)) MB, $requests requests ($not_modified answered 304)" >&2
+}
+
+# newsvault: a fresh archive, the feeds from OPML. Every feed is on one host
+# (127.0.0.1), so max_per_host is raised to max_connections: with its
+# default of 6 newsvault would use 6 connections where newsboat uses 32.
+archive=$out/newsvault
+rm -rf "$archive"
+"$newsvault" init "$archive" >/dev/null
+printf '[fetch]\nmax_connections = %s\nmax_per_host = %s\n' "$connections" "$connections" \
+  >"$archive/newsvault.toml"
+"$newsvault" --dir "$archive" --quiet import-opml "$out/feeds.opml"
+echo "newsvault: $feeds feeds, $((feed_bytes / 1000000)) MB, $connections connections" >&2
+for run in first re-run; do
+  timed newsvault "$run" "$archive/.newsvault/store.db" \
+    "$newsvault" --dir "$archive" fetch --quiet
+done
+documents=$(find "$archive" -path "$archive/.newsvault" -prune -o -name '*.md' -print | wc -l)
+
+# newsboat: a fresh cache and config in a throwaway HOME, nothing read from
+# the user's own. `-x reload` polls every feed and exits without a UI.
+# newsboat stores a feed's validators only once the feed has a row in its
+# cache, which the first run creates: its second run downloads everything
+# again, and only its third sends conditional requests that match. The third
+# run is in the table to show that.
+peer=$out/newsboat
+rm -rf "$peer"
+mkdir -p "$peer/home" "$peer/xdg-config" "$peer/xdg-data" "$peer/xdg-cache"
+cp "$out/urls" "$peer/urls"
+cat >"$peer/config" <<EOF
+# newsvault bench/fetch_feeds.sh: newsvault's concurrency (max_connections)
+reload-threads $connections
+auto-reload no
+download-timeout 30
+EOF
+echo "newsboat: the same feeds, reload-threads $connections" >&2
+for run in first re-run "3rd run"; do
+  timed newsboat "$run" "$peer/cache.db" \
+    env HOME="$peer/home" XDG_CONFIG_HOME="$peer/xdg-config" XDG_DATA_HOME="$peer/xdg-data" \
+    XDG_CACHE_HOME="$peer/xdg-cache" \
+    newsboat -x reload -q -u "$peer/urls" -c "$peer/cache.db" -C "$peer/config"
+done
+
+stop_server
+
+# --- the table -----------------------------------------------------------------------------
+echo
+echo "Feed fetching: $("$newsvault" --version 2>/dev/null | head -n 1) ($newsvault), $newsboat_version"
+echo "$(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); $feeds RSS 2.0 feeds of $items items," \
+  "$((feed_bytes / 1000000)) MB, served from 127.0.0.1 (HTTP/1.1 keep-alive, ETag and Last-Modified)"
+echo "concurrency: newsvault max_connections = max_per_host = $connections;" \
+  "newsboat reload-threads = $connections (newsvault's max_connections)"
+echo
+"$python" "$helper" report "$results"
+echo
+echo "feeds: fetched without error, as the tool's store says; items: articles in its store after the run;"
+echo "requests, 304s: counted by the server during the run. newsvault wrote $documents Markdown files (documents and indexes)."
+echo "server alone (one curl, $connections connections): $floor_full_requests feeds downloaded in ${floor_full}s," \
+  "$floor_304_count answered 304 in ${floor_304}s"
