@@ -7,7 +7,9 @@
 #define NEWSVAULT_CORE_CORE_H_
 
 #include <chrono>
+#include <cstddef>
 #include <expected>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,6 +80,14 @@ void append_utf8(char32_t code_point, std::string& out);
 // (whitespace trimmed). Never fails: an unparsable pair returns the
 // reference as given.
 std::string resolve_url(std::string_view base, std::string_view reference);
+
+// Calls body(0) ... body(count - 1), spread over the machine's cores (one
+// thread each, handing out indexes in order), and returns when all are done.
+// body must be safe to run concurrently for different indexes; the order of
+// the calls is unspecified. With one core or a small count it runs inline.
+// An exception from body ends the program (std::terminate): bodies report
+// failures through what they write, as Result values.
+void parallel_for(std::size_t count, const std::function<void(std::size_t)>& body);
 
 }  // namespace newsvault
 

@@ -153,8 +153,10 @@ class FetchRun {
   }
 
   // Step 2: the articles of every feed: from the feed itself, or to be
-  // asked of the adapter's API.
+  // asked of the adapter's API. Entries become articles on every core; the
+  // parsed feeds are let go once they have.
   void collect_articles(std::vector<FoundArticle>& found, std::vector<AdapterCall>& calls) {
+    std::vector<const feed::Entry*> own_content;
     for (std::size_t index = 0; index < runs_.size(); ++index) {
       FeedRun& run = runs_[index];
       if (!run.parsed) continue;
@@ -166,13 +168,20 @@ class FetchRun {
           calls.push_back({index, key, extract::adapter_article_url(*run.adapter, adapter_id)});
           continue;
         }
-        extract::Article article = extract::article_from_entry(entry);
-        if (article.url.empty()) article.url = entry.link;
-        // The archive links the story, not the campaign that led to it.
-        article.url = strip_tracking_parameters(article.url);
-        found.push_back({index, key, std::move(article)});
+        found.push_back({index, key, {}});
+        own_content.push_back(&entry);
       }
     }
+    const std::size_t first = found.size() - own_content.size();
+    parallel_for(own_content.size(), [&](std::size_t i) {
+      const feed::Entry& entry = *own_content[i];
+      extract::Article article = extract::article_from_entry(entry);
+      if (article.url.empty()) article.url = entry.link;
+      // The archive links the story, not the campaign that led to it.
+      article.url = strip_tracking_parameters(article.url);
+      found[first + i].article = std::move(article);
+    });
+    for (FeedRun& run : runs_) run.parsed.reset();
   }
 
   // Step 3: the adapters' API documents, conditionally: an article that has
@@ -219,29 +228,32 @@ class FetchRun {
   // kill between the two leaves revisions whose documents the next run
   // writes first (write_pending_documents).
   Result<void> save_and_write(const std::vector<FoundArticle>& found) {
-    std::vector<std::pair<std::int64_t, int>> to_write;  // article id, revision
-    std::vector<const extract::Article*> articles_to_write;
+    // What the store keeps of each article, made on every core: the
+    // transaction below is left with the store's own work.
+    std::vector<store::ArticleRevision> revisions(found.size());
+    parallel_for(found.size(), [&](std::size_t i) {
+      const FoundArticle& item = found[i];
+      store::ArticleRevision& revision = revisions[i];
+      revision.key = item.key;
+      revision.title = item.article.title;
+      revision.url = item.article.url;
+      revision.published = item.article.published;
+      revision.content = article_to_json(item.article);
+      revision.document_path = publish::document_path(
+          runs_[item.feed_index].record.name, item.key, item.article.published.value_or(now_));
+    });
+    std::vector<DocumentToWrite> to_write;
     auto saved = store_.transaction([&]() -> Result<void> {
-      for (const FoundArticle& item : found) {
-        const FeedRun& run = runs_[item.feed_index];
-        store::ArticleRevision revision;
-        revision.key = item.key;
-        revision.title = item.article.title;
-        revision.url = item.article.url;
-        revision.published = item.article.published;
-        revision.content = article_to_json(item.article);
-        revision.document_path = publish::document_path(
-            run.record.name, item.key, item.article.published.value_or(now_));
-        auto result = store_.save_revision(run.record.id, revision, now_);
+      for (std::size_t i = 0; i < found.size(); ++i) {
+        auto result = store_.save_revision(runs_[found[i].feed_index].record.id, revisions[i], now_);
         if (!result) return std::unexpected(result.error());
         switch (result->change) {
           case store::Change::kNew: ++summary_.counts.articles_new; break;
           case store::Change::kUpdated: ++summary_.counts.articles_updated; break;
           case store::Change::kUnchanged: ++summary_.counts.articles_unchanged; continue;
         }
-        to_write.emplace_back(result->article_id, result->revision);
-        articles_to_write.push_back(&item.article);
-        paths_.push_back(revision.document_path);
+        to_write.push_back({result->article_id, result->revision, &found[i].article, now_,
+                            std::move(revisions[i].document_path)});
       }
       for (const auto& [url, etag, last_modified] : pending_validators_) {
         if (auto set = store_.set_validators(url, etag, last_modified); !set) return set;
@@ -250,16 +262,36 @@ class FetchRun {
     });
     if (!saved) return saved;
     report();
-    for (std::size_t i = 0; i < to_write.size(); ++i) {
-      const std::string document =
-          publish::render_document(*articles_to_write[i], now_, archive_.config().publish);
-      if (auto written = publish::write_file_atomically(archive_.root(), paths_[i], document,
-                                                        publish::Durability::kBatched);
-          !written) {
-        return written;
-      }
+    return write_documents(to_write);
+  }
+
+  // A document due on disk: the revision it shows and where it goes.
+  struct DocumentToWrite {
+    std::int64_t article_id;
+    int revision;
+    const extract::Article* article;
+    Timestamp archived_at;
+    std::string path;
+  };
+
+  // Renders and writes the documents on every core, then marks them all
+  // written after one flush; the first failure (in order) is the run's.
+  Result<void> write_documents(const std::vector<DocumentToWrite>& documents) {
+    std::vector<Result<void>> results(documents.size());
+    parallel_for(documents.size(), [&](std::size_t i) {
+      const DocumentToWrite& document = documents[i];
+      results[i] = publish::write_file_atomically(
+          archive_.root(), document.path,
+          publish::render_document(*document.article, document.archived_at,
+                                   archive_.config().publish),
+          publish::Durability::kBatched);
+    });
+    std::vector<std::pair<std::int64_t, int>> written;
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+      if (!results[i]) return results[i];
+      written.emplace_back(documents[i].article_id, documents[i].revision);
     }
-    return mark_written(to_write);
+    return mark_written(written);
   }
 
   // One flush for the whole batch, then the store learns the documents
@@ -281,24 +313,21 @@ class FetchRun {
   Result<void> write_pending_documents() {
     auto pending = store_.articles_needing_documents();
     if (!pending) return std::unexpected(pending.error());
-    std::vector<std::pair<std::int64_t, int>> written;
+    std::vector<extract::Article> articles;
+    std::vector<DocumentToWrite> documents;
+    articles.reserve(pending->size());  // documents point into it
     for (std::int64_t article_id : *pending) {
       auto revisions = store_.revisions(article_id);
       if (!revisions) return std::unexpected(revisions.error());
       if (revisions->empty()) continue;
-      const store::StoredRevision& latest = revisions->back();
+      store::StoredRevision& latest = revisions->back();
       auto article = article_from_json(latest.revision.content);
       if (!article) return std::unexpected(article.error());
-      const std::string document =
-          publish::render_document(*article, latest.seen_at, archive_.config().publish);
-      if (auto wrote = publish::write_file_atomically(archive_.root(), latest.revision.document_path,
-                                                      document, publish::Durability::kBatched);
-          !wrote) {
-        return wrote;
-      }
-      written.emplace_back(article_id, latest.number);
+      articles.push_back(std::move(*article));
+      documents.push_back({article_id, latest.number, &articles.back(), latest.seen_at,
+                           std::move(latest.revision.document_path)});
     }
-    return mark_written(written);
+    return write_documents(documents);
   }
 
   Result<void> record_feeds() {
@@ -332,7 +361,6 @@ class FetchRun {
   const std::function<void(const FetchProgress&)>& on_progress_;
   std::vector<FeedRun> runs_;
   std::vector<std::tuple<std::string, std::string, std::string>> pending_validators_;
-  std::vector<std::string> paths_;
   FetchSummary summary_;
 };
 

@@ -1,7 +1,7 @@
 // write_file_atomically: a reader (or a crash) sees the old file or the new
 // one, never half of one.
 //
-//   content ─► {dir}/.{name}.XXXXXX (mkstemp, same folder, so same file system)
+//   content ─► {dir}/.{name}.XXXXXX (new, same folder, so same file system)
 //           ─► write ─► fsync ─► rename over {name} ─► fsync {dir}
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <string>
 #include <system_error>
 
@@ -81,6 +82,25 @@ Result<void> write_all(int fd, std::string_view content, const fs::path& path) {
   return {};
 }
 
+// Creates {dir}/.{name}.XXXXXX with six random letters and digits (the
+// form remove_unfinished_writes looks for), readable by all as an archive
+// is: mkstemp would make it 0600 and cost a chmod per document. Returns the
+// open descriptor and sets `temporary` to its path.
+int create_temporary(const fs::path& target, std::string& temporary) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  thread_local std::mt19937_64 random(std::random_device{}());
+  const std::string prefix = (target.parent_path() / ("." + target.filename().string() + ".")).string();
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    temporary = prefix;
+    for (int i = 0; i < 6; ++i) temporary += kAlphabet[random() % (sizeof(kAlphabet) - 1)];
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  errno = EEXIST;
+  return -1;
+}
+
 // POSIX leaves a rename durable only once its folder is synced.
 Result<void> sync_directory(const fs::path& directory) {
   FileDescriptor fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -108,8 +128,8 @@ Result<void> write_file_atomically(const fs::path& root, const std::string& rela
     return make_error(ErrorCode::kIo, directory.string() + ": create folders: " + error.message());
   }
 
-  std::string temporary = (directory / ("." + target.filename().string() + ".XXXXXX")).string();
-  FileDescriptor fd(::mkstemp(temporary.data()));
+  std::string temporary;
+  FileDescriptor fd(create_temporary(target, temporary));
   if (fd.get() < 0) return io_error(temporary, "create", errno);
   const fs::path temporary_path(temporary);
 
@@ -118,9 +138,6 @@ Result<void> write_file_atomically(const fs::path& root, const std::string& rela
     ::unlink(temporary_path.c_str());
     return failure;
   };
-  // mkstemp creates files only their owner can read; an archive is for
-  // reading (the umask still applies to the folders we create).
-  if (::fchmod(fd.get(), 0644) != 0) return fail(io_error(temporary_path, "chmod", errno));
   if (auto written = write_all(fd.get(), content, temporary_path); !written) {
     return fail(std::unexpected(written.error()));
   }
@@ -145,7 +162,7 @@ Result<void> sync_archive(const fs::path& root) {
 namespace newsvault::publish {
 namespace {
 
-// ".NAME.XXXXXX": what mkstemp made from the template above.
+// ".NAME.XXXXXX": what create_temporary made.
 bool is_unfinished_write(const std::string& file_name) {
   if (file_name.size() < 9 || file_name[0] != '.') return false;
   const std::size_t dot = file_name.rfind('.');

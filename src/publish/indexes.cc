@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "publish/archive_paths.h"
@@ -18,11 +20,6 @@ namespace {
 
 Timestamp article_time(const store::ArticleSummary& article) {
   return article.published.value_or(article.first_seen);
-}
-
-bool belongs_to(const store::ArticleSummary& article, const store::FeedRecord& feed) {
-  if (article.feed_id != 0 && feed.id != 0) return article.feed_id == feed.id;
-  return article.feed_name == feed.name;
 }
 
 // The path of `document` (relative to the archive root) from `folder`.
@@ -45,20 +42,39 @@ std::string count_text(std::size_t count) {
   return std::to_string(count) + (count == 1 ? " article" : " articles");
 }
 
-// Newest first; the document path breaks ties, so the order is stable.
-std::vector<const store::ArticleSummary*> articles_of(
-    const store::FeedRecord& feed, const std::vector<store::ArticleSummary>& articles) {
-  std::vector<const store::ArticleSummary*> listed;
+// Each feed's articles, newest first; the document path breaks ties, so the
+// order is stable. One pass over the articles, however many feeds there are.
+std::map<const store::FeedRecord*, std::vector<const store::ArticleSummary*>> articles_by_feed(
+    const std::vector<const store::FeedRecord*>& feeds,
+    const std::vector<store::ArticleSummary>& articles) {
+  std::map<const store::FeedRecord*, std::vector<const store::ArticleSummary*>> listed;
+  std::unordered_map<std::int64_t, const store::FeedRecord*> by_id;
+  std::unordered_map<std::string_view, const store::FeedRecord*> by_name;
+  for (const store::FeedRecord* feed : feeds) {
+    listed[feed];
+    if (feed->id != 0) by_id.emplace(feed->id, feed);
+    by_name.emplace(feed->name, feed);
+  }
   for (const store::ArticleSummary& article : articles) {
     // An article whose document is not written yet has nothing to link to.
-    if (belongs_to(article, feed) && !article.document_path.empty()) listed.push_back(&article);
+    if (article.document_path.empty()) continue;
+    const auto with_id = by_id.find(article.feed_id);
+    if (article.feed_id != 0 && with_id != by_id.end()) {
+      listed[with_id->second].push_back(&article);
+    } else if (const auto with_name = by_name.find(article.feed_name);
+               with_name != by_name.end() && (article.feed_id == 0 || with_name->second->id == 0)) {
+      // Records without ids (made by hand, not read from a store) match by name.
+      listed[with_name->second].push_back(&article);
+    }
   }
-  std::ranges::sort(listed, [](const store::ArticleSummary* a, const store::ArticleSummary* b) {
-    const Timestamp time_a = article_time(*a);
-    const Timestamp time_b = article_time(*b);
-    if (time_a != time_b) return time_a > time_b;
-    return a->document_path < b->document_path;
-  });
+  for (auto& [feed, list] : listed) {
+    std::ranges::sort(list, [](const store::ArticleSummary* a, const store::ArticleSummary* b) {
+      const Timestamp time_a = article_time(*a);
+      const Timestamp time_b = article_time(*b);
+      if (time_a != time_b) return time_a > time_b;
+      return a->document_path < b->document_path;
+    });
+  }
   return listed;
 }
 
@@ -105,11 +121,10 @@ Result<void> write_indexes(const std::filesystem::path& root,
     return a->name < b->name;
   });
 
-  std::map<const store::FeedRecord*, std::vector<const store::ArticleSummary*>> listed;
+  const auto listed = articles_by_feed(sorted, articles);
   for (const store::FeedRecord* feed : sorted) {
-    listed[feed] = articles_of(*feed, articles);
     auto written = write_file_atomically(root, feed_folder(feed->name) + "/README.md",
-                                         feed_index(*feed, listed[feed]), Durability::kBatched);
+                                         feed_index(*feed, listed.at(feed)), Durability::kBatched);
     if (!written) return written;
   }
   if (auto written = write_file_atomically(root, "README.md", root_index(sorted, listed),
