@@ -9,6 +9,7 @@
 #include <climits>
 #include <cstdint>
 #include <iterator>
+#include <map>
 #include <memory>
 
 namespace newsvault::html {
@@ -377,6 +378,21 @@ std::string serialize(const std::vector<Node>& nodes) {
   std::string out;
   write_nodes(nodes, "body", false, out);
   return out;
+}
+
+bool start_tag_closes(std::string_view tag, std::string_view open_element) {
+  // libxml2 keeps the rule in a private table; reading "<open><tag>" shows
+  // it as the parser applies it, which is the only truth that matters here.
+  thread_local std::map<std::pair<std::string, std::string>, bool, std::less<>> known;
+  std::pair<std::string, std::string> key(tag, open_element);
+  if (auto found = known.find(key); found != known.end()) return found->second;
+  // The fragment's own <body> is never closed by what it holds.
+  if (!is_valid_name(tag) || !is_valid_name(open_element) || open_element == "body") return false;
+  const std::vector<Node> probe =
+      parse_fragment("<" + key.second + "><" + key.first + ">");
+  const bool closes = !(probe.size() == 1 && probe.front().children.size() == 1);
+  known.emplace(std::move(key), closes);
+  return closes;
 }
 
 std::string escape_attribute(std::string_view value) {
