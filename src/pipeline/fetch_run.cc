@@ -1,6 +1,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "clean/clean.h"
 #include "extract/extract.h"
 #include "feed/feed.h"
 #include "pipeline/article_record.h"
@@ -68,6 +69,7 @@ class FetchRun {
     std::vector<AdapterCall> calls;
     collect_articles(found, calls);
     call_adapters(calls, found);
+    clean_articles(found);
     if (auto saved = save_and_write(found); !saved) return std::unexpected(saved.error());
     if (auto recorded = record_feeds(); !recorded) return std::unexpected(recorded.error());
     if (auto indexed = write_indexes(); !indexed) return std::unexpected(indexed.error());
@@ -206,6 +208,23 @@ class FetchRun {
       }
       report();
     });
+  }
+
+  // Step 3b: every body through the one sanitizer, whichever way it came,
+  // before anything is stored: the store and the documents only ever see
+  // clean bodies, and the image proxy rewrite (publish) comes after it, so
+  // hostile input cannot undo it. Relative addresses take the article's.
+  void clean_articles(std::vector<FoundArticle>& found) const {
+    clean::Options options = archive_.config().clean;
+    for (FoundArticle& item : found) {
+      options.base_url = item.article.url;
+      item.article.body_html = clean::sanitize(item.article.body_html, options);
+      if (item.article.lead_image) {
+        item.article.lead_image->url =
+            clean::safe_url(item.article.lead_image->url, options.base_url, true);
+        if (item.article.lead_image->url.empty()) item.article.lead_image.reset();
+      }
+    }
   }
 
   void article_failed(FeedRun& run, const std::string& error) {
