@@ -214,6 +214,23 @@ bool is_token(std::string_view value) {
          std::ranges::all_of(value, [](char c) { return is_ascii_alpha(c) || is_ascii_digit(c); });
 }
 
+// UTF-8 as the parser passes it through unchanged: well formed (no overlong
+// forms, surrogates or code points past U+10FFFF), and no C0 or C1 control
+// characters, not even tab or newline (the writer changes newlines, and a
+// text with tabs is rare enough to take the long way).
+bool is_plain_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const Utf8Char next = decode_utf8(text.substr(i));
+    if (next.length == 0 || next.code_point < 0x20 || next.code_point == 0x7F ||
+        (next.code_point >= 0x80 && next.code_point <= 0x9F)) {
+      return false;
+    }
+    i += next.length;
+  }
+  return true;
+}
+
 class Sanitizer {
  public:
   explicit Sanitizer(const Options& options) : options_(options) {}
@@ -252,9 +269,140 @@ class Sanitizer {
     }
   }
 
+  // Whether `html` is exactly what the sanitizer would write for it, read
+  // without building a tree: the canonical form of core/html.h (no control
+  // characters, no newlines, only the writer's escapes), only allow-listed
+  // elements and attributes whose values pass their checks unchanged, end
+  // tags closing what is open, and no element whose start tag the parser
+  // would take as closing its parent. Bodies that extract already wrote
+  // canonically and cleanly pass this in a few microseconds instead of a
+  // parse; anything else, or anything this reading is unsure of, is
+  // sanitized the long way (the property tests hold the two to the same
+  // output).
+  bool already_clean(std::string_view html) const {
+    if (!is_plain_utf8(html)) return false;
+    std::vector<std::string_view> open;
+    std::size_t i = 0;
+    while (i < html.size()) {
+      const char c = html[i];
+      if (c == '>') return false;  // the writer escapes it
+      if (c == '&') {
+        const std::string_view rest = html.substr(i);
+        if (rest.starts_with("&amp;")) {
+          i += 5;
+        } else if (rest.starts_with("&lt;") || rest.starts_with("&gt;")) {
+          i += 4;
+        } else {
+          return false;
+        }
+        continue;
+      }
+      if (c != '<') {
+        ++i;
+        continue;
+      }
+      ++i;
+      if (i < html.size() && html[i] == '/') {
+        const std::string_view name = read_name(html, ++i);
+        if (open.empty() || name != open.back() || i >= html.size() || html[i] != '>') return false;
+        open.pop_back();
+        ++i;
+        continue;
+      }
+      const std::string_view name = read_name(html, i);
+      const ElementRule* rule = element_rule(name);
+      if (rule == nullptr || open.size() >= kMaxCleanDepth ||
+          html::start_tag_closes(name, open.empty() ? "body" : open.back())) {
+        return false;
+      }
+      if (!attributes_already_clean(html, i, *rule)) return false;
+      if (is_void(name)) continue;
+      if (name == "iframe") {
+        if (!html.substr(i).starts_with("</iframe>")) return false;
+        i += 9;
+        continue;
+      }
+      open.push_back(name);
+    }
+    return open.empty();
+  }
+
  private:
   static bool is_void(std::string_view name) {
     return name == "img" || name == "br" || name == "hr" || name == "wbr" || name == "col";
+  }
+
+  // Deeper than libxml2 nests (about 256) the parser flattens; such a body
+  // takes the long way.
+  static constexpr std::size_t kMaxCleanDepth = 200;
+
+  // A lower-case tag or attribute name at `i` (advanced past it).
+  static std::string_view read_name(std::string_view html, std::size_t& i) {
+    const std::size_t start = i;
+    while (i < html.size() && ((html[i] >= 'a' && html[i] <= 'z') ||
+                               (html[i] >= '0' && html[i] <= '9') || html[i] == '-')) {
+      ++i;
+    }
+    return html.substr(start, i - start);
+  }
+
+  // The attributes of a start tag from `i` to its '>' (advanced past it),
+  // each written as the writer writes it and unchanged by its check.
+  bool attributes_already_clean(std::string_view html, std::size_t& i,
+                                const ElementRule& rule) const {
+    std::vector<std::string_view> seen;
+    bool has_source = false;
+    while (i < html.size() && html[i] == ' ') {
+      const std::string_view name = read_name(html, ++i);
+      if (!html.substr(i).starts_with("=\"")) return false;
+      i += 2;
+      const std::size_t end = html.find('"', i);
+      if (end == std::string_view::npos) return false;
+      std::string value;
+      if (!decode_attribute(html.substr(i, end - i), value)) return false;
+      i = end + 1;
+      const AttributeRule* attribute = attribute_rule(rule, name);
+      if (attribute == nullptr || std::ranges::find(seen, name) != seen.end()) return false;
+      seen.push_back(name);
+      std::string checked_input = value;
+      const auto checked = checked_value(attribute->check, checked_input);
+      if (!checked || *checked != value) return false;
+      has_source = has_source || name == "src";
+    }
+    if (i >= html.size() || html[i] != '>') return false;
+    ++i;
+    return has_source || (rule.name != "img" && rule.name != "iframe");
+  }
+
+  // An attribute value as the writer escapes it (& < > " only; no newline
+  // escapes: a value with a newline takes the long way), decoded.
+  static bool decode_attribute(std::string_view text, std::string& out) {
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c == '<' || c == '>') return false;
+      if (c != '&') {
+        out += c;
+        continue;
+      }
+      const std::string_view rest = text.substr(i);
+      if (rest.starts_with("&amp;")) {
+        out += '&';
+        i += 4;
+      } else if (rest.starts_with("&lt;")) {
+        out += '<';
+        i += 3;
+      } else if (rest.starts_with("&gt;")) {
+        out += '>';
+        i += 3;
+      } else if (rest.starts_with("&quot;")) {
+        out += '"';
+        i += 5;
+      } else {
+        return false;
+      }
+    }
+    return true;
   }
 
   // Puts a sanitized element where the parser would leave it when reading
@@ -371,6 +519,7 @@ void sanitize(std::vector<html::Node>& nodes, const Options& options) {
 }
 
 std::string sanitize(std::string_view html, const Options& options) {
+  if (Sanitizer(options).already_clean(html)) return std::string(html);
   std::vector<Node> nodes = html::parse_fragment(html);
   sanitize(nodes, options);
   return html::serialize(nodes);
