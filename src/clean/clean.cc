@@ -221,6 +221,11 @@ bool is_token(std::string_view value) {
 bool is_plain_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x7F) {  // most of a body: printable ASCII
+      ++i;
+      continue;
+    }
     const Utf8Char next = decode_utf8(text.substr(i));
     if (next.length == 0 || next.code_point < 0x20 || next.code_point == 0x7F ||
         (next.code_point >= 0x80 && next.code_point <= 0x9F)) {
