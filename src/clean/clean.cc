@@ -131,6 +131,11 @@ std::string lower_ascii(std::string_view text) {
   return out;
 }
 
+
+void lower_in_place(std::string& text) {
+  for (char& c : text) c = lower(c);
+}
+
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
@@ -247,6 +252,8 @@ class Sanitizer {
         append_text(std::move(node.text), out);
         continue;
       }
+      // The parser gives lower-case names; a tree built by hand may not.
+      lower_in_place(node.name);
       if (dropped_with_content(node.name)) continue;
       const ElementRule* rule = element_rule(node.name);
       if (rule == nullptr) {
@@ -442,6 +449,7 @@ class Sanitizer {
   bool keep_attributes(Node& node, const ElementRule& rule) const {
     std::vector<std::pair<std::string, std::string>> kept;
     for (auto& [name, value] : node.attributes) {
+      lower_in_place(name);
       const AttributeRule* attribute = attribute_rule(rule, name);
       if (attribute == nullptr) continue;
       // A repeated attribute: browsers keep the first (HTML §13.2.5.33).

@@ -150,6 +150,15 @@ TEST(SanitizerTest, NearlyCleanBodiesAreSanitizedInFull) {
   }
 }
 
+TEST(SanitizerTest, NamesInATreeBuiltByHandAreReadInLowerCase) {
+  std::vector<html::Node> nodes = {
+      html::Node::element("SCRIPT", {}, {html::Node::text_node("alert(1)")}),
+      html::Node::element("A", {{"HREF", "https://a.example/"}, {"OnClick", "x()"}},
+                          {html::Node::text_node("x")})};
+  sanitize(nodes, Options{});
+  EXPECT_EQ(html::serialize(nodes), "<a href=\"https://a.example/\">x</a>");
+}
+
 // --- URLs as browsers read them ---------------------------------------------
 
 TEST(SafeUrlTest, RefusesSchemesThatRunCode) {
