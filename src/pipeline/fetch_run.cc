@@ -52,7 +52,7 @@ class FetchRun {
   FetchRun(Archive& archive, fetch::HttpClient& client, Timestamp now,
            const std::function<void(const FetchProgress&)>& on_progress)
       : archive_(archive), store_(archive.store()), client_(client), now_(now),
-        on_progress_(on_progress) {}
+        on_progress_(on_progress), clean_options_(archive.config().clean) {}
 
   Result<FetchSummary> run() {
     auto guard = RunGuard::acquire(archive_.root());
@@ -213,17 +213,19 @@ class FetchRun {
   // Step 3b: every body through the one sanitizer, whichever way it came,
   // before anything is stored: the store and the documents only ever see
   // clean bodies, and the image proxy rewrite (publish) comes after it, so
-  // hostile input cannot undo it. Relative addresses take the article's.
-  void clean_articles(std::vector<FoundArticle>& found) const {
-    clean::Options options = archive_.config().clean;
-    for (FoundArticle& item : found) {
-      options.base_url = item.article.url;
-      item.article.body_html = clean::sanitize(item.article.body_html, options);
-      if (item.article.lead_image) {
-        item.article.lead_image->url =
-            clean::safe_url(item.article.lead_image->url, options.base_url, true);
-        if (item.article.lead_image->url.empty()) item.article.lead_image.reset();
-      }
+  // hostile input cannot undo it.
+  void clean_articles(std::vector<FoundArticle>& found) {
+    for (FoundArticle& item : found) clean_article(item.article);
+  }
+
+  // Relative addresses take the article's own. A lead image that is not a
+  // web or raster data URL goes.
+  void clean_article(extract::Article& article) {
+    clean_options_.base_url = article.url;
+    article.body_html = clean::sanitize(article.body_html, clean_options_);
+    if (article.lead_image) {
+      article.lead_image->url = clean::safe_url(article.lead_image->url, article.url, true);
+      if (article.lead_image->url.empty()) article.lead_image.reset();
     }
   }
 
@@ -308,6 +310,9 @@ class FetchRun {
       const store::StoredRevision& latest = revisions->back();
       auto article = article_from_json(latest.revision.content);
       if (!article) return std::unexpected(article.error());
+      // Revisions saved before bodies were cleaned are cleaned on the way
+      // out; for the others this is one scan that changes nothing.
+      clean_article(*article);
       const std::string document =
           publish::render_document(*article, latest.seen_at, archive_.config().publish);
       if (auto wrote = publish::write_file_atomically(archive_.root(), latest.revision.document_path,
@@ -349,6 +354,7 @@ class FetchRun {
   fetch::HttpClient& client_;
   const Timestamp now_;
   const std::function<void(const FetchProgress&)>& on_progress_;
+  clean::Options clean_options_;  // the archive's; base_url set per article
   std::vector<FeedRun> runs_;
   std::vector<std::tuple<std::string, std::string, std::string>> pending_validators_;
   std::vector<std::string> paths_;
