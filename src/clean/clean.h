@@ -12,8 +12,9 @@
 // page's address. docs/internals/clean.md lists what is allowed and why.
 //
 // Works on the tree of core/html.h, so a caller that already holds a tree
-// pays for no second parse; the string form parses once and writes the
-// canonical one-line form of core/html.h.
+// pays for no second parse. The string form returns a body that is already
+// clean and canonical after one scan, without a parse; anything else it
+// parses once and writes in the canonical one-line form of core/html.h.
 //
 // Guarantees: the output has only allow-listed elements and attributes,
 // and sanitizing it again gives it back unchanged (a fixed point), so a
@@ -51,8 +52,10 @@ struct Options {
 // fails: the worst input becomes an empty tree.
 void sanitize(std::vector<html::Node>& nodes, const Options& options);
 
-// Parses `html` as a fragment (html::parse_fragment), sanitizes it and
-// writes it back canonically (html::serialize). Never fails.
+// The same as parsing `html` as a fragment (html::parse_fragment),
+// sanitizing the tree and writing it back canonically (html::serialize);
+// when `html` is already that output it is returned after one scan, with no
+// parse. Never fails.
 std::string sanitize(std::string_view html, const Options& options);
 
 // The URL as a browser would follow it from an attribute value, when it is
