@@ -75,6 +75,16 @@ std::string format_iso8601_millis(Timestamp time);
 // Appends the UTF-8 encoding of a Unicode code point to `out`.
 void append_utf8(char32_t code_point, std::string& out);
 
+// The character at the start of `text` read as UTF-8: its code point and
+// its length in bytes (1 for ASCII). Length 0 when the bytes there are not
+// well-formed UTF-8 (a stray or missing continuation byte, an overlong form,
+// a surrogate, past U+10FFFF, cut short) or `text` is empty.
+struct Utf8Char {
+  char32_t code_point = 0;
+  std::size_t length = 0;
+};
+Utf8Char decode_utf8(std::string_view text);
+
 // RFC 3986 §5.2: `reference` resolved against `base`. An empty base, or a
 // reference that is already absolute, returns the reference unchanged
 // (whitespace trimmed). Never fails: an unparsable pair returns the

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <climits>
-#include <cstdint>
 #include <iterator>
+#include <map>
 #include <memory>
 
 namespace newsvault::html {
@@ -151,43 +151,17 @@ std::string valid_utf8(std::string_view text) {
   out.reserve(text.size());
   std::size_t i = 0;
   while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {
-      if (!is_control(byte)) out += static_cast<char>(byte);
+    const Utf8Char next = decode_utf8(text.substr(i));
+    if (next.length == 0) {
+      newsvault::append_utf8(0xFFFD, out);
       ++i;
       continue;
     }
-    std::size_t length = 0;
-    std::uint32_t code_point = 0;
-    if (byte >= 0xC2 && byte <= 0xDF) {
-      length = 2;
-      code_point = byte & 0x1F;
-    } else if (byte >= 0xE0 && byte <= 0xEF) {
-      length = 3;
-      code_point = byte & 0x0F;
-    } else if (byte >= 0xF0 && byte <= 0xF4) {
-      length = 4;
-      code_point = byte & 0x07;
-    }
-    bool valid = length != 0 && i + length <= text.size();
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      valid = (next & 0xC0) == 0x80;
-      code_point = (code_point << 6) | (next & 0x3F);
-    }
-    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
-    if (valid) {
-      valid = !(length == 3 && code_point < 0x800) && !(length == 4 && code_point < 0x10000) &&
-              !(code_point >= 0xD800 && code_point <= 0xDFFF) && code_point <= 0x10FFFF;
-    }
-    if (valid) {
-      // C1 controls are as unwelcome as C0 ones.
-      if (!(code_point >= 0x80 && code_point <= 0x9F)) out.append(text.substr(i, length));
-      i += length;
-    } else {
-      newsvault::append_utf8(0xFFFD, out);
-      ++i;
-    }
+    // C0 and C1 controls (other than tab, newline, carriage return, form feed).
+    const bool control = next.length == 1 ? is_control(static_cast<unsigned char>(text[i]))
+                                          : next.code_point >= 0x80 && next.code_point <= 0x9F;
+    if (!control) out.append(text.substr(i, next.length));
+    i += next.length;
   }
   return out;
 }
@@ -377,6 +351,21 @@ std::string serialize(const std::vector<Node>& nodes) {
   std::string out;
   write_nodes(nodes, "body", false, out);
   return out;
+}
+
+bool start_tag_closes(std::string_view tag, std::string_view open_element) {
+  // libxml2 keeps the rule in a private table; reading "<open><tag>" shows
+  // it as the parser applies it, which is the only truth that matters here.
+  thread_local std::map<std::pair<std::string, std::string>, bool, std::less<>> known;
+  std::pair<std::string, std::string> key(tag, open_element);
+  if (auto found = known.find(key); found != known.end()) return found->second;
+  // The fragment's own <body> is never closed by what it holds.
+  if (!is_valid_name(tag) || !is_valid_name(open_element) || open_element == "body") return false;
+  const std::vector<Node> probe =
+      parse_fragment("<" + key.second + "><" + key.first + ">");
+  const bool closes = !(probe.size() == 1 && probe.front().children.size() == 1);
+  known.emplace(std::move(key), closes);
+  return closes;
 }
 
 std::string escape_attribute(std::string_view value) {

@@ -66,6 +66,14 @@ std::vector<Node> parse_fragment(std::string_view html);
 // Newlines in attribute values are written as &#10; / &#13;.
 std::string serialize(const std::vector<Node>& nodes);
 
+// Whether the parser, reading a start tag `tag` while `open_element` is the
+// element it is in, first closes `open_element` (HTML 4's optional end tags
+// as libxml2 applies them: <p> closes an open <p> or <b>, <li> an open
+// <li>, <td> an open <td>, <div> an open <p>, ...). A tree in which no
+// element's child would close it is read back unchanged from its canonical
+// form. Asks the parser itself, once per pair and thread.
+bool start_tag_closes(std::string_view tag, std::string_view open_element);
+
 // An attribute value escaped for double quotes: & < > " and newlines.
 std::string escape_attribute(std::string_view value);
 

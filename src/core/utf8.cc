@@ -20,4 +20,36 @@ void append_utf8(char32_t code_point, std::string& out) {
   }
 }
 
+Utf8Char decode_utf8(std::string_view text) {
+  if (text.empty()) return {};
+  const auto byte = static_cast<unsigned char>(text[0]);
+  if (byte < 0x80) return {byte, 1};
+  std::size_t length = 0;
+  char32_t code_point = 0;
+  if (byte >= 0xC2 && byte <= 0xDF) {
+    length = 2;
+    code_point = byte & 0x1F;
+  } else if (byte >= 0xE0 && byte <= 0xEF) {
+    length = 3;
+    code_point = byte & 0x0F;
+  } else if (byte >= 0xF0 && byte <= 0xF4) {
+    length = 4;
+    code_point = byte & 0x07;
+  } else {
+    return {};
+  }
+  if (text.size() < length) return {};
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[k]);
+    if ((next & 0xC0) != 0x80) return {};
+    code_point = (code_point << 6) | (next & 0x3F);
+  }
+  // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+  if ((length == 3 && code_point < 0x800) || (length == 4 && code_point < 0x10000) ||
+      (code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF) {
+    return {};
+  }
+  return {code_point, length};
+}
+
 }  // namespace newsvault

@@ -47,6 +47,25 @@ class TableReader {
     return {};
   }
 
+  // An array of strings, each lower-cased (host names).
+  Result<void> lower_case_list(const char* key, std::vector<std::string>& target) {
+    known_.insert(key);
+    if (!table_.contains(key)) return {};
+    const toml::value& value = table_.at(key);
+    if (!value.is_array()) return std::unexpected(setting_error(value, name(key), "expected an array of strings"));
+    std::vector<std::string> items;
+    for (const toml::value& item : value.as_array()) {
+      if (!item.is_string()) return std::unexpected(setting_error(item, name(key), "expected an array of strings"));
+      std::string text = item.as_string().str;
+      for (char& c : text) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      items.push_back(std::move(text));
+    }
+    target = std::move(items);
+    return {};
+  }
+
   Result<void> no_unknown_keys() const {
     for (const auto& [key, value] : table_.as_table()) {
       if (!known_.contains(key)) return std::unexpected(setting_error(value, name(key), "unknown setting"));
@@ -81,6 +100,12 @@ Result<void> read_fetch(const toml::value& table, fetch::ClientOptions& options)
 Result<void> read_publish(const toml::value& table, publish::PublishOptions& options) {
   TableReader reader(table, "publish");
   if (auto r = reader.text("image_proxy", options.image_proxy); !r) return r;
+  return reader.no_unknown_keys();
+}
+
+Result<void> read_clean(const toml::value& table, clean::Options& options) {
+  TableReader reader(table, "clean");
+  if (auto r = reader.lower_case_list("iframe_hosts", options.iframe_hosts); !r) return r;
   return reader.no_unknown_keys();
 }
 
@@ -124,6 +149,13 @@ std::string default_config_text() {
 # max_retry_delay_seconds = 60  # a longer Retry-After fails the request
 # max_response_bytes = 67108864
 
+[clean]
+# Hosts whose https:// embeds (<iframe>) stay in archived articles; every
+# other frame is dropped.
+# iframe_hosts = ["www.youtube.com", "youtube.com", "www.youtube-nocookie.com",
+#                 "youtube-nocookie.com", "player.vimeo.com", "www.dailymotion.com",
+#                 "geo.dailymotion.com"]
+
 [publish]
 # {url_without_scheme}: the image's address without https:// or http://
 # image_proxy = "https://images.weserv.nl/?url={url_without_scheme}"
@@ -157,6 +189,7 @@ Result<Config> load_config(const std::filesystem::path& file) {
     }
     Result<void> read;
     if (section == "fetch") read = read_fetch(table, config.fetch);
+    else if (section == "clean") read = read_clean(table, config.clean);
     else if (section == "publish") read = read_publish(table, config.publish);
     else if (section == "adapters") read = read_adapters(table, config);
     else read = std::unexpected(setting_error(table, section, "unknown section"));

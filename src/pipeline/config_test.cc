@@ -40,6 +40,19 @@ article_api = "http://127.0.0.1:8080/api/{id}"
   EXPECT_EQ(config->adapters["dw"]["article_api"], "http://127.0.0.1:8080/api/{id}");
 }
 
+TEST(ConfigTest, ReadsTheFrameHostsInLowerCase) {
+  testing::TempDir dir;
+  auto config = load_text(dir, "[clean]\niframe_hosts = [\"Media.Example\", \"player.vimeo.com\"]\n");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->clean.iframe_hosts, (std::vector<std::string>{"media.example", "player.vimeo.com"}));
+  EXPECT_EQ(Config{}.clean.iframe_hosts, clean::Options::default_iframe_hosts());
+  auto wrong = load_text(dir, "[clean]\niframe_hosts = \"www.youtube.com\"\n");
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_NE(wrong.error().message().find("clean.iframe_hosts: expected an array of strings"),
+            std::string::npos)
+      << wrong.error().message();
+}
+
 TEST(ConfigTest, AWrongTypeNamesFileLineAndKey) {
   testing::TempDir dir;
   auto config = load_text(dir, "[fetch]\n\ntimeout_seconds = \"soon\"\n");

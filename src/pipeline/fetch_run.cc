@@ -1,6 +1,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "clean/clean.h"
 #include "extract/extract.h"
 #include "feed/feed.h"
 #include "pipeline/article_record.h"
@@ -51,7 +52,7 @@ class FetchRun {
   FetchRun(Archive& archive, fetch::HttpClient& client, Timestamp now,
            const std::function<void(const FetchProgress&)>& on_progress)
       : archive_(archive), store_(archive.store()), client_(client), now_(now),
-        on_progress_(on_progress) {}
+        on_progress_(on_progress), clean_options_(archive.config().clean) {}
 
   Result<FetchSummary> run() {
     auto guard = RunGuard::acquire(archive_.root());
@@ -68,6 +69,7 @@ class FetchRun {
     std::vector<AdapterCall> calls;
     collect_articles(found, calls);
     call_adapters(calls, found);
+    clean_articles(found);
     if (auto saved = save_and_write(found); !saved) return std::unexpected(saved.error());
     if (auto recorded = record_feeds(); !recorded) return std::unexpected(recorded.error());
     if (auto indexed = write_indexes(); !indexed) return std::unexpected(indexed.error());
@@ -217,6 +219,26 @@ class FetchRun {
     });
   }
 
+  // Step 3b: every body through the one sanitizer, whichever way it came,
+  // before anything is stored: the store and the documents only ever see
+  // clean bodies, and the image proxy rewrite (publish) comes after it, so
+  // hostile input cannot undo it.
+  void clean_articles(std::vector<FoundArticle>& found) {
+    parallel_for(found.size(), [&](std::size_t i) { clean_article(found[i].article); });
+  }
+
+  // Relative addresses take the article's own. A lead image that is not a
+  // web or raster data URL goes.
+  void clean_article(extract::Article& article) const {
+    clean::Options options = clean_options_;
+    options.base_url = article.url;
+    article.body_html = clean::sanitize(article.body_html, options);
+    if (article.lead_image) {
+      article.lead_image->url = clean::safe_url(article.lead_image->url, article.url, true);
+      if (article.lead_image->url.empty()) article.lead_image.reset();
+    }
+  }
+
   void article_failed(FeedRun& run, const std::string& error) {
     run.errors.push_back(error);
     summary_.errors.push_back(run.record.name + ": " + error);
@@ -323,6 +345,9 @@ class FetchRun {
       store::StoredRevision& latest = revisions->back();
       auto article = article_from_json(latest.revision.content);
       if (!article) return std::unexpected(article.error());
+      // Revisions saved before bodies were cleaned are cleaned on the way
+      // out; for the others this is one scan that changes nothing.
+      clean_article(*article);
       articles.push_back(std::move(*article));
       documents.push_back({article_id, latest.number, &articles.back(), latest.seen_at,
                            std::move(latest.revision.document_path)});
@@ -359,6 +384,7 @@ class FetchRun {
   fetch::HttpClient& client_;
   const Timestamp now_;
   const std::function<void(const FetchProgress&)>& on_progress_;
+  clean::Options clean_options_;  // the archive's; each article's copy gets its base_url
   std::vector<FeedRun> runs_;
   std::vector<std::tuple<std::string, std::string, std::string>> pending_validators_;
   FetchSummary summary_;

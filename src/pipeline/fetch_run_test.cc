@@ -147,6 +147,46 @@ TEST_F(FetchRunTest, AChangedArticleBecomesANewRevisionAndRewritesItsDocument) {
   EXPECT_EQ(revisions->size(), 2u);
 }
 
+// The body of the only article as the store keeps it.
+std::string stored_body(store::Store& store) {
+  auto articles = store.articles(std::nullopt);
+  EXPECT_TRUE(articles.has_value() && articles->size() == 1u);
+  if (!articles || articles->size() != 1u) return {};
+  auto revisions = store.revisions(articles->front().id);
+  EXPECT_TRUE(revisions.has_value());
+  auto article = article_from_json(revisions->back().revision.content);
+  EXPECT_TRUE(article.has_value());
+  return article ? article->body_html : std::string();
+}
+
+TEST_F(FetchRunTest, FeedContentIsCleanedBeforeItIsStored) {
+  server_.set(kFeedPath, {404, {}, "", {}});  // only the hostile feed's article is archived
+  server_.set("/hostile.xml",
+              {200, {{"Content-Type", "application/rss+xml"}}, R"rss(<?xml version="1.0"?>
+<rss version="2.0"><channel><title>t</title><link>https://news.example/</link><description>d</description>
+<item><title>a</title><link>https://news.example/2023/a.html</link><guid>a</guid>
+<description><![CDATA[<p onclick="x()">Text<script>alert(1)</script>
+<a href="jav&#x09;ascript:alert(1)">bad</a> <a href="../about.html">rel</a></p>
+<iframe src="https://evil.example/"></iframe><iframe src="https://www.youtube.com/embed/v"></iframe>
+<svg><script>alert(2)</script></svg><form action="/x"><input value="y">kept</form>]]></description>
+</item></channel></rss>)rss",
+               {}});
+  ASSERT_TRUE(archive_->store().add_feed("hostile", server_.url("/hostile.xml"), "").has_value());
+  const FetchSummary summary = fetch_at("2023-06-19T01:47:05Z");
+  EXPECT_EQ(summary.counts.articles_new, 1u);
+  EXPECT_EQ(stored_body(archive_->store()),
+            "<p>Text <a>bad</a> <a href=\"https://news.example/about.html\">rel</a></p>"
+            "<iframe src=\"https://www.youtube.com/embed/v\"></iframe> kept");
+}
+
+TEST_F(FetchRunTest, AdapterArticlesAreCleanedBeforeTheyAreStored) {
+  *article_body_ = R"({"id": 65955570, "name": "t", "canonicalUrl": "https://www.dw.com/zh/t/a-65955570",
+    "displayDate": "2023-06-19T01:41:50.777Z",
+    "text": "<p>a<img src=x onerror=alert(1)><object data=\"x.swf\"></object></p><p style=\"x\">b</p>"})";
+  fetch_at("2023-06-19T01:47:05Z");
+  EXPECT_EQ(stored_body(archive_->store()), "<p>a</p><p>b</p>");
+}
+
 TEST_F(FetchRunTest, AFailingFeedDoesNotStopTheOthersAndIsRecorded) {
   ASSERT_TRUE(archive_->store().add_feed("broken", server_.url("/missing.xml"), "").has_value());
   const FetchSummary summary = fetch_at("2023-06-19T01:47:05Z");
@@ -184,7 +224,8 @@ TEST_F(FetchRunTest, DocumentsSavedButNotWrittenAreWrittenByTheNextRun) {
   // writing its document: the revision is in the store, the file is old.
   auto edited = article_from_json(revisions->back().revision.content);
   ASSERT_TRUE(edited.has_value());
-  edited->body_html += "<p>saved, never written</p>";
+  // Saved before bodies were cleaned: the style goes on the way out.
+  edited->body_html += "<p style=\"color:red\">saved, never written</p>";
   store::ArticleRevision revision = revisions->back().revision;
   revision.content = article_to_json(*edited);
   auto feed = archive_->store().feed_by_name("dw-chinese");
@@ -198,7 +239,7 @@ TEST_F(FetchRunTest, DocumentsSavedButNotWrittenAreWrittenByTheNextRun) {
   ASSERT_TRUE(std::filesystem::exists(path));
   const std::string document = testing::read_file(path);
   EXPECT_TRUE(document.starts_with("<!--1687139400000-->"));  // archived when it was saved
-  EXPECT_NE(document.find("saved, never written"), std::string::npos);
+  EXPECT_NE(document.find("<p>saved, never written</p>"), std::string::npos);
 }
 
 }  // namespace

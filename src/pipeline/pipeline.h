@@ -3,7 +3,7 @@
 // An archive is a folder: newsvault.toml (the settings), .newsvault/ (the
 // store and the feeds' last bodies), and the documents with their indexes.
 // run_fetch polls every feed once and carries each entry through the
-// stages: fetch -> feed -> extract -> store -> publish.
+// stages: fetch -> feed -> extract -> clean -> store -> publish.
 //
 // Functions here touch the archive folder they are given and nothing else.
 // An Archive is used from one thread at a time.
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "clean/clean.h"
 #include "core/core.h"
 #include "fetch/fetch.h"
 #include "publish/publish.h"
@@ -28,6 +29,7 @@ inline constexpr const char* kConfigFileName = "newsvault.toml";
 
 struct Config {
   fetch::ClientOptions fetch;
+  clean::Options clean;  // its iframe_hosts; base_url is each article's own
   publish::PublishOptions publish;
   // Per adapter, overrides of its mapping: "article_api" -> URL template.
   std::map<std::string, std::map<std::string, std::string>> adapters;
