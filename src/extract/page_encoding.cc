@@ -1,0 +1,199 @@
+// Charset decision for web pages. The conversion itself is the feed stage's
+// (iconv + uchardet behind feed/encoding_convert.h): one converter for the
+// whole program.
+#include "extract/page_encoding.h"
+
+#include <optional>
+
+#include "feed/encoding.h"
+#include "feed/encoding_convert.h"
+
+namespace newsvault::extract {
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::string_view prefix) {
+  if (at > text.size() || text.size() - at < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (lower(text[at + i]) != prefix[i]) return false;
+  }
+  return true;
+}
+
+std::string lower_copy(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
+// §13.2.3.3 "extracting a character encoding from a meta element": the value
+// after "charset", "=" and optional quotes.
+std::string charset_from_content(std::string_view content) {
+  std::size_t at = 0;
+  while (true) {
+    at = lower_copy(content).find("charset", at);
+    if (at == std::string::npos) return "";
+    at += 7;
+    while (at < content.size() && is_space(content[at])) ++at;
+    if (at < content.size() && content[at] == '=') break;
+  }
+  ++at;
+  while (at < content.size() && is_space(content[at])) ++at;
+  if (at >= content.size()) return "";
+  if (content[at] == '"' || content[at] == '\'') {
+    const char quote = content[at];
+    const std::size_t end = content.find(quote, at + 1);
+    if (end == std::string_view::npos) return "";
+    return lower_copy(content.substr(at + 1, end - at - 1));
+  }
+  std::size_t end = at;
+  while (end < content.size() && !is_space(content[end]) && content[end] != ';') ++end;
+  return lower_copy(content.substr(at, end - at));
+}
+
+struct Attribute {
+  std::string name;
+  std::string value;
+};
+
+// §13.2.3.2 "get an attribute": one attribute at `at`, which moves past it.
+// nullopt at the tag's end.
+std::optional<Attribute> next_attribute(std::string_view bytes, std::size_t& at) {
+  while (at < bytes.size() && (is_space(bytes[at]) || bytes[at] == '/')) ++at;
+  if (at >= bytes.size() || bytes[at] == '>') return std::nullopt;
+  Attribute attribute;
+  while (at < bytes.size() && !is_space(bytes[at]) && bytes[at] != '=' && bytes[at] != '>' &&
+         bytes[at] != '/') {
+    attribute.name += lower(bytes[at++]);
+  }
+  while (at < bytes.size() && is_space(bytes[at])) ++at;
+  if (at >= bytes.size() || bytes[at] != '=') return attribute;
+  ++at;
+  while (at < bytes.size() && is_space(bytes[at])) ++at;
+  if (at >= bytes.size()) return attribute;
+  if (bytes[at] == '"' || bytes[at] == '\'') {
+    const char quote = bytes[at++];
+    while (at < bytes.size() && bytes[at] != quote) attribute.value += bytes[at++];
+    ++at;
+  } else {
+    while (at < bytes.size() && !is_space(bytes[at]) && bytes[at] != '>') {
+      attribute.value += bytes[at++];
+    }
+  }
+  return attribute;
+}
+
+std::optional<feed::Charset> usable_charset(std::string_view label) {
+  if (label.empty()) return std::nullopt;
+  auto charset = feed::charset_for_label(label);
+  // §13.2.3.2: a declared UTF-16 in a page read as bytes means UTF-8 (the
+  // declaration could not have been read otherwise).
+  if (charset && (charset->form == feed::CharsetForm::kUtf16 ||
+                  charset->form == feed::CharsetForm::kUtf16Le ||
+                  charset->form == feed::CharsetForm::kUtf16Be)) {
+    return feed::charset_for_label("utf-8");
+  }
+  return charset;
+}
+
+std::optional<DecodedPage> convert_strictly(std::string_view bytes, const feed::Charset& charset) {
+  auto converted = feed::convert_to_utf8(bytes, charset, feed::Strictness::kStrict);
+  if (!converted) return std::nullopt;
+  return DecodedPage{std::move(converted->utf8), charset.name};
+}
+
+DecodedPage convert_leniently(std::string_view bytes, const feed::Charset& charset) {
+  auto converted = feed::convert_to_utf8(bytes, charset, feed::Strictness::kReplace);
+  if (!converted) {
+    const auto fallback = *feed::charset_for_label("windows-1252");
+    converted = feed::convert_to_utf8(bytes, fallback, feed::Strictness::kReplace);
+    return DecodedPage{converted ? std::move(converted->utf8) : std::string(bytes), fallback.name};
+  }
+  return DecodedPage{std::move(converted->utf8), charset.name};
+}
+
+// The page read by what its bytes say: UTF-8 when they are, else uchardet's
+// guess, else windows-1252.
+DecodedPage decode_by_bytes(std::string_view bytes) {
+  const auto utf8 = *feed::charset_for_label("utf-8");
+  if (feed::scan_utf8(bytes).valid) {
+    if (auto page = convert_strictly(bytes, utf8)) return *page;
+  }
+  if (auto guess = usable_charset(feed::detect_charset(bytes))) {
+    if (auto page = convert_strictly(bytes, *guess)) return *page;
+    return convert_leniently(bytes, *guess);
+  }
+  return convert_leniently(bytes, *feed::charset_for_label("windows-1252"));
+}
+
+}  // namespace
+
+std::string meta_charset(std::string_view bytes) {
+  bytes = bytes.substr(0, 4096);
+  std::size_t at = 0;
+  while ((at = bytes.find('<', at)) != std::string_view::npos) {
+    if (bytes.substr(at, 4) == "<!--") {
+      const std::size_t end = bytes.find("-->", at + 4);
+      if (end == std::string_view::npos) return "";
+      at = end + 3;
+      continue;
+    }
+    if (!starts_with_ignoring_case(bytes, at, "<meta") || at + 5 >= bytes.size() ||
+        !(is_space(bytes[at + 5]) || bytes[at + 5] == '/')) {
+      ++at;
+      continue;
+    }
+    at += 5;
+    std::string charset, content;
+    bool pragma = false;
+    while (auto attribute = next_attribute(bytes, at)) {
+      if (attribute->name == "charset" && charset.empty()) charset = lower_copy(attribute->value);
+      if (attribute->name == "http-equiv") pragma = lower_copy(attribute->value) == "content-type";
+      if (attribute->name == "content" && content.empty()) content = attribute->value;
+    }
+    while (!charset.empty() && is_space(charset.back())) charset.pop_back();
+    if (!charset.empty()) return charset;
+    if (pragma) {
+      if (std::string from_content = charset_from_content(content); !from_content.empty()) {
+        return from_content;
+      }
+    }
+  }
+  return "";
+}
+
+DecodedPage decode_page(std::string_view bytes, std::string_view http_content_type) {
+  // §13.2.3.2 step 1: a byte order mark outranks every label.
+  struct Bom {
+    std::string_view bytes;
+    std::string_view label;
+  };
+  for (const Bom& bom : {Bom{"\xEF\xBB\xBF", "utf-8"}, Bom{"\xFF\xFE", "utf-16le"},
+                         Bom{"\xFE\xFF", "utf-16be"}}) {
+    if (!bytes.starts_with(bom.bytes)) continue;
+    const auto charset = *feed::charset_for_label(bom.label);
+    return convert_leniently(bytes.substr(bom.bytes.size()), charset);
+  }
+  for (const std::string& label :
+       {feed::charset_of_content_type(http_content_type), meta_charset(bytes)}) {
+    const auto charset = usable_charset(label);
+    if (!charset) continue;
+    if (auto page = convert_strictly(bytes, *charset)) {
+      // A single-byte label over bytes that are valid UTF-8 (and not plain
+      // ASCII) is a server default that nobody checked: UTF-8 it is.
+      if (charset->form == feed::CharsetForm::kSingleByte) {
+        const auto scan = feed::scan_utf8(bytes);
+        if (scan.valid && !scan.ascii_only) return decode_by_bytes(bytes);
+      }
+      return *page;
+    }
+    // The label lies: the bytes decide.
+    return decode_by_bytes(bytes);
+  }
+  return decode_by_bytes(bytes);
+}
+
+}  // namespace newsvault::extract
