@@ -35,7 +35,7 @@ bool is_unlikely_candidate(std::string_view hints) {
                               "shoutbox", "sidebar", "skyscraper", "social", "sponsor",
                               "supplemental", "ad-break", "agegate", "pagination", "pager",
                               "popup", "yom-remote", "newsletter", "cookie", "consent",
-                              "subscribe", "paywall", "recirc", "outbrain", "taboola"}) &&
+                              "subscribe", "recirc", "outbrain", "taboola"}) &&
          !contains_any(hints, {"and", "article", "body", "column", "content", "main", "shadow"});
 }
 
@@ -546,6 +546,7 @@ class ContentFinder {
     if (flags_.clean_conditionally) {
       for (const char* tag : {"table", "ul", "ol", "div", "section"}) clean_conditionally(content, tag);
     }
+    remove_link_lines(content);
     for (xmlNode* heading : find_all(content, "h1")) rename_node(heading, "h2");
     for (xmlNode* paragraph : find_all(content, "p")) {
       if (is_without_content(paragraph)) remove_node(paragraph);
@@ -566,16 +567,34 @@ class ContentFinder {
           contains_any(hints, {"share", "sharing", "social", "newsletter", "subscribe", "signup",
                                "sign-up", "related", "recommend", "read-more", "readmore", "more-stories",
                                "promo", "advert", "sponsor", "outbrain", "taboola", "comment",
-                               "cookie", "consent", "paywall", "breadcrumb", "byline", "author-bio",
+                               "cookie", "consent", "breadcrumb", "byline", "author-bio",
                                "toolbar", "print-", "tags", "newsletter"}) &&
           !contains_any(hints, {"article-body", "articlebody", "story-body", "post-body", "entry-content",
                                 "main-content"}) &&
           text_length(node) < 500;
-      if (boilerplate || is_hidden(node)) {
+      // Datelines, bylines and credits: a line or two about the article.
+      const bool about_article =
+          contains_any(hints, {"date", "time", "published", "posted", "updated", "byline", "author",
+                               "meta", "credit", "dateline"}) &&
+          !contains_any(hints, {"article-body", "articlebody", "story-body", "post-body", "entry-content",
+                                "main-content"}) &&
+          text_length(node) < 160 && find_first(node, "p") == nullptr;
+      if (boilerplate || about_article || is_hidden(node)) {
         node = remove_and_next(node);
         continue;
       }
       node = next_node(node, false);
+    }
+  }
+
+  // trafilatura: a paragraph or heading that is mostly a link is a
+  // pointer to another article ("Related: ...", "READ MORE: ...").
+  void remove_link_lines(xmlNode* content) {
+    for (const char* tag : {"p", "h2", "h3", "h4", "h5", "h6"}) {
+      for (xmlNode* node : find_all(content, tag)) {
+        if (node->parent == nullptr || find_first(node, "img") != nullptr) continue;
+        if (link_density(node) > 0.5) remove_node(node);
+      }
     }
   }
 
@@ -679,6 +698,15 @@ bool is_block_for_text(std::string_view tag) {
   return std::ranges::find(kBlocks, tag) != kBlocks.end();
 }
 
+// Captions and credits stay in the body's HTML beside their images, but are
+// not running text.
+bool is_caption(const xmlNode* node) {
+  const std::string_view tag = tag_of(node);
+  if (tag == "figure" || tag == "figcaption") return true;
+  const std::string hints = class_and_id(node);
+  return contains_any(hints, {"caption", "credit"}) && text_length(node) < 400;
+}
+
 void append_text(const xmlNode* node, std::string& out, bool& pending_space) {
   for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
     if (child->type == XML_TEXT_NODE) {
@@ -696,6 +724,7 @@ void append_text(const xmlNode* node, std::string& out, bool& pending_space) {
     }
     if (!is_element(child)) continue;
     const std::string_view tag = tag_of(child);
+    if (is_caption(child)) continue;
     if (tag == "br") {
       if (!out.empty() && out.back() != '\n') out += '\n';
       pending_space = false;
