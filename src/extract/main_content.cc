@@ -252,16 +252,23 @@ void resolve_picture(xmlNode* picture, std::string_view base) {
   }
 }
 
-// An <img> that names its real address only in a lazy loader's attribute
-// other than the ones image_address knows.
+// A lazy loader swaps its attribute's address into src once the image
+// scrolls into view, whatever src held before (a data: pixel, a spacer
+// gif): that address is the image's (Readability's _fixLazyImages).
 void resolve_lazy_image(xmlNode* img, std::string_view base) {
+  for (const char* name : {"data-src", "data-original", "data-lazy-src", "data-lazy", "data-url",
+                           "data-hi-res-src", "data-full-src", "data-original-src", "data-image"}) {
+    const std::string value(trim_view(attribute(img, name)));
+    if (value.empty() || value.starts_with("data:")) continue;
+    set_attribute(img, "src", value);
+    return;
+  }
   if (has_real_source(img, base)) return;
-  for (const char* name : {"data-lazy", "data-url", "data-hi-res-src", "data-full-src", "data-srcset",
-                           "data-lazy-srcset", "data-original-src", "data-image"}) {
+  for (const char* name : {"data-srcset", "data-lazy-srcset"}) {
     const std::string value = attribute(img, name);
     if (trim_view(value).empty()) continue;
-    set_attribute(img, std::string_view(name).ends_with("srcset") ? "srcset" : "src", value);
-    if (has_real_source(img, base)) return;
+    set_attribute(img, "srcset", value);
+    return;
   }
 }
 
