@@ -20,6 +20,8 @@ packages=(
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   time                           # /usr/bin/time: peak memory in the benchmark
   newsboat                       # the peer bench/fetch_feeds.sh times fetching against
+  nodejs                         # runs Mozilla Readability, the peer of bench/extract_pages.sh
+                                 # (which installs it from npm into bench/node_modules)
 )
 
 sudo=""
