@@ -554,6 +554,7 @@ class ContentFinder {
       for (const char* tag : {"table", "ul", "ol", "div", "section"}) clean_conditionally(content, tag);
     }
     remove_link_lines(content);
+    remove_trailing_headings(content);
     for (xmlNode* heading : find_all(content, "h1")) rename_node(heading, "h2");
     for (xmlNode* paragraph : find_all(content, "p")) {
       if (is_without_content(paragraph)) remove_node(paragraph);
@@ -600,9 +601,46 @@ class ContentFinder {
     for (const char* tag : {"p", "h2", "h3", "h4", "h5", "h6"}) {
       for (xmlNode* node : find_all(content, tag)) {
         if (node->parent == nullptr || find_first(node, "img") != nullptr) continue;
-        if (link_density(node) > 0.5) remove_node(node);
+        // A sentence that links a few words of its own is still prose: the
+        // words around the links must be few too.
+        const std::size_t length = text_length(node);
+        const std::size_t linked = link_text_length(node);
+        if (linked * 2 > length && length - linked < 40) remove_node(node);
       }
     }
+  }
+
+  // A heading with nothing after it introduced what the clean-up removed
+  // ("Related stories", "You may also like").
+  void remove_trailing_headings(xmlNode* content) {
+    while (true) {
+      xmlNode* last = last_block(content);
+      if (last == nullptr) return;
+      const bool heading = is_heading(tag_of(last)) ||
+                           (text_length(last) < 80 && contains_any(class_and_id(last), {"head", "title"}));
+      if (!heading) return;
+      remove_node(last);
+    }
+  }
+
+  // The last element in document order that holds text, descending into
+  // containers.
+  static xmlNode* last_block(xmlNode* node) {
+    for (xmlNode* child = node->last; child != nullptr; child = child->prev) {
+      if (child->type == XML_TEXT_NODE) {
+        if (!trim_view(reinterpret_cast<const char*>(child->content)).empty()) return node;
+        continue;
+      }
+      if (!is_element(child) || is_without_content(child)) continue;
+      if (is_heading(tag_of(child)) || is_tag(child, "p")) return child;
+      const std::string_view tag = tag_of(child);
+      if (tag == "div" || tag == "section" || tag == "article" || tag == "main") {
+        xmlNode* inner = last_block(child);
+        return inner == nullptr ? child : inner;
+      }
+      return child;
+    }
+    return nullptr;
   }
 
   // The title repeated at the top of the body is not body (the archive
@@ -638,8 +676,28 @@ class ContentFinder {
       if (node->parent == nullptr) continue;
       if (std::string_view(tag) == "table" && is_data_table(node)) continue;
       if (has_ancestor(node, "code")) continue;
-      if (should_remove(node, tag_is_list)) remove_node(node);
+      if (should_remove(node, tag_is_list) || (tag_is_list && is_link_list(node))) remove_node(node);
     }
+  }
+
+  // trafilatura: a list whose every item points elsewhere is a list of
+  // other articles ("More stories"), whatever its words around the links.
+  static bool is_link_list(xmlNode* list) {
+    std::size_t items = 0, linked = 0;
+    for (xmlNode* item : element_children(list)) {
+      if (!is_tag(item, "li")) continue;
+      ++items;
+      if (find_first(item, "a") != nullptr) ++linked;
+    }
+    return items >= 2 && linked == items && link_density(list) > 0.3;
+  }
+
+  // A container around one paragraph of prose: its class names how the
+  // site styles it ("sourced-paragraph", "leafmedia"), not boilerplate.
+  static bool is_paragraph_wrapper(xmlNode* node) {
+    const std::vector<xmlNode*> children = element_children(node);
+    return children.size() == 1 && is_tag(children.front(), "p") && text_length(node) >= 80 &&
+           link_density(node) < 0.5 && text_length(children.front()) == text_length(node);
   }
 
   bool should_remove(xmlNode* node, bool tag_is_list) {
@@ -653,7 +711,7 @@ class ContentFinder {
       is_list = static_cast<double>(list_length) / static_cast<double>(length) > 0.9;
     }
     const int weight = flags_.weight_classes ? class_weight(node) : 0;
-    if (weight < 0) return true;
+    if (weight < 0 && !is_paragraph_wrapper(node)) return true;
     const std::string text = normalized_text(node);
     if (count_commas(text) >= 10) return false;
 
