@@ -554,6 +554,7 @@ class ContentFinder {
       for (const char* tag : {"table", "ul", "ol", "div", "section"}) clean_conditionally(content, tag);
     }
     remove_link_lines(content);
+    remove_orphan_headings(content);
     remove_trailing_headings(content);
     for (xmlNode* heading : find_all(content, "h1")) rename_node(heading, "h2");
     for (xmlNode* paragraph : find_all(content, "p")) {
@@ -582,8 +583,8 @@ class ContentFinder {
           text_length(node) < 500;
       // Datelines, bylines and credits: a line or two about the article.
       const bool about_article =
-          contains_any(hints, {"date", "time", "published", "posted", "updated", "byline", "author",
-                               "meta", "credit", "dateline"}) &&
+          contains_any(hints, {"date", "time", "published", "posted", "updated", "created", "byline",
+                               "author", "meta", "credit", "dateline"}) &&
           !contains_any(hints, {"article-body", "articlebody", "story-body", "post-body", "entry-content",
                                 "main-content"}) &&
           text_length(node) < 160 && find_first(node, "p") == nullptr;
@@ -606,6 +607,20 @@ class ContentFinder {
         const std::size_t length = text_length(node);
         const std::size_t linked = link_text_length(node);
         if (linked * 2 > length && length - linked < 40) remove_node(node);
+      }
+    }
+  }
+
+  // A block left holding only its heading lost what the heading announced
+  // ("You may also like" over a removed list).
+  void remove_orphan_headings(xmlNode* content) {
+    for (const char* tag : {"h2", "h3", "h4", "h5", "h6"}) {
+      for (xmlNode* heading : find_all(content, tag)) {
+        xmlNode* block = heading->parent;
+        if (block == nullptr || block == content || has_media(block)) continue;
+        const std::string_view block_tag = tag_of(block);
+        if (block_tag != "div" && block_tag != "section" && block_tag != "aside") continue;
+        if (text_length(block) == text_length(heading)) remove_node(block);
       }
     }
   }
