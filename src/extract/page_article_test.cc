@@ -108,6 +108,12 @@ TEST(ExtractArticleTest, MetadataFallsBackToMetaTagsThenTheVisiblePage) {
   EXPECT_FALSE(page.article.lead_image.has_value());
 }
 
+// Regression: a title escaped twice kept its "&#8216;" as text.
+TEST(ExtractArticleTest, MetadataEscapedTwiceIsDecoded) {
+  const PageArticle page = extract(news_page(R"(<meta property="og:title" content="&amp;#8216;Tides&amp;#8217; &amp;amp; more">)"));
+  EXPECT_EQ(page.article.title, "\u2018Tides\u2019 & more");
+}
+
 TEST(ExtractArticleTest, LanguageFromOpenGraphLocaleWhenTheHtmlElementHasNone) {
   std::string page = news_page(R"(<meta property="og:locale" content="pt_BR">)");
   page.replace(page.find(" lang=\"en-GB\""), 13, "");

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/html.h"
 #include "extract/body_html.h"
 
 namespace newsvault::extract {
@@ -16,7 +17,16 @@ namespace {
 
 using nlohmann::json;
 
-std::string collapse_space(std::string_view text) {
+// Runs of whitespace as one space, trimmed; character references decoded
+// (sites write "&#8216;" into JSON-LD and meta content, which the HTML
+// parser already decoded once: the text was escaped twice).
+std::string collapse_space(std::string_view raw) {
+  std::string decoded;
+  if (raw.find('&') != std::string_view::npos) {
+    decoded = html::text_content(html::Node::element("span", {}, html::parse_fragment(raw)));
+    raw = decoded;
+  }
+  const std::string_view text = raw;
   std::string out;
   bool space = false;
   for (char c : text) {
