@@ -12,6 +12,7 @@
 #include <array>
 #include <cmath>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/html.h"
 #include "extract/body_html.h"
@@ -269,6 +270,57 @@ void resolve_lazy_image(xmlNode* img, std::string_view base) {
     if (trim_view(value).empty()) continue;
     set_attribute(img, "srcset", value);
     return;
+  }
+}
+
+bool is_whitespace_text(const xmlNode* node) {
+  return node->type == XML_TEXT_NODE && trim_view(reinterpret_cast<const char*>(node->content)).empty();
+}
+
+xmlNode* next_significant_sibling(xmlNode* node) {
+  xmlNode* next = node->next;
+  while (next != nullptr && is_whitespace_text(next)) next = next->next;
+  return next;
+}
+
+// Readability's _replaceBrs: text split by two or more <br> is paragraphs
+// written without <p>; made into <p>s, it scores as paragraphs do.
+void replace_double_breaks(xmlNode* root) {
+  std::vector<xmlNode*> breaks = find_all(root, "br");
+  std::unordered_set<xmlNode*> removed;
+  for (xmlNode* br : breaks) {
+    if (removed.contains(br)) continue;
+    bool replaced = false;
+    xmlNode* next = next_significant_sibling(br);
+    while (next != nullptr && is_tag(next, "br")) {
+      replaced = true;
+      xmlNode* after = next_significant_sibling(next);
+      removed.insert(next);
+      remove_node(next);
+      next = after;
+    }
+    if (!replaced) continue;
+    xmlDoc* doc = br->doc;
+    xmlNode* paragraph = xmlNewDocNode(doc, nullptr, reinterpret_cast<const xmlChar*>("p"), nullptr);
+    xmlReplaceNode(br, paragraph);
+    removed.insert(br);
+    xmlFreeNode(br);
+    for (xmlNode* sibling = paragraph->next; sibling != nullptr;) {
+      if (is_tag(sibling, "br")) {
+        xmlNode* after = next_significant_sibling(sibling);
+        if (after != nullptr && is_tag(after, "br")) break;
+      }
+      if (!is_phrasing(sibling) && !is_whitespace_text(sibling)) break;
+      xmlNode* following = sibling->next;
+      xmlUnlinkNode(sibling);
+      xmlAddChild(paragraph, sibling);
+      sibling = following;
+    }
+    if (paragraph->children == nullptr) {
+      remove_node(paragraph);
+    } else if (is_tag(paragraph->parent, "p")) {
+      rename_node(paragraph->parent, "div");
+    }
   }
 }
 
@@ -837,6 +889,7 @@ void prepare_page(xmlDoc* doc, std::string_view base) {
   for (xmlNode* noscript : find_all(root, "noscript")) resolve_noscript(noscript, base);
   for (xmlNode* picture : find_all(root, "picture")) resolve_picture(picture, base);
   for (xmlNode* img : find_all(root, "img")) resolve_lazy_image(img, base);
+  replace_double_breaks(root);
   xmlNode* node = root;
   while (node != nullptr) {
     if (!is_element(node)) {

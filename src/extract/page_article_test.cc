@@ -155,6 +155,20 @@ TEST(ExtractArticleTest, CanonicalAddressIsTheArticlesUrl) {
   EXPECT_EQ(extract(news_page("")).article.url, "https://news.example/2024/tides");
 }
 
+TEST(ExtractArticleTest, TextSplitByDoubleLineBreaksBecomesParagraphs) {
+  const PageArticle page = extract(
+      "<html><body><div class=\"post\">The first paragraph, written without any p element at all.<br><br>"
+      "The second one, <em>with emphasis</em>, after two breaks.<br> <br><br>The third, after three.<br>"
+      "Still the third, after one break.</div></body></html>");
+  EXPECT_EQ(page.text,
+            "The first paragraph, written without any p element at all.\n\n"
+            "The second one, with emphasis, after two breaks.\n\n"
+            "The third, after three.\nStill the third, after one break.");
+  EXPECT_NE(page.article.body_html.find("<p>The second one, <em>with emphasis</em>, after two breaks.</p>"),
+            std::string::npos)
+      << page.article.body_html;
+}
+
 TEST(ExtractArticleTest, AShortPageStillGivesItsText) {
   const PageArticle page = extract("<html><body><div class=\"sidebar\"><p>Only this line of text is here.</p></div></body></html>");
   EXPECT_EQ(page.text, "Only this line of text is here.");
