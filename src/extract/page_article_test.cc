@@ -174,6 +174,22 @@ TEST(ExtractArticleTest, AShortPageStillGivesItsText) {
   EXPECT_EQ(page.text, "Only this line of text is here.");
 }
 
+TEST(ExtractArticleTest, HostileMarkupGivesAResultNotACrash) {
+  std::string deep;
+  for (int i = 0; i < 5000; ++i) deep += "<div><p>";
+  deep += "Deep text, deep text, deep text, deep text, deep text.";
+  std::string breaks = "<body>";
+  for (int i = 0; i < 2000; ++i) breaks += "<br>";
+  breaks += "words<br><br><br>";
+  std::string binary;
+  for (int i = 0; i < 4096; ++i) binary += static_cast<char>((i * 7919) % 256);
+  for (const std::string& page : {deep, breaks, binary, std::string("<html><body><noscript><noscript><img src=x>"),
+                                  std::string("<p>unclosed <b><i>tags <table><tr><td>cell <li>item")}) {
+    auto article = extract_article(page, "https://news.example/x", "");
+    if (article) EXPECT_EQ(article->article.body_html.find("<script"), std::string::npos);
+  }
+}
+
 TEST(ExtractArticleTest, EmptyBytesAreAnError) {
   auto article = extract_article("", "https://news.example/x", "");
   ASSERT_FALSE(article.has_value());
