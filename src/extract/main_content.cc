@@ -227,7 +227,8 @@ void resolve_noscript(xmlNode* noscript, std::string_view base) {
     return;
   }
   if (xmlNode* placeholder = previous_element(noscript);
-      placeholder != nullptr && (is_tag(placeholder, "img") || (find_all(placeholder, "img").size() == 1 &&
+      placeholder != nullptr && find_first(placeholder, "noscript") == nullptr && !is_tag(placeholder, "noscript") &&
+      (is_tag(placeholder, "img") || (find_all(placeholder, "img").size() == 1 &&
                                                                 text_length(placeholder) == 0))) {
     if (has_real_source(placeholder, base)) {
       remove_node(noscript);
@@ -329,6 +330,16 @@ bool is_removed_always(std::string_view tag) {
       "script", "style",  "template", "svg",    "canvas", "iframe",   "object", "embed", "link",
       "meta",   "button", "input",    "select", "textarea", "dialog", "map",    "head",  "title"};
   return std::ranges::find(kTags, tag) != kTags.end();
+}
+
+// Removes each of `nodes` (in document order, as find_all gives them) that
+// `doomed` selects, innermost first: removing an element then never frees
+// one still to be looked at.
+template <typename Predicate>
+void remove_where(const std::vector<xmlNode*>& nodes, Predicate doomed) {
+  for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
+    if (doomed(*it)) remove_node(*it);
+  }
 }
 
 class ContentFinder {
@@ -591,14 +602,12 @@ class ContentFinder {
       for (const char* tag : {"form", "fieldset"}) clean_conditionally(content, tag);
     }
     for (const char* tag : {"object", "embed", "footer", "link", "aside", "nav"}) {
-      for (xmlNode* node : find_all(content, tag)) remove_node(node);
+      remove_where(find_all(content, tag), [](xmlNode*) { return true; });
     }
     remove_boilerplate_blocks(content);
     if (flags_.weight_classes) {
       for (const char* tag : {"h1", "h2"}) {
-        for (xmlNode* node : find_all(content, tag)) {
-          if (class_weight(node) < 0) remove_node(node);
-        }
+        remove_where(find_all(content, tag), [](xmlNode* node) { return class_weight(node) < 0; });
       }
     }
     remove_title_headings(content);
@@ -609,9 +618,7 @@ class ContentFinder {
     remove_orphan_headings(content);
     remove_trailing_headings(content);
     for (xmlNode* heading : find_all(content, "h1")) rename_node(heading, "h2");
-    for (xmlNode* paragraph : find_all(content, "p")) {
-      if (is_without_content(paragraph)) remove_node(paragraph);
-    }
+    remove_where(find_all(content, "p"), is_without_content);
   }
 
   // Share bars, newsletter sign-ups, "read more" and related-story boxes:
@@ -652,28 +659,37 @@ class ContentFinder {
   // pointer to another article ("Related: ...", "READ MORE: ...").
   void remove_link_lines(xmlNode* content) {
     for (const char* tag : {"p", "h2", "h3", "h4", "h5", "h6"}) {
-      for (xmlNode* node : find_all(content, tag)) {
-        if (node->parent == nullptr || find_first(node, "img") != nullptr) continue;
+      remove_where(find_all(content, tag), [](xmlNode* node) {
+        if (find_first(node, "img") != nullptr) return false;
         // A sentence that links a few words of its own is still prose: the
         // words around the links must be few too.
         const std::size_t length = text_length(node);
         const std::size_t linked = link_text_length(node);
-        if (linked * 2 > length && length - linked < 40) remove_node(node);
-      }
+        return linked * 2 > length && length - linked < 40;
+      });
     }
   }
 
   // A block left holding only its heading lost what the heading announced
   // ("You may also like" over a removed list).
   void remove_orphan_headings(xmlNode* content) {
-    for (const char* tag : {"h2", "h3", "h4", "h5", "h6"}) {
-      for (xmlNode* heading : find_all(content, tag)) {
-        xmlNode* block = heading->parent;
-        if (block == nullptr || block == content || has_media(block)) continue;
-        const std::string_view block_tag = tag_of(block);
-        if (block_tag != "div" && block_tag != "section" && block_tag != "aside") continue;
-        if (text_length(block) == text_length(heading)) remove_node(block);
+    // Removing a block frees the headings in it: look again after each.
+    auto remove_one = [&] {
+      for (const char* tag : {"h2", "h3", "h4", "h5", "h6"}) {
+        for (xmlNode* heading : find_all(content, tag)) {
+          xmlNode* block = heading->parent;
+          if (block == nullptr || block == content || has_media(block)) continue;
+          const std::string_view block_tag = tag_of(block);
+          if (block_tag != "div" && block_tag != "section" && block_tag != "aside") continue;
+          if (text_length(block) == text_length(heading)) {
+            remove_node(block);
+            return true;
+          }
+        }
       }
+      return false;
+    };
+    while (remove_one()) {
     }
   }
 
@@ -711,16 +727,22 @@ class ContentFinder {
   }
 
   // The title repeated at the top of the body is not body (the archive
-  // prints the title itself).
+  // prints the title itself); nor is the <header> that holds it with the
+  // standfirst, byline and date.
   void remove_title_headings(xmlNode* content) {
+    remove_where(find_all(content, "header"), [](xmlNode* header) {
+      return find_first(header, "h1") != nullptr && text_length(header) < 600;
+    });
     if (title_.empty()) return;
     for (const char* tag : {"h1", "h2"}) {
-      for (xmlNode* heading : find_all(content, tag)) {
+      remove_where(find_all(content, tag), [&](xmlNode* heading) {
         const std::string text = normalized_text(heading);
-        if (!text.empty() && (title_.find(text) != std::string::npos || text.find(title_) != std::string::npos)) {
-          remove_node(heading);
-        }
-      }
+        // The heading is the title, or the title without the site's name.
+        return !text.empty() &&
+               (title_.starts_with(text) ||
+                (text.size() * 2 >= title_.size() && title_.find(text) != std::string::npos) ||
+                text.find(title_) != std::string::npos);
+      });
     }
   }
 
@@ -886,7 +908,9 @@ void prepare_page(xmlDoc* doc, std::string_view base) {
   if (root == nullptr) return;
   // Images first: noscript copies are resolved before the noscript
   // elements go.
-  for (xmlNode* noscript : find_all(root, "noscript")) resolve_noscript(noscript, base);
+  // Innermost first: a noscript's removal must not free one still to come.
+  const std::vector<xmlNode*> noscripts = find_all(root, "noscript");
+  for (auto it = noscripts.rbegin(); it != noscripts.rend(); ++it) resolve_noscript(*it, base);
   for (xmlNode* picture : find_all(root, "picture")) resolve_picture(picture, base);
   for (xmlNode* img : find_all(root, "img")) resolve_lazy_image(img, base);
   replace_double_breaks(root);
