@@ -641,9 +641,11 @@ class ContentFinder {
                                 "main-content"}) &&
           text_length(node) < 500;
       // Datelines, bylines and credits: a line or two about the article.
+      const std::string itemprop = attribute(node, "itemprop");
       const bool about_article =
-          contains_any(hints, {"date", "time", "published", "posted", "updated", "created", "byline",
-                               "author", "meta", "credit", "dateline"}) &&
+          (contains_any(hints, {"date", "time", "published", "posted", "updated", "created", "byline",
+                                "author", "meta", "credit", "dateline", "postinfo", "post-info"}) ||
+           itemprop == "datePublished" || itemprop == "dateModified" || itemprop == "author") &&
           !contains_any(hints, {"article-body", "articlebody", "story-body", "post-body", "entry-content",
                                 "main-content"}) &&
           text_length(node) < 160 && find_first(node, "p") == nullptr;
