@@ -1,12 +1,10 @@
 // Charset decision for web pages. The conversion itself is the feed stage's
-// (iconv + uchardet behind feed/encoding_convert.h): one converter for the
-// whole program.
+// (feed.h: iconv and uchardet): one converter for the whole program.
 #include "extract/page_encoding.h"
 
 #include <optional>
 
-#include "feed/encoding.h"
-#include "feed/encoding_convert.h"
+#include "feed/feed.h"
 
 namespace newsvault::extract {
 namespace {
@@ -86,47 +84,48 @@ std::optional<Attribute> next_attribute(std::string_view bytes, std::size_t& at)
   return attribute;
 }
 
-std::optional<feed::Charset> usable_charset(std::string_view label) {
-  if (label.empty()) return std::nullopt;
-  auto charset = feed::charset_for_label(label);
+// The canonical name of the charset a label names, "" when none does.
+std::string usable_charset(std::string_view label) {
+  if (label.empty()) return "";
+  std::string name = feed::charset_name(label);
   // §13.2.3.2: a declared UTF-16 in a page read as bytes means UTF-8 (the
   // declaration could not have been read otherwise).
-  if (charset && (charset->form == feed::CharsetForm::kUtf16 ||
-                  charset->form == feed::CharsetForm::kUtf16Le ||
-                  charset->form == feed::CharsetForm::kUtf16Be)) {
-    return feed::charset_for_label("utf-8");
-  }
-  return charset;
+  if (name.starts_with("utf-16")) return "utf-8";
+  return name;
 }
 
-std::optional<DecodedPage> convert_strictly(std::string_view bytes, const feed::Charset& charset) {
-  auto converted = feed::convert_to_utf8(bytes, charset, feed::Strictness::kStrict);
+std::optional<DecodedPage> convert_strictly(std::string_view bytes, const std::string& charset) {
+  auto converted = feed::convert_charset(bytes, charset, feed::CharsetStrictness::kStrict);
   if (!converted) return std::nullopt;
-  return DecodedPage{std::move(converted->utf8), charset.name};
+  return DecodedPage{std::move(*converted), charset};
 }
 
-DecodedPage convert_leniently(std::string_view bytes, const feed::Charset& charset) {
-  auto converted = feed::convert_to_utf8(bytes, charset, feed::Strictness::kReplace);
-  if (!converted) {
-    const auto fallback = *feed::charset_for_label("windows-1252");
-    converted = feed::convert_to_utf8(bytes, fallback, feed::Strictness::kReplace);
-    return DecodedPage{converted ? std::move(converted->utf8) : std::string(bytes), fallback.name};
+DecodedPage convert_leniently(std::string_view bytes, const std::string& charset) {
+  if (auto converted = feed::convert_charset(bytes, charset, feed::CharsetStrictness::kLenient)) {
+    return DecodedPage{std::move(*converted), charset};
   }
-  return DecodedPage{std::move(converted->utf8), charset.name};
+  // windows-1252 reads every byte.
+  auto converted = feed::convert_charset(bytes, "windows-1252", feed::CharsetStrictness::kLenient);
+  return DecodedPage{converted ? std::move(*converted) : std::string(bytes), "windows-1252"};
+}
+
+bool is_ascii(std::string_view bytes) {
+  for (char c : bytes) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
 }
 
 // The page read by what its bytes say: UTF-8 when they are, else uchardet's
 // guess, else windows-1252.
 DecodedPage decode_by_bytes(std::string_view bytes) {
-  const auto utf8 = *feed::charset_for_label("utf-8");
-  if (feed::scan_utf8(bytes).valid) {
-    if (auto page = convert_strictly(bytes, utf8)) return *page;
+  if (auto page = convert_strictly(bytes, "utf-8")) return *page;
+  const std::string guess = usable_charset(feed::guess_charset(bytes));
+  if (!guess.empty()) {
+    if (auto page = convert_strictly(bytes, guess)) return *page;
+    return convert_leniently(bytes, guess);
   }
-  if (auto guess = usable_charset(feed::detect_charset(bytes))) {
-    if (auto page = convert_strictly(bytes, *guess)) return *page;
-    return convert_leniently(bytes, *guess);
-  }
-  return convert_leniently(bytes, *feed::charset_for_label("windows-1252"));
+  return convert_leniently(bytes, "windows-1252");
 }
 
 }  // namespace
@@ -174,22 +173,18 @@ DecodedPage decode_page(std::string_view bytes, std::string_view http_content_ty
   for (const Bom& bom : {Bom{"\xEF\xBB\xBF", "utf-8"}, Bom{"\xFF\xFE", "utf-16le"},
                          Bom{"\xFE\xFF", "utf-16be"}}) {
     if (!bytes.starts_with(bom.bytes)) continue;
-    const auto charset = *feed::charset_for_label(bom.label);
-    return convert_leniently(bytes.substr(bom.bytes.size()), charset);
+    return convert_leniently(bytes.substr(bom.bytes.size()), feed::charset_name(bom.label));
   }
-  for (const std::string& label :
-       {feed::charset_of_content_type(http_content_type), meta_charset(bytes)}) {
-    const auto charset = usable_charset(label);
-    if (!charset) continue;
-    if (auto page = convert_strictly(bytes, *charset)) {
-      // A single-byte label over bytes that are valid UTF-8 (and not plain
-      // ASCII) is a server default that nobody checked: UTF-8 it is.
-      if (charset->form == feed::CharsetForm::kSingleByte) {
-        const auto scan = feed::scan_utf8(bytes);
-        if (scan.valid && !scan.ascii_only) return decode_by_bytes(bytes);
-      }
-      return *page;
+  for (const std::string& label : {feed::content_type_charset(http_content_type), meta_charset(bytes)}) {
+    const std::string charset = usable_charset(label);
+    if (charset.empty()) continue;
+    if (charset != "utf-8" && !is_ascii(bytes)) {
+      // Another label over bytes that are valid UTF-8 (and not plain ASCII)
+      // is a server default nobody checked: real text in a legacy charset is
+      // next to never valid UTF-8 as well.
+      if (auto page = convert_strictly(bytes, "utf-8")) return *page;
     }
+    if (auto page = convert_strictly(bytes, charset)) return *page;
     // The label lies: the bytes decide.
     return decode_by_bytes(bytes);
   }

@@ -21,7 +21,8 @@ struct DecodedPage {
 // uchardet's guess; then UTF-8. A label whose charset does not decode the
 // bytes (UTF-8 declared over GBK bytes, the usual lie) gives way to the
 // bytes themselves: valid UTF-8 is read as UTF-8, anything else as uchardet
-// guesses; windows-1252 reads what nothing else can. Never fails.
+// guesses; windows-1252 reads what nothing else can. Any other label over
+// bytes that are valid non-ASCII UTF-8 gives way to UTF-8. Never fails.
 DecodedPage decode_page(std::string_view bytes, std::string_view http_content_type);
 
 // The charset a page's <meta> declares within its first 4096 bytes, lower
