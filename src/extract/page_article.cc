@@ -68,10 +68,12 @@ Result<PageArticle> extract_article(std::string_view html_bytes, std::string_vie
     if (rule != nullptr) apply_strip_rules(doc.get(), *rule);
     xmlNode* content = nullptr;
     if (rule != nullptr) content = apply_body_rule(doc.get(), *rule);
+    // A site rule's body is the body, however short: no retry second-guesses it.
+    const bool from_rule = content != nullptr;
     if (content == nullptr) content = find_main_content(doc.get(), flags, metadata.title);
     if (content == nullptr) return false;
     std::string text = plain_text(content);
-    const bool enough = character_count(text) >= kEnoughCharacters;
+    const bool enough = from_rule || character_count(text) >= kEnoughCharacters;
     if (best.doc == nullptr || character_count(text) > character_count(best.text)) {
       best = Attempt{std::move(doc), content, std::move(text)};
     }
