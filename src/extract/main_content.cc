@@ -36,7 +36,7 @@ bool is_unlikely_candidate(std::string_view hints) {
                               "shoutbox", "sidebar", "skyscraper", "social", "sponsor",
                               "supplemental", "ad-break", "agegate", "pagination", "pager",
                               "popup", "yom-remote", "newsletter", "cookie", "consent",
-                              "subscribe", "recirc", "outbrain", "taboola"}) &&
+                              "recirc", "outbrain", "taboola"}) &&
          !contains_any(hints, {"and", "article", "body", "column", "content", "main", "shadow"});
 }
 
