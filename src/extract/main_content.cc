@@ -12,20 +12,11 @@
 #include <array>
 #include <cmath>
 #include <unordered_map>
-#include <unordered_set>
 
-#include "core/html.h"
 #include "extract/body_html.h"
 
 namespace newsvault::extract {
 namespace {
-
-bool contains_any(std::string_view text, std::initializer_list<std::string_view> words) {
-  for (std::string_view word : words) {
-    if (text.find(word) != std::string_view::npos) return true;
-  }
-  return false;
-}
 
 // Readability's REGEXPS.unlikelyCandidates / okMaybeItsACandidate, as plain
 // substrings of the lower-case class and id.
@@ -84,16 +75,6 @@ bool is_inline_only_block_free(const xmlNode* node) {
   return true;
 }
 
-bool is_phrasing(const xmlNode* node) {
-  if (node->type == XML_TEXT_NODE) return true;
-  if (!is_element(node)) return false;
-  static constexpr std::array<std::string_view, 22> kPhrasing = {
-      "a",   "abbr", "b",    "bdi",  "bdo",  "br",   "cite", "code",  "data", "dfn", "em",
-      "i",   "kbd",  "mark", "q",    "s",    "small", "span", "strong", "sub", "sup", "time"};
-  return std::ranges::find(kPhrasing, tag_of(node)) != kPhrasing.end() ||
-         tag_of(node) == "u" || tag_of(node) == "font";
-}
-
 std::size_t count_commas(std::string_view text) {
   std::size_t commas = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -146,190 +127,6 @@ xmlNode* body_of(xmlDoc* doc) {
     if (is_tag(child, "body")) return child;
   }
   return nullptr;
-}
-
-// The next node in document order, optionally skipping `node`'s subtree.
-xmlNode* next_node(xmlNode* node, bool skip_children) {
-  if (!skip_children && node->children != nullptr) return node->children;
-  while (node != nullptr) {
-    if (node->next != nullptr) return node->next;
-    node = node->parent;
-  }
-  return nullptr;
-}
-
-// Removes `node` and returns what comes after it in document order.
-xmlNode* remove_and_next(xmlNode* node) {
-  xmlNode* next = next_node(node, true);
-  remove_node(node);
-  return next;
-}
-
-std::string_view trim_view(std::string_view text) { return trim_ascii(text); }
-
-bool is_hidden(const xmlNode* node) {
-  if (has_attribute(node, "hidden")) return true;
-  if (attribute(node, "aria-hidden") == "true") {
-    // Readability: some sites hide their fallback images from screen readers.
-    return attribute(node, "class").find("fallback-image") == std::string::npos &&
-           !is_tag(node, "img") && !is_tag(node, "figure");
-  }
-  std::string style = lower_ascii(attribute(node, "style"));
-  if (style.empty()) return false;
-  std::erase(style, ' ');
-  return style.find("display:none") != std::string::npos ||
-         style.find("visibility:hidden") != std::string::npos;
-}
-
-html::Node as_html_image(const xmlNode* img) {
-  html::Node node = html::Node::element("img");
-  for (const char* name : {"src", "data-src", "data-original", "data-lazy-src", "srcset"}) {
-    if (has_attribute(img, name)) node.attributes.emplace_back(name, attribute(img, name));
-  }
-  return node;
-}
-
-bool has_real_source(const xmlNode* img, std::string_view base) {
-  if (!is_tag(img, "img")) {
-    const xmlNode* inner = find_first(const_cast<xmlNode*>(img), "img");
-    return inner != nullptr && has_real_source(inner, base);
-  }
-  return image_address(as_html_image(img), base).has_value();
-}
-
-// Unwraps `node`: its children take its place.
-void unwrap(xmlNode* node) {
-  xmlNode* child = node->children;
-  while (child != nullptr) {
-    xmlNode* next = child->next;
-    xmlUnlinkNode(child);
-    xmlAddPrevSibling(node, child);
-    child = next;
-  }
-  remove_node(node);
-}
-
-xmlNode* previous_element(xmlNode* node) {
-  for (xmlNode* sibling = node->prev; sibling != nullptr; sibling = sibling->prev) {
-    if (is_element(sibling)) return sibling;
-    if (sibling->type == XML_TEXT_NODE && !trim_view(reinterpret_cast<const char*>(sibling->content)).empty()) {
-      return nullptr;
-    }
-  }
-  return nullptr;
-}
-
-// Lazy-loading pages put the real <img> in a <noscript> beside a
-// placeholder; a browser without scripts shows the copy, and so do we.
-void resolve_noscript(xmlNode* noscript, std::string_view base) {
-  if (find_first(noscript, "img") == nullptr) {
-    remove_node(noscript);
-    return;
-  }
-  if (xmlNode* placeholder = previous_element(noscript);
-      placeholder != nullptr && find_first(placeholder, "noscript") == nullptr && !is_tag(placeholder, "noscript") &&
-      (is_tag(placeholder, "img") || (find_all(placeholder, "img").size() == 1 &&
-                                                                text_length(placeholder) == 0))) {
-    if (has_real_source(placeholder, base)) {
-      remove_node(noscript);
-      return;
-    }
-    remove_node(placeholder);
-  }
-  unwrap(noscript);
-}
-
-// A <picture> whose <img> has no address of its own takes its first source's.
-void resolve_picture(xmlNode* picture, std::string_view base) {
-  xmlNode* img = find_first(picture, "img");
-  if (img == nullptr || has_real_source(img, base)) return;
-  for (xmlNode* source : find_all(picture, "source")) {
-    for (const char* name : {"srcset", "data-srcset"}) {
-      const std::string srcset = attribute(source, name);
-      if (!trim_view(srcset).empty()) {
-        set_attribute(img, "srcset", srcset);
-        return;
-      }
-    }
-  }
-}
-
-// A lazy loader swaps its attribute's address into src once the image
-// scrolls into view, whatever src held before (a data: pixel, a spacer
-// gif): that address is the image's (Readability's _fixLazyImages).
-void resolve_lazy_image(xmlNode* img, std::string_view base) {
-  for (const char* name : {"data-src", "data-original", "data-lazy-src", "data-lazy", "data-url",
-                           "data-hi-res-src", "data-full-src", "data-original-src", "data-image"}) {
-    const std::string value(trim_view(attribute(img, name)));
-    if (value.empty() || value.starts_with("data:")) continue;
-    set_attribute(img, "src", value);
-    return;
-  }
-  if (has_real_source(img, base)) return;
-  for (const char* name : {"data-srcset", "data-lazy-srcset"}) {
-    const std::string value = attribute(img, name);
-    if (trim_view(value).empty()) continue;
-    set_attribute(img, "srcset", value);
-    return;
-  }
-}
-
-bool is_whitespace_text(const xmlNode* node) {
-  return node->type == XML_TEXT_NODE && trim_view(reinterpret_cast<const char*>(node->content)).empty();
-}
-
-xmlNode* next_significant_sibling(xmlNode* node) {
-  xmlNode* next = node->next;
-  while (next != nullptr && is_whitespace_text(next)) next = next->next;
-  return next;
-}
-
-// Readability's _replaceBrs: text split by two or more <br> is paragraphs
-// written without <p>; made into <p>s, it scores as paragraphs do.
-void replace_double_breaks(xmlNode* root) {
-  std::vector<xmlNode*> breaks = find_all(root, "br");
-  std::unordered_set<xmlNode*> removed;
-  for (xmlNode* br : breaks) {
-    if (removed.contains(br)) continue;
-    bool replaced = false;
-    xmlNode* next = next_significant_sibling(br);
-    while (next != nullptr && is_tag(next, "br")) {
-      replaced = true;
-      xmlNode* after = next_significant_sibling(next);
-      removed.insert(next);
-      remove_node(next);
-      next = after;
-    }
-    if (!replaced) continue;
-    xmlDoc* doc = br->doc;
-    xmlNode* paragraph = xmlNewDocNode(doc, nullptr, reinterpret_cast<const xmlChar*>("p"), nullptr);
-    xmlReplaceNode(br, paragraph);
-    removed.insert(br);
-    xmlFreeNode(br);
-    for (xmlNode* sibling = paragraph->next; sibling != nullptr;) {
-      if (is_tag(sibling, "br")) {
-        xmlNode* after = next_significant_sibling(sibling);
-        if (after != nullptr && is_tag(after, "br")) break;
-      }
-      if (!is_phrasing(sibling) && !is_whitespace_text(sibling)) break;
-      xmlNode* following = sibling->next;
-      xmlUnlinkNode(sibling);
-      xmlAddChild(paragraph, sibling);
-      sibling = following;
-    }
-    if (paragraph->children == nullptr) {
-      remove_node(paragraph);
-    } else if (is_tag(paragraph->parent, "p")) {
-      rename_node(paragraph->parent, "div");
-    }
-  }
-}
-
-bool is_removed_always(std::string_view tag) {
-  static constexpr std::array<std::string_view, 18> kTags = {
-      "script", "style",  "template", "svg",    "canvas", "iframe",   "object", "embed", "link",
-      "meta",   "button", "input",    "select", "textarea", "dialog", "map",    "head",  "title"};
-  return std::ranges::find(kTags, tag) != kTags.end();
 }
 
 // Removes each of `nodes` (in document order, as find_all gives them) that
@@ -419,7 +216,7 @@ class ContentFinder {
           bool has_text = false;
           for (xmlNode* probe = child; probe != nullptr && is_phrasing(probe); probe = probe->next) {
             if (probe->type == XML_TEXT_NODE
-                    ? !trim_view(reinterpret_cast<const char*>(probe->content)).empty()
+                    ? !trim_ascii(reinterpret_cast<const char*>(probe->content)).empty()
                     : text_length(probe) > 0) {
               has_text = true;
               break;
@@ -713,7 +510,7 @@ class ContentFinder {
   static xmlNode* last_block(xmlNode* node) {
     for (xmlNode* child = node->last; child != nullptr; child = child->prev) {
       if (child->type == XML_TEXT_NODE) {
-        if (!trim_view(reinterpret_cast<const char*>(child->content)).empty()) return node;
+        if (!trim_ascii(reinterpret_cast<const char*>(child->content)).empty()) return node;
         continue;
       }
       if (!is_element(child) || is_without_content(child)) continue;
@@ -845,103 +642,10 @@ class ContentFinder {
   std::unordered_map<xmlNode*, double> scores_;
 };
 
-bool is_block_for_text(std::string_view tag) {
-  static constexpr std::array<std::string_view, 34> kBlocks = {
-      "p",       "div",   "section", "article", "blockquote", "ul",     "ol",    "li",  "dl",
-      "dt",      "dd",    "table",   "tr",      "h1",         "h2",     "h3",    "h4",  "h5",
-      "h6",      "pre",   "figure",  "figcaption", "header",  "footer", "main",  "aside", "hr",
-      "address", "center", "details", "summary", "caption",   "thead",  "tbody"};
-  return std::ranges::find(kBlocks, tag) != kBlocks.end();
-}
-
-// Captions and credits stay in the body's HTML beside their images, but are
-// not running text.
-bool is_caption(const xmlNode* node) {
-  const std::string_view tag = tag_of(node);
-  if (tag == "figure" || tag == "figcaption") return true;
-  const std::string hints = class_and_id(node);
-  return contains_any(hints, {"caption", "credit"}) && text_length(node) < 400;
-}
-
-void append_text(const xmlNode* node, std::string& out, bool& pending_space) {
-  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
-    if (child->type == XML_TEXT_NODE) {
-      for (const xmlChar* c = child->content; c != nullptr && *c != 0; ++c) {
-        const char ch = static_cast<char>(*c);
-        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f') {
-          pending_space = true;
-          continue;
-        }
-        if (pending_space && !out.empty() && out.back() != '\n') out += ' ';
-        pending_space = false;
-        out += ch;
-      }
-      continue;
-    }
-    if (!is_element(child)) continue;
-    const std::string_view tag = tag_of(child);
-    if (is_caption(child)) continue;
-    if (tag == "br") {
-      if (!out.empty() && out.back() != '\n') out += '\n';
-      pending_space = false;
-      continue;
-    }
-    const bool block = is_block_for_text(tag) || tag == "td" || tag == "th";
-    auto paragraph_break = [&] {
-      while (!out.empty() && out.back() == ' ') out.pop_back();
-      if (out.empty()) return;
-      if (tag == "td" || tag == "th") {
-        if (out.back() != '\n') out += ' ';
-        return;
-      }
-      if (!out.ends_with("\n\n")) out += out.back() == '\n' ? "\n" : "\n\n";
-      pending_space = false;
-    };
-    if (block) paragraph_break();
-    append_text(child, out, pending_space);
-    if (block) paragraph_break();
-  }
-}
-
 }  // namespace
-
-void prepare_page(xmlDoc* doc, std::string_view base) {
-  xmlNode* root = xmlDocGetRootElement(doc);
-  if (root == nullptr) return;
-  // Images first: noscript copies are resolved before the noscript
-  // elements go.
-  // Innermost first: a noscript's removal must not free one still to come.
-  const std::vector<xmlNode*> noscripts = find_all(root, "noscript");
-  for (auto it = noscripts.rbegin(); it != noscripts.rend(); ++it) resolve_noscript(*it, base);
-  for (xmlNode* picture : find_all(root, "picture")) resolve_picture(picture, base);
-  for (xmlNode* img : find_all(root, "img")) resolve_lazy_image(img, base);
-  replace_double_breaks(root);
-  xmlNode* node = root;
-  while (node != nullptr) {
-    if (!is_element(node)) {
-      xmlNode* next = next_node(node, true);
-      if (node->type == XML_COMMENT_NODE) remove_node(node);
-      node = next;
-      continue;
-    }
-    if (node != root && (is_removed_always(tag_of(node)) || is_hidden(node))) {
-      node = remove_and_next(node);
-      continue;
-    }
-    node = next_node(node, false);
-  }
-}
 
 xmlNode* find_main_content(xmlDoc* doc, const ContentFlags& flags, std::string_view title) {
   return ContentFinder(doc, flags, title).run();
-}
-
-std::string plain_text(const xmlNode* content) {
-  std::string out;
-  bool pending_space = false;
-  append_text(content, out, pending_space);
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
 }
 
 }  // namespace newsvault::extract

@@ -1,6 +1,10 @@
 #include "extract/page_dom.h"
 
+#include <algorithm>
+#include <array>
 #include <climits>
+
+#include "extract/body_html.h"
 
 namespace newsvault::extract {
 namespace {
@@ -157,6 +161,56 @@ std::string normalized_text(const xmlNode* node) {
 std::size_t text_length(const xmlNode* node) {
   bool pending_space = false;
   return count_text(node, pending_space);
+}
+
+bool contains_any(std::string_view text, std::initializer_list<std::string_view> words) {
+  for (std::string_view word : words) {
+    if (text.find(word) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+bool is_phrasing(const xmlNode* node) {
+  if (node->type == XML_TEXT_NODE) return true;
+  if (!is_element(node)) return false;
+  static constexpr std::array<std::string_view, 22> kPhrasing = {
+      "a",   "abbr", "b",    "bdi",  "bdo",  "br",   "cite", "code",  "data", "dfn", "em",
+      "i",   "kbd",  "mark", "q",    "s",    "small", "span", "strong", "sub", "sup", "time"};
+  return std::ranges::find(kPhrasing, tag_of(node)) != kPhrasing.end() ||
+         tag_of(node) == "u" || tag_of(node) == "font";
+}
+
+bool is_whitespace_text(const xmlNode* node) {
+  return node->type == XML_TEXT_NODE && trim_ascii(reinterpret_cast<const char*>(node->content)).empty();
+}
+
+bool is_hidden(const xmlNode* node) {
+  if (has_attribute(node, "hidden")) return true;
+  if (attribute(node, "aria-hidden") == "true") {
+    // Readability: some sites hide their fallback images from screen readers.
+    return attribute(node, "class").find("fallback-image") == std::string::npos &&
+           !is_tag(node, "img") && !is_tag(node, "figure");
+  }
+  std::string style = lower_ascii(attribute(node, "style"));
+  if (style.empty()) return false;
+  std::erase(style, ' ');
+  return style.find("display:none") != std::string::npos ||
+         style.find("visibility:hidden") != std::string::npos;
+}
+
+xmlNode* next_node(xmlNode* node, bool skip_children) {
+  if (!skip_children && node->children != nullptr) return node->children;
+  while (node != nullptr) {
+    if (node->next != nullptr) return node->next;
+    node = node->parent;
+  }
+  return nullptr;
+}
+
+xmlNode* remove_and_next(xmlNode* node) {
+  xmlNode* next = next_node(node, true);
+  remove_node(node);
+  return next;
 }
 
 void remove_node(xmlNode* node) {

@@ -7,6 +7,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,6 +53,24 @@ bool has_ancestor(const xmlNode* node, std::string_view tag, int max_depth = 64)
 std::string normalized_text(const xmlNode* node);
 // Its length in characters (UTF-8 code points), whitespace runs counted once.
 std::size_t text_length(const xmlNode* node);
+
+// True when `text` contains any of `words` (class and id hints are matched
+// as substrings, as Readability's patterns match them).
+bool contains_any(std::string_view text, std::initializer_list<std::string_view> words);
+// Text or an element of phrasing content (HTML Living Standard §3.2.5.2.5):
+// what may sit inside a paragraph.
+bool is_phrasing(const xmlNode* node);
+// A text node of nothing but whitespace.
+bool is_whitespace_text(const xmlNode* node);
+// Hidden from readers: the hidden attribute, aria-hidden="true" (but for
+// images and figures, which sites hide from screen readers only), or an
+// inline display:none / visibility:hidden.
+bool is_hidden(const xmlNode* node);
+// The node after `node` in document order, skipping `node`'s subtree when
+// asked; nullptr at the end.
+xmlNode* next_node(xmlNode* node, bool skip_children);
+// Removes `node` and returns what came after it in document order.
+xmlNode* remove_and_next(xmlNode* node);
 
 // Unlinks and frees a node (and what it holds).
 void remove_node(xmlNode* node);
