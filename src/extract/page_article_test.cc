@@ -170,6 +170,18 @@ TEST(ExtractArticleTest, TextSplitByDoubleLineBreaksBecomesParagraphs) {
       << page.article.body_html;
 }
 
+TEST(ExtractArticleTest, ScriptsAndStylesEndWhereABrowserEndsThem) {
+  const PageArticle page = extract(
+      "<html><head><style>p::before { content: \"</p><p>style text\" }</style></head><body><article>"
+      "<script type=\"text/javascript\">var html = '<p>script text, long enough to score as a paragraph</p>';</SCRIPT >"
+      "<p title=\"a <script> in a value\">The first paragraph stays, though its title names a script.</p>"
+      "<!-- <script> in a comment --><p>The second paragraph stays as well, after the comment.</p>"
+      "</article></body></html>");
+  EXPECT_EQ(page.text,
+            "The first paragraph stays, though its title names a script.\n\n"
+            "The second paragraph stays as well, after the comment.");
+}
+
 TEST(ExtractArticleTest, AShortPageStillGivesItsText) {
   const PageArticle page = extract("<html><body><div class=\"sidebar\"><p>Only this line of text is here.</p></div></body></html>");
   EXPECT_EQ(page.text, "Only this line of text is here.");
