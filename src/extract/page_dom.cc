@@ -70,16 +70,6 @@ void find_all_into(xmlNode* node, std::string_view tag, std::vector<xmlNode*>& o
   }
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::string_view prefix) {
-  if (at > text.size() || text.size() - at < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (lower(text[at + i]) != prefix[i]) return false;
-  }
-  return true;
-}
-
 // The end of the tag starting at `at` (one past its '>'), quotes respected
 // as the tokenizer's attribute-value states respect them (HTML Living
 // Standard §13.2.5.36-38); npos when it never ends.
@@ -147,7 +137,7 @@ std::string without_raw_text(std::string_view html) {
     }
     if (close == std::string_view::npos) break;
     std::string start_tag(html.substr(at, content - at));
-    for (char& c : start_tag) c = lower(c);
+    for (char& c : start_tag) c = lower_ascii(c);
     if (start_tag.find("ld+json") == std::string::npos) {
       out.append(html.substr(copied, content - copied));
       copied = close;
@@ -159,6 +149,16 @@ std::string without_raw_text(std::string_view html) {
 }
 
 }  // namespace
+
+char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::string_view prefix) {
+  if (at > text.size() || text.size() - at < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (lower_ascii(text[at + i]) != prefix[i]) return false;
+  }
+  return true;
+}
 
 PageDocument parse_page(std::string_view utf8) {
   if (utf8.empty() || utf8.size() > INT_MAX) return nullptr;

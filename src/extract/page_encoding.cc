@@ -4,35 +4,20 @@
 
 #include <optional>
 
+#include "extract/page_dom.h"
 #include "feed/feed.h"
 
 namespace newsvault::extract {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::string_view prefix) {
-  if (at > text.size() || text.size() - at < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (lower(text[at + i]) != prefix[i]) return false;
-  }
-  return true;
-}
-
-std::string lower_copy(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = lower(c);
-  return out;
-}
 
 // §13.2.3.3 "extracting a character encoding from a meta element": the value
 // after "charset", "=" and optional quotes.
 std::string charset_from_content(std::string_view content) {
   std::size_t at = 0;
   while (true) {
-    at = lower_copy(content).find("charset", at);
+    at = lower_ascii(content).find("charset", at);
     if (at == std::string::npos) return "";
     at += 7;
     while (at < content.size() && is_space(content[at])) ++at;
@@ -45,11 +30,11 @@ std::string charset_from_content(std::string_view content) {
     const char quote = content[at];
     const std::size_t end = content.find(quote, at + 1);
     if (end == std::string_view::npos) return "";
-    return lower_copy(content.substr(at + 1, end - at - 1));
+    return lower_ascii(content.substr(at + 1, end - at - 1));
   }
   std::size_t end = at;
   while (end < content.size() && !is_space(content[end]) && content[end] != ';') ++end;
-  return lower_copy(content.substr(at, end - at));
+  return lower_ascii(content.substr(at, end - at));
 }
 
 struct Attribute {
@@ -65,7 +50,7 @@ std::optional<Attribute> next_attribute(std::string_view bytes, std::size_t& at)
   Attribute attribute;
   while (at < bytes.size() && !is_space(bytes[at]) && bytes[at] != '=' && bytes[at] != '>' &&
          bytes[at] != '/') {
-    attribute.name += lower(bytes[at++]);
+    attribute.name += lower_ascii(bytes[at++]);
   }
   while (at < bytes.size() && is_space(bytes[at])) ++at;
   if (at >= bytes.size() || bytes[at] != '=') return attribute;
@@ -149,8 +134,8 @@ std::string meta_charset(std::string_view bytes) {
     std::string charset, content;
     bool pragma = false;
     while (auto attribute = next_attribute(bytes, at)) {
-      if (attribute->name == "charset" && charset.empty()) charset = lower_copy(attribute->value);
-      if (attribute->name == "http-equiv") pragma = lower_copy(attribute->value) == "content-type";
+      if (attribute->name == "charset" && charset.empty()) charset = lower_ascii(attribute->value);
+      if (attribute->name == "http-equiv") pragma = lower_ascii(attribute->value) == "content-type";
       if (attribute->name == "content" && content.empty()) content = attribute->value;
     }
     while (!charset.empty() && is_space(charset.back())) charset.pop_back();
