@@ -117,7 +117,7 @@ bool has_media(xmlNode* node) {
          find_first(node, "video") != nullptr || find_first(node, "picture") != nullptr;
 }
 
-bool is_without_content(xmlNode* node) { return text_length(node) == 0 && !has_media(node); }
+bool is_without_content(xmlNode* node) { return !has_text(node) && !has_media(node); }
 
 xmlNode* body_of(xmlDoc* doc) {
   xmlNode* root = xmlDocGetRootElement(doc);
@@ -260,12 +260,26 @@ class ContentFinder {
     return it->second;
   }
 
+  // The tree does not change while candidates are scored and picked, so
+  // each node's text is measured once.
+  std::size_t cached_length(const xmlNode* node) {
+    auto [it, inserted] = lengths_.try_emplace(node, 0);
+    if (inserted) it->second = text_length(node);
+    return it->second;
+  }
+
+  double cached_link_density(const xmlNode* node) {
+    const std::size_t length = cached_length(node);
+    if (length == 0) return 0;
+    return static_cast<double>(link_text_length(node)) / static_cast<double>(length);
+  }
+
   void score_paragraphs() {
     for (xmlNode* paragraph : to_score_) {
       if (paragraph->parent == nullptr || !is_element(paragraph->parent)) continue;
-      const std::string text = normalized_text(paragraph);
-      const std::size_t length = text_length(paragraph);
+      const std::size_t length = cached_length(paragraph);
       if (length < 25) continue;
+      const std::string text = normalized_text(paragraph);
       double points = 1 + static_cast<double>(count_commas(text)) +
                       std::min(std::floor(static_cast<double>(length) / 100.0), 3.0);
       int level = 0;
@@ -276,7 +290,7 @@ class ContentFinder {
         score_of(ancestor) += points / divider;
       }
     }
-    for (xmlNode* candidate : candidates_) scores_[candidate] *= 1 - link_density(candidate);
+    for (xmlNode* candidate : candidates_) scores_[candidate] *= 1 - cached_link_density(candidate);
   }
 
   double known_score(xmlNode* node) const {
@@ -372,9 +386,9 @@ class ContentFinder {
         if (scores_.contains(sibling) && known_score(sibling) + bonus >= threshold) {
           append = true;
         } else if (is_tag(sibling, "p")) {
-          const double density = link_density(sibling);
+          const double density = cached_link_density(sibling);
           const std::string text = normalized_text(sibling);
-          const std::size_t length = text_length(sibling);
+          const std::size_t length = cached_length(sibling);
           if (length > 80 && density < 0.25) {
             append = true;
           } else if (length < 80 && length > 0 && density == 0 && sentence_like(text)) {
@@ -640,6 +654,7 @@ class ContentFinder {
   std::vector<xmlNode*> to_score_;
   std::vector<xmlNode*> candidates_;
   std::unordered_map<xmlNode*, double> scores_;
+  std::unordered_map<const xmlNode*, std::size_t> lengths_;  // valid until gather() moves nodes
 };
 
 }  // namespace

@@ -248,6 +248,20 @@ std::string normalized_text(const xmlNode* node) {
   return out;
 }
 
+bool has_text(const xmlNode* node) {
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE) {
+      for (const xmlChar* c = child->content; c != nullptr && *c != 0; ++c) {
+        if (!is_space(*c)) return true;
+      }
+    } else if (child->type == XML_ELEMENT_NODE && !is_tag(child, "script") && !is_tag(child, "style") &&
+               has_text(child)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::size_t text_length(const xmlNode* node) {
   bool pending_space = false;
   return count_text(node, pending_space);

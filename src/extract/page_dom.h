@@ -54,6 +54,9 @@ bool has_ancestor(const xmlNode* node, std::string_view tag, int max_depth = 64)
 // The text of a node and its descendants, runs of whitespace as one space,
 // trimmed.
 std::string normalized_text(const xmlNode* node);
+// True when the node holds any text but whitespace (cheaper than
+// text_length() > 0: it stops at the first character).
+bool has_text(const xmlNode* node);
 // Its length in characters (UTF-8 code points), whitespace runs counted once.
 std::size_t text_length(const xmlNode* node);
 
