@@ -15,10 +15,13 @@ packages=(
   libsqlite3-dev                 # the store
   libssl-dev                     # SHA-256 of article revisions
   libtoml11-dev                  # newsvault.toml
+  zlib1g-dev                     # the extraction corpus test reads gzipped pages
   libgtest-dev libgmock-dev googletest
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   time                           # /usr/bin/time: peak memory in the benchmark
   newsboat                       # the peer bench/fetch_feeds.sh times fetching against
+  nodejs                         # runs Mozilla Readability, the peer of bench/extract_pages.sh
+                                 # (which installs it from npm into bench/node_modules)
 )
 
 sudo=""

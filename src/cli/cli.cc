@@ -30,6 +30,7 @@ int run(int argc, char** argv) {
 
   CommandAction action;
   add_parse_command(app, action);
+  add_extract_command(app, action);
   add_archive_commands(app, global, action);
   add_fetch_command(app, global, action);
 

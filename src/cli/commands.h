@@ -22,6 +22,8 @@ struct GlobalOptions {
 
 // Adds `parse FILE [--json]` to the app; sets `action` when it is chosen.
 void add_parse_command(CLI::App& app, CommandAction& action);
+// Adds `extract FILE_OR_URL [--url PAGE_URL] [--json]`.
+void add_extract_command(CLI::App& app, CommandAction& action);
 // Adds init, add, import-opml, export-opml, list and show.
 void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // Adds fetch.

@@ -1,6 +1,13 @@
 // extract: turns what a source publishes into an Article: the title, the
 // public address, the publication time, the lead image and the body.
 //
+// Web pages become articles through a main-content extractor
+// (extract_article): the page's charset decided and converted, the page
+// parsed as browsers parse it (libxml2's HTML parser), its metadata read
+// from JSON-LD, Open Graph and <meta>, and its body found by scoring blocks
+// by text, commas, links and class names, with per-site rules (SiteRules)
+// overriding the heuristics where a site needs it.
+//
 // Site adapters read a site's own API (DW's article JSON first), driven by a
 // declarative mapping shipped with newsvault, so that a change on the site's
 // side is a change of the mapping, not of code. Entries without an adapter
@@ -89,6 +96,68 @@ Result<Article> read_adapter_article(const Adapter& adapter, std::string_view js
 // the <figure> form with its address resolved against the entry's link, as
 // are relative links; an image with no http(s) address is dropped.
 Article article_from_entry(const feed::Entry& entry);
+
+// --- Web pages ---------------------------------------------------------------
+
+// Per-site rules, read from a declarative file in the format of the
+// FiveFilters/FreshRSS site configs (one section per host):
+//
+//   # comment
+//   [example.com]                  applies to example.com and its subdomains
+//   body: //div[@id='story']       XPath 1.0: the article's body (several lines:
+//                                  the first that matches anything wins)
+//   strip: //div[@class='promo']   XPath 1.0: removed before the body is found
+//   strip_id_or_class: newsletter  removes elements whose id or a class is that
+//
+// A page with a matching `body` takes its body from there instead of from
+// the heuristics; `strip` and `strip_id_or_class` apply either way.
+struct SiteRule {
+  std::string host;  // lower case, no "www."
+  std::vector<std::string> body;
+  std::vector<std::string> strip;
+  std::vector<std::string> strip_id_or_class;
+};
+
+struct SiteRules {
+  std::vector<SiteRule> rules;
+  // The rule for a page's address: the longest host that is the page's host
+  // or a parent domain of it ("example.com" covers "news.example.com");
+  // nullptr when none is.
+  const SiteRule* find(std::string_view page_url) const;
+};
+
+// Reads a site-rules file. Fails with kParse naming `source_name`, the line
+// and what is wrong: a key outside a section, an unknown key, an XPath
+// libxml2 cannot compile ("rules.txt:4: invalid XPath \"//div[\"").
+Result<SiteRules> parse_site_rules(std::string_view text, std::string_view source_name);
+
+struct ExtractOptions {
+  const SiteRules* site_rules = nullptr;  // none when null
+};
+
+// An article read from a web page.
+struct PageArticle {
+  // title, url (the canonical address, else og:url, else the page's),
+  // published, lead_image (og:image and its kin) and body_html (canonical,
+  // one line, images as <figure>; no script or style).
+  Article article;
+  std::string byline;    // "" when the page names nobody
+  std::string language;  // as the page says it ("en", "zh-CN"); "" when it does not
+  std::string text;      // the body as plain text, paragraphs separated by a blank line
+  std::string encoding;  // the charset the page was read in ("utf-8", "gb18030", ...)
+};
+
+// Extracts the article from a web page's bytes. `page_url` is where the page
+// came from (relative addresses resolve against it, or against the page's
+// <base href>); `http_content_type` the Content-Type it came with ("" for a
+// file), whose charset is honoured unless the bytes prove it wrong. The
+// order of trust for each field is documented in docs/internals/extract.md.
+// Fails with kParse naming `page_url` when the bytes hold no HTML body at
+// all; a page whose body cannot be told from the rest gives its whole
+// readable text rather than nothing.
+Result<PageArticle> extract_article(std::string_view html_bytes, std::string_view page_url,
+                                    std::string_view http_content_type,
+                                    const ExtractOptions& options = {});
 
 }  // namespace newsvault::extract
 

@@ -158,6 +158,32 @@ inline Result<Feed> parse_feed(std::string_view bytes, std::string_view base_url
   return parse_feed(bytes, options);
 }
 
+// --- Charsets, for the stages that read other documents (web pages) -------
+
+// The canonical name of the charset a label names, lower case as
+// Feed::encoding reports it ("gbk" -> "gb18030", "x-sjis" -> "shift_jis",
+// "latin1" -> "iso-8859-1"); "" when no converter knows the label.
+std::string charset_name(std::string_view label);
+
+// `bytes` (without a BOM) read in the charset `label` names, as UTF-8, with
+// the supersets parse_feed reads legacy labels with (GBK as GB18030, Big5 as
+// Big5-HKSCS, Shift_JIS as CP932, ISO-8859-1 as windows-1252) and the
+// characters XML 1.0 forbids removed. Strict: nullopt at the first byte
+// sequence the charset does not define. Lenient: such sequences become
+// U+FFFD (stray bytes in UTF-8 are read as windows-1252). nullopt too when
+// the label names no charset.
+enum class CharsetStrictness { kStrict, kLenient };
+std::optional<std::string> convert_charset(std::string_view bytes, std::string_view label,
+                                           CharsetStrictness strictness);
+
+// The charset uchardet guesses for `bytes` ("SHIFT_JIS", "WINDOWS-1251"),
+// "" when it has no guess.
+std::string guess_charset(std::string_view bytes);
+
+// The charset parameter of a Content-Type value, lower case, unquoted; ""
+// when there is none.
+std::string content_type_charset(std::string_view content_type);
+
 }  // namespace newsvault::feed
 
 #endif  // NEWSVAULT_FEED_FEED_H_
