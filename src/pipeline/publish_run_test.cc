@@ -84,6 +84,14 @@ TEST_F(PublishRunTest, AFetchThatChangesDocumentsIsOneCommitAndOneThatDoesNotIsN
   EXPECT_TRUE(git(root_, "status --porcelain --ignored=no").empty());
 }
 
+TEST_F(PublishRunTest, SeveralFeedsChangedMakeOneCommitWithALinePerFeed) {
+  const fs::path second = dir_.path() / "asia.rss";
+  testing::write_file(second, rss({{"x", "Asia"}}));
+  ASSERT_TRUE(archive_->store().add_feed("asia", "file://" + second.string(), "").has_value());
+  fetch_at("2023-06-19T01:47:05Z");
+  EXPECT_EQ(git(root_, "log --format=%B"), "3 new in 2 feeds\n\nasia: 1 new\nworld: 2 new\n\n");
+}
+
 TEST_F(PublishRunTest, AFailedPushIsReportedKeptAndRetriedByTheNextRun) {
   const FetchSummary first = fetch_at("2023-06-19T01:47:05Z");
   ASSERT_EQ(first.publish.pushes.size(), 1u);
