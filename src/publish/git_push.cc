@@ -91,8 +91,20 @@ Result<GitRemoteHandle> configured_remote(git_repository* repository, const GitR
   return GitRemoteHandle(raw);
 }
 
+// A local path as libgit2 must see it: a relative one is relative to the
+// archive, not to wherever newsvault happens to be started from.
+bool is_local_path(const std::string& url) {
+  if (url.find("://") != std::string::npos) return false;
+  const auto colon = url.find(':');
+  return colon == std::string::npos || url.find('/') < colon;  // not scp-like "host:path"
+}
+
 PushResult push_one(git_repository* repository, const std::filesystem::path& root,
-                    const GitRemote& remote, const std::string& branch, const git_oid& local) {
+                    GitRemote remote, const std::string& branch, const git_oid& local) {
+  const bool local_path = is_local_path(remote.url);
+  if (local_path && std::filesystem::path(remote.url).is_relative()) {
+    remote.url = (std::filesystem::absolute(root) / remote.url).lexically_normal().string();
+  }
   PushResult result{remote.name, false, ""};
   const std::string where = "push to " + remote.name + " (" + remote.url + ")";
   const std::string tracking = "refs/remotes/" + remote.name + "/" + branch;
@@ -103,8 +115,6 @@ PushResult push_one(git_repository* repository, const std::filesystem::path& roo
   }
   // libgit2 reads a local path that does not exist as an unknown protocol;
   // say what is really wrong.
-  const bool local_path = remote.url.find("://") == std::string::npos &&
-                          (remote.url.starts_with('/') || remote.url.starts_with('.'));
   if (local_path && !std::filesystem::exists(remote.url)) {
     result.error = where + ": no repository at " + remote.url;
     return result;

@@ -138,6 +138,20 @@ TEST_F(GitRepositoryTest, RetriesAFailedRemoteOnTheNextPush) {
   EXPECT_FALSE(results[0].pushed || results[1].pushed);
 }
 
+TEST_F(GitRepositoryTest, ARelativeLocalRemoteIsRelativeToTheArchive) {
+  TempDir outer;
+  const fs::path archive = outer.path() / "archive";
+  ASSERT_TRUE(init_git_repository(archive, {".newsvault/"}).has_value());
+  git(outer.path(), "init -q --bare beside.git");
+  options_.remotes = {{"beside", "../beside.git", "", ""}};
+  write_file(archive / "a.md", "a\n");
+  const auto first = commit_all_changes(archive, "first\n", options_, at("2023-06-19T01:47:05Z"));
+  ASSERT_TRUE(first.has_value() && first->has_value());
+  const auto results = push_to_remotes(archive, options_);  // run from the build folder
+  EXPECT_TRUE(results[0].pushed) << results[0].error;
+  EXPECT_EQ(git(outer.path() / "beside.git", "rev-parse main"), **first + "\n");
+}
+
 TEST_F(GitRepositoryTest, NeverForcesOverARemoteThatMovedOn) {
   TempDir remotes;
   const fs::path bare = remotes.path() / "shared.git";

@@ -157,7 +157,7 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
 // environment variables named here; an ssh remote asks the SSH agent.
 struct GitRemote {
   std::string name;          // "origin", "backup": a remote of the repository
-  std::string url;           // https://…, ssh://…, git@host:path, or a local path
+  std::string url;           // https://…, ssh://…, git@host:path, or a local path (relative: to the archive)
   std::string username_env;  // "" : the URL's user name, else "x-access-token"
   std::string password_env;  // "" : no password (local paths, ssh)
 };
