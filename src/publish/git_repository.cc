@@ -26,6 +26,27 @@ struct AllPaths {
   git_strarray spec{&star, 1};
 };
 
+// Points the branch HEAD names at `commit_id`: only from `parent_id` (the
+// commit it was made on), or, for a branch not born yet, only if nothing
+// created it meanwhile. A branch is never moved off a commit it holds.
+Result<void> move_branch(git_repository* repo, const std::filesystem::path& root,
+                         const git_oid& commit_id, const git_oid* parent_id,
+                         const std::string& message) {
+  git_reference* raw_head = nullptr;
+  if (git_reference_lookup(&raw_head, repo, "HEAD") != 0) return git_failure(root, "cannot read HEAD");
+  GitReference head(raw_head);
+  const char* branch = git_reference_symbolic_target(head.get());
+  if (branch == nullptr) return make_error(ErrorCode::kIo, root.string() + ": HEAD is not on a branch");
+  const std::string log_message = "commit: " + message.substr(0, message.find('\n'));
+  git_reference* moved = nullptr;
+  if (git_reference_create_matching(&moved, repo, branch, &commit_id, parent_id != nullptr ? 1 : 0,
+                                    parent_id, log_message.c_str()) != 0) {
+    return git_failure(root, std::string("cannot move ") + branch);
+  }
+  GitReference owned(moved);
+  return {};
+}
+
 }  // namespace
 
 std::string git_last_error() {
@@ -153,10 +174,20 @@ Result<std::optional<std::string>> commit_all_changes(const std::filesystem::pat
   GitSignature signature(raw_signature);
   const git_commit* parents[1] = {reinterpret_cast<const git_commit*>(parent.get())};
   git_oid commit_id;
-  if (git_commit_create(&commit_id, repo, "HEAD", signature.get(), signature.get(), nullptr,
+  // The commit's objects first, flushed; only then the branch moves to it,
+  // so a power cut never leaves the branch naming objects that are not on
+  // disk (libgit2 does not fsync by default). A cut before the branch moves
+  // leaves the changes uncommitted, and the next run commits them.
+  if (git_commit_create(&commit_id, repo, nullptr, signature.get(), signature.get(), nullptr,
                         message.c_str(), tree.get(), parent ? 1 : 0, parents) != 0) {
     return git_failure(root, "cannot commit");
   }
+  if (auto synced = sync_archive(root); !synced) return std::unexpected(synced.error());
+  const git_oid* parent_id = parent ? git_object_id(parent.get()) : nullptr;
+  if (auto moved = move_branch(repo, root, commit_id, parent_id, message); !moved) {
+    return std::unexpected(moved.error());
+  }
+  if (auto synced = sync_archive(root); !synced) return std::unexpected(synced.error());
   char hex[GIT_OID_HEXSZ + 1];
   git_oid_tostr(hex, sizeof hex, &commit_id);
   return std::optional<std::string>(hex);
