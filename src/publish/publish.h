@@ -189,7 +189,8 @@ std::string commit_message(const std::vector<FeedChanges>& changes);
 
 // Stages every difference between the folder and the last commit (new,
 // changed and removed files; .gitignore honoured, as `git add -A` does) and
-// commits it on the current branch, authored and committed at `when`.
+// commits it on the current branch, authored and committed at `when`. The
+// commit's objects are flushed to the disk before the branch moves to it.
 // Returns the new commit's id (hex), or nullopt when nothing differs: no
 // empty commits. kIo naming the folder and libgit2's reason.
 Result<std::optional<std::string>> commit_all_changes(const std::filesystem::path& root,
