@@ -16,6 +16,7 @@ packages=(
   libssl-dev                     # SHA-256 of article revisions
   libtoml11-dev                  # newsvault.toml
   zlib1g-dev                     # the extraction corpus test reads gzipped pages
+  libgit2-dev                    # the archive's history: commits and pushes
   libgtest-dev libgmock-dev googletest
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   time                           # /usr/bin/time: peak memory in the benchmark

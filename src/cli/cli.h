@@ -10,6 +10,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the command ran and failed (unreadable input, ...)
 inline constexpr int kExitUsage = 2;    // the command line itself is wrong
 inline constexpr int kExitSomeFeedsFailed = 3;  // fetch ran, but some feeds or articles failed
+// The archive is written, but a commit or a push failed: it is kept and
+// tried again by the next run.
+inline constexpr int kExitPublishFailed = 4;
 
 // Runs the command line; returns the process exit status.
 int run(int argc, char** argv);

@@ -4,9 +4,11 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "feed/feed.h"
+#include "pipeline/pipeline.h"
 
 namespace newsvault::cli {
 
@@ -29,11 +31,22 @@ void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAct
 // Adds fetch.
 void add_fetch_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
+// Adds publish.
+void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+
 // "2023-06-19T01:47:05Z" (any ISO 8601 form) or Unix milliseconds.
 Result<Timestamp> parse_now_option(const std::string& text);
 
 // The feed in the shape of shared spec feed-json.md, pretty-printed.
 std::string feed_to_json(const feed::Feed& feed);
+
+// Now, or the time --now gives (kExitUsage's message when it is not one).
+Result<Timestamp> run_time(const std::string& now_option);
+
+// Prints what publishing did (unless quiet) and its failures (always);
+// adds it to `out` for --json.
+void report_publish(std::string_view command, const pipeline::PublishSummary& summary, bool quiet,
+                    nlohmann::json* out);
 
 // Reads a whole file, refusing more than `max_bytes`.
 Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes);

@@ -24,16 +24,12 @@ void show_progress(const pipeline::FetchProgress& progress) {
 }
 
 int run_fetch(const GlobalOptions& global, const FetchArguments& arguments) {
-  Timestamp now = std::chrono::time_point_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now());
-  if (!arguments.now.empty()) {
-    auto given = parse_now_option(arguments.now);
-    if (!given) {
-      std::cerr << "newsvault fetch: " << given.error().message() << "\n";
-      return kExitUsage;
-    }
-    now = *given;
+  auto now_or_error = run_time(arguments.now);
+  if (!now_or_error) {
+    std::cerr << "newsvault fetch: " << now_or_error.error().message() << "\n";
+    return kExitUsage;
   }
+  const Timestamp now = *now_or_error;
   auto archive = pipeline::Archive::open(global.dir);
   if (!archive) {
     std::cerr << "newsvault fetch: " << archive.error().message() << "\n";
@@ -58,6 +54,7 @@ int run_fetch(const GlobalOptions& global, const FetchArguments& arguments) {
                           {"articles_unchanged", counts.articles_unchanged},
                           {"documents_written", summary->documents_written},
                           {"errors", summary->errors}};
+    report_publish("fetch", summary->publish, true, &out);
     std::cout << out.dump(1) << "\n";
   } else {
     for (const std::string& error : summary->errors) std::cerr << "newsvault fetch: " << error << "\n";
@@ -67,11 +64,20 @@ int run_fetch(const GlobalOptions& global, const FetchArguments& arguments) {
       std::cout << ": " << counts.articles_new << " new, " << counts.articles_updated
                 << " updated, " << counts.articles_unchanged << " unchanged articles\n";
     }
+    report_publish("fetch", summary->publish, global.quiet, nullptr);
   }
-  return summary->feeds_failed == 0 ? kExitOk : kExitSomeFeedsFailed;
+  if (summary->feeds_failed != 0) return kExitSomeFeedsFailed;
+  return summary->publish.errors.empty() ? kExitOk : kExitPublishFailed;
 }
 
 }  // namespace
+
+Result<Timestamp> run_time(const std::string& now_option) {
+  if (now_option.empty()) {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  }
+  return parse_now_option(now_option);
+}
 
 Result<Timestamp> parse_now_option(const std::string& text) {
   std::int64_t milliseconds = 0;

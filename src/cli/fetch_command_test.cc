@@ -39,12 +39,12 @@ void make_archive(const fs::path& archive, const fs::path& feed) {
             0);
 }
 
-// Every document of the archive (not its state folder), by path.
+// Every document of the archive (not its state folder or its history), by path.
 std::map<std::string, std::string> documents(const fs::path& archive) {
   std::map<std::string, std::string> found;
   for (const auto& file : fs::recursive_directory_iterator(archive)) {
     const std::string relative = fs::relative(file.path(), archive).string();
-    if (!file.is_regular_file() || relative.starts_with(".newsvault") ||
+    if (!file.is_regular_file() || relative.starts_with(".newsvault") || relative.starts_with(".git/") ||
         relative == "newsvault.toml") {
       continue;
     }
@@ -83,7 +83,9 @@ TEST(FetchCommandTest, KillingFetchAtAnyMomentLeavesAnArchiveTheNextRunCompletes
   make_archive(reference, feed);
   ASSERT_EQ(run_newsvault("--dir " + reference.string() + " fetch --quiet --now " + kNow).exit_status, 0);
   const auto expected = documents(reference);
-  ASSERT_EQ(expected.size(), 1500u + 2);  // the articles and two indexes
+  // The articles, two indexes, six feeds out (three formats, for the feed
+  // and the whole archive) and the history's .gitignore.
+  ASSERT_EQ(expected.size(), 1500u + 2 + 6 + 1);
 
   // The same, killed again and again at different moments.
   const fs::path killed = dir.path() / "killed";
@@ -94,6 +96,15 @@ TEST(FetchCommandTest, KillingFetchAtAnyMomentLeavesAnArchiveTheNextRunCompletes
   const auto finished = run_newsvault("--dir " + killed.string() + " fetch --quiet --now " + kNow);
   ASSERT_EQ(finished.exit_status, 0) << finished.err;
   EXPECT_EQ(documents(killed), expected);
+  // Everything on disk is in the history, as in the reference, whichever
+  // moment the kills cut.
+  const auto status = testing::run_command("git -C " + killed.string() + " status --porcelain");
+  EXPECT_EQ(status.exit_status, 0) << status.err;
+  EXPECT_EQ(status.out, "");
+  const auto tree = [](const fs::path& archive) {
+    return testing::run_command("git -C " + archive.string() + " rev-parse HEAD^{tree}").out;
+  };
+  EXPECT_EQ(tree(killed), tree(reference));
 
   // And the store agrees: one more run finds nothing to do.
   const auto again = run_newsvault("--dir " + killed.string() + " fetch --json --now " + kNow);

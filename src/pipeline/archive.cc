@@ -1,6 +1,7 @@
 #include <system_error>
 
 #include "pipeline/pipeline.h"
+#include "pipeline/publish_run.h"
 #include "pipeline/state_files.h"
 
 namespace newsvault::pipeline {
@@ -15,7 +16,12 @@ Result<void> Archive::init(const std::filesystem::path& root) {
   }
   auto store = store::Store::open((root / kStoreFile).string());
   if (!store) return std::unexpected(store.error());
-  return publish::write_file_atomically(root, kConfigFileName, default_config_text());
+  if (auto written = publish::write_file_atomically(root, kConfigFileName, default_config_text()); !written) {
+    return written;
+  }
+  // The default settings keep a history: the folder is a repository from
+  // the start, its first commit made by the first fetch that archives.
+  return publish::init_git_repository(root, git_ignored_paths());
 }
 
 Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& root) {

@@ -66,6 +66,22 @@ class TableReader {
     return {};
   }
 
+  Result<void> boolean(const char* key, bool& target) {
+    known_.insert(key);
+    if (!table_.contains(key)) return {};
+    const toml::value& value = table_.at(key);
+    if (!value.is_boolean()) return std::unexpected(setting_error(value, name(key), "expected true or false"));
+    target = value.as_boolean();
+    return {};
+  }
+
+  // A key read by its own reader (a sub-table, an array of tables): known
+  // here, returned when present.
+  const toml::value* nested(const char* key) {
+    known_.insert(key);
+    return table_.contains(key) ? &table_.at(key) : nullptr;
+  }
+
   Result<void> no_unknown_keys() const {
     for (const auto& [key, value] : table_.as_table()) {
       if (!known_.contains(key)) return std::unexpected(setting_error(value, name(key), "unknown setting"));
@@ -97,9 +113,66 @@ Result<void> read_fetch(const toml::value& table, fetch::ClientOptions& options)
   return reader.no_unknown_keys();
 }
 
-Result<void> read_publish(const toml::value& table, publish::PublishOptions& options) {
+// [[publish.git.remote]]: name and url required; credentials only by the
+// name of the environment variable that holds them.
+Result<void> read_git_remotes(const toml::value& array, std::vector<publish::GitRemote>& remotes) {
+  const std::string section = "publish.git.remote";
+  if (!array.is_array()) return std::unexpected(setting_error(array, section, "expected [[publish.git.remote]] tables"));
+  for (const toml::value& table : array.as_array()) {
+    if (!table.is_table()) return std::unexpected(setting_error(table, section, "expected a table"));
+    TableReader reader(table, section);
+    publish::GitRemote remote;
+    if (auto r = reader.text("name", remote.name); !r) return r;
+    if (auto r = reader.text("url", remote.url); !r) return r;
+    if (auto r = reader.text("username_env", remote.username_env); !r) return r;
+    if (auto r = reader.text("password_env", remote.password_env); !r) return r;
+    if (auto r = reader.no_unknown_keys(); !r) return r;
+    if (remote.name.empty() || remote.url.empty()) {
+      return std::unexpected(setting_error(table, section, "needs a name and a url"));
+    }
+    // "https://user:secret@host/": a password in the settings file is one
+    // anybody reading the file (or a copy of it) has.
+    const auto scheme_end = remote.url.find("://");
+    const auto at = remote.url.find('@');
+    if (scheme_end != std::string::npos && at != std::string::npos &&
+        remote.url.find(':', scheme_end + 3) < at) {
+      return std::unexpected(setting_error(table.at("url"), section + ".url",
+                                           "holds a password; name an environment variable in password_env instead"));
+    }
+    for (const publish::GitRemote& other : remotes) {
+      if (other.name == remote.name) {
+        return std::unexpected(setting_error(table.at("name"), section + ".name",
+                                             "two remotes named " + remote.name));
+      }
+    }
+    remotes.push_back(std::move(remote));
+  }
+  return {};
+}
+
+Result<void> read_git(const toml::value& table, publish::GitOptions& options) {
+  if (!table.is_table()) return std::unexpected(setting_error(table, "publish.git", "expected a table"));
+  TableReader reader(table, "publish.git");
+  if (auto r = reader.boolean("enabled", options.enabled); !r) return r;
+  if (auto r = reader.text("author_name", options.author_name); !r) return r;
+  if (auto r = reader.text("author_email", options.author_email); !r) return r;
+  if (const toml::value* remotes = reader.nested("remote")) {
+    if (auto r = read_git_remotes(*remotes, options.remotes); !r) return r;
+  }
+  if (options.author_name.empty() || options.author_email.empty()) {
+    return std::unexpected(setting_error(table, "publish.git", "author_name and author_email may not be empty"));
+  }
+  return reader.no_unknown_keys();
+}
+
+Result<void> read_publish(const toml::value& table, Config& config) {
   TableReader reader(table, "publish");
-  if (auto r = reader.text("image_proxy", options.image_proxy); !r) return r;
+  if (auto r = reader.text("image_proxy", config.publish.image_proxy); !r) return r;
+  if (auto r = reader.text("base_url", config.feeds_out.base_url); !r) return r;
+  if (auto r = reader.integer("feed_items", 1, 100000, [&](long long n) { config.feeds_out.max_items = static_cast<std::size_t>(n); }); !r) return r;
+  if (const toml::value* git = reader.nested("git")) {
+    if (auto r = read_git(*git, config.git); !r) return r;
+  }
   return reader.no_unknown_keys();
 }
 
@@ -159,6 +232,25 @@ std::string default_config_text() {
 [publish]
 # {url_without_scheme}: the image's address without https:// or http://
 # image_proxy = "https://images.weserv.nl/?url={url_without_scheme}"
+# Where the archive is hosted: feeds out link archived copies under it.
+# Empty: links are relative to each feed file.
+# base_url = ""
+# feed_items = 50               # articles in each feed out (atom.xml, rss.xml, feed.json)
+
+# The archive folder is a git repository: every fetch that changes documents
+# is one commit, pushed to every remote below. Never force-pushed.
+[publish.git]
+# enabled = true
+# author_name = "newsvault"
+# author_email = "newsvault@localhost"
+
+# One table per remote. Credentials come from the environment (https: the
+# variables named here) or the SSH agent (ssh), never from this file.
+# [[publish.git.remote]]
+# name = "origin"
+# url = "https://github.com/example/archive.git"
+# username_env = "ARCHIVE_PUSH_USER"      # optional
+# password_env = "ARCHIVE_PUSH_TOKEN"
 
 # Site adapters' settings, e.g. where DW's article API lives:
 # [adapters.dw]
@@ -190,7 +282,7 @@ Result<Config> load_config(const std::filesystem::path& file) {
     Result<void> read;
     if (section == "fetch") read = read_fetch(table, config.fetch);
     else if (section == "clean") read = read_clean(table, config.clean);
-    else if (section == "publish") read = read_publish(table, config.publish);
+    else if (section == "publish") read = read_publish(table, config);
     else if (section == "adapters") read = read_adapters(table, config);
     else read = std::unexpected(setting_error(table, section, "unknown section"));
     if (!read) return std::unexpected(read.error());

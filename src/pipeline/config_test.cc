@@ -166,3 +166,72 @@ TEST(FeedNameTest, NamesAreFitForFolders) {
 
 }  // namespace
 }  // namespace newsvault::pipeline
+
+namespace newsvault::pipeline {
+namespace {
+
+TEST(ConfigTest, ReadsGitAuthorRemotesAndFeedsOut) {
+  testing::TempDir dir;
+  auto config = load_text(dir, R"([publish]
+base_url = "https://mirror.example.net/"
+feed_items = 20
+[publish.git]
+enabled = false
+author_name = "Archive Bot"
+author_email = "bot@example.org"
+[[publish.git.remote]]
+name = "origin"
+url = "https://github.com/example/archive.git"
+password_env = "ARCHIVE_TOKEN"
+[[publish.git.remote]]
+name = "backup"
+url = "/srv/backup.git"
+)");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->feeds_out.base_url, "https://mirror.example.net/");
+  EXPECT_EQ(config->feeds_out.max_items, 20u);
+  EXPECT_FALSE(config->git.enabled);
+  EXPECT_EQ(config->git.author_name, "Archive Bot");
+  ASSERT_EQ(config->git.remotes.size(), 2u);
+  EXPECT_EQ(config->git.remotes[0].password_env, "ARCHIVE_TOKEN");
+  EXPECT_EQ(config->git.remotes[1].url, "/srv/backup.git");
+}
+
+TEST(ConfigTest, GitIsOnByDefault) {
+  testing::TempDir dir;
+  auto config = load_text(dir, default_config_text());
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_TRUE(config->git.enabled);
+  EXPECT_EQ(config->git.author_name, "newsvault");
+  EXPECT_TRUE(config->git.remotes.empty());
+}
+
+TEST(ConfigTest, RefusesAPasswordWrittenInARemotesUrl) {
+  testing::TempDir dir;
+  auto config = load_text(dir, "[publish.git]\n[[publish.git.remote]]\nname = \"origin\"\n"
+                               "url = \"https://me:hunter2@example.org/a.git\"\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message().find("newsvault.toml:4: publish.git.remote.url: holds a password"),
+            std::string::npos)
+      << config.error().message();
+}
+
+TEST(ConfigTest, AnUnknownGitSettingNamesFileLineAndKey) {
+  testing::TempDir dir;
+  auto config = load_text(dir, "[publish.git]\nauthor_name = \"x\"\ntoken = \"secret\"\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message().find("newsvault.toml:3: publish.git.token: unknown setting"),
+            std::string::npos)
+      << config.error().message();
+}
+
+TEST(ConfigTest, ARemoteNeedsANameAndAUrl) {
+  testing::TempDir dir;
+  auto config = load_text(dir, "[[publish.git.remote]]\nname = \"origin\"\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message().find("publish.git.remote: needs a name and a url"), std::string::npos)
+      << config.error().message();
+}
+
+}  // namespace
+}  // namespace newsvault::pipeline

@@ -1,4 +1,5 @@
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "clean/clean.h"
@@ -6,6 +7,7 @@
 #include "feed/feed.h"
 #include "pipeline/article_record.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
 #include "pipeline/state_files.h"
 
@@ -57,6 +59,7 @@ class FetchRun {
   Result<FetchSummary> run() {
     auto guard = RunGuard::acquire(archive_.root());
     if (!guard) return std::unexpected(guard.error());
+    repair_ = (*guard)->previous_run_interrupted();
     if (auto repaired = write_pending_documents(); !repaired) return std::unexpected(repaired.error());
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
@@ -73,6 +76,7 @@ class FetchRun {
     if (auto saved = save_and_write(found); !saved) return std::unexpected(saved.error());
     if (auto recorded = record_feeds(); !recorded) return std::unexpected(recorded.error());
     if (auto indexed = write_indexes(); !indexed) return std::unexpected(indexed.error());
+    if (auto published = publish(); !published) return std::unexpected(published.error());
     return std::move(summary_);
   }
 
@@ -270,8 +274,14 @@ class FetchRun {
         auto result = store_.save_revision(runs_[found[i].feed_index].record.id, revisions[i], now_);
         if (!result) return std::unexpected(result.error());
         switch (result->change) {
-          case store::Change::kNew: ++summary_.counts.articles_new; break;
-          case store::Change::kUpdated: ++summary_.counts.articles_updated; break;
+          case store::Change::kNew:
+            ++summary_.counts.articles_new;
+            ++changes_[runs_[found[i].feed_index].record.name].new_articles;
+            break;
+          case store::Change::kUpdated:
+            ++summary_.counts.articles_updated;
+            ++changes_[runs_[found[i].feed_index].record.name].updated_articles;
+            break;
           case store::Change::kUnchanged: ++summary_.counts.articles_unchanged; continue;
         }
         to_write.push_back({result->article_id, result->revision, &found[i].article, now_,
@@ -369,9 +379,29 @@ class FetchRun {
     });
   }
 
+  // Step 6: after documents changed, the feeds out, one commit counting
+  // the changes, and the pushes; otherwise only the pushes a remote still
+  // lacks (one that failed last time is tried again).
+  Result<void> publish() {
+    for (auto& [feed, changes] : changes_) {
+      changes.feed = feed;
+      summary_.changes.push_back(changes);
+    }
+    PublishRequest request;
+    request.now = now_;
+    request.changes = summary_.changes;
+    const bool changed = summary_.documents_written > 0 || repair_;
+    request.write_outputs = changed || !std::filesystem::exists(archive_.root() / "feed.json");
+    request.commit = changed;
+    auto published = publish_locked(archive_, request);
+    if (!published) return std::unexpected(published.error());
+    summary_.publish = std::move(*published);
+    return {};
+  }
+
   Result<void> write_indexes() {
     const bool missing_root_index = !std::filesystem::exists(archive_.root() / "README.md");
-    if (summary_.documents_written == 0 && !missing_root_index) return {};
+    if (summary_.documents_written == 0 && !missing_root_index && !repair_) return {};
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
     auto articles = store_.articles(std::nullopt);
@@ -387,6 +417,8 @@ class FetchRun {
   clean::Options clean_options_;  // the archive's; each article's copy gets its base_url
   std::vector<FeedRun> runs_;
   std::vector<std::tuple<std::string, std::string, std::string>> pending_validators_;
+  std::map<std::string, publish::FeedChanges> changes_;  // by feed name
+  bool repair_ = false;  // the last run was killed: rewrite indexes and outputs, commit
   FetchSummary summary_;
 };
 

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ struct Config {
   fetch::ClientOptions fetch;
   clean::Options clean;  // its iframe_hosts; base_url is each article's own
   publish::PublishOptions publish;
+  publish::FeedsOutOptions feeds_out;  // [publish] base_url, feed_items
+  publish::GitOptions git;             // [publish.git]
   // Per adapter, overrides of its mapping: "article_api" -> URL template.
   std::map<std::string, std::map<std::string, std::string>> adapters;
 };
@@ -72,12 +75,40 @@ struct FetchProgress {
   std::size_t errors = 0;
 };
 
+// What publishing did: feeds out written, the commit, the pushes.
+struct PublishSummary {
+  std::size_t documents_rendered = 0;  // with rebuild
+  std::vector<std::string> files_written;  // feeds out (and any other output), relative
+  std::optional<std::string> commit;       // the new commit's id; none when nothing changed
+  std::vector<publish::PushResult> pushes;
+  // One line per failure: a commit or push that failed. Documents are safe
+  // on disk and in the store; the next run commits and pushes them.
+  std::vector<std::string> errors;
+};
+
+struct PublishRequest {
+  Timestamp now;              // the commit's time
+  bool rebuild = false;       // rewrite every document and index from the store first
+  bool write_outputs = true;  // feeds out (and the other outputs)
+  bool commit = true;         // commit what differs from the last commit
+  std::vector<publish::FeedChanges> changes;  // the commit message's counts; none: a republish
+};
+
+// Publishes the archive as the settings say: feeds out, then (git enabled)
+// a commit of every change in the folder and a push to every remote that
+// lacks it. Takes the run lock. Fails only when the store or the folder
+// cannot be used; a failed commit or push is listed in `errors`, and the
+// failure stored in .newsvault/remotes.json.
+Result<PublishSummary> run_publish(Archive& archive, const PublishRequest& request);
+
 struct FetchSummary {
   FetchProgress counts;
   std::size_t feeds_failed = 0;
   std::size_t documents_written = 0;
   // One line per failure, naming the feed: "dw-chinese: GET https://…: HTTP 503".
   std::vector<std::string> errors;
+  std::vector<publish::FeedChanges> changes;  // per feed with new or updated articles
+  PublishSummary publish;                      // after a run that changed documents
 };
 
 // Polls every feed of the archive once (conditional requests), archives

@@ -25,18 +25,23 @@ Result<std::unique_ptr<RunGuard>> RunGuard::acquire(const std::filesystem::path&
   // The marker exists only while a run is in progress: finding it means
   // the last run was killed, and its half-written temporary files remain.
   const auto marker = root / kStateDirectory / "fetch.running";
-  if (std::filesystem::exists(marker)) {
+  const bool interrupted = std::filesystem::exists(marker);
+  if (interrupted) {
     if (auto removed = publish::remove_unfinished_writes(root); !removed) {
       ::close(fd);
       return std::unexpected(removed.error());
     }
+    // A commit cut short leaves git's index lock; no one else commits in
+    // the archive while its run lock is held, so the lock is stale.
+    std::error_code ignored;
+    std::filesystem::remove(root / ".git" / "index.lock", ignored);
   }
   if (auto written = publish::write_file_atomically(root, std::string(kStateDirectory) + "/fetch.running", "");
       !written) {
     ::close(fd);
     return std::unexpected(written.error());
   }
-  return std::unique_ptr<RunGuard>(new RunGuard(fd, marker));
+  return std::unique_ptr<RunGuard>(new RunGuard(fd, marker, interrupted));
 }
 
 RunGuard::~RunGuard() {

@@ -21,11 +21,17 @@ class RunGuard {
   RunGuard(const RunGuard&) = delete;
   RunGuard& operator=(const RunGuard&) = delete;
 
+  // The previous run was killed: what it wrote may be missing its indexes,
+  // feeds out or commit, so this run writes them whatever it finds.
+  bool previous_run_interrupted() const { return previous_run_interrupted_; }
+
  private:
-  RunGuard(int lock_fd, std::filesystem::path running_marker)
-      : lock_fd_(lock_fd), running_marker_(std::move(running_marker)) {}
+  RunGuard(int lock_fd, std::filesystem::path running_marker, bool previous_run_interrupted)
+      : lock_fd_(lock_fd), running_marker_(std::move(running_marker)),
+        previous_run_interrupted_(previous_run_interrupted) {}
   int lock_fd_;
   std::filesystem::path running_marker_;
+  bool previous_run_interrupted_;
 };
 
 }  // namespace newsvault::pipeline

@@ -39,6 +39,15 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Names the archive's own files take beside the feeds' folders: the root
+// index and the whole archive's feeds out.
+bool is_reserved_name(std::string_view name) {
+  for (std::string_view reserved : {"README.md", "atom.xml", "rss.xml", "feed.json"}) {
+    if (equals_ignoring_case(name, reserved)) return true;
+  }
+  return false;
+}
+
 std::chrono::year_month_day civil_day(Timestamp time) {
   return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(time));
 }
@@ -60,7 +69,7 @@ std::string safe_path_component(std::string_view text) {
   if (name.size() > kMaxComponentBytes) name.resize(kMaxComponentBytes);
   while (!name.empty() && (name.back() == '.' || name.back() == '-')) name.pop_back();
 
-  if (!name.empty() && name == text && !equals_ignoring_case(name, "README.md")) return name;
+  if (!name.empty() && name == text && !is_reserved_name(name)) return name;
   char suffix[16];
   std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(fnv1a(text)));
   return name.empty() ? std::string(suffix) : name + "-" + suffix;

@@ -12,7 +12,8 @@ namespace newsvault::publish {
 // `text` as one safe file or folder name: A-Z a-z 0-9 . _ - kept, every
 // other run of bytes one '-', no leading or trailing '.' or '-', at most
 // 80 bytes. When that changes `text` (or leaves nothing, or the name
-// "README.md" that the indexes use), a hash of the original is appended, so
+// "README.md" that the indexes use, or the feeds out "atom.xml", "rss.xml",
+// "feed.json"), a hash of the original is appended, so
 // distinct inputs keep distinct names: "a/b" and "a?b" differ.
 std::string safe_path_component(std::string_view text);
 

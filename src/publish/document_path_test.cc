@@ -59,9 +59,12 @@ TEST(DocumentPathTest, LongAndEmptyKeysGetBoundedNames) {
             document_path("f", "日本", at("2023-06-19T00:00:00Z")));
 }
 
-TEST(SafePathComponentTest, KeepsSafeNamesAndSetsTheIndexNameApart) {
+TEST(SafePathComponentTest, KeepsSafeNamesAndSetsTheArchivesOwnFileNamesApart) {
   EXPECT_EQ(safe_path_component("dw-chinese_2.x"), "dw-chinese_2.x");
   EXPECT_NE(safe_path_component("README.md"), "README.md");
+  // Nor the whole archive's feeds out, which sit beside the feeds' folders.
+  EXPECT_NE(safe_path_component("atom.xml"), "atom.xml");
+  EXPECT_NE(safe_path_component("Feed.JSON"), "Feed.JSON");
   EXPECT_NE(safe_path_component("readme.MD"), "readme.MD");
 }
 

@@ -9,7 +9,10 @@
 #ifndef NEWSVAULT_PUBLISH_PUBLISH_H_
 #define NEWSVAULT_PUBLISH_PUBLISH_H_
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +82,138 @@ Result<std::size_t> remove_unfinished_writes(const std::filesystem::path& root);
 Result<void> write_indexes(const std::filesystem::path& root,
                            const std::vector<store::FeedRecord>& feeds,
                            const std::vector<store::ArticleSummary>& articles);
+
+
+// ---------------------------------------------------------------------------
+// Feeds out and git history: what mirrors and readers follow.
+//
+//   store ─► write_feeds_out ─► {feed}/atom.xml rss.xml feed.json, and the
+//                               same three at the root for the whole archive
+//   archive folder ─► commit_all_changes ─► .git ─► push_to_remotes
+// ---------------------------------------------------------------------------
+
+// The lead image and the body of an article as its archive document shows
+// them (images through the proxy, with their captions), one line of HTML.
+std::string render_article_html(const extract::Article& article, const PublishOptions& options);
+
+struct FeedsOutOptions {
+  // Where the archive is hosted ("https://example.org/archive/"): links to
+  // archived copies are absolute under it. Empty: they are relative to the
+  // feed file, which works wherever the folder is served or opened.
+  std::string base_url;
+  // The newest articles each feed out lists (whole bodies, so not all).
+  std::size_t max_items = 50;
+};
+
+enum class FeedFormat { kAtom, kRss, kJsonFeed };
+
+// The file a format is written to, in a feed's folder or at the root:
+// "atom.xml", "rss.xml", "feed.json".
+std::string_view feed_out_file_name(FeedFormat format);
+
+// An archived article as feeds out show it: its summary from the store and
+// its latest revision.
+struct ArchivedArticle {
+  store::ArticleSummary summary;
+  extract::Article article;
+};
+
+// One feed out: an archived feed's articles, or the whole archive's.
+struct FeedOut {
+  std::string folder;      // its files' folder under the root ("dw-chinese"); "" for the root
+  std::string title;       // the feed's name, or "Archive"
+  std::string id;          // stable: "urn:newsvault:feed:dw-chinese", "urn:newsvault:archive"
+  std::string source_url;  // the source feed's address; "" for the whole archive
+  std::vector<ArchivedArticle> articles;  // newest first
+};
+
+// The feed in one format: Atom 1.0 (RFC 4287), RSS 2.0 or JSON Feed 1.1.
+// Every item carries the whole body (render_article_html), a stable id
+// ("urn:newsvault:article:{feed}:{key}", percent-encoded), the publication
+// time (the first-seen time when the source gives none) and the time of its
+// latest revision, a link to the archived copy and one to the source. The
+// feed's own updated time is its newest item's: the same store gives the
+// same bytes. XML is written with libxml2's writer, JSON with nlohmann;
+// text that XML cannot carry (control characters, broken UTF-8) is replaced.
+std::string render_feed_out(const FeedOut& feed, FeedFormat format, const PublishOptions& options,
+                            const FeedsOutOptions& feeds_out);
+
+// Reads an article's latest revision (the caller knows how the store keeps it).
+using ArticleLoader = std::function<Result<extract::Article>(const store::ArticleSummary&)>;
+
+// Writes every feed out: the three formats for each feed (its newest
+// max_items articles that have a document) and for the whole archive.
+// Unchanged files are not rewritten. Returns the paths written, relative to
+// the root; fails with the loader's error or kIo naming the path.
+Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& root,
+                                                 const std::vector<store::FeedRecord>& feeds,
+                                                 const std::vector<store::ArticleSummary>& articles,
+                                                 const ArticleLoader& load,
+                                                 const PublishOptions& options,
+                                                 const FeedsOutOptions& feeds_out);
+
+// A remote the archive is pushed to. Credentials never sit in the settings:
+// an https remote takes its user name and password (or token) from the
+// environment variables named here; an ssh remote asks the SSH agent.
+struct GitRemote {
+  std::string name;          // "origin", "backup": a remote of the repository
+  std::string url;           // https://…, ssh://…, git@host:path, or a local path (relative: to the archive)
+  std::string username_env;  // "" : the URL's user name, else "x-access-token"
+  std::string password_env;  // "" : no password (local paths, ssh)
+};
+
+struct GitOptions {
+  bool enabled = true;  // commit after every run that changes documents
+  std::string author_name = "newsvault";
+  std::string author_email = "newsvault@localhost";
+  std::vector<GitRemote> remotes;
+};
+
+// Makes `root` a git repository (branch "main") when it is not one yet, and
+// writes a .gitignore keeping `ignored` (paths relative to the root, such
+// as the store's folder) out of the history. An existing repository and
+// .gitignore are left as they are. kIo naming the folder and libgit2's reason.
+Result<void> init_git_repository(const std::filesystem::path& root,
+                                 const std::vector<std::string>& ignored);
+
+// What one run changed in one feed.
+struct FeedChanges {
+  std::string feed;
+  std::size_t new_articles = 0;
+  std::size_t updated_articles = 0;
+};
+
+// "12 new, 3 updated in dw-chinese" for one feed; for several, a summary
+// line ("15 new, 4 updated in 2 feeds"), a blank line and one line per feed.
+std::string commit_message(const std::vector<FeedChanges>& changes);
+
+// Stages every difference between the folder and the last commit (new,
+// changed and removed files; .gitignore honoured, as `git add -A` does) and
+// commits it on the current branch, authored and committed at `when`. The
+// commit's objects are flushed to the disk before the branch moves to it.
+// Returns the new commit's id (hex), or nullopt when nothing differs: no
+// empty commits. kIo naming the folder and libgit2's reason.
+Result<std::optional<std::string>> commit_all_changes(const std::filesystem::path& root,
+                                                      const std::string& message,
+                                                      const GitOptions& options, Timestamp when);
+
+// Paths that differ from the last commit (the `git status` of the folder),
+// sorted; empty when the folder is clean.
+Result<std::vector<std::string>> uncommitted_changes(const std::filesystem::path& root);
+
+struct PushResult {
+  std::string remote;
+  bool pushed = false;  // false: already up to date, or failed
+  std::string error;    // "" on success: what failed, naming the remote and URL
+};
+
+// Pushes the current branch to every remote in `options` whose copy of it
+// (refs/remotes/NAME/BRANCH) is not the local one: a remote that failed
+// before is tried again. Never forces: a remote that moved elsewhere
+// refuses the push, which is reported, and nothing local is rewritten.
+// One result per remote, in the order given.
+std::vector<PushResult> push_to_remotes(const std::filesystem::path& root,
+                                        const GitOptions& options);
 
 }  // namespace newsvault::publish
 

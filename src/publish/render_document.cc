@@ -229,12 +229,18 @@ std::string render_document(const extract::Article& article, Timestamp archived_
   document += ")\n------\n\n<div><i><br>";
   document += format_iso8601_millis(article.published.value_or(archived_at));
   document += "</i></div>";
-  if (article.lead_image) document += render_lead_image(*article.lead_image, options);
-  std::vector<Node> body;
-  BodyRenderer(options).render(html::parse_fragment(article.body_html), body);
-  document += html::serialize(body);
+  document += render_article_html(article, options);
   document += '\n';
   return document;
+}
+
+std::string render_article_html(const extract::Article& article, const PublishOptions& options) {
+  std::string rendered;
+  if (article.lead_image) rendered += render_lead_image(*article.lead_image, options);
+  std::vector<Node> body;
+  BodyRenderer(options).render(html::parse_fragment(article.body_html), body);
+  rendered += html::serialize(body);
+  return rendered;
 }
 
 }  // namespace newsvault::publish

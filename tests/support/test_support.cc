@@ -53,10 +53,14 @@ TempDir::~TempDir() {
 CommandResult run_newsvault(const std::string& arguments) {
   const char* env = std::getenv("NEWSVAULT_BIN");
   const std::string binary = env ? env : "build/newsvault";
+  return run_command(binary + " " + arguments);
+}
+
+CommandResult run_command(const std::string& command_line) {
   TempDir scratch;
   const auto out_path = scratch.path() / "out";
   const auto err_path = scratch.path() / "err";
-  const std::string command = binary + " " + arguments + " </dev/null >" + out_path.string() +
+  const std::string command = "(" + command_line + ") </dev/null >" + out_path.string() +
                               " 2>" + err_path.string();
   const int status = std::system(command.c_str());
   CommandResult result;
@@ -64,6 +68,12 @@ CommandResult run_newsvault(const std::string& arguments) {
   result.out = read_file(out_path);
   result.err = read_file(err_path);
   return result;
+}
+
+std::string shell_quote(std::string_view text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
 }
 
 }  // namespace newsvault::testing

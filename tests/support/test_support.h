@@ -39,6 +39,12 @@ struct CommandResult {
 // with `arguments` (already shell-quoted where needed), capturing both streams.
 CommandResult run_newsvault(const std::string& arguments);
 
+// Runs a shell command line (already quoted), capturing both streams.
+CommandResult run_command(const std::string& command_line);
+
+// Single quotes for the shell around any text.
+std::string shell_quote(std::string_view text);
+
 }  // namespace newsvault::testing
 
 #endif  // NEWSVAULT_TESTS_SUPPORT_TEST_SUPPORT_H_

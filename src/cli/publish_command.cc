@@ -1,0 +1,86 @@
+// `newsvault publish`: the outputs made from the store, then the commit and
+// the pushes; and how any run reports them.
+#include <iostream>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+namespace newsvault::cli {
+namespace {
+
+struct PublishArguments {
+  std::string now;
+  bool rebuild = false;
+  bool json = false;
+};
+
+int run_publish(const GlobalOptions& global, const PublishArguments& arguments) {
+  auto now = run_time(arguments.now);
+  if (!now) {
+    std::cerr << "newsvault publish: " << now.error().message() << "\n";
+    return kExitUsage;
+  }
+  auto archive = pipeline::Archive::open(global.dir);
+  if (!archive) {
+    std::cerr << "newsvault publish: " << archive.error().message() << "\n";
+    return kExitFailure;
+  }
+  pipeline::PublishRequest request;
+  request.now = *now;
+  request.rebuild = arguments.rebuild;
+  auto summary = pipeline::run_publish(**archive, request);
+  if (!summary) {
+    std::cerr << "newsvault publish: " << summary.error().message() << "\n";
+    return kExitFailure;
+  }
+  if (arguments.json) {
+    nlohmann::json out = nlohmann::json::object();
+    report_publish("publish", *summary, true, &out);
+    std::cout << out.dump(1) << "\n";
+  } else {
+    if (!global.quiet) {
+      if (arguments.rebuild) std::cout << "rebuilt " << summary->documents_rendered << " documents\n";
+      std::cout << "wrote " << summary->files_written.size() << " feed files\n";
+    }
+    report_publish("publish", *summary, global.quiet, nullptr);
+  }
+  return summary->errors.empty() ? kExitOk : kExitPublishFailed;
+}
+
+}  // namespace
+
+void report_publish(std::string_view command, const pipeline::PublishSummary& summary, bool quiet,
+                    nlohmann::json* out) {
+  for (const std::string& error : summary.errors) std::cerr << "newsvault " << command << ": " << error << "\n";
+  if (out != nullptr) {
+    nlohmann::json pushes = nlohmann::json::array();
+    for (const publish::PushResult& push : summary.pushes) {
+      pushes.push_back({{"remote", push.remote}, {"pushed", push.pushed}, {"error", push.error}});
+    }
+    (*out)["commit"] = summary.commit ? nlohmann::json(*summary.commit) : nlohmann::json(nullptr);
+    (*out)["pushes"] = pushes;
+    (*out)["publish_errors"] = summary.errors;
+    return;
+  }
+  if (quiet) return;
+  if (summary.commit) std::cout << "committed " << summary.commit->substr(0, 12) << "\n";
+  for (const publish::PushResult& push : summary.pushes) {
+    if (push.pushed) std::cout << "pushed to " << push.remote << "\n";
+  }
+}
+
+void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
+  auto arguments = std::make_shared<PublishArguments>();
+  CLI::App* command = app.add_subcommand(
+      "publish", "Write the feeds out from the store, commit what changed, push to every remote.");
+  command->add_flag("--rebuild", arguments->rebuild,
+                    "Rewrite every document and index from the store first");
+  command->add_option("--now", arguments->now,
+                      "Commit as if it were this time (ISO 8601 or Unix milliseconds)");
+  command->add_flag("--json", arguments->json, "Print a machine-readable summary");
+  command->callback([&action, &global, arguments] {
+    action = [&global, arguments] { return run_publish(global, *arguments); };
+  });
+}
+
+}  // namespace newsvault::cli

@@ -1,0 +1,21 @@
+// Private to the pipeline: publishing inside a run that already holds the
+// archive's run lock (a fetch that changed documents).
+#ifndef NEWSVAULT_PIPELINE_PUBLISH_RUN_H_
+#define NEWSVAULT_PIPELINE_PUBLISH_RUN_H_
+
+#include <string>
+#include <vector>
+
+#include "pipeline/pipeline.h"
+
+namespace newsvault::pipeline {
+
+// run_publish without taking the lock: the caller holds it.
+Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& request);
+
+// What the archive's history leaves out, relative to the root.
+std::vector<std::string> git_ignored_paths();
+
+}  // namespace newsvault::pipeline
+
+#endif  // NEWSVAULT_PIPELINE_PUBLISH_RUN_H_

@@ -1,0 +1,147 @@
+// Fetch and publish over a real archive folder: one commit per run that
+// changes documents, none otherwise; pushes retried until a remote takes
+// them; a rebuild from the store changes no byte.
+#include <gtest/gtest.h>
+
+#include "pipeline/pipeline.h"
+#include "support/test_support.h"
+
+namespace newsvault::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_command;
+using testing::shell_quote;
+
+std::string git(const fs::path& dir, const std::string& arguments) {
+  const auto result = run_command("git -C " + shell_quote(dir.string()) + " " + arguments);
+  EXPECT_EQ(result.exit_status, 0) << arguments << ": " << result.err;
+  return result.out;
+}
+
+std::string rss(const std::vector<std::pair<std::string, std::string>>& items) {
+  std::string feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>World</title>";
+  for (const auto& [id, body] : items) {
+    feed += "<item><title>Story " + id + "</title><link>https://news.example.org/" + id +
+            "</link><guid isPermaLink=\"false\">" + id +
+            "</guid><pubDate>Mon, 19 Jun 2023 01:00:00 GMT</pubDate><description>&lt;p&gt;" + body +
+            "&lt;/p&gt;&lt;img src=\"https://img.example.org/" + id + ".jpg\"&gt;</description></item>";
+  }
+  return feed + "</channel></rss>";
+}
+
+class PublishRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (run_command("command -v git").exit_status != 0) GTEST_SKIP() << "the git command is not installed";
+    root_ = dir_.path() / "archive";
+    remote_ = dir_.path() / "mirror.git";
+    ASSERT_TRUE(Archive::init(root_).has_value());
+    testing::write_file(root_ / kConfigFileName,
+                        "[publish.git]\nauthor_name = \"Archive Bot\"\nauthor_email = \"bot@example.org\"\n"
+                        "[[publish.git.remote]]\nname = \"mirror\"\nurl = \"" + remote_.string() + "\"\n");
+    feed_ = dir_.path() / "world.rss";
+    testing::write_file(feed_, rss({{"a", "First"}, {"b", "Second"}}));
+    auto archive = Archive::open(root_);
+    ASSERT_TRUE(archive.has_value()) << archive.error().message();
+    archive_ = std::move(*archive);
+    ASSERT_TRUE(archive_->store().add_feed("world", "file://" + feed_.string(), "").has_value());
+    client_ = fetch::make_http_client(archive_->config().fetch);
+  }
+
+  FetchSummary fetch_at(const char* now) {
+    auto summary = run_fetch(*archive_, *client_, *parse_date(now), nullptr);
+    EXPECT_TRUE(summary.has_value()) << summary.error().message();
+    return summary ? *summary : FetchSummary{};
+  }
+
+  testing::TempDir dir_;
+  fs::path root_, remote_, feed_;
+  std::unique_ptr<Archive> archive_;
+  std::unique_ptr<fetch::HttpClient> client_;
+};
+
+TEST_F(PublishRunTest, AFetchThatChangesDocumentsIsOneCommitAndOneThatDoesNotIsNone) {
+  const FetchSummary first = fetch_at("2023-06-19T01:47:05Z");
+  ASSERT_TRUE(first.publish.commit.has_value());
+  EXPECT_EQ(git(root_, "log -1 --format=%s%n%an"), "2 new in world\nArchive Bot\n");
+  EXPECT_EQ(git(root_, "ls-files"),
+            ".gitignore\nREADME.md\natom.xml\nfeed.json\nrss.xml\nworld/2023/06/19-a.md\n"
+            "world/2023/06/19-b.md\nworld/README.md\nworld/atom.xml\nworld/feed.json\nworld/rss.xml\n");
+
+  const FetchSummary unchanged = fetch_at("2023-06-19T02:47:05Z");
+  EXPECT_FALSE(unchanged.publish.commit.has_value());
+  EXPECT_EQ(git(root_, "rev-list --count HEAD"), "1\n");
+
+  testing::write_file(feed_, rss({{"a", "First, corrected"}, {"b", "Second"}, {"c", "Third"}}));
+  const FetchSummary second = fetch_at("2023-06-19T03:47:05Z");
+  ASSERT_TRUE(second.publish.commit.has_value());
+  EXPECT_EQ(git(root_, "log -1 --format=%s"), "1 new, 1 updated in world\n");
+  // Exactly what the run changed: the two documents, the indexes, the feeds out.
+  EXPECT_EQ(git(root_, "show --name-only --format= HEAD"),
+            "README.md\natom.xml\nfeed.json\nrss.xml\nworld/2023/06/19-a.md\nworld/2023/06/19-c.md\n"
+            "world/README.md\nworld/atom.xml\nworld/feed.json\nworld/rss.xml\n");
+  EXPECT_TRUE(git(root_, "status --porcelain --ignored=no").empty());
+}
+
+TEST_F(PublishRunTest, SeveralFeedsChangedMakeOneCommitWithALinePerFeed) {
+  const fs::path second = dir_.path() / "asia.rss";
+  testing::write_file(second, rss({{"x", "Asia"}}));
+  ASSERT_TRUE(archive_->store().add_feed("asia", "file://" + second.string(), "").has_value());
+  fetch_at("2023-06-19T01:47:05Z");
+  EXPECT_EQ(git(root_, "log --format=%B"), "3 new in 2 feeds\n\nasia: 1 new\nworld: 2 new\n\n");
+}
+
+TEST_F(PublishRunTest, AFailedPushIsReportedKeptAndRetriedByTheNextRun) {
+  const FetchSummary first = fetch_at("2023-06-19T01:47:05Z");
+  ASSERT_EQ(first.publish.pushes.size(), 1u);
+  EXPECT_FALSE(first.publish.pushes[0].pushed);
+  ASSERT_EQ(first.publish.errors.size(), 1u);
+  EXPECT_NE(first.publish.errors[0].find("push to mirror"), std::string::npos) << first.publish.errors[0];
+  EXPECT_NE(testing::read_file(root_ / ".newsvault/remotes.json").find("\"ok\": false"), std::string::npos);
+
+  git(dir_.path(), "init -q --bare " + shell_quote(remote_.string()));
+  const FetchSummary retry = fetch_at("2023-06-19T02:47:05Z");  // nothing new at the source
+  EXPECT_FALSE(retry.publish.commit.has_value());
+  ASSERT_EQ(retry.publish.pushes.size(), 1u);
+  EXPECT_TRUE(retry.publish.pushes[0].pushed) << retry.publish.pushes[0].error;
+  EXPECT_TRUE(retry.publish.errors.empty());
+  EXPECT_EQ(git(remote_, "rev-parse main"), git(root_, "rev-parse HEAD"));
+  EXPECT_NE(testing::read_file(root_ / ".newsvault/remotes.json").find("\"ok\": true"), std::string::npos);
+}
+
+TEST_F(PublishRunTest, RebuildingFromTheStoreLeavesTheHistoryClean) {
+  testing::write_file(feed_, rss({{"a", "First"}, {"b", "Second &amp;amp; more"}, {"c", "中文"}}));
+  fetch_at("2023-06-19T01:47:05Z");
+  testing::write_file(feed_, rss({{"a", "First, corrected"}, {"b", "Second"}}));
+  fetch_at("2023-06-20T01:47:05Z");
+  ASSERT_TRUE(git(root_, "status --porcelain").empty());
+  // A document lost or damaged on disk comes back from the store as it was.
+  fs::remove(root_ / "world/2023/06/19-b.md");
+  testing::write_file(root_ / "world/atom.xml", "damaged");
+
+  PublishRequest request;
+  request.now = *parse_date("2023-06-21T00:00:00Z");
+  request.rebuild = true;
+  auto published = run_publish(*archive_, request);
+  ASSERT_TRUE(published.has_value()) << published.error().message();
+  EXPECT_EQ(published->documents_rendered, 3u);
+  EXPECT_FALSE(published->commit.has_value()) << "the same store gives the same bytes";
+  EXPECT_EQ(git(root_, "status --porcelain"), "");
+  EXPECT_EQ(git(root_, "rev-list --count HEAD"), "2\n");
+}
+
+TEST_F(PublishRunTest, WithGitDisabledARunWritesFeedsOutButCommitsNothing) {
+  testing::write_file(root_ / kConfigFileName, "[publish.git]\nenabled = false\n");
+  auto archive = Archive::open(root_);
+  ASSERT_TRUE(archive.has_value());
+  archive_ = std::move(*archive);
+  const FetchSummary summary = fetch_at("2023-06-19T01:47:05Z");
+  EXPECT_FALSE(summary.publish.commit.has_value());
+  EXPECT_TRUE(summary.publish.pushes.empty());
+  EXPECT_TRUE(fs::exists(root_ / "world/atom.xml"));
+  EXPECT_NE(run_command("git -C " + shell_quote(root_.string()) + " rev-parse HEAD").exit_status, 0);
+}
+
+}  // namespace
+}  // namespace newsvault::pipeline

@@ -1,0 +1,218 @@
+// The archive's history in git (libgit2): the repository, the commit after
+// a run, and its status.
+//
+//   folder ─► index (add all, update all; .gitignore honoured) ─► tree
+//          tree == HEAD's tree ? no commit : commit on the current branch
+#include <algorithm>
+#include <set>
+
+#include "publish/git_handles.h"
+#include "publish/publish.h"
+
+namespace newsvault::publish {
+namespace {
+
+// libgit2 wants one git_libgit2_init() before any other call; it is
+// reference-counted and never shut down here, as the process may use git
+// until it exits.
+void ensure_libgit2() {
+  static const int initialised = git_libgit2_init();
+  (void)initialised;
+}
+
+// A pathspec of every path: "*".
+struct AllPaths {
+  char* star = const_cast<char*>("*");
+  git_strarray spec{&star, 1};
+};
+
+// Points the branch HEAD names at `commit_id`: only from `parent_id` (the
+// commit it was made on), or, for a branch not born yet, only if nothing
+// created it meanwhile. A branch is never moved off a commit it holds.
+Result<void> move_branch(git_repository* repo, const std::filesystem::path& root,
+                         const git_oid& commit_id, const git_oid* parent_id,
+                         const std::string& message) {
+  git_reference* raw_head = nullptr;
+  if (git_reference_lookup(&raw_head, repo, "HEAD") != 0) return git_failure(root, "cannot read HEAD");
+  GitReference head(raw_head);
+  const char* branch = git_reference_symbolic_target(head.get());
+  if (branch == nullptr) return make_error(ErrorCode::kIo, root.string() + ": HEAD is not on a branch");
+  const std::string log_message = "commit: " + message.substr(0, message.find('\n'));
+  git_reference* moved = nullptr;
+  if (git_reference_create_matching(&moved, repo, branch, &commit_id, parent_id != nullptr ? 1 : 0,
+                                    parent_id, log_message.c_str()) != 0) {
+    return git_failure(root, std::string("cannot move ") + branch);
+  }
+  GitReference owned(moved);
+  return {};
+}
+
+}  // namespace
+
+std::string git_last_error() {
+  const ::git_error* error = git_error_last();
+  return error != nullptr && error->message != nullptr ? error->message : "unknown libgit2 error";
+}
+
+std::unexpected<Error> git_failure(const std::filesystem::path& where, std::string_view what) {
+  return make_error(ErrorCode::kIo, where.string() + ": " + std::string(what) + ": " + git_last_error());
+}
+
+Result<GitRepository> open_git_repository(const std::filesystem::path& root) {
+  ensure_libgit2();
+  git_repository* repository = nullptr;
+  // NO_SEARCH: the archive is its own repository, never a folder inside
+  // some enclosing one.
+  const int status = git_repository_open_ext(&repository, root.c_str(),
+                                             GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  if (status == GIT_ENOTFOUND) {
+    return make_error(ErrorCode::kNotFound, root.string() + ": not a git repository");
+  }
+  if (status != 0) return git_failure(root, "cannot open the git repository");
+  return GitRepository(repository);
+}
+
+Result<void> init_git_repository(const std::filesystem::path& root,
+                                 const std::vector<std::string>& ignored) {
+  auto existing = open_git_repository(root);
+  if (!existing && existing.error().code() != ErrorCode::kNotFound) {
+    return std::unexpected(existing.error());
+  }
+  if (!existing) {
+    git_repository_init_options options;
+    git_repository_init_options_init(&options, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+    options.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+    options.initial_head = "main";
+    git_repository* repository = nullptr;
+    if (git_repository_init_ext(&repository, root.c_str(), &options) != 0) {
+      return git_failure(root, "cannot create a git repository");
+    }
+    GitRepository owned(repository);
+  }
+  if (std::filesystem::exists(root / ".gitignore")) return {};
+  std::string text =
+      "# newsvault's own state and settings: the history keeps the documents.\n";
+  for (const std::string& path : ignored) text += "/" + path + "\n";
+  return write_file_atomically(root, ".gitignore", text);
+}
+
+std::string commit_message(const std::vector<FeedChanges>& changes) {
+  const auto counts = [](std::size_t added, std::size_t updated) {
+    std::string text;
+    if (added) text = std::to_string(added) + " new";
+    if (updated) text += (text.empty() ? "" : ", ") + std::to_string(updated) + " updated";
+    return text.empty() ? std::string("no changes") : text;
+  };
+  std::vector<const FeedChanges*> changed;
+  std::size_t total_new = 0;
+  std::size_t total_updated = 0;
+  for (const FeedChanges& feed : changes) {
+    if (feed.new_articles == 0 && feed.updated_articles == 0) continue;
+    changed.push_back(&feed);
+    total_new += feed.new_articles;
+    total_updated += feed.updated_articles;
+  }
+  std::ranges::sort(changed, [](const auto* a, const auto* b) { return a->feed < b->feed; });
+  if (changed.empty()) return "Republish the archive\n";
+  if (changed.size() == 1) {
+    return counts(total_new, total_updated) + " in " + changed.front()->feed + "\n";
+  }
+  std::string message = counts(total_new, total_updated) + " in " +
+                        std::to_string(changed.size()) + " feeds\n\n";
+  for (const FeedChanges* feed : changed) {
+    message += feed->feed + ": " + counts(feed->new_articles, feed->updated_articles) + "\n";
+  }
+  return message;
+}
+
+Result<std::optional<std::string>> commit_all_changes(const std::filesystem::path& root,
+                                                      const std::string& message,
+                                                      const GitOptions& options, Timestamp when) {
+  auto repository = open_git_repository(root);
+  if (!repository) return std::unexpected(repository.error());
+  git_repository* repo = repository->get();
+
+  git_index* raw_index = nullptr;
+  if (git_repository_index(&raw_index, repo) != 0) return git_failure(root, "cannot read the git index");
+  GitIndex index(raw_index);
+  AllPaths all;
+  // add_all takes new and changed files; update_all drops removed ones.
+  if (git_index_add_all(index.get(), &all.spec, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr) != 0 ||
+      git_index_update_all(index.get(), &all.spec, nullptr, nullptr) != 0) {
+    return git_failure(root, "cannot stage the changes");
+  }
+  git_oid tree_id;
+  if (git_index_write(index.get()) != 0 || git_index_write_tree(&tree_id, index.get()) != 0) {
+    return git_failure(root, "cannot write the git index");
+  }
+
+  git_reference* raw_head = nullptr;
+  GitObject parent;
+  const int head_status = git_repository_head(&raw_head, repo);
+  if (head_status == 0) {
+    GitReference head(raw_head);
+    git_object* raw_parent = nullptr;
+    if (git_reference_peel(&raw_parent, head.get(), GIT_OBJECT_COMMIT) != 0) {
+      return git_failure(root, "cannot read the last commit");
+    }
+    parent.reset(raw_parent);
+    const git_commit* last = reinterpret_cast<const git_commit*>(parent.get());
+    if (git_oid_equal(git_commit_tree_id(last), &tree_id)) return std::nullopt;
+  } else if (head_status != GIT_EUNBORNBRANCH && head_status != GIT_ENOTFOUND) {
+    return git_failure(root, "cannot read HEAD");
+  }
+
+  git_tree* raw_tree = nullptr;
+  if (git_tree_lookup(&raw_tree, repo, &tree_id) != 0) return git_failure(root, "cannot read the new tree");
+  GitTree tree(raw_tree);
+  git_signature* raw_signature = nullptr;
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch());
+  if (git_signature_new(&raw_signature, options.author_name.c_str(), options.author_email.c_str(),
+                        static_cast<git_time_t>(seconds.count()), 0) != 0) {
+    return git_failure(root, "author '" + options.author_name + " <" + options.author_email + ">'");
+  }
+  GitSignature signature(raw_signature);
+  const git_commit* parents[1] = {reinterpret_cast<const git_commit*>(parent.get())};
+  git_oid commit_id;
+  // The commit's objects first, flushed; only then the branch moves to it,
+  // so a power cut never leaves the branch naming objects that are not on
+  // disk (libgit2 does not fsync by default). A cut before the branch moves
+  // leaves the changes uncommitted, and the next run commits them.
+  if (git_commit_create(&commit_id, repo, nullptr, signature.get(), signature.get(), nullptr,
+                        message.c_str(), tree.get(), parent ? 1 : 0, parents) != 0) {
+    return git_failure(root, "cannot commit");
+  }
+  if (auto synced = sync_archive(root); !synced) return std::unexpected(synced.error());
+  const git_oid* parent_id = parent ? git_object_id(parent.get()) : nullptr;
+  if (auto moved = move_branch(repo, root, commit_id, parent_id, message); !moved) {
+    return std::unexpected(moved.error());
+  }
+  if (auto synced = sync_archive(root); !synced) return std::unexpected(synced.error());
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &commit_id);
+  return std::optional<std::string>(hex);
+}
+
+Result<std::vector<std::string>> uncommitted_changes(const std::filesystem::path& root) {
+  auto repository = open_git_repository(root);
+  if (!repository) return std::unexpected(repository.error());
+  git_status_options options;
+  git_status_options_init(&options, GIT_STATUS_OPTIONS_VERSION);
+  options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+  git_status_list* raw_list = nullptr;
+  if (git_status_list_new(&raw_list, repository->get(), &options) != 0) {
+    return git_failure(root, "cannot read the status");
+  }
+  GitStatusList list(raw_list);
+  std::set<std::string> paths;
+  for (std::size_t i = 0; i < git_status_list_entrycount(list.get()); ++i) {
+    const git_status_entry* entry = git_status_byindex(list.get(), i);
+    for (const git_diff_delta* delta : {entry->head_to_index, entry->index_to_workdir}) {
+      if (delta != nullptr) paths.insert(delta->new_file.path ? delta->new_file.path : delta->old_file.path);
+    }
+  }
+  return std::vector<std::string>(paths.begin(), paths.end());
+}
+
+}  // namespace newsvault::publish

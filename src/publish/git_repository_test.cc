@@ -1,0 +1,214 @@
+// The archive's history: commits of what changed (never empty ones), their
+// messages and authors, and pushes that survive a failing remote and never
+// force.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "publish/publish.h"
+#include "support/http_test_server.h"
+#include "support/test_support.h"
+
+namespace newsvault::publish {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_command;
+using testing::shell_quote;
+using testing::TempDir;
+
+void write_file(const fs::path& path, std::string_view content) {
+  fs::create_directories(path.parent_path());
+  testing::write_file(path, content);
+}
+
+Timestamp at(const char* text) { return *parse_date(text); }
+
+// `git -C DIR ARGS`: the git command only inspects what libgit2 wrote.
+std::string git(const fs::path& dir, const std::string& arguments) {
+  const auto result = run_command("git -C " + shell_quote(dir.string()) + " " + arguments);
+  EXPECT_EQ(result.exit_status, 0) << arguments << ": " << result.err;
+  return result.out;
+}
+
+class GitRepositoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (run_command("command -v git").exit_status != 0) GTEST_SKIP() << "the git command is not installed";
+    ASSERT_TRUE(init_git_repository(root(), {".newsvault/", "newsvault.toml"}).has_value());
+  }
+  const fs::path& root() const { return archive_.path(); }
+
+  std::optional<std::string> commit(const std::string& message, const char* when = "2023-06-19T01:47:05Z") {
+    auto committed = commit_all_changes(root(), message, options_, at(when));
+    EXPECT_TRUE(committed.has_value()) << committed.error().message();
+    return committed.value_or(std::nullopt);
+  }
+
+  TempDir archive_;
+  GitOptions options_;
+};
+
+TEST(CommitMessageTest, CountsOneFeedsChanges) {
+  EXPECT_EQ(commit_message({{"dw-chinese", 12, 3}}), "12 new, 3 updated in dw-chinese\n");
+  EXPECT_EQ(commit_message({{"dw-chinese", 0, 1}, {"quiet", 0, 0}}), "1 updated in dw-chinese\n");
+}
+
+TEST(CommitMessageTest, SummarisesSeveralFeedsThenListsEach) {
+  EXPECT_EQ(commit_message({{"world", 2, 0}, {"dw-chinese", 12, 3}}),
+            "14 new, 3 updated in 2 feeds\n\ndw-chinese: 12 new, 3 updated\nworld: 2 new\n");
+}
+
+TEST_F(GitRepositoryTest, CommitsEveryChangeButTheIgnoredStateAndNothingWhenUnchanged) {
+  write_file(root() / "feed/2023/06/19-a.md", "a\n");
+  write_file(root() / "README.md", "# Archive\n");
+  write_file(root() / ".newsvault/store.db", "state");
+  write_file(root() / "newsvault.toml", "[fetch]\n");
+  const auto first = commit("1 new in feed\n");
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->size(), 40u);
+  EXPECT_EQ(git(root(), "ls-files"), ".gitignore\nREADME.md\nfeed/2023/06/19-a.md\n");
+  EXPECT_EQ(git(root(), "rev-parse --abbrev-ref HEAD"), "main\n");
+
+  EXPECT_FALSE(commit("nothing\n").has_value()) << "no empty commits";
+  write_file(root() / ".newsvault/store.db", "state changed");
+  EXPECT_FALSE(commit("nothing\n").has_value()) << "state changes are not history";
+
+  write_file(root() / "feed/2023/06/19-a.md", "a, edited\n");
+  write_file(root() / "feed/2023/06/19-b.md", "b\n");
+  fs::remove(root() / "README.md");
+  ASSERT_TRUE(commit("1 new, 1 updated in feed\n").has_value());
+  EXPECT_EQ(git(root(), "show --name-status --format= HEAD"),
+            "D\tREADME.md\nM\tfeed/2023/06/19-a.md\nA\tfeed/2023/06/19-b.md\n");
+  EXPECT_EQ(git(root(), "rev-list --count HEAD"), "2\n");
+  EXPECT_TRUE(uncommitted_changes(root())->empty());
+}
+
+TEST_F(GitRepositoryTest, CommitsAsTheConfiguredAuthorAtTheRunsTime) {
+  options_.author_name = "Archive Bot";
+  options_.author_email = "bot@example.org";
+  write_file(root() / "a.md", "a\n");
+  ASSERT_TRUE(commit("12 new in dw-chinese\n", "2023-06-19T01:47:05Z").has_value());
+  EXPECT_EQ(git(root(), "log -1 --format='%an <%ae>|%cn|%aI|%s'"),
+            "Archive Bot <bot@example.org>|Archive Bot|2023-06-19T01:47:05+00:00|12 new in dw-chinese\n");
+}
+
+TEST_F(GitRepositoryTest, ListsUncommittedChanges) {
+  write_file(root() / "a.md", "a\n");
+  ASSERT_TRUE(commit("first\n").has_value());
+  write_file(root() / "a.md", "changed\n");
+  write_file(root() / "b.md", "new\n");
+  EXPECT_EQ(*uncommitted_changes(root()), (std::vector<std::string>{"a.md", "b.md"}));
+}
+
+TEST_F(GitRepositoryTest, LeavesAnExistingRepositoryAndIgnoreFileAlone) {
+  write_file(root() / ".gitignore", "mine\n");
+  ASSERT_TRUE(init_git_repository(root(), {".newsvault/"}).has_value());
+  EXPECT_EQ(testing::read_file(root() / ".gitignore"), "mine\n");
+}
+
+TEST_F(GitRepositoryTest, RetriesAFailedRemoteOnTheNextPush) {
+  TempDir remotes;
+  const fs::path missing = remotes.path() / "later.git";
+  const fs::path good = remotes.path() / "good.git";
+  git(remotes.path(), "init -q --bare " + shell_quote(good.string()));
+  options_.remotes = {{"good", good.string(), "", ""}, {"later", missing.string(), "", ""}};
+  write_file(root() / "a.md", "a\n");
+  const auto first = commit("first\n");
+  ASSERT_TRUE(first.has_value());
+
+  auto results = push_to_remotes(root(), options_);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[0].pushed) << results[0].error;
+  EXPECT_FALSE(results[1].pushed);
+  EXPECT_NE(results[1].error.find("push to later (" + missing.string() + ")"), std::string::npos)
+      << results[1].error;
+  EXPECT_EQ(git(good, "rev-parse main"), *first + "\n");
+
+  // The remote appears; the next push (no new commit) brings it up to date,
+  // and leaves the one that had it alone.
+  git(remotes.path(), "init -q --bare " + shell_quote(missing.string()));
+  results = push_to_remotes(root(), options_);
+  EXPECT_FALSE(results[0].pushed);
+  EXPECT_TRUE(results[0].error.empty());
+  EXPECT_TRUE(results[1].pushed) << results[1].error;
+  EXPECT_EQ(git(missing, "rev-parse main"), *first + "\n");
+
+  results = push_to_remotes(root(), options_);
+  EXPECT_FALSE(results[0].pushed || results[1].pushed);
+}
+
+TEST_F(GitRepositoryTest, ARelativeLocalRemoteIsRelativeToTheArchive) {
+  TempDir outer;
+  const fs::path archive = outer.path() / "archive";
+  ASSERT_TRUE(init_git_repository(archive, {".newsvault/"}).has_value());
+  git(outer.path(), "init -q --bare beside.git");
+  options_.remotes = {{"beside", "../beside.git", "", ""}};
+  write_file(archive / "a.md", "a\n");
+  const auto first = commit_all_changes(archive, "first\n", options_, at("2023-06-19T01:47:05Z"));
+  ASSERT_TRUE(first.has_value() && first->has_value());
+  const auto results = push_to_remotes(archive, options_);  // run from the build folder
+  EXPECT_TRUE(results[0].pushed) << results[0].error;
+  EXPECT_EQ(git(outer.path() / "beside.git", "rev-parse main"), **first + "\n");
+}
+
+TEST_F(GitRepositoryTest, NeverForcesOverARemoteThatMovedOn) {
+  TempDir remotes;
+  const fs::path bare = remotes.path() / "shared.git";
+  git(remotes.path(), "init -q --bare " + shell_quote(bare.string()));
+  options_.remotes = {{"shared", bare.string(), "", ""}};
+  write_file(root() / "a.md", "a\n");
+  ASSERT_TRUE(commit("first\n").has_value());
+  ASSERT_TRUE(push_to_remotes(root(), options_)[0].pushed);
+
+  // Someone else pushes a commit of their own to the remote.
+  const fs::path other = remotes.path() / "other";
+  git(remotes.path(), "clone -q -b main " + shell_quote(bare.string()) + " " + shell_quote(other.string()));
+  write_file(other / "theirs.md", "theirs\n");
+  git(other, "add theirs.md");
+  git(other, "-c user.name=x -c user.email=x@example.org commit -q -m theirs");
+  git(other, "push -q origin main");
+  const std::string theirs = git(bare, "rev-parse main");
+
+  write_file(root() / "b.md", "b\n");
+  const auto ours = commit("second\n");
+  ASSERT_TRUE(ours.has_value());
+  const auto results = push_to_remotes(root(), options_);
+  EXPECT_FALSE(results[0].pushed);
+  EXPECT_FALSE(results[0].error.empty());
+  EXPECT_EQ(git(bare, "rev-parse main"), theirs) << "the remote's commit is kept";
+  EXPECT_EQ(git(root(), "rev-parse HEAD"), *ours + "\n") << "ours is kept";
+}
+
+// An http(s) remote that asks for a password: it comes from the variable
+// the settings name, and a missing variable is named in the error.
+TEST_F(GitRepositoryTest, TakesAnHttpRemotesPasswordFromTheNamedVariable) {
+  testing::HttpTestServer server;
+  server.set("/archive.git/info/refs",
+             {.status = 401, .headers = {{"WWW-Authenticate", "Basic realm=\"archive\""}}});
+  const std::string url = server.url("/archive.git");
+  options_.remotes = {{"origin", url, "", "NEWSVAULT_TEST_PUSH_TOKEN"}};
+  write_file(root() / "a.md", "a\n");
+  ASSERT_TRUE(commit("first\n").has_value());
+
+  ::unsetenv("NEWSVAULT_TEST_PUSH_TOKEN");
+  auto results = push_to_remotes(root(), options_);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_FALSE(results[0].pushed);
+  EXPECT_NE(results[0].error.find("push to origin (" + url + ")"), std::string::npos) << results[0].error;
+  EXPECT_NE(results[0].error.find("$NEWSVAULT_TEST_PUSH_TOKEN is not set"), std::string::npos)
+      << results[0].error;
+
+  ::setenv("NEWSVAULT_TEST_PUSH_TOKEN", "s3cret", 1);
+  results = push_to_remotes(root(), options_);
+  ::unsetenv("NEWSVAULT_TEST_PUSH_TOKEN");
+  EXPECT_FALSE(results[0].pushed) << "the server refuses every password";
+  bool sent = false;
+  for (const auto& request : server.requests()) {
+    sent = sent || request.header("authorization") == "Basic eC1hY2Nlc3MtdG9rZW46czNjcmV0";
+  }
+  EXPECT_TRUE(sent) << "the token was never sent";
+}
+
+}  // namespace
+}  // namespace newsvault::publish
