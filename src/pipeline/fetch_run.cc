@@ -17,6 +17,7 @@ struct FeedRun {
   std::optional<feed::Feed> parsed;
   std::optional<extract::Adapter> adapter;
   std::vector<std::string> errors;  // article-level failures
+  std::vector<std::string> listed_keys;  // every article the feed lists now
   bool fetch_failed = false;
 };
 
@@ -59,7 +60,7 @@ class FetchRun {
     if (auto repaired = write_pending_documents(); !repaired) return std::unexpected(repaired.error());
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
-    for (store::FeedRecord& record : *feeds) runs_.push_back({std::move(record), {}, {}, {}, false});
+    for (store::FeedRecord& record : *feeds) runs_.push_back({std::move(record), {}, {}, {}, {}, false});
     summary_.counts.feeds_total = runs_.size();
     report();
 
@@ -162,6 +163,7 @@ class FetchRun {
         const std::string adapter_id =
             run.adapter ? extract::adapter_article_id(*run.adapter, entry) : std::string();
         const std::string key = article_key(adapter_id, entry);
+        run.listed_keys.push_back(key);
         if (!adapter_id.empty()) {
           calls.push_back({index, key, extract::adapter_article_url(*run.adapter, adapter_id)});
           continue;
@@ -310,6 +312,11 @@ class FetchRun {
         }
         if (run.fetch_failed || !run.errors.empty()) ++summary_.feeds_failed;
         if (auto recorded = store_.record_fetch(run.record); !recorded) return recorded;
+        // Only a feed read in full this run says what it no longer lists.
+        if (!run.parsed) continue;
+        auto delisted = store_.record_listing(run.record.id, run.listed_keys, now_);
+        if (!delisted) return std::unexpected(delisted.error());
+        summary_.articles_delisted += *delisted;
       }
       return {};
     });

@@ -201,5 +201,40 @@ TEST_F(FetchRunTest, DocumentsSavedButNotWrittenAreWrittenByTheNextRun) {
   EXPECT_NE(document.find("saved, never written"), std::string::npos);
 }
 
+// A plain RSS feed listing the items given as (guid, pubDate).
+std::string rss_feed(const std::vector<std::pair<std::string, std::string>>& items) {
+  std::string feed = "<rss version=\"2.0\"><channel><title>Plain</title><link>https://example.com/</link>";
+  for (const auto& [guid, date] : items) {
+    feed += "<item><title>Story " + guid + "</title><link>https://example.com/" + guid +
+            "</link><guid>" + guid + "</guid><pubDate>" + date +
+            "</pubDate><description>Text of " + guid + "</description></item>";
+  }
+  return feed + "</channel></rss>";
+}
+
+TEST_F(FetchRunTest, AnArticleTakenOutOfTheMiddleOfItsFeedIsRecordedAsDelisted) {
+  auto plain = std::make_shared<std::string>(rss_feed({{"a", "Mon, 19 Jun 2023 01:00:00 GMT"},
+                                                       {"b", "Mon, 19 Jun 2023 02:00:00 GMT"},
+                                                       {"c", "Mon, 19 Jun 2023 03:00:00 GMT"}}));
+  server_.set_handler("/plain.xml", conditional(plain, "application/rss+xml"));
+  ASSERT_TRUE(archive_->store().add_feed("plain", server_.url("/plain.xml"), "").has_value());
+  EXPECT_EQ(fetch_at("2023-06-19T04:00:00Z").articles_delisted, 0u);
+
+  *plain = rss_feed({{"a", "Mon, 19 Jun 2023 01:00:00 GMT"}, {"c", "Mon, 19 Jun 2023 03:00:00 GMT"}});
+  EXPECT_EQ(fetch_at("2023-06-19T05:00:00Z").articles_delisted, 1u);
+  auto feed = archive_->store().feed_by_name("plain");
+  ASSERT_TRUE(feed.has_value() && feed->has_value());
+  auto articles = archive_->store().articles((*feed)->id);
+  ASSERT_TRUE(articles.has_value());
+  ASSERT_EQ(articles->size(), 3u);
+  for (const store::ArticleSummary& article : *articles) {
+    if (article.key == "b") {
+      EXPECT_EQ(article.delisted_at, parse_date("2023-06-19T05:00:00Z"));
+    } else {
+      EXPECT_EQ(article.delisted_at, std::nullopt) << article.key;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace newsvault::pipeline

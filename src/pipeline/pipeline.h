@@ -74,6 +74,9 @@ struct FetchSummary {
   FetchProgress counts;
   std::size_t feeds_failed = 0;
   std::size_t documents_written = 0;
+  // Articles a feed stopped listing while still listing older ones
+  // (store::ArticleSummary::delisted_at).
+  std::size_t articles_delisted = 0;
   // One line per failure, naming the feed: "dw-chinese: GET https://…: HTTP 503".
   std::vector<std::string> errors;
 };
