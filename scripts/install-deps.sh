@@ -19,6 +19,9 @@ packages=(
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   time                           # /usr/bin/time: peak memory in the benchmark
   newsboat                       # the peer bench/fetch_feeds.sh times fetching against
+  libopencc-dev                  # Traditional/Simplified Chinese copies ([feeds.NAME] convert)
+  chromium                       # the static site's browser test (headless)
+  fonts-wqy-microhei             # a CJK font, so the browser test's screenshots show the text
 )
 
 sudo=""

@@ -32,6 +32,7 @@ int run(int argc, char** argv) {
   add_parse_command(app, action);
   add_archive_commands(app, global, action);
   add_fetch_command(app, global, action);
+  add_publish_command(app, global, action);
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,8 @@ void add_parse_command(CLI::App& app, CommandAction& action);
 void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // Adds fetch.
 void add_fetch_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+// Adds publish (the static site).
+void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
 // "2023-06-19T01:47:05Z" (any ISO 8601 form) or Unix milliseconds.
 Result<Timestamp> parse_now_option(const std::string& text);

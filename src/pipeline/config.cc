@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <toml.hpp>
@@ -47,6 +48,31 @@ class TableReader {
     return {};
   }
 
+  // A sub-table, read by `read` (which names its own keys).
+  Result<void> table(const char* key, const std::function<Result<void>(const toml::value&)>& read) {
+    known_.insert(key);
+    if (!table_.contains(key)) return {};
+    const toml::value& value = table_.at(key);
+    if (!value.is_table()) return std::unexpected(setting_error(value, name(key), "expected a table"));
+    return read(value);
+  }
+
+  // An array of strings, each checked by `apply` (which says what is wrong
+  // with one, or "" when it is right).
+  Result<void> text_list(const char* key, const std::function<std::string(const std::string&)>& apply) {
+    known_.insert(key);
+    if (!table_.contains(key)) return {};
+    const toml::value& value = table_.at(key);
+    if (!value.is_array()) return std::unexpected(setting_error(value, name(key), "expected an array of strings"));
+    for (const toml::value& item : value.as_array()) {
+      if (!item.is_string()) return std::unexpected(setting_error(item, name(key), "expected an array of strings"));
+      if (std::string wrong = apply(item.as_string().str); !wrong.empty()) {
+        return std::unexpected(setting_error(item, name(key), wrong));
+      }
+    }
+    return {};
+  }
+
   Result<void> no_unknown_keys() const {
     for (const auto& [key, value] : table_.as_table()) {
       if (!known_.contains(key)) return std::unexpected(setting_error(value, name(key), "unknown setting"));
@@ -78,10 +104,38 @@ Result<void> read_fetch(const toml::value& table, fetch::ClientOptions& options)
   return reader.no_unknown_keys();
 }
 
-Result<void> read_publish(const toml::value& table, publish::PublishOptions& options) {
+Result<void> read_publish(const toml::value& table, Config& config) {
   TableReader reader(table, "publish");
-  if (auto r = reader.text("image_proxy", options.image_proxy); !r) return r;
+  if (auto r = reader.text("image_proxy", config.publish.image_proxy); !r) return r;
+  if (auto r = reader.table("site", [&](const toml::value& site) -> Result<void> {
+        TableReader site_reader(site, "publish.site");
+        if (auto read = site_reader.text("dir", config.site.dir); !read) return read;
+        return site_reader.no_unknown_keys();
+      });
+      !r) {
+    return r;
+  }
   return reader.no_unknown_keys();
+}
+
+Result<void> read_feeds(const toml::value& table, Config& config) {
+  for (const auto& [feed, settings] : table.as_table()) {
+    const std::string section = "feeds." + feed;
+    if (!settings.is_table()) return std::unexpected(setting_error(settings, section, "expected a table"));
+    TableReader reader(settings, section);
+    FeedSettings& feed_settings = config.feeds[feed];
+    auto add_conversion = [&](const std::string& name) -> std::string {
+      const auto conversion = publish::chinese_conversion_named(name);
+      if (!conversion) return "unknown conversion \"" + name + "\" (known: s2t, t2s, s2tw, s2hk)";
+      if (std::ranges::find(feed_settings.convert, *conversion) == feed_settings.convert.end()) {
+        feed_settings.convert.push_back(*conversion);
+      }
+      return {};
+    };
+    if (auto r = reader.text_list("convert", add_conversion); !r) return r;
+    if (auto r = reader.no_unknown_keys(); !r) return r;
+  }
+  return {};
 }
 
 Result<void> read_adapters(const toml::value& table, Config& config) {
@@ -128,6 +182,16 @@ std::string default_config_text() {
 # {url_without_scheme}: the image's address without https:// or http://
 # image_proxy = "https://images.weserv.nl/?url={url_without_scheme}"
 
+# The static site 'newsvault publish' renders, a folder of the archive:
+# [publish.site]
+# dir = "site"
+
+# A feed's own settings, by its name. convert: also write a Traditional or
+# Simplified Chinese copy of each article (OpenCC: s2t, t2s, s2tw, s2hk),
+# in FEED/zh-Hant/... (zh-Hans, zh-Hant-TW, zh-Hant-HK) beside the original.
+# [feeds.dw-chinese]
+# convert = ["s2t"]
+
 # Site adapters' settings, e.g. where DW's article API lives:
 # [adapters.dw]
 # article_api = "https://api.dw.com/api/detail/article/{id}"
@@ -157,7 +221,8 @@ Result<Config> load_config(const std::filesystem::path& file) {
     }
     Result<void> read;
     if (section == "fetch") read = read_fetch(table, config.fetch);
-    else if (section == "publish") read = read_publish(table, config.publish);
+    else if (section == "publish") read = read_publish(table, config);
+    else if (section == "feeds") read = read_feeds(table, config);
     else if (section == "adapters") read = read_adapters(table, config);
     else read = std::unexpected(setting_error(table, section, "unknown section"));
     if (!read) return std::unexpected(read.error());

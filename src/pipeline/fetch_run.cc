@@ -1,4 +1,5 @@
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "extract/extract.h"
@@ -222,7 +223,7 @@ class FetchRun {
   // writes first (write_pending_documents).
   Result<void> save_and_write(const std::vector<FoundArticle>& found) {
     std::vector<std::pair<std::int64_t, int>> to_write;  // article id, revision
-    std::vector<const extract::Article*> articles_to_write;
+    std::vector<const FoundArticle*> articles_to_write;
     auto saved = store_.transaction([&]() -> Result<void> {
       for (const FoundArticle& item : found) {
         const FeedRun& run = runs_[item.feed_index];
@@ -242,7 +243,7 @@ class FetchRun {
           case store::Change::kUnchanged: ++summary_.counts.articles_unchanged; continue;
         }
         to_write.emplace_back(result->article_id, result->revision);
-        articles_to_write.push_back(&item.article);
+        articles_to_write.push_back(&item);
         paths_.push_back(revision.document_path);
       }
       for (const auto& [url, etag, last_modified] : pending_validators_) {
@@ -253,10 +254,8 @@ class FetchRun {
     if (!saved) return saved;
     report();
     for (std::size_t i = 0; i < to_write.size(); ++i) {
-      const std::string document =
-          publish::render_document(*articles_to_write[i], now_, archive_.config().publish);
-      if (auto written = publish::write_file_atomically(archive_.root(), paths_[i], document,
-                                                        publish::Durability::kBatched);
+      const FoundArticle& item = *articles_to_write[i];
+      if (auto written = write_document(runs_[item.feed_index].record.name, item.article, now_, paths_[i]);
           !written) {
         return written;
       }
@@ -291,16 +290,53 @@ class FetchRun {
       const store::StoredRevision& latest = revisions->back();
       auto article = article_from_json(latest.revision.content);
       if (!article) return std::unexpected(article.error());
-      const std::string document =
-          publish::render_document(*article, latest.seen_at, archive_.config().publish);
-      if (auto wrote = publish::write_file_atomically(archive_.root(), latest.revision.document_path,
-                                                      document, publish::Durability::kBatched);
+      auto summary = store_.article(article_id);
+      if (!summary) return std::unexpected(summary.error());
+      const std::string feed_name = *summary ? (*summary)->feed_name : std::string();
+      if (auto wrote = write_document(feed_name, *article, latest.seen_at, latest.revision.document_path);
           !wrote) {
         return wrote;
       }
       written.emplace_back(article_id, latest.number);
     }
     return mark_written(written);
+  }
+
+  // An article's document, and the converted copies its feed's settings
+  // ask for ([feeds.NAME] convert). A copy that cannot be made (OpenCC or
+  // its dictionaries missing) is reported and leaves the original alone.
+  Result<void> write_document(const std::string& feed_name, const extract::Article& article,
+                              Timestamp archived_at, const std::string& path) {
+    const publish::PublishOptions& options = archive_.config().publish;
+    if (auto written = publish::write_file_atomically(archive_.root(), path,
+                                                      publish::render_document(article, archived_at, options),
+                                                      publish::Durability::kBatched);
+        !written) {
+      return written;
+    }
+    const auto settings = archive_.config().feeds.find(feed_name);
+    if (settings == archive_.config().feeds.end()) return {};
+    for (publish::ChineseConversion conversion : settings->second.convert) {
+      auto converter = converters_.find(conversion);
+      if (converter == converters_.end()) {
+        converter = converters_.emplace(conversion, publish::ChineseConverter::open(conversion)).first;
+      }
+      Result<extract::Article> converted =
+          converter->second ? publish::convert_article(article, *converter->second)
+                            : std::unexpected(converter->second.error());
+      if (!converted) {
+        summary_.errors.push_back(feed_name + ": " + path + ": " + converted.error().message());
+        ++summary_.counts.errors;
+        continue;
+      }
+      if (auto written = publish::write_file_atomically(
+              archive_.root(), publish::converted_document_path(path, conversion),
+              publish::render_document(*converted, archived_at, options), publish::Durability::kBatched);
+          !written) {
+        return written;
+      }
+    }
+    return {};
   }
 
   Result<void> record_feeds() {
@@ -340,6 +376,8 @@ class FetchRun {
   std::vector<FeedRun> runs_;
   std::vector<std::tuple<std::string, std::string, std::string>> pending_validators_;
   std::vector<std::string> paths_;
+  // Loaded once per run, at first use (OpenCC reads its dictionaries then).
+  std::map<publish::ChineseConversion, Result<publish::ChineseConverter>> converters_;
   FetchSummary summary_;
 };
 

@@ -201,6 +201,40 @@ TEST_F(FetchRunTest, DocumentsSavedButNotWrittenAreWrittenByTheNextRun) {
   EXPECT_NE(document.find("saved, never written"), std::string::npos);
 }
 
+TEST_F(FetchRunTest, AFeedConfiguredToConvertAlsoGetsASimplifiedCopyAndKeepsItsOriginal) {
+  testing::write_file(dir_.path() / kConfigFileName,
+                      "[adapters.dw]\narticle_api = \"" + server_.url("/api/detail/article/{id}") +
+                          "\"\n[feeds.dw-chinese]\nconvert = [\"t2s\"]\n");
+  auto reopened = Archive::open(dir_.path());
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().message();
+  archive_ = std::move(*reopened);
+  const FetchSummary summary = fetch_at("2023-06-19T01:47:05Z");
+  EXPECT_TRUE(summary.errors.empty()) << summary.errors.front();
+
+  const std::string original = testing::read_file(document_of_only_article());
+  EXPECT_TRUE(original.starts_with("<!--1687139225000-->\n[秦剛晤布林肯7.5小時 指中美關係處最低谷]("));
+  const auto copy = dir_.path() / "dw-chinese/zh-Hans/2023/06/19-65955570.md";
+  ASSERT_TRUE(std::filesystem::exists(copy));
+  const std::string converted = testing::read_file(copy);
+  EXPECT_TRUE(converted.starts_with("<!--1687139225000-->\n[秦刚晤布林肯7.5小时 指中美关系处最低谷]("));
+  // The same document but for the text: addresses and markup untouched.
+  const auto link_end = original.find(")\n------");
+  ASSERT_NE(link_end, std::string::npos);
+  EXPECT_NE(converted.find(original.substr(original.find("]("), link_end - original.find("]("))),
+            std::string::npos);
+  EXPECT_EQ(converted.find("關係"), std::string::npos);
+  auto images = [](const std::string& document) {
+    std::size_t count = 0;
+    for (auto at = document.find("<img src=\"https://images.weserv.nl/"); at != std::string::npos;
+         at = document.find("<img src=\"https://images.weserv.nl/", at + 1)) {
+      ++count;
+    }
+    return count;
+  };
+  EXPECT_GT(images(original), 0u);
+  EXPECT_EQ(images(converted), images(original));
+}
+
 // A plain RSS feed listing the items given as (guid, pubDate).
 std::string rss_feed(const std::vector<std::pair<std::string, std::string>>& items) {
   std::string feed = "<rss version=\"2.0\"><channel><title>Plain</title><link>https://example.com/</link>";

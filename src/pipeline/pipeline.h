@@ -26,9 +26,21 @@ namespace newsvault::pipeline {
 
 inline constexpr const char* kConfigFileName = "newsvault.toml";
 
+// A feed's own settings ([feeds.NAME] in newsvault.toml).
+struct FeedSettings {
+  // Converted copies of each of its documents, beside the original
+  // (publish.h, "Traditional and Simplified Chinese").
+  std::vector<publish::ChineseConversion> convert;
+};
+
 struct Config {
   fetch::ClientOptions fetch;
   publish::PublishOptions publish;
+  // [publish.site]: where the static site goes (its image proxy is
+  // [publish]'s).
+  publish::SiteOptions site;
+  // By feed name. A name no feed has is kept, for a feed added later.
+  std::map<std::string, FeedSettings> feeds;
   // Per adapter, overrides of its mapping: "article_api" -> URL template.
   std::map<std::string, std::map<std::string, std::string>> adapters;
 };
@@ -89,6 +101,11 @@ struct FetchSummary {
 // `now` is the time the run records (archive times, first-seen times).
 Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Timestamp now,
                                const std::function<void(const FetchProgress&)>& on_progress);
+
+// Renders the static site from the store (publish::write_site) into
+// root/[publish.site] dir. Fails as write_site does, or when a stored
+// revision cannot be read back.
+Result<publish::SiteSummary> write_site(Archive& archive);
 
 // OPML 2.0 subscription lists.
 struct OpmlFeed {

@@ -14,6 +14,7 @@
 
 #include "core/core.h"
 #include "core/html.h"
+#include "publish/article_html.h"
 #include "publish/markdown.h"
 #include "publish/publish.h"
 
@@ -217,6 +218,15 @@ std::string render_lead_image(const extract::Image& image, const PublishOptions&
 
 }  // namespace
 
+std::string render_article_html(const extract::Article& article, const PublishOptions& options) {
+  std::string out;
+  if (article.lead_image) out += render_lead_image(*article.lead_image, options);
+  std::vector<Node> body;
+  BodyRenderer(options).render(html::parse_fragment(article.body_html), body);
+  out += html::serialize(body);
+  return out;
+}
+
 std::string render_document(const extract::Article& article, Timestamp archived_at,
                             const PublishOptions& options) {
   std::string document = "<!--";
@@ -229,10 +239,7 @@ std::string render_document(const extract::Article& article, Timestamp archived_
   document += ")\n------\n\n<div><i><br>";
   document += format_iso8601_millis(article.published.value_or(archived_at));
   document += "</i></div>";
-  if (article.lead_image) document += render_lead_image(*article.lead_image, options);
-  std::vector<Node> body;
-  BodyRenderer(options).render(html::parse_fragment(article.body_html), body);
-  document += html::serialize(body);
+  document += render_article_html(article, options);
   document += '\n';
   return document;
 }
