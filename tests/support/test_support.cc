@@ -50,20 +50,24 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-CommandResult run_newsvault(const std::string& arguments) {
-  const char* env = std::getenv("NEWSVAULT_BIN");
-  const std::string binary = env ? env : "build/newsvault";
+CommandResult run_command(const std::string& command_line) {
   TempDir scratch;
   const auto out_path = scratch.path() / "out";
   const auto err_path = scratch.path() / "err";
-  const std::string command = binary + " " + arguments + " </dev/null >" + out_path.string() +
-                              " 2>" + err_path.string();
+  const std::string command =
+      command_line + " </dev/null >" + out_path.string() + " 2>" + err_path.string();
   const int status = std::system(command.c_str());
   CommandResult result;
   result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = read_file(out_path);
   result.err = read_file(err_path);
   return result;
+}
+
+CommandResult run_newsvault(const std::string& arguments) {
+  const char* env = std::getenv("NEWSVAULT_BIN");
+  const std::string binary = env ? env : "build/newsvault";
+  return run_command(binary + " " + arguments);
 }
 
 }  // namespace newsvault::testing
