@@ -1,8 +1,10 @@
 // publish: writes what the archive keeps as files people can copy, host and
 // read: one Markdown document per article (the format of
 // shared spec archive-format.md, byte for byte), a README.md index per feed
-// and one at the root. Every file is written atomically (temporary file,
-// fsync, rename), so a reader or a crash never sees half a document.
+// and one at the root; Traditional or Simplified Chinese copies of a feed's
+// documents (OpenCC); and a static HTML site of the whole archive. Every
+// file is written atomically (temporary file, fsync, rename), so a reader
+// or a crash never sees half a document.
 //
 // Rendering functions are pure; the writing functions touch only the
 // archive directory they are given.
