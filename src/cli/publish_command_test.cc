@@ -31,10 +31,16 @@ fs::path fetched_archive(const testing::TempDir& dir) {
 TEST(PublishCommandTest, RendersTheSiteIntoTheArchive) {
   testing::TempDir dir;
   const fs::path archive = fetched_archive(dir);
+  {
+    std::ofstream config(archive / "newsvault.toml", std::ios::app);
+    config << "[feeds.plain]\nconvert = [\"s2t\"]\n";
+  }
   const auto result = run_newsvault("--dir " + archive.string() + " publish");
   ASSERT_EQ(result.exit_status, 0) << result.err;
-  EXPECT_NE(result.out.find("site: 8 pages in "), std::string::npos) << result.out;
+  // 2 articles and their 2 copies, the home, changes, days and feed pages.
+  EXPECT_NE(result.out.find("site: 10 pages in "), std::string::npos) << result.out;
   EXPECT_TRUE(fs::exists(archive / "site/feeds/plain/2023/06/19-one.html"));
+  EXPECT_TRUE(fs::exists(archive / "site/feeds/plain/zh-Hant/2023/06/19-one.html"));
   const std::string home = testing::read_file(archive / "site/index.html");
   EXPECT_NE(home.find(">First &amp; foremost</a>"), std::string::npos) << home;
 }

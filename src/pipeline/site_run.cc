@@ -32,6 +32,9 @@ Result<publish::SiteSummary> write_site(Archive& archive) {
   };
   publish::SiteOptions options = archive.config().site;
   options.publish = archive.config().publish;
+  for (const auto& [feed, settings] : archive.config().feeds) {
+    if (!settings.convert.empty()) options.conversions[feed] = settings.convert;
+  }
   return publish::write_site(archive.root(), source, options);
 }
 

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -116,10 +117,16 @@ struct SiteSource {
   std::function<Result<std::vector<SiteRevision>>(const store::ArticleSummary&)> revisions;
 };
 
+enum class ChineseConversion;  // below, with the Chinese copies
+
 struct SiteOptions {
   // The site's folder, relative to the archive root ([publish.site] dir).
   std::string dir = "site";
   PublishOptions publish;  // the image proxy of the article pages
+  // By feed name: the converted copies its articles also get a page for,
+  // at feeds/{feed}/{language}/YYYY/MM/DD-KEY.html, linked from the
+  // original's page and back ([feeds.NAME] convert).
+  std::map<std::string, std::vector<ChineseConversion>> conversions;
 };
 
 struct SiteSummary {
@@ -132,7 +139,8 @@ struct SiteSummary {
 // folder that the site no longer has (an article whose path moved). Fails
 // with kInvalidArgument when options.dir is not a plain relative folder of
 // its own (empty, absolute, with "." or "..", hidden, or a feed's folder),
-// with the error of `source.revisions` when a revision cannot be read, or
+// with the error of `source.revisions` when a revision cannot be read, with
+// ChineseConverter's errors when a conversion cannot be made, or
 // with kIo naming the file that could not be written or removed.
 Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSource& source,
                                const SiteOptions& options);

@@ -111,11 +111,23 @@ std::string article_page(const store::ArticleSummary& article) {
   return "feeds/" + path + ".html";
 }
 
+// A converted copy's page: its document's path under feeds/, as the
+// original's is.
+std::string converted_article_page(const store::ArticleSummary& article, ChineseConversion conversion) {
+  const std::string original = article_page(article);  // "feeds/" + FEED/... + ".html"
+  return "feeds/" + converted_document_path(std::string_view(original).substr(6), conversion);
+}
+
 bool is_changed(const store::ArticleSummary& article) { return article.revisions > 1; }
 
-std::string page(std::string_view path, std::string_view title, std::string_view main) {
-  std::string out =
-      "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+// A whole page; `language` (BCP 47) when the page's text is known to be in
+// one, which also picks the CJK font stack.
+std::string page(std::string_view path, std::string_view title, std::string_view main,
+                 std::string_view language = "") {
+  std::string out = "<!DOCTYPE html>\n<html";
+  if (!language.empty()) out += " lang=\"" + attribute(language) + "\"";
+  out +=
+      ">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"color-scheme\" content=\"light dark\">\n"
       // No script runs and no address learns who reads: the pages need
@@ -158,10 +170,28 @@ std::string count_text(std::size_t count, std::string_view one, std::string_view
   return std::to_string(count) + " " + std::string(count == 1 ? one : many);
 }
 
-std::string render_article_page(const store::ArticleSummary& summary, const SiteRevision& latest,
+// One form of an article's page: the original (no conversion) or a
+// converted copy.
+struct ArticleVariant {
+  std::optional<ChineseConversion> conversion;
+  std::string page;
+};
+
+std::string variant_label(const std::optional<ChineseConversion>& conversion) {
+  if (!conversion) return "Original";
+  switch (*conversion) {
+    case ChineseConversion::kS2T: return "繁體中文";
+    case ChineseConversion::kT2S: return "简体中文";
+    case ChineseConversion::kS2TW: return "繁體中文（台灣）";
+    case ChineseConversion::kS2HK: return "繁體中文（香港）";
+  }
+  return {};
+}
+
+std::string render_article_page(const store::ArticleSummary& summary, const extract::Article& article,
+                                const ArticleVariant& shown, const std::vector<ArticleVariant>& variants,
                                 const SiteOptions& options) {
-  const std::string path = article_page(summary);
-  const extract::Article& article = latest.article;
+  const std::string& path = shown.page;
   const std::string title = article.title.empty() ? article.url : article.title;
   std::string main = "<article>\n<h1>" + text(title) + "</h1>\n<p class=\"meta\">";
   main += link(path, feed_index_page(summary.feed_name), summary.feed_name) + " · ";
@@ -169,6 +199,18 @@ std::string render_article_page(const store::ArticleSummary& summary, const Site
   main += "archived " + time_element(summary.first_seen);
   if (summary.last_changed != summary.first_seen) main += ", updated " + time_element(summary.last_changed);
   main += " · " + source_link(article.url, "source") + "</p>\n";
+  if (variants.size() > 1) {
+    main += "<p class=\"meta\">";
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+      if (i > 0) main += " · ";
+      const std::string label = variant_label(variants[i].conversion);
+      main += variants[i].page == path ? "<strong>" + text(label) + "</strong>" : link(path, variants[i].page, label);
+    }
+    if (shown.conversion) {
+      main += " <span class=\"tag\">OpenCC " + std::string(chinese_conversion_name(*shown.conversion)) + "</span>";
+    }
+    main += "</p>\n";
+  }
   if (is_changed(summary) || summary.delisted_at) {
     main += "<p class=\"notice\">";
     if (is_changed(summary)) {
@@ -178,7 +220,8 @@ std::string render_article_page(const store::ArticleSummary& summary, const Site
     main += link(path, "changes.html#article-" + std::to_string(summary.id), "What changed") + "</p>\n";
   }
   main += "<div class=\"body\">" + render_article_html(article, options.publish) + "</div>\n</article>\n";
-  return page(path, title + " · " + summary.feed_name, main);
+  const std::string_view language = shown.conversion ? chinese_conversion_language(*shown.conversion) : "";
+  return page(path, title + " · " + summary.feed_name, main, language);
 }
 
 std::string revision_diff(const SiteRevision& before, const SiteRevision& after) {
@@ -379,6 +422,37 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
   std::string dir = std::filesystem::path(options.dir).lexically_normal().generic_string();
   while (dir.ends_with('/')) dir.pop_back();
   SiteWriter writer(root, dir);
+  // Each conversion's dictionaries are loaded once, at first use.
+  std::map<ChineseConversion, ChineseConverter> converters;
+  auto write_article_pages = [&](SiteWriter& out, const store::ArticleSummary& article,
+                                 const extract::Article& latest) -> Result<void> {
+    std::vector<ArticleVariant> variants = {{std::nullopt, article_page(article)}};
+    if (const auto wanted = options.conversions.find(article.feed_name); wanted != options.conversions.end()) {
+      for (ChineseConversion conversion : wanted->second) {
+        variants.push_back({conversion, converted_article_page(article, conversion)});
+      }
+    }
+    for (const ArticleVariant& variant : variants) {
+      extract::Article converted;
+      if (variant.conversion) {
+        auto converter = converters.find(*variant.conversion);
+        if (converter == converters.end()) {
+          auto opened = ChineseConverter::open(*variant.conversion);
+          if (!opened) return std::unexpected(opened.error());
+          converter = converters.emplace(*variant.conversion, std::move(*opened)).first;
+        }
+        auto done = convert_article(latest, converter->second);
+        if (!done) return std::unexpected(done.error());
+        converted = std::move(*done);
+      }
+      const extract::Article& shown = variant.conversion ? converted : latest;
+      if (auto written = out.write(variant.page, render_article_page(article, shown, variant, variants, options));
+          !written) {
+        return written;
+      }
+    }
+    return {};
+  };
 
   std::vector<FeedListing> listings;
   for (const store::FeedRecord& feed : source.feeds) listings.push_back({&feed, {}});
@@ -397,8 +471,7 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
     auto revisions = source.revisions(article);
     if (!revisions) return std::unexpected(revisions.error());
     if (revisions->empty()) continue;  // nothing to show; the store always has one
-    if (auto written = writer.write(article_page(article), render_article_page(article, revisions->back(), options));
-        !written) {
+    if (auto written = write_article_pages(writer, article, revisions->back().article); !written) {
       return std::unexpected(written.error());
     }
     if (is_changed(article) || article.delisted_at) {

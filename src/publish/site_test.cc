@@ -88,9 +88,11 @@ SiteFixture sample() {
   return fixture;
 }
 
-Result<SiteSummary> write(const fs::path& root, const SiteFixture& fixture, std::string dir = "site") {
+Result<SiteSummary> write(const fs::path& root, const SiteFixture& fixture, std::string dir = "site",
+                          std::map<std::string, std::vector<ChineseConversion>> conversions = {}) {
   SiteOptions options;
   options.dir = std::move(dir);
+  options.conversions = std::move(conversions);
   return write_site(root, fixture.source(), options);
 }
 
@@ -145,7 +147,7 @@ TEST(SiteTest, EveryLinkIsRelativeAndLeadsToAFileOfTheSite) {
   SiteFixture fixture = sample();
   fixture.add(2, "edited", "2023-06-17T08:00:00Z",
               {article("Before", "<p>One two three.</p>"), article("After", "<p>One two four.</p>")});
-  ASSERT_TRUE(write(dir.path(), fixture).has_value());
+  ASSERT_TRUE(write(dir.path(), fixture, "site", {{"dw-chinese", {ChineseConversion::kT2S}}}).has_value());
   const fs::path site = dir.path() / "site";
   const std::regex reference(R"re((?:href|src)="([^"]*)")re");
   std::size_t checked = 0;
@@ -162,6 +164,28 @@ TEST(SiteTest, EveryLinkIsRelativeAndLeadsToAFileOfTheSite) {
     }
   }
   EXPECT_GT(checked, 40u);
+}
+
+TEST(SiteTest, AFeedsConvertedCopiesGetPagesLinkedWithTheOriginal) {
+  testing::TempDir dir;
+  ASSERT_TRUE(write(dir.path(), sample(), "site", {{"dw-chinese", {ChineseConversion::kT2S}}}).has_value());
+  const fs::path feed = dir.path() / "site/feeds/dw-chinese";
+  const std::string copy = testing::read_file(feed / "zh-Hans/2023/06/19-65955570.html");
+  EXPECT_TRUE(copy.starts_with("<!DOCTYPE html>\n<html lang=\"zh-Hans\">\n"));
+  EXPECT_NE(copy.find("<h1>秦刚晤布林肯7.5小时</h1>"), std::string::npos);
+  EXPECT_NE(copy.find("<p>中美关系处最低谷</p>"), std::string::npos);
+  EXPECT_NE(copy.find("<a href=\"../../../../../feeds/dw-chinese/2023/06/19-65955570.html\">Original</a> · "
+                      "<strong>简体中文</strong> <span class=\"tag\">OpenCC t2s</span>"),
+            std::string::npos)
+      << copy;
+  const std::string original = testing::read_file(feed / "2023/06/19-65955570.html");
+  EXPECT_TRUE(original.starts_with("<!DOCTYPE html>\n<html>\n"));
+  EXPECT_NE(original.find("<strong>Original</strong> · "
+                          "<a href=\"../../../../feeds/dw-chinese/zh-Hans/2023/06/19-65955570.html\">简体中文</a>"),
+            std::string::npos);
+  EXPECT_NE(original.find("<h1>秦剛晤布林肯7.5小時</h1>"), std::string::npos);
+  // Other feeds get no copies.
+  EXPECT_FALSE(fs::exists(dir.path() / "site/feeds/world/zh-Hans"));
 }
 
 TEST(SiteTest, TitlesAreEscapedAndOnlyHttpSourcesAreLinked) {
