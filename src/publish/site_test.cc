@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "extract/testdata_path.h"
 #include "publish/publish.h"
 #include "support/http_test_server.h"
 #include "support/test_support.h"
@@ -304,7 +305,15 @@ class SiteBrowserTest : public ::testing::Test {
   void SetUp() override {
     chromium_ = chromium_binary();
     if (!chromium_) GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh installs it)";
-    SiteFixture fixture = sample();
+    // DW's article as the adapter reads it: a real body, images, captions.
+    auto adapter = extract::builtin_adapter("dw");
+    ASSERT_TRUE(adapter.has_value());
+    auto dw = extract::read_adapter_article(
+        *adapter, testing::read_file(extract::testing::dw_article_65955570()), "article-65955570.json");
+    ASSERT_TRUE(dw.has_value()) << dw.error().message();
+    SiteFixture fixture;
+    fixture.add(1, "65955570", "2023-06-19T01:41:50Z", {*dw});
+    fixture.add(2, "rivers", "2023-06-18T09:00:00Z", {article("Rivers rise", "<p>Water.</p>")});
     fixture.add(1, "edited", "2023-06-17T08:00:00Z",
                 {article("中美關係處最低谷", "<p>第一段。</p><p>外長說：不。</p>"),
                  article("中美關係處歷史低谷", "<p>第一段。</p><p>外長說：是。</p>")});
@@ -369,7 +378,7 @@ TEST_F(SiteBrowserTest, TheHomePageListsFeedsAndLinksToArticles) {
   const std::string& dom = run.out;
   EXPECT_NE(dom.find("<title>Archive</title>"), std::string::npos) << dom;
   EXPECT_NE(dom.find("<a href=\"feeds/dw-chinese/index.html\">dw-chinese</a>"), std::string::npos) << dom;
-  EXPECT_NE(dom.find("<a href=\"feeds/dw-chinese/2023/06/19-65955570.html\">秦剛晤布林肯7.5小時</a>"),
+  EXPECT_NE(dom.find("<a href=\"feeds/dw-chinese/2023/06/19-65955570.html\">秦剛晤布林肯7.5小時 指中美關係處最低谷</a>"),
             std::string::npos);
   EXPECT_NE(dom.find("<a href=\"feeds/world/2023/06/18-rivers.html\">Rivers rise</a>"), std::string::npos);
   expect_screenshot(std::move(shot), "home.png");
@@ -378,18 +387,20 @@ TEST_F(SiteBrowserTest, TheHomePageListsFeedsAndLinksToArticles) {
 
 TEST_F(SiteBrowserTest, AnArticlePageShowsItsBodyAndImagesThroughTheProxy) {
   const std::string article_path = "/feeds/dw-chinese/2023/06/19-65955570.html";
-  auto wide = screenshot(article_path, "article.png", "1000,900");
+  auto wide = screenshot(article_path, "article.png", "1000,1400");
   auto phone = screenshot(article_path, "article-phone-dark.png", "390,844",
                           "--force-dark-mode --blink-settings=preferredColorScheme=0");
   auto changes = screenshot("/changes.html", "changes.png", "1000,900");
   const testing::CommandResult run = dump_dom(article_path).get();
   ASSERT_EQ(run.exit_status, 0) << run.err;
   const std::string& dom = run.out;
-  EXPECT_NE(dom.find("<h1>秦剛晤布林肯7.5小時</h1>"), std::string::npos) << dom;
-  EXPECT_NE(dom.find("<p>中美關係處最低谷</p>"), std::string::npos);
-  EXPECT_NE(dom.find("<img src=\"" + server_.url("/image?url=https%3A%2F%2Fstatic.dw.com%2Fimage%2F1_303.jpg") + "\""),
+  EXPECT_NE(dom.find("<h1>秦剛晤布林肯7.5小時 指中美關係處最低谷</h1>"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("<p>（德國之聲中文網）<a href="), std::string::npos);
+  EXPECT_NE(dom.find("<img src=\"" + server_.url("/image?url=https%3A%2F%2Fstatic.dw.com%2Fimage%2F65952775_303.jpg") + "\""),
             std::string::npos);
-  EXPECT_NE(dom.find("href=\"https://www.dw.com/zh/a-65955570\""), std::string::npos);
+  EXPECT_NE(dom.find("<small style=\"color: #999;\">美國國務卿布林肯與中國外長秦剛週日在北京舉行雙邊會談</small>"),
+            std::string::npos);
+  EXPECT_NE(dom.find("rel=\"noreferrer nofollow\">source</a>"), std::string::npos);
   expect_screenshot(std::move(wide), "article.png");
   expect_screenshot(std::move(phone), "article-phone-dark.png");
   expect_screenshot(std::move(changes), "changes.png");
