@@ -357,7 +357,8 @@ Result<void> check_site_dir(const std::string& dir, const std::vector<store::Fee
   if (dir.empty() || path.is_absolute()) return refuse("must be a folder inside the archive, e.g. \"site\"");
   for (const auto& part : path) {
     const std::string name = part.string();
-    if (name.empty() || name.starts_with('.')) return refuse("no \".\", \"..\" or hidden folders");
+    // An empty part is what a trailing '/' leaves: "site/" is "site".
+    if (name.starts_with('.')) return refuse("no \".\", \"..\" or hidden folders");
   }
   const std::string first = path.begin()->string();
   if (first == "README.md") return refuse("names the archive's index");

@@ -274,7 +274,7 @@ TEST(SiteTest, RefusesASiteFolderThatIsNotItsOwn) {
     EXPECT_EQ(summary.error().code(), ErrorCode::kInvalidArgument) << bad;
     EXPECT_NE(summary.error().message().find("publish.site.dir"), std::string::npos);
   }
-  EXPECT_TRUE(write(dir.path(), sample(), "public/archive").has_value());
+  EXPECT_TRUE(write(dir.path(), sample(), "public/archive/").has_value());
   EXPECT_TRUE(fs::exists(dir.path() / "public/archive/index.html"));
 }
 
