@@ -23,6 +23,9 @@ packages=(
   newsboat                       # the peer bench/fetch_feeds.sh times fetching against
   nodejs                         # runs Mozilla Readability, the peer of bench/extract_pages.sh
                                  # (which installs it from npm into bench/node_modules)
+  libopencc-dev                  # Traditional/Simplified Chinese copies ([feeds.NAME] convert)
+  chromium                       # the static site's browser test (headless)
+  fonts-wqy-microhei             # a CJK font, so the browser test's screenshots show the text
 )
 
 sudo=""

@@ -30,6 +30,8 @@ void add_extract_command(CLI::App& app, CommandAction& action);
 void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // Adds fetch.
 void add_fetch_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+// Adds publish (the static site).
+void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
 // Adds publish.
 void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);

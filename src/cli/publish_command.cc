@@ -14,6 +14,16 @@ struct PublishArguments {
   bool json = false;
 };
 
+std::string site_folder(const pipeline::Archive& archive) {
+  return (archive.root() / archive.config().site.dir).string();
+}
+
+void print_site(const pipeline::Archive& archive, const publish::SiteSummary& site) {
+  std::cout << "site: " << site.pages << " pages in " << site_folder(archive);
+  if (site.pages_removed) std::cout << " (" << site.pages_removed << " stale pages removed)";
+  std::cout << "; open " << site_folder(archive) << "/index.html\n";
+}
+
 int run_publish(const GlobalOptions& global, const PublishArguments& arguments) {
   auto now = run_time(arguments.now);
   if (!now) {
@@ -28,6 +38,7 @@ int run_publish(const GlobalOptions& global, const PublishArguments& arguments) 
   pipeline::PublishRequest request;
   request.now = *now;
   request.rebuild = arguments.rebuild;
+  request.write_site = true;
   auto summary = pipeline::run_publish(**archive, request);
   if (!summary) {
     std::cerr << "newsvault publish: " << summary.error().message() << "\n";
@@ -35,12 +46,16 @@ int run_publish(const GlobalOptions& global, const PublishArguments& arguments) 
   }
   if (arguments.json) {
     nlohmann::json out = nlohmann::json::object();
+    out["site"] = {{"dir", site_folder(**archive)},
+                   {"pages", summary->site->pages},
+                   {"pages_removed", summary->site->pages_removed}};
     report_publish("publish", *summary, true, &out);
     std::cout << out.dump(1) << "\n";
   } else {
     if (!global.quiet) {
       if (arguments.rebuild) std::cout << "rebuilt " << summary->documents_rendered << " documents\n";
       std::cout << "wrote " << summary->files_written.size() << " feed files\n";
+      print_site(**archive, *summary->site);
     }
     report_publish("publish", *summary, global.quiet, nullptr);
   }
@@ -72,7 +87,7 @@ void report_publish(std::string_view command, const pipeline::PublishSummary& su
 void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
   auto arguments = std::make_shared<PublishArguments>();
   CLI::App* command = app.add_subcommand(
-      "publish", "Write the feeds out from the store, commit what changed, push to every remote.");
+      "publish", "Write the feeds out and the static site from the store, commit what changed, push to every remote.");
   command->add_flag("--rebuild", arguments->rebuild,
                     "Rewrite every document and index from the store first");
   command->add_option("--now", arguments->now,

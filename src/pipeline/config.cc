@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <toml.hpp>
@@ -49,21 +50,17 @@ class TableReader {
 
   // An array of strings, each lower-cased (host names).
   Result<void> lower_case_list(const char* key, std::vector<std::string>& target) {
-    known_.insert(key);
-    if (!table_.contains(key)) return {};
-    const toml::value& value = table_.at(key);
-    if (!value.is_array()) return std::unexpected(setting_error(value, name(key), "expected an array of strings"));
     std::vector<std::string> items;
-    for (const toml::value& item : value.as_array()) {
-      if (!item.is_string()) return std::unexpected(setting_error(item, name(key), "expected an array of strings"));
-      std::string text = item.as_string().str;
-      for (char& c : text) {
+    auto read = text_list(key, [&](const std::string& text) {
+      std::string lower = text;
+      for (char& c : lower) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       }
-      items.push_back(std::move(text));
-    }
-    target = std::move(items);
-    return {};
+      items.push_back(std::move(lower));
+      return std::string();
+    });
+    if (read && known_present(key)) target = std::move(items);
+    return read;
   }
 
   Result<void> boolean(const char* key, bool& target) {
@@ -81,6 +78,33 @@ class TableReader {
     known_.insert(key);
     return table_.contains(key) ? &table_.at(key) : nullptr;
   }
+
+  // A sub-table, read by `read` (which names its own keys).
+  Result<void> table(const char* key, const std::function<Result<void>(const toml::value&)>& read) {
+    known_.insert(key);
+    if (!table_.contains(key)) return {};
+    const toml::value& value = table_.at(key);
+    if (!value.is_table()) return std::unexpected(setting_error(value, name(key), "expected a table"));
+    return read(value);
+  }
+
+  // An array of strings, each checked by `apply` (which says what is wrong
+  // with one, or "" when it is right).
+  Result<void> text_list(const char* key, const std::function<std::string(const std::string&)>& apply) {
+    known_.insert(key);
+    if (!table_.contains(key)) return {};
+    const toml::value& value = table_.at(key);
+    if (!value.is_array()) return std::unexpected(setting_error(value, name(key), "expected an array of strings"));
+    for (const toml::value& item : value.as_array()) {
+      if (!item.is_string()) return std::unexpected(setting_error(item, name(key), "expected an array of strings"));
+      if (std::string wrong = apply(item.as_string().str); !wrong.empty()) {
+        return std::unexpected(setting_error(item, name(key), wrong));
+      }
+    }
+    return {};
+  }
+
+  bool known_present(const char* key) const { return table_.contains(key); }
 
   Result<void> no_unknown_keys() const {
     for (const auto& [key, value] : table_.as_table()) {
@@ -173,6 +197,14 @@ Result<void> read_publish(const toml::value& table, Config& config) {
   if (const toml::value* git = reader.nested("git")) {
     if (auto r = read_git(*git, config.git); !r) return r;
   }
+  if (auto r = reader.table("site", [&](const toml::value& site) -> Result<void> {
+        TableReader site_reader(site, "publish.site");
+        if (auto read = site_reader.text("dir", config.site.dir); !read) return read;
+        return site_reader.no_unknown_keys();
+      });
+      !r) {
+    return r;
+  }
   return reader.no_unknown_keys();
 }
 
@@ -180,6 +212,26 @@ Result<void> read_clean(const toml::value& table, clean::Options& options) {
   TableReader reader(table, "clean");
   if (auto r = reader.lower_case_list("iframe_hosts", options.iframe_hosts); !r) return r;
   return reader.no_unknown_keys();
+}
+
+Result<void> read_feeds(const toml::value& table, Config& config) {
+  for (const auto& [feed, settings] : table.as_table()) {
+    const std::string section = "feeds." + feed;
+    if (!settings.is_table()) return std::unexpected(setting_error(settings, section, "expected a table"));
+    TableReader reader(settings, section);
+    FeedSettings& feed_settings = config.feeds[feed];
+    auto add_conversion = [&](const std::string& name) -> std::string {
+      const auto conversion = publish::chinese_conversion_named(name);
+      if (!conversion) return "unknown conversion \"" + name + "\" (known: s2t, t2s, s2tw, s2hk)";
+      if (std::ranges::find(feed_settings.convert, *conversion) == feed_settings.convert.end()) {
+        feed_settings.convert.push_back(*conversion);
+      }
+      return {};
+    };
+    if (auto r = reader.text_list("convert", add_conversion); !r) return r;
+    if (auto r = reader.no_unknown_keys(); !r) return r;
+  }
+  return {};
 }
 
 Result<void> read_adapters(const toml::value& table, Config& config) {
@@ -252,6 +304,16 @@ std::string default_config_text() {
 # username_env = "ARCHIVE_PUSH_USER"      # optional
 # password_env = "ARCHIVE_PUSH_TOKEN"
 
+# The static site 'newsvault publish' renders, a folder of the archive:
+# [publish.site]
+# dir = "site"
+
+# A feed's own settings, by its name. convert: also write a Traditional or
+# Simplified Chinese copy of each article (OpenCC: s2t, t2s, s2tw, s2hk),
+# in FEED/zh-Hant/... (zh-Hans, zh-Hant-TW, zh-Hant-HK) beside the original.
+# [feeds.dw-chinese]
+# convert = ["s2t"]
+
 # Site adapters' settings, e.g. where DW's article API lives:
 # [adapters.dw]
 # article_api = "https://api.dw.com/api/detail/article/{id}"
@@ -283,6 +345,7 @@ Result<Config> load_config(const std::filesystem::path& file) {
     if (section == "fetch") read = read_fetch(table, config.fetch);
     else if (section == "clean") read = read_clean(table, config.clean);
     else if (section == "publish") read = read_publish(table, config);
+    else if (section == "feeds") read = read_feeds(table, config);
     else if (section == "adapters") read = read_adapters(table, config);
     else read = std::unexpected(setting_error(table, section, "unknown section"));
     if (!read) return std::unexpected(read.error());

@@ -88,6 +88,39 @@ TEST(ConfigTest, AnAdapterTemplateWithoutIdIsRefused) {
       << config.error().message();
 }
 
+TEST(ConfigTest, ReadsTheSiteFolderAndEachFeedsConversions) {
+  testing::TempDir dir;
+  auto config = load_text(dir, R"([publish.site]
+dir = "www"
+[feeds.dw-chinese]
+convert = ["s2t", "s2hk", "s2t"]
+[feeds."中文"]
+convert = ["t2s"]
+)");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->site.dir, "www");
+  EXPECT_EQ(config->feeds["dw-chinese"].convert,
+            (std::vector{publish::ChineseConversion::kS2T, publish::ChineseConversion::kS2HK}));
+  EXPECT_EQ(config->feeds["中文"].convert, std::vector{publish::ChineseConversion::kT2S});
+}
+
+TEST(ConfigTest, AnUnknownConversionOrFeedSettingNamesFileLineAndKey) {
+  testing::TempDir dir;
+  auto unknown = load_text(dir, "[feeds.dw]\n\nconvert = [\"s2t\",\n  \"s2x\"]\n");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().message().find("newsvault.toml:4: feeds.dw.convert: unknown conversion \"s2x\""),
+            std::string::npos)
+      << unknown.error().message();
+  auto typo = load_text(dir, "[feeds.dw]\nconvet = [\"s2t\"]\n");
+  ASSERT_FALSE(typo.has_value());
+  EXPECT_NE(typo.error().message().find(":2: feeds.dw.convet: unknown setting"), std::string::npos)
+      << typo.error().message();
+  auto site = load_text(dir, "[publish.site]\ndir = 3\n");
+  ASSERT_FALSE(site.has_value());
+  EXPECT_NE(site.error().message().find(":2: publish.site.dir: expected a string"), std::string::npos)
+      << site.error().message();
+}
+
 TEST(ArticleIdentityTest, TrackingParametersAreNotPartOfTheAddress) {
   EXPECT_EQ(strip_tracking_parameters(
                 "https://www.dw.com/zh/a-65955570?maca=chi-rss-chi-all-1127-rdf"),

@@ -20,6 +20,8 @@ struct FeedRun {
   std::optional<feed::Feed> parsed;
   std::optional<extract::Adapter> adapter;
   std::vector<std::string> errors;  // article-level failures
+  std::vector<std::string> listed_keys;  // every article the feed lists now
+  bool read_in_full = false;             // parsed this run: listed_keys is its whole list
   bool fetch_failed = false;
 };
 
@@ -63,7 +65,7 @@ class FetchRun {
     if (auto repaired = write_pending_documents(); !repaired) return std::unexpected(repaired.error());
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
-    for (store::FeedRecord& record : *feeds) runs_.push_back({std::move(record), {}, {}, {}, false});
+    for (store::FeedRecord& record : *feeds) runs_.push_back({std::move(record), {}, {}, {}, {}, false});
     summary_.counts.feeds_total = runs_.size();
     report();
 
@@ -166,10 +168,12 @@ class FetchRun {
     for (std::size_t index = 0; index < runs_.size(); ++index) {
       FeedRun& run = runs_[index];
       if (!run.parsed) continue;
+      run.read_in_full = true;
       for (const feed::Entry& entry : run.parsed->entries) {
         const std::string adapter_id =
             run.adapter ? extract::adapter_article_id(*run.adapter, entry) : std::string();
         const std::string key = article_key(adapter_id, entry);
+        run.listed_keys.push_back(key);
         if (!adapter_id.empty()) {
           calls.push_back({index, key, extract::adapter_article_url(*run.adapter, adapter_id)});
           continue;
@@ -285,6 +289,7 @@ class FetchRun {
           case store::Change::kUnchanged: ++summary_.counts.articles_unchanged; continue;
         }
         to_write.push_back({result->article_id, result->revision, &found[i].article, now_,
+                            runs_[found[i].feed_index].record.name,
                             std::move(revisions[i].document_path)});
       }
       for (const auto& [url, etag, last_modified] : pending_validators_) {
@@ -303,11 +308,13 @@ class FetchRun {
     int revision;
     const extract::Article* article;
     Timestamp archived_at;
+    std::string feed_name;
     std::string path;
   };
 
-  // Renders and writes the documents on every core, then marks them all
-  // written after one flush; the first failure (in order) is the run's.
+  // Renders and writes the documents on every core, then their converted
+  // copies, then marks them all written after one flush; the first failure
+  // (in order) is the run's.
   Result<void> write_documents(const std::vector<DocumentToWrite>& documents) {
     std::vector<Result<void>> results(documents.size());
     parallel_for(documents.size(), [&](std::size_t i) {
@@ -321,6 +328,7 @@ class FetchRun {
     std::vector<std::pair<std::int64_t, int>> written;
     for (std::size_t i = 0; i < documents.size(); ++i) {
       if (!results[i]) return results[i];
+      if (auto copies = write_converted_copies(documents[i]); !copies) return copies;
       written.emplace_back(documents[i].article_id, documents[i].revision);
     }
     return mark_written(written);
@@ -358,11 +366,46 @@ class FetchRun {
       // Revisions saved before bodies were cleaned are cleaned on the way
       // out; for the others this is one scan that changes nothing.
       clean_article(*article);
+      auto summary = store_.article(article_id);
+      if (!summary) return std::unexpected(summary.error());
       articles.push_back(std::move(*article));
       documents.push_back({article_id, latest.number, &articles.back(), latest.seen_at,
+                           *summary ? (*summary)->feed_name : std::string(),
                            std::move(latest.revision.document_path)});
     }
     return write_documents(documents);
+  }
+
+  // The converted copies a document's feed asks for ([feeds.NAME]
+  // convert), one thread: an OpenCC converter is not shared. A copy that
+  // cannot be made (OpenCC or its dictionaries missing) is reported and
+  // leaves the original alone.
+  Result<void> write_converted_copies(const DocumentToWrite& document) {
+    const auto settings = archive_.config().feeds.find(document.feed_name);
+    if (settings == archive_.config().feeds.end()) return {};
+    for (publish::ChineseConversion conversion : settings->second.convert) {
+      auto converter = converters_.find(conversion);
+      if (converter == converters_.end()) {
+        converter = converters_.emplace(conversion, publish::ChineseConverter::open(conversion)).first;
+      }
+      Result<extract::Article> converted =
+          converter->second ? publish::convert_article(*document.article, *converter->second)
+                            : std::unexpected(converter->second.error());
+      if (!converted) {
+        summary_.errors.push_back(document.feed_name + ": " + document.path + ": " +
+                                  converted.error().message());
+        ++summary_.counts.errors;
+        continue;
+      }
+      if (auto written = publish::write_file_atomically(
+              archive_.root(), publish::converted_document_path(document.path, conversion),
+              publish::render_document(*converted, document.archived_at, archive_.config().publish),
+              publish::Durability::kBatched);
+          !written) {
+        return written;
+      }
+    }
+    return {};
   }
 
   Result<void> record_feeds() {
@@ -374,6 +417,11 @@ class FetchRun {
         }
         if (run.fetch_failed || !run.errors.empty()) ++summary_.feeds_failed;
         if (auto recorded = store_.record_fetch(run.record); !recorded) return recorded;
+        // Only a feed read in full this run says what it no longer lists.
+        if (!run.read_in_full) continue;
+        auto delisted = store_.record_listing(run.record.id, run.listed_keys, now_);
+        if (!delisted) return std::unexpected(delisted.error());
+        summary_.articles_delisted += *delisted;
       }
       return {};
     });
@@ -419,6 +467,8 @@ class FetchRun {
   std::vector<std::tuple<std::string, std::string, std::string>> pending_validators_;
   std::map<std::string, publish::FeedChanges> changes_;  // by feed name
   bool repair_ = false;  // the last run was killed: rewrite indexes and outputs, commit
+  // Loaded once per run, at first use (OpenCC reads its dictionaries then).
+  std::map<publish::ChineseConversion, Result<publish::ChineseConverter>> converters_;
   FetchSummary summary_;
 };
 

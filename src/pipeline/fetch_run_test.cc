@@ -242,5 +242,74 @@ TEST_F(FetchRunTest, DocumentsSavedButNotWrittenAreWrittenByTheNextRun) {
   EXPECT_NE(document.find("<p>saved, never written</p>"), std::string::npos);
 }
 
+TEST_F(FetchRunTest, AFeedConfiguredToConvertAlsoGetsASimplifiedCopyAndKeepsItsOriginal) {
+  testing::write_file(dir_.path() / kConfigFileName,
+                      "[adapters.dw]\narticle_api = \"" + server_.url("/api/detail/article/{id}") +
+                          "\"\n[feeds.dw-chinese]\nconvert = [\"t2s\"]\n");
+  auto reopened = Archive::open(dir_.path());
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().message();
+  archive_ = std::move(*reopened);
+  const FetchSummary summary = fetch_at("2023-06-19T01:47:05Z");
+  EXPECT_TRUE(summary.errors.empty()) << summary.errors.front();
+
+  const std::string original = testing::read_file(document_of_only_article());
+  EXPECT_TRUE(original.starts_with("<!--1687139225000-->\n[秦剛晤布林肯7.5小時 指中美關係處最低谷]("));
+  const auto copy = dir_.path() / "dw-chinese/zh-Hans/2023/06/19-65955570.md";
+  ASSERT_TRUE(std::filesystem::exists(copy));
+  const std::string converted = testing::read_file(copy);
+  EXPECT_TRUE(converted.starts_with("<!--1687139225000-->\n[秦刚晤布林肯7.5小时 指中美关系处最低谷]("));
+  // The same document but for the text: addresses and markup untouched.
+  const auto link_end = original.find(")\n------");
+  ASSERT_NE(link_end, std::string::npos);
+  EXPECT_NE(converted.find(original.substr(original.find("]("), link_end - original.find("]("))),
+            std::string::npos);
+  EXPECT_EQ(converted.find("關係"), std::string::npos);
+  auto images = [](const std::string& document) {
+    std::size_t count = 0;
+    for (auto at = document.find("<img src=\"https://images.weserv.nl/"); at != std::string::npos;
+         at = document.find("<img src=\"https://images.weserv.nl/", at + 1)) {
+      ++count;
+    }
+    return count;
+  };
+  EXPECT_GT(images(original), 0u);
+  EXPECT_EQ(images(converted), images(original));
+}
+
+// A plain RSS feed listing the items given as (guid, pubDate).
+std::string rss_feed(const std::vector<std::pair<std::string, std::string>>& items) {
+  std::string feed = "<rss version=\"2.0\"><channel><title>Plain</title><link>https://example.com/</link>";
+  for (const auto& [guid, date] : items) {
+    feed += "<item><title>Story " + guid + "</title><link>https://example.com/" + guid +
+            "</link><guid>" + guid + "</guid><pubDate>" + date +
+            "</pubDate><description>Text of " + guid + "</description></item>";
+  }
+  return feed + "</channel></rss>";
+}
+
+TEST_F(FetchRunTest, AnArticleTakenOutOfTheMiddleOfItsFeedIsRecordedAsDelisted) {
+  auto plain = std::make_shared<std::string>(rss_feed({{"a", "Mon, 19 Jun 2023 01:00:00 GMT"},
+                                                       {"b", "Mon, 19 Jun 2023 02:00:00 GMT"},
+                                                       {"c", "Mon, 19 Jun 2023 03:00:00 GMT"}}));
+  server_.set_handler("/plain.xml", conditional(plain, "application/rss+xml"));
+  ASSERT_TRUE(archive_->store().add_feed("plain", server_.url("/plain.xml"), "").has_value());
+  EXPECT_EQ(fetch_at("2023-06-19T04:00:00Z").articles_delisted, 0u);
+
+  *plain = rss_feed({{"a", "Mon, 19 Jun 2023 01:00:00 GMT"}, {"c", "Mon, 19 Jun 2023 03:00:00 GMT"}});
+  EXPECT_EQ(fetch_at("2023-06-19T05:00:00Z").articles_delisted, 1u);
+  auto feed = archive_->store().feed_by_name("plain");
+  ASSERT_TRUE(feed.has_value() && feed->has_value());
+  auto articles = archive_->store().articles((*feed)->id);
+  ASSERT_TRUE(articles.has_value());
+  ASSERT_EQ(articles->size(), 3u);
+  for (const store::ArticleSummary& article : *articles) {
+    if (article.key == "b") {
+      EXPECT_EQ(article.delisted_at, parse_date("2023-06-19T05:00:00Z"));
+    } else {
+      EXPECT_EQ(article.delisted_at, std::nullopt) << article.key;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace newsvault::pipeline

@@ -28,12 +28,24 @@ namespace newsvault::pipeline {
 
 inline constexpr const char* kConfigFileName = "newsvault.toml";
 
+// A feed's own settings ([feeds.NAME] in newsvault.toml).
+struct FeedSettings {
+  // Converted copies of each of its documents, beside the original
+  // (publish.h, "Traditional and Simplified Chinese").
+  std::vector<publish::ChineseConversion> convert;
+};
+
 struct Config {
   fetch::ClientOptions fetch;
   clean::Options clean;  // its iframe_hosts; base_url is each article's own
   publish::PublishOptions publish;
   publish::FeedsOutOptions feeds_out;  // [publish] base_url, feed_items
   publish::GitOptions git;             // [publish.git]
+  // [publish.site]: where the static site goes (its image proxy is
+  // [publish]'s).
+  publish::SiteOptions site;
+  // By feed name. A name no feed has is kept, for a feed added later.
+  std::map<std::string, FeedSettings> feeds;
   // Per adapter, overrides of its mapping: "article_api" -> URL template.
   std::map<std::string, std::map<std::string, std::string>> adapters;
 };
@@ -79,6 +91,7 @@ struct FetchProgress {
 struct PublishSummary {
   std::size_t documents_rendered = 0;  // with rebuild
   std::vector<std::string> files_written;  // feeds out (and any other output), relative
+  std::optional<publish::SiteSummary> site;  // when the request wrote it
   std::optional<std::string> commit;       // the new commit's id; none when nothing changed
   std::vector<publish::PushResult> pushes;
   // One line per failure: a commit or push that failed. Documents are safe
@@ -90,6 +103,7 @@ struct PublishRequest {
   Timestamp now;              // the commit's time
   bool rebuild = false;       // rewrite every document and index from the store first
   bool write_outputs = true;  // feeds out (and the other outputs)
+  bool write_site = false;    // the static site too (write_site below), before the commit
   bool commit = true;         // commit what differs from the last commit
   std::vector<publish::FeedChanges> changes;  // the commit message's counts; none: a republish
 };
@@ -105,6 +119,9 @@ struct FetchSummary {
   FetchProgress counts;
   std::size_t feeds_failed = 0;
   std::size_t documents_written = 0;
+  // Articles a feed stopped listing while still listing older ones
+  // (store::ArticleSummary::delisted_at).
+  std::size_t articles_delisted = 0;
   // One line per failure, naming the feed: "dw-chinese: GET https://…: HTTP 503".
   std::vector<std::string> errors;
   std::vector<publish::FeedChanges> changes;  // per feed with new or updated articles
@@ -119,6 +136,11 @@ struct FetchSummary {
 // `now` is the time the run records (archive times, first-seen times).
 Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Timestamp now,
                                const std::function<void(const FetchProgress&)>& on_progress);
+
+// Renders the static site from the store (publish::write_site) into
+// root/[publish.site] dir. Fails as write_site does, or when a stored
+// revision cannot be read back.
+Result<publish::SiteSummary> write_site(Archive& archive);
 
 // OPML 2.0 subscription lists.
 struct OpmlFeed {

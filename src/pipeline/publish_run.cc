@@ -137,6 +137,11 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
       }
     }
   }
+  if (request.write_site) {
+    auto site = write_site(archive);
+    if (!site) return make_error(site.error().code(), "site: " + site.error().message());
+    summary.site = *site;
+  }
   if (archive.config().git.enabled) {
     if (auto published = publish_history(archive, request, summary); !published) {
       return std::unexpected(published.error());

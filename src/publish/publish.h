@@ -1,8 +1,10 @@
 // publish: writes what the archive keeps as files people can copy, host and
 // read: one Markdown document per article (the format of
 // shared spec archive-format.md, byte for byte), a README.md index per feed
-// and one at the root. Every file is written atomically (temporary file,
-// fsync, rename), so a reader or a crash never sees half a document.
+// and one at the root; Traditional or Simplified Chinese copies of a feed's
+// documents (OpenCC); and a static HTML site of the whole archive. Every
+// file is written atomically (temporary file, fsync, rename), so a reader
+// or a crash never sees half a document.
 //
 // Rendering functions are pure; the writing functions touch only the
 // archive directory they are given.
@@ -12,6 +14,8 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -214,6 +218,123 @@ struct PushResult {
 // One result per remote, in the order given.
 std::vector<PushResult> push_to_remotes(const std::filesystem::path& root,
                                         const GitOptions& options);
+
+// ---------------------------------------------------------------------------
+// Static site: the archive as HTML pages, read from disk (file://) or from
+// any static host, without JavaScript. Layout under the site's folder:
+//
+//   index.html                    feeds, latest articles, links to the rest
+//   style.css                     the one stylesheet (light and dark)
+//   changes.html                  articles changed or delisted at the source
+//   days/index.html, days/YYYY-MM-DD.html
+//   feeds/{feed}/index.html       a feed's articles, newest first
+//   feeds/{feed}/YYYY/MM/DD-KEY.html   an article, as its document's path
+//
+// Every link is relative. The pages are a function of what they are given
+// alone (no clock, no file listing), so the same store gives the same bytes.
+
+// One revision of an article, read back from the store.
+struct SiteRevision {
+  int number = 0;
+  Timestamp seen_at;
+  extract::Article article;
+};
+
+// What the site is rendered from: the store's feeds and articles (in the
+// store's order), and a way to read one article's revisions, oldest first,
+// so that no more than one article's revisions are in memory at once.
+struct SiteSource {
+  std::vector<store::FeedRecord> feeds;
+  std::vector<store::ArticleSummary> articles;
+  std::function<Result<std::vector<SiteRevision>>(const store::ArticleSummary&)> revisions;
+};
+
+enum class ChineseConversion;  // below, with the Chinese copies
+
+struct SiteOptions {
+  // The site's folder, relative to the archive root ([publish.site] dir).
+  std::string dir = "site";
+  PublishOptions publish;  // the image proxy of the article pages
+  // By feed name: the converted copies its articles also get a page for,
+  // at feeds/{feed}/{language}/YYYY/MM/DD-KEY.html, linked from the
+  // original's page and back ([feeds.NAME] convert).
+  std::map<std::string, std::vector<ChineseConversion>> conversions;
+};
+
+struct SiteSummary {
+  std::size_t pages = 0;          // pages the site has now (style.css not counted)
+  std::size_t pages_removed = 0;  // left over from articles no longer in the source
+};
+
+// Renders the site into root/options.dir, each file written atomically and
+// left untouched when unchanged; then removes the .html files in that
+// folder that the site no longer has (an article whose path moved). Fails
+// with kInvalidArgument when options.dir is not a plain relative folder of
+// its own (empty, absolute, with "." or "..", hidden, or a feed's folder),
+// with the error of `source.revisions` when a revision cannot be read, with
+// ChineseConverter's errors when a conversion cannot be made, or
+// with kIo naming the file that could not be written or removed.
+Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSource& source,
+                               const SiteOptions& options);
+
+// ---------------------------------------------------------------------------
+// Traditional and Simplified Chinese: converted copies of a feed's
+// documents, made with OpenCC ([feeds.NAME] convert = ["s2t"]). The
+// original document is always kept as the source gave it; each copy lives
+// in a parallel tree inside the feed's folder, named by its language:
+//
+//   dw-chinese/2023/06/19-65955570.md           as the source wrote it
+//   dw-chinese/zh-Hant/2023/06/19-65955570.md   converted with s2t
+
+// OpenCC's conversions, by the names of its configuration files.
+enum class ChineseConversion {
+  kS2T,   // Simplified to Traditional
+  kT2S,   // Traditional to Simplified
+  kS2TW,  // Simplified to Traditional, Taiwan's variant characters
+  kS2HK,  // Simplified to Traditional, Hong Kong's variant characters
+};
+
+// "s2t", "t2s", "s2tw", "s2hk"; nullopt for any other name.
+std::optional<ChineseConversion> chinese_conversion_named(std::string_view name);
+std::string_view chinese_conversion_name(ChineseConversion conversion);
+// The BCP 47 tag of the converted text, which names the copy's folder:
+// zh-Hant, zh-Hans, zh-Hant-TW, zh-Hant-HK.
+std::string_view chinese_conversion_language(ChineseConversion conversion);
+
+// One loaded OpenCC conversion (its dictionaries are read once, here).
+// Use from one thread at a time.
+class ChineseConverter {
+ public:
+  // Loads OpenCC's configuration for `conversion` (s2t.json, ... from its
+  // data folder, /usr/share/opencc on Debian). kNotFound naming the
+  // configuration and OpenCC's reason when it cannot be loaded.
+  static Result<ChineseConverter> open(ChineseConversion conversion);
+  ChineseConverter(ChineseConverter&& other) noexcept;
+  ChineseConverter& operator=(ChineseConverter&& other) noexcept;
+  ~ChineseConverter();
+
+  ChineseConversion conversion() const { return conversion_; }
+  // `text` (UTF-8) converted. kInternal with OpenCC's reason on failure.
+  Result<std::string> convert(std::string_view text) const;
+
+ private:
+  struct Handle;
+  ChineseConverter(ChineseConversion conversion, std::unique_ptr<Handle> handle);
+  ChineseConversion conversion_;
+  std::unique_ptr<Handle> handle_;
+};
+
+// The article with its title, its lead image's caption and every text node
+// of its body converted; addresses, attributes and markup stay as they
+// were (a converted URL would lead nowhere). Fails as convert() does.
+Result<extract::Article> convert_article(const extract::Article& article,
+                                         const ChineseConverter& converter);
+
+// Where the converted copy of the document at `document_path` lives: the
+// language tag inserted after the feed's folder ("dw/2023/06/19-k.md" ->
+// "dw/zh-Hant/2023/06/19-k.md"). The other folders of a feed are years
+// (four digits), so a copy never takes an original's place.
+std::string converted_document_path(std::string_view document_path, ChineseConversion conversion);
 
 }  // namespace newsvault::publish
 

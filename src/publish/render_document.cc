@@ -217,6 +217,15 @@ std::string render_lead_image(const extract::Image& image, const PublishOptions&
 
 }  // namespace
 
+std::string render_article_html(const extract::Article& article, const PublishOptions& options) {
+  std::string out;
+  if (article.lead_image) out += render_lead_image(*article.lead_image, options);
+  std::vector<Node> body;
+  BodyRenderer(options).render(html::parse_fragment(article.body_html), body);
+  out += html::serialize(body);
+  return out;
+}
+
 std::string render_document(const extract::Article& article, Timestamp archived_at,
                             const PublishOptions& options) {
   std::string document = "<!--";
@@ -232,15 +241,6 @@ std::string render_document(const extract::Article& article, Timestamp archived_
   document += render_article_html(article, options);
   document += '\n';
   return document;
-}
-
-std::string render_article_html(const extract::Article& article, const PublishOptions& options) {
-  std::string rendered;
-  if (article.lead_image) rendered += render_lead_image(*article.lead_image, options);
-  std::vector<Node> body;
-  BodyRenderer(options).render(html::parse_fragment(article.body_html), body);
-  rendered += html::serialize(body);
-  return rendered;
 }
 
 }  // namespace newsvault::publish

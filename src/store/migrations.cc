@@ -72,6 +72,16 @@ CREATE TABLE revisions (
   PRIMARY KEY (article_id, number)
 ) STRICT;
 )sql"},
+    {2, "record when each article was last listed in its feed, and when it left it", R"sql(
+-- last_listed: the last poll of the feed that listed the article (NULL: not
+-- seen in a listing since this migration). delisted_at: the first poll that
+-- no longer listed it while still listing an older article of the feed, so
+-- that it was taken down rather than rolled off the end of the feed (NULL:
+-- listed, or rolled off). It goes back to NULL if the feed lists it again.
+ALTER TABLE articles ADD COLUMN last_listed INTEGER;
+ALTER TABLE articles ADD COLUMN delisted_at INTEGER;
+CREATE INDEX articles_delisted ON articles (delisted_at) WHERE delisted_at IS NOT NULL;
+)sql"},
 };
 
 Result<int> user_version(Database& database) {

@@ -75,17 +75,17 @@ constexpr std::string_view kSelectLatestRevision =
 // after the dated ones (NULL sorts lowest).
 constexpr std::string_view kSelectArticles =
     "SELECT a.id, a.feed_id, f.name, a.key, a.title, a.url, a.published, a.first_seen, "
-    "a.last_changed, a.latest_revision, a.document_path "
+    "a.last_changed, a.latest_revision, a.document_path, a.delisted_at "
     "FROM articles a JOIN feeds f ON f.id = a.feed_id "
     "ORDER BY a.published DESC, a.first_seen DESC, a.id DESC";
 constexpr std::string_view kSelectArticlesOfFeed =
     "SELECT a.id, a.feed_id, f.name, a.key, a.title, a.url, a.published, a.first_seen, "
-    "a.last_changed, a.latest_revision, a.document_path "
+    "a.last_changed, a.latest_revision, a.document_path, a.delisted_at "
     "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.feed_id = ?1 "
     "ORDER BY a.published DESC, a.first_seen DESC, a.id DESC";
 constexpr std::string_view kSelectArticle =
     "SELECT a.id, a.feed_id, f.name, a.key, a.title, a.url, a.published, a.first_seen, "
-    "a.last_changed, a.latest_revision, a.document_path "
+    "a.last_changed, a.latest_revision, a.document_path, a.delisted_at "
     "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1";
 
 ArticleSummary read_article(const Query& row) {
@@ -101,8 +101,27 @@ ArticleSummary read_article(const Query& row) {
   article.last_changed = row.time(8);
   article.revisions = static_cast<int>(row.integer(9));
   article.document_path = row.text(10);
+  article.delisted_at = row.optional_time(11);
   return article;
 }
+
+// record_listing: the keys a poll found, in a temporary table (memory:
+// temp_store is MEMORY) so that the updates can join on them.
+constexpr std::string_view kCreateListedKeys =
+    "CREATE TEMP TABLE IF NOT EXISTS listed_keys (key TEXT PRIMARY KEY) WITHOUT ROWID";
+constexpr std::string_view kClearListedKeys = "DELETE FROM temp.listed_keys";
+constexpr std::string_view kInsertListedKey = "INSERT OR IGNORE INTO temp.listed_keys (key) VALUES (?1)";
+constexpr std::string_view kMarkListed =
+    "UPDATE articles SET last_listed = ?2, delisted_at = NULL "
+    "WHERE feed_id = ?1 AND key IN (SELECT key FROM temp.listed_keys)";
+// NULL published dates compare as unknown, so undated articles are never
+// marked: without a date there is no telling a take-down from a roll-off.
+constexpr std::string_view kMarkDelisted =
+    "UPDATE articles SET delisted_at = ?2 "
+    "WHERE feed_id = ?1 AND delisted_at IS NULL AND last_listed IS NOT NULL "
+    "AND key NOT IN (SELECT key FROM temp.listed_keys) "
+    "AND published > (SELECT min(published) FROM articles "
+    "                 WHERE feed_id = ?1 AND key IN (SELECT key FROM temp.listed_keys))";
 
 constexpr std::string_view kSelectRevisions =
     "SELECT r.number, r.seen_at, r.content_hash, a.key, r.title, r.url, r.published, r.content, "
@@ -271,6 +290,36 @@ class SqliteStore final : public Store {
                       "mark_document_written: article " + std::to_string(article_id) +
                           " has no revision " + std::to_string(revision) + " (latest is " +
                           std::to_string(select->integer(0)) + ")");
+  }
+
+  Result<std::size_t> record_listing(std::int64_t feed_id, const std::vector<std::string>& keys,
+                                     Timestamp seen_at) override {
+    std::size_t delisted = 0;
+    Result<void> done = database_->transaction([&]() -> Result<void> {
+      for (std::string_view sql : {kCreateListedKeys, kClearListedKeys}) {
+        Result<Query> statement = database_->query(sql);
+        NEWSVAULT_TRY(statement);
+        NEWSVAULT_TRY(statement->run());
+      }
+      for (const std::string& key : keys) {
+        Result<Query> insert = database_->query(kInsertListedKey);
+        NEWSVAULT_TRY(insert);
+        insert->bind(1, key);
+        NEWSVAULT_TRY(insert->run());
+      }
+      Result<Query> listed = database_->query(kMarkListed);
+      NEWSVAULT_TRY(listed);
+      listed->bind(1, feed_id).bind(2, seen_at);
+      NEWSVAULT_TRY(listed->run());
+      Result<Query> gone = database_->query(kMarkDelisted);
+      NEWSVAULT_TRY(gone);
+      gone->bind(1, feed_id).bind(2, seen_at);
+      NEWSVAULT_TRY(gone->run());
+      delisted = static_cast<std::size_t>(sqlite3_changes(database_->connection()));
+      return {};
+    });
+    NEWSVAULT_TRY(done);
+    return delisted;
   }
 
   Result<std::vector<ArticleSummary>> articles(std::optional<std::int64_t> feed_id) override {

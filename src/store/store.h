@@ -63,6 +63,10 @@ struct ArticleSummary {
   Timestamp last_changed;
   int revisions = 0;
   std::string document_path;
+  // When a poll of its feed first no longer listed it although the feed
+  // still listed older articles: taken down at the source, not rolled off
+  // the end of the feed. nullopt while listed, or when it rolled off.
+  std::optional<Timestamp> delisted_at;
 };
 
 struct StoredRevision {
@@ -116,6 +120,17 @@ class Store {
   // an unknown article and kInvalidArgument for a revision it does not have.
   virtual Result<std::vector<std::int64_t>> articles_needing_documents() = 0;
   virtual Result<void> mark_document_written(std::int64_t article_id, int revision) = 0;
+
+  // After a poll that read the feed: `keys` are the articles it lists now.
+  // Those become listed (delisted_at cleared). An article of the feed that
+  // was listed before, is missing now, and was published after the oldest
+  // article still listed is marked delisted at `seen_at`: a feed lists its
+  // newest articles, so one missing from the middle was taken down. Keys
+  // not in the store are ignored. Returns how many articles were newly
+  // delisted. One transaction (a savepoint inside transaction()).
+  virtual Result<std::size_t> record_listing(std::int64_t feed_id,
+                                             const std::vector<std::string>& keys,
+                                             Timestamp seen_at) = 0;
 
   // One feed's articles, or every feed's for nullopt: newest first by
   // published date (undated ones last), then by first_seen.

@@ -266,6 +266,65 @@ TEST_F(StoreTest, ArticleThatDoesNotExistIsNullopt) {
 }
 
 // ---------------------------------------------------------------------------
+// Listings: what the feed still lists
+
+ArticleRevision dated(std::string key, std::int64_t published) {
+  ArticleRevision story = revision(std::move(key), "body");
+  story.published = at(published);
+  return story;
+}
+
+std::optional<Timestamp> delisted_at(Store& store, std::int64_t article_id) {
+  Result<std::optional<ArticleSummary>> article = store.article(article_id);
+  EXPECT_TRUE(article.has_value() && article->has_value());
+  return article && *article ? (*article)->delisted_at : std::nullopt;
+}
+
+TEST_F(StoreTest, AnArticleMissingBetweenListedOnesIsDelistedAtThatPoll) {
+  const std::int64_t oldest = save(dated("oldest", 1'000)).article_id;
+  const std::int64_t middle = save(dated("middle", 2'000)).article_id;
+  const std::int64_t newest = save(dated("newest", 3'000)).article_id;
+  ASSERT_EQ(store_->record_listing(feed_.id, {"oldest", "middle", "newest"}, at(10)), 0u);
+  EXPECT_EQ(delisted_at(*store_, middle), std::nullopt);
+
+  ASSERT_EQ(store_->record_listing(feed_.id, {"oldest", "newest"}, at(20)), 1u);
+  EXPECT_EQ(delisted_at(*store_, middle), at(20));
+  EXPECT_EQ(delisted_at(*store_, oldest), std::nullopt);
+  EXPECT_EQ(delisted_at(*store_, newest), std::nullopt);
+
+  // Still missing at the next poll: the time it was first missed stays.
+  ASSERT_EQ(store_->record_listing(feed_.id, {"oldest", "newest"}, at(30)), 0u);
+  EXPECT_EQ(delisted_at(*store_, middle), at(20));
+  // Listed again: no longer delisted.
+  ASSERT_EQ(store_->record_listing(feed_.id, {"oldest", "middle", "newest"}, at(40)), 0u);
+  EXPECT_EQ(delisted_at(*store_, middle), std::nullopt);
+}
+
+TEST_F(StoreTest, AnArticleRolledOffTheEndOfTheFeedIsNotDelisted) {
+  const std::int64_t oldest = save(dated("oldest", 1'000)).article_id;
+  save(dated("newer", 2'000));
+  ASSERT_EQ(store_->record_listing(feed_.id, {"oldest", "newer"}, at(10)), 0u);
+  save(dated("newest", 3'000));
+  ASSERT_EQ(store_->record_listing(feed_.id, {"newer", "newest"}, at(20)), 0u);
+  EXPECT_EQ(delisted_at(*store_, oldest), std::nullopt);
+}
+
+TEST_F(StoreTest, AnArticleNeverSeenInAListingOrInAnotherFeedIsNotDelisted) {
+  Result<FeedRecord> other = store_->add_feed("other", "https://example.org/feed.xml", "");
+  ASSERT_TRUE(other.has_value());
+  const std::int64_t unseen = save(dated("unseen", 2'000)).article_id;
+  save(dated("old", 1'000));
+  Result<SaveResult> elsewhere = store_->save_revision(other->id, dated("elsewhere", 2'500), at(1));
+  ASSERT_TRUE(elsewhere.has_value());
+  ASSERT_EQ(store_->record_listing(other->id, {"elsewhere"}, at(5)), 0u);
+  // "unseen" was saved but no listing has had it yet (an archive from
+  // before listings were recorded): its absence proves nothing.
+  ASSERT_EQ(store_->record_listing(feed_.id, {"old"}, at(10)), 0u);
+  EXPECT_EQ(delisted_at(*store_, unseen), std::nullopt);
+  EXPECT_EQ(delisted_at(*store_, elsewhere->article_id), std::nullopt);
+}
+
+// ---------------------------------------------------------------------------
 // Documents
 
 TEST_F(StoreTest, SavedArticleNeedsItsDocumentUntilMarkedWritten) {

@@ -35,12 +35,13 @@ struct CommandResult {
   std::string err;
 };
 
+// Runs `command_line` with /bin/sh (already shell-quoted where needed),
+// stdin from /dev/null, capturing both streams.
+CommandResult run_command(const std::string& command_line);
+
 // Runs the built `newsvault` (path from $NEWSVAULT_BIN, else build/newsvault)
 // with `arguments` (already shell-quoted where needed), capturing both streams.
 CommandResult run_newsvault(const std::string& arguments);
-
-// Runs a shell command line (already quoted), capturing both streams.
-CommandResult run_command(const std::string& command_line);
 
 // Single quotes for the shell around any text.
 std::string shell_quote(std::string_view text);

@@ -1,0 +1,41 @@
+// The static site from the store: the store's values handed to
+// publish::write_site, revisions read back one article at a time.
+#include "pipeline/article_record.h"
+#include "pipeline/pipeline.h"
+
+namespace newsvault::pipeline {
+
+Result<publish::SiteSummary> write_site(Archive& archive) {
+  store::Store& store = archive.store();
+  publish::SiteSource source;
+  auto feeds = store.feeds();
+  if (!feeds) return std::unexpected(feeds.error());
+  source.feeds = std::move(*feeds);
+  auto articles = store.articles(std::nullopt);
+  if (!articles) return std::unexpected(articles.error());
+  source.articles = std::move(*articles);
+  source.revisions = [&store](const store::ArticleSummary& article)
+      -> Result<std::vector<publish::SiteRevision>> {
+    auto stored = store.revisions(article.id);
+    if (!stored) return std::unexpected(stored.error());
+    std::vector<publish::SiteRevision> revisions;
+    for (const store::StoredRevision& revision : *stored) {
+      auto decoded = article_from_json(revision.revision.content);
+      if (!decoded) {
+        return make_error(decoded.error().code(), "article " + std::to_string(article.id) + " revision " +
+                                                      std::to_string(revision.number) + ": " +
+                                                      decoded.error().message());
+      }
+      revisions.push_back({revision.number, revision.seen_at, std::move(*decoded)});
+    }
+    return revisions;
+  };
+  publish::SiteOptions options = archive.config().site;
+  options.publish = archive.config().publish;
+  for (const auto& [feed, settings] : archive.config().feeds) {
+    if (!settings.convert.empty()) options.conversions[feed] = settings.convert;
+  }
+  return publish::write_site(archive.root(), source, options);
+}
+
+}  // namespace newsvault::pipeline

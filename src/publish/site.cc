@@ -1,0 +1,505 @@
+// The static site: pages rendered from the store's values, written into
+// the site's folder.
+//
+//   SiteSource ─► per article: revisions ─► article page
+//                                       └─► changes section (when changed or delisted)
+//             ─► home, feed indexes, day indexes, changes page, style.css
+//             ─► write each (atomic, unchanged left alone) ─► remove stale pages
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <tuple>
+#include <vector>
+
+#include "core/html.h"
+#include "publish/archive_paths.h"
+#include "publish/markdown.h"
+#include "publish/publish.h"
+#include "publish/site_diff.h"
+#include "publish/site_style.h"
+
+namespace newsvault::publish {
+namespace {
+
+constexpr std::size_t kLatestOnHome = 30;
+
+std::string attribute(std::string_view value) { return html::escape_attribute(value); }
+std::string text(std::string_view value) { return escape_html_text(value); }
+
+// The address of site page `to` from site page `from` (both relative to
+// the site's folder, '/'-separated, `to` perhaps with a #fragment): up to
+// the site's folder, then down, each segment percent-encoded. Relative, so
+// the site works from file:// and under any path of any host.
+std::string href(std::string_view from, std::string_view to) {
+  std::string out;
+  for (char c : from) {
+    if (c == '/') out += "../";
+  }
+  const std::size_t hash = to.find('#');
+  const std::string_view path = to.substr(0, hash);
+  for (std::size_t start = 0; start <= path.size();) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    if (start > 0) out += '/';
+    out += encode_uri_component(path.substr(start, end - start));
+    start = end + 1;
+  }
+  if (hash != std::string_view::npos) out += to.substr(hash);
+  return out;
+}
+
+std::string link(std::string_view from, std::string_view to, std::string_view label) {
+  return "<a href=\"" + attribute(href(from, to)) + "\">" + text(label) + "</a>";
+}
+
+// A source's address as a link target, only when it is http(s): a feed
+// could give "javascript:..." as an article's link.
+std::optional<std::string> external_href(std::string_view url) {
+  const std::size_t first = url.find_first_not_of(" \t\r\n\f");
+  if (first == std::string_view::npos) return std::nullopt;
+  url = url.substr(first, url.find_last_not_of(" \t\r\n\f") - first + 1);
+  std::string scheme;
+  for (char c : url.substr(0, 8)) scheme += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  if (!scheme.starts_with("https://") && !scheme.starts_with("http://")) return std::nullopt;
+  return percent_encode_url(url);
+}
+
+std::string source_link(std::string_view url, std::string_view label) {
+  const auto target = external_href(url);
+  if (!target) return text(url);
+  return "<a href=\"" + attribute(*target) + "\" rel=\"noreferrer nofollow\">" + text(label) + "</a>";
+}
+
+std::string time_element(Timestamp time) {
+  const std::string iso = format_iso8601_seconds(time);
+  // "2023-06-19T01:41:50Z" shown as "2023-06-19 01:41 UTC".
+  return "<time datetime=\"" + iso + "\">" + iso.substr(0, 10) + " " + iso.substr(11, 5) +
+         " UTC</time>";
+}
+
+std::string day_element(Timestamp time) {
+  return "<time datetime=\"" + format_day(time) + "\">" + format_day(time) + "</time>";
+}
+
+Timestamp article_time(const store::ArticleSummary& article) {
+  return article.published.value_or(article.first_seen);
+}
+
+std::string title_of(const store::ArticleSummary& article) {
+  return article.title.empty() ? article.url : article.title;
+}
+
+std::string feed_index_page(std::string_view feed_name) {
+  return "feeds/" + feed_folder(feed_name) + "/index.html";
+}
+
+std::string day_page(std::string_view day) { return "days/" + std::string(day) + ".html"; }
+
+// The article's page: its document's path under feeds/, .md as .html. A
+// stored path the publish stage did not make (one that climbs out or is
+// absolute) is replaced by the one it would make.
+std::string article_page(const store::ArticleSummary& article) {
+  std::string path = article.document_path;
+  const bool usable = !path.empty() && !path.starts_with('/') && path.ends_with(".md") &&
+                      path.find("..") == std::string::npos && path.find('\\') == std::string::npos;
+  if (!usable) path = document_path(article.feed_name, article.key, article_time(article));
+  path.resize(path.size() - 3);
+  return "feeds/" + path + ".html";
+}
+
+// A converted copy's page: its document's path under feeds/, as the
+// original's is.
+std::string converted_article_page(const store::ArticleSummary& article, ChineseConversion conversion) {
+  const std::string original = article_page(article);  // "feeds/" + FEED/... + ".html"
+  return "feeds/" + converted_document_path(std::string_view(original).substr(6), conversion);
+}
+
+bool is_changed(const store::ArticleSummary& article) { return article.revisions > 1; }
+
+// A whole page; `language` (BCP 47) when the page's text is known to be in
+// one, which also picks the CJK font stack.
+std::string page(std::string_view path, std::string_view title, std::string_view main,
+                 std::string_view language = "") {
+  std::string out = "<!DOCTYPE html>\n<html";
+  if (!language.empty()) out += " lang=\"" + attribute(language) + "\"";
+  out +=
+      ">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta name=\"color-scheme\" content=\"light dark\">\n"
+      // No script runs and no address learns who reads: the pages need
+      // neither, and the bodies come from sources we do not control.
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'; object-src "
+      "'none'; base-uri 'none'; form-action 'none'\">\n"
+      "<meta name=\"referrer\" content=\"no-referrer\">\n<title>";
+  out += text(title);
+  out += "</title>\n<link rel=\"stylesheet\" href=\"" + attribute(href(path, "style.css")) + "\">\n";
+  out += "</head>\n<body>\n<header class=\"site\"><nav>";
+  out += link(path, "index.html", "Archive") + link(path, "days/index.html", "Days") +
+         link(path, "changes.html", "Changes");
+  out += "</nav></header>\n<main>\n";
+  out += main;
+  out += "</main>\n<footer class=\"site\">Archived with newsvault. Images load through an image "
+         "proxy; each article links to its source.</footer>\n</body>\n</html>\n";
+  return out;
+}
+
+std::string tags(const store::ArticleSummary& article) {
+  std::string out;
+  if (is_changed(article)) out += " <span class=\"tag\">changed</span>";
+  if (article.delisted_at) out += " <span class=\"tag\">delisted</span>";
+  return out;
+}
+
+std::string article_list(std::string_view from, const std::vector<const store::ArticleSummary*>& articles,
+                         bool with_feed) {
+  if (articles.empty()) return "<p>No articles yet.</p>\n";
+  std::string out = "<ul class=\"articles\">\n";
+  for (const store::ArticleSummary* article : articles) {
+    out += "<li>" + day_element(article_time(*article)) + link(from, article_page(*article), title_of(*article));
+    if (with_feed) out += " <span class=\"meta\">" + text(article->feed_name) + "</span>";
+    out += tags(*article) + "</li>\n";
+  }
+  return out + "</ul>\n";
+}
+
+std::string count_text(std::size_t count, std::string_view one, std::string_view many) {
+  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
+}
+
+// One form of an article's page: the original (no conversion) or a
+// converted copy.
+struct ArticleVariant {
+  std::optional<ChineseConversion> conversion;
+  std::string page;
+};
+
+std::string variant_label(const std::optional<ChineseConversion>& conversion) {
+  if (!conversion) return "Original";
+  switch (*conversion) {
+    case ChineseConversion::kS2T: return "繁體中文";
+    case ChineseConversion::kT2S: return "简体中文";
+    case ChineseConversion::kS2TW: return "繁體中文（台灣）";
+    case ChineseConversion::kS2HK: return "繁體中文（香港）";
+  }
+  return {};
+}
+
+std::string render_article_page(const store::ArticleSummary& summary, const extract::Article& article,
+                                const ArticleVariant& shown, const std::vector<ArticleVariant>& variants,
+                                const SiteOptions& options) {
+  const std::string& path = shown.page;
+  const std::string title = article.title.empty() ? article.url : article.title;
+  std::string main = "<article>\n<h1>" + text(title) + "</h1>\n<p class=\"meta\">";
+  main += link(path, feed_index_page(summary.feed_name), summary.feed_name) + " · ";
+  main += article.published ? "published " + time_element(*article.published) + " · " : std::string();
+  main += "archived " + time_element(summary.first_seen);
+  if (summary.last_changed != summary.first_seen) main += ", updated " + time_element(summary.last_changed);
+  main += " · " + source_link(article.url, "source") + "</p>\n";
+  if (variants.size() > 1) {
+    main += "<p class=\"meta\">";
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+      if (i > 0) main += " · ";
+      const std::string label = variant_label(variants[i].conversion);
+      main += variants[i].page == path ? "<strong>" + text(label) + "</strong>" : link(path, variants[i].page, label);
+    }
+    if (shown.conversion) {
+      main += " <span class=\"tag\">OpenCC " + std::string(chinese_conversion_name(*shown.conversion)) + "</span>";
+    }
+    main += "</p>\n";
+  }
+  if (is_changed(summary) || summary.delisted_at) {
+    main += "<p class=\"notice\">";
+    if (is_changed(summary)) {
+      main += "Changed at the source: " + count_text(static_cast<std::size_t>(summary.revisions), "revision", "revisions") + ". ";
+    }
+    if (summary.delisted_at) main += "No longer listed by its feed since " + time_element(*summary.delisted_at) + ". ";
+    main += link(path, "changes.html#article-" + std::to_string(summary.id), "What changed") + "</p>\n";
+  }
+  main += "<div class=\"body\">" + render_article_html(article, options.publish) + "</div>\n</article>\n";
+  const std::string_view language = shown.conversion ? chinese_conversion_language(*shown.conversion) : "";
+  return page(path, title + " · " + summary.feed_name, main, language);
+}
+
+std::string revision_diff(const SiteRevision& before, const SiteRevision& after) {
+  std::string out;
+  const extract::Article& old_article = before.article;
+  const extract::Article& new_article = after.article;
+  if (old_article.title != new_article.title) {
+    out += "<p><strong>Title:</strong> " + render_line_diff(old_article.title, new_article.title) + "</p>";
+  }
+  if (old_article.url != new_article.url) {
+    out += "<p><strong>Address:</strong> <del>" + text(old_article.url) + "</del> <ins>" +
+           text(new_article.url) + "</ins></p>";
+  }
+  if (old_article.published != new_article.published) {
+    auto shown = [](const std::optional<Timestamp>& time) {
+      return time ? time_element(*time) : std::string("none");
+    };
+    out += "<p><strong>Published:</strong> <del>" + shown(old_article.published) + "</del> <ins>" +
+           shown(new_article.published) + "</ins></p>";
+  }
+  const std::string body = render_text_diff(article_paragraphs(old_article), article_paragraphs(new_article));
+  if (!body.empty()) {
+    out += body;
+  } else if (out.empty()) {
+    out += "<p class=\"unchanged\">The text is the same; only markup, links or images changed.</p>";
+  }
+  return "<div class=\"diff\">" + out + "</div>";
+}
+
+std::string render_changes_section(const store::ArticleSummary& summary,
+                                   const std::vector<SiteRevision>& revisions) {
+  constexpr std::string_view kFrom = "changes.html";
+  std::string out = "<section id=\"article-" + std::to_string(summary.id) + "\">\n<h2>" +
+                    link(kFrom, article_page(summary), title_of(summary)) + "</h2>\n";
+  out += "<p class=\"meta\">" + link(kFrom, feed_index_page(summary.feed_name), summary.feed_name) +
+         " · " + source_link(summary.url, "source") + "</p>\n";
+  if (summary.delisted_at) {
+    out += "<p class=\"notice\">No longer listed by its feed since " + time_element(*summary.delisted_at) +
+           ", while older articles still are.</p>\n";
+  }
+  out += "<ol class=\"revisions\">\n";
+  for (std::size_t i = 0; i < revisions.size(); ++i) {
+    out += "<li><p class=\"meta\">Revision " + std::to_string(revisions[i].number) + ", " +
+           (i == 0 ? "first archived " : "seen ") + time_element(revisions[i].seen_at) + "</p>";
+    if (i > 0) out += revision_diff(revisions[i - 1], revisions[i]);
+    out += "</li>\n";
+  }
+  return out + "</ol>\n</section>\n";
+}
+
+struct ChangeEntry {
+  Timestamp when;  // the latest change or delisting: newest first
+  std::int64_t id;
+  std::string html;
+};
+
+std::string render_changes_page(std::vector<ChangeEntry> entries) {
+  std::ranges::sort(entries, [](const ChangeEntry& a, const ChangeEntry& b) {
+    return std::tie(a.when, a.id) > std::tie(b.when, b.id);
+  });
+  std::string main =
+      "<h1>Changed or removed at the source</h1>\n<p class=\"meta\">Articles the source edited after "
+      "they were archived, each revision with what changed (removed words <del>struck through</del>, "
+      "added ones <ins>marked</ins>), and articles their feed stopped listing while it still lists "
+      "older ones. Newest first.</p>\n";
+  if (entries.empty()) main += "<p>No article has changed yet.</p>\n";
+  for (const ChangeEntry& entry : entries) main += entry.html;
+  return page("changes.html", "Changes", main);
+}
+
+struct FeedListing {
+  const store::FeedRecord* feed;
+  std::vector<const store::ArticleSummary*> articles;
+};
+
+std::string render_feed_page(const FeedListing& listing) {
+  const std::string path = feed_index_page(listing.feed->name);
+  std::string main = "<h1>" + text(listing.feed->name) + "</h1>\n<p class=\"meta\">" +
+                     count_text(listing.articles.size(), "article", "articles");
+  if (!listing.feed->url.empty()) main += " · feed: " + source_link(listing.feed->url, listing.feed->url);
+  main += "</p>\n" + article_list(path, listing.articles, false);
+  return page(path, listing.feed->name, main);
+}
+
+std::string render_home_page(const std::vector<FeedListing>& listings,
+                             const std::vector<const store::ArticleSummary*>& latest,
+                             std::size_t changed) {
+  constexpr std::string_view kFrom = "index.html";
+  std::string main = "<h1>Archive</h1>\n<h2>Feeds</h2>\n";
+  if (listings.empty()) main += "<p>No feeds yet.</p>\n";
+  else main += "<ul class=\"feeds\">\n";
+  for (const FeedListing& listing : listings) {
+    main += "<li>" + link(kFrom, feed_index_page(listing.feed->name), listing.feed->name) +
+            " <span class=\"meta\">" + count_text(listing.articles.size(), "article", "articles");
+    if (!listing.articles.empty()) main += ", latest " + day_element(article_time(*listing.articles.front()));
+    main += "</span></li>\n";
+  }
+  if (!listings.empty()) main += "</ul>\n";
+  main += "<p>" + link(kFrom, "days/index.html", "Articles by day") + " · " +
+          link(kFrom, "changes.html", "Changed or removed at the source") + " <span class=\"meta\">(" +
+          std::to_string(changed) + ")</span></p>\n";
+  main += "<h2>Latest</h2>\n" + article_list(kFrom, latest, true);
+  return page(kFrom, "Archive", main);
+}
+
+std::string render_days_page(const std::map<std::string, std::vector<const store::ArticleSummary*>,
+                                            std::greater<>>& days) {
+  constexpr std::string_view kFrom = "days/index.html";
+  std::string main = "<h1>Articles by day</h1>\n<p class=\"meta\">By publication date (UTC), "
+                     "else the day the article was archived.</p>\n";
+  if (days.empty()) main += "<p>No articles yet.</p>\n";
+  else main += "<ul class=\"days\">\n";
+  for (const auto& [day, articles] : days) {
+    main += "<li>" + link(kFrom, day_page(day), day) + " <span class=\"meta\">" +
+            count_text(articles.size(), "article", "articles") + "</span></li>\n";
+  }
+  if (!days.empty()) main += "</ul>\n";
+  return page(kFrom, "Articles by day", main);
+}
+
+std::string render_day_page(const std::string& day, const std::vector<const store::ArticleSummary*>& articles) {
+  const std::string path = day_page(day);
+  return page(path, day, "<h1>" + text(day) + "</h1>\n" + article_list(path, articles, true));
+}
+
+// [publish.site] dir must be a folder of the site's own: removing stale
+// pages must never reach the documents, the store or the git history.
+Result<void> check_site_dir(const std::string& dir, const std::vector<store::FeedRecord>& feeds) {
+  auto refuse = [&](std::string_view why) {
+    return make_error(ErrorCode::kInvalidArgument, "publish.site.dir \"" + dir + "\": " + std::string(why));
+  };
+  const std::filesystem::path path(dir);
+  if (dir.empty() || path.is_absolute()) return refuse("must be a folder inside the archive, e.g. \"site\"");
+  for (const auto& part : path) {
+    const std::string name = part.string();
+    // An empty part is what a trailing '/' leaves: "site/" is "site".
+    if (name.starts_with('.')) return refuse("no \".\", \"..\" or hidden folders");
+  }
+  const std::string first = path.begin()->string();
+  if (first == "README.md") return refuse("names the archive's index");
+  for (const store::FeedRecord& feed : feeds) {
+    if (feed_folder(feed.name) == first) return refuse("is the folder of feed " + feed.name);
+  }
+  return {};
+}
+
+class SiteWriter {
+ public:
+  SiteWriter(std::filesystem::path root, std::string dir)
+      : root_(std::move(root)), dir_(std::move(dir)) {}
+
+  Result<void> write(const std::string& path, std::string_view content) {
+    written_.insert(path);
+    return write_file_atomically(root_, dir_ + "/" + path, content, Durability::kBatched);
+  }
+
+  std::size_t pages() const { return written_.size() - 1; }  // style.css is not a page
+
+  // The .html files no page was written to, and the folders they leave empty.
+  Result<std::size_t> remove_stale_pages() {
+    const std::filesystem::path site = root_ / dir_;
+    std::error_code error;
+    std::vector<std::filesystem::path> stale;
+    std::vector<std::filesystem::path> folders;
+    for (auto it = std::filesystem::recursive_directory_iterator(site, error);
+         !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+      if (it->is_directory()) {
+        folders.push_back(it->path());
+        continue;
+      }
+      const std::string relative = it->path().lexically_relative(site).generic_string();
+      if (it->path().extension() == ".html" && !written_.contains(relative)) stale.push_back(it->path());
+    }
+    if (error) return make_error(ErrorCode::kIo, "cannot list " + site.string() + ": " + error.message());
+    for (const auto& file : stale) {
+      if (!std::filesystem::remove(file, error) && error) {
+        return make_error(ErrorCode::kIo, "cannot remove " + file.string() + ": " + error.message());
+      }
+    }
+    // Deepest first, so a folder emptied by its children goes too.
+    std::ranges::sort(folders, [](const auto& a, const auto& b) { return a.native().size() > b.native().size(); });
+    for (const auto& folder : folders) {
+      if (std::filesystem::is_empty(folder, error)) std::filesystem::remove(folder, error);
+    }
+    return stale.size();
+  }
+
+ private:
+  std::filesystem::path root_;
+  std::string dir_;
+  std::set<std::string> written_;
+};
+
+}  // namespace
+
+Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSource& source,
+                               const SiteOptions& options) {
+  if (auto checked = check_site_dir(options.dir, source.feeds); !checked) return std::unexpected(checked.error());
+  std::string dir = std::filesystem::path(options.dir).lexically_normal().generic_string();
+  while (dir.ends_with('/')) dir.pop_back();
+  SiteWriter writer(root, dir);
+  // Each conversion's dictionaries are loaded once, at first use.
+  std::map<ChineseConversion, ChineseConverter> converters;
+  auto write_article_pages = [&](SiteWriter& out, const store::ArticleSummary& article,
+                                 const extract::Article& latest) -> Result<void> {
+    std::vector<ArticleVariant> variants = {{std::nullopt, article_page(article)}};
+    if (const auto wanted = options.conversions.find(article.feed_name); wanted != options.conversions.end()) {
+      for (ChineseConversion conversion : wanted->second) {
+        variants.push_back({conversion, converted_article_page(article, conversion)});
+      }
+    }
+    for (const ArticleVariant& variant : variants) {
+      extract::Article converted;
+      if (variant.conversion) {
+        auto converter = converters.find(*variant.conversion);
+        if (converter == converters.end()) {
+          auto opened = ChineseConverter::open(*variant.conversion);
+          if (!opened) return std::unexpected(opened.error());
+          converter = converters.emplace(*variant.conversion, std::move(*opened)).first;
+        }
+        auto done = convert_article(latest, converter->second);
+        if (!done) return std::unexpected(done.error());
+        converted = std::move(*done);
+      }
+      const extract::Article& shown = variant.conversion ? converted : latest;
+      if (auto written = out.write(variant.page, render_article_page(article, shown, variant, variants, options));
+          !written) {
+        return written;
+      }
+    }
+    return {};
+  };
+
+  std::vector<FeedListing> listings;
+  for (const store::FeedRecord& feed : source.feeds) listings.push_back({&feed, {}});
+  std::ranges::sort(listings, [](const FeedListing& a, const FeedListing& b) { return a.feed->name < b.feed->name; });
+  std::map<std::string, std::vector<const store::ArticleSummary*>, std::greater<>> days;
+  std::vector<const store::ArticleSummary*> latest;
+  std::vector<ChangeEntry> changes;
+
+  for (const store::ArticleSummary& article : source.articles) {
+    for (FeedListing& listing : listings) {
+      if (listing.feed->id == article.feed_id) listing.articles.push_back(&article);
+    }
+    days[format_day(article_time(article))].push_back(&article);
+    if (latest.size() < kLatestOnHome) latest.push_back(&article);
+
+    auto revisions = source.revisions(article);
+    if (!revisions) return std::unexpected(revisions.error());
+    if (revisions->empty()) continue;  // nothing to show; the store always has one
+    if (auto written = write_article_pages(writer, article, revisions->back().article); !written) {
+      return std::unexpected(written.error());
+    }
+    if (is_changed(article) || article.delisted_at) {
+      Timestamp when = is_changed(article) ? article.last_changed : article.first_seen;
+      if (article.delisted_at) when = std::max(when, *article.delisted_at);
+      changes.push_back({when, article.id, render_changes_section(article, *revisions)});
+    }
+  }
+
+  const std::size_t changed = changes.size();
+  std::vector<std::pair<std::string, std::string>> pages;
+  pages.emplace_back("style.css", std::string(site_stylesheet()));
+  pages.emplace_back("index.html", render_home_page(listings, latest, changed));
+  pages.emplace_back("changes.html", render_changes_page(std::move(changes)));
+  pages.emplace_back("days/index.html", render_days_page(days));
+  for (const auto& [day, articles] : days) pages.emplace_back(day_page(day), render_day_page(day, articles));
+  for (const FeedListing& listing : listings) pages.emplace_back(feed_index_page(listing.feed->name), render_feed_page(listing));
+  for (const auto& [path, content] : pages) {
+    if (auto written = writer.write(path, content); !written) return std::unexpected(written.error());
+  }
+  if (auto synced = sync_archive(root); !synced) return std::unexpected(synced.error());
+
+  SiteSummary summary;
+  summary.pages = writer.pages();
+  auto removed = writer.remove_stale_pages();
+  if (!removed) return std::unexpected(removed.error());
+  summary.pages_removed = *removed;
+  return summary;
+}
+
+}  // namespace newsvault::publish
