@@ -531,8 +531,12 @@ void sanitize(std::vector<html::Node>& nodes, const Options& options) {
   nodes = std::move(out);
 }
 
+bool is_clean(std::string_view html, const Options& options) {
+  return Sanitizer(options).already_clean(html);
+}
+
 std::string sanitize(std::string_view html, const Options& options) {
-  if (Sanitizer(options).already_clean(html)) return std::string(html);
+  if (is_clean(html, options)) return std::string(html);
   std::vector<Node> nodes = html::parse_fragment(html);
   sanitize(nodes, options);
   return html::serialize(nodes);

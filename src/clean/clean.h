@@ -58,6 +58,11 @@ void sanitize(std::vector<html::Node>& nodes, const Options& options);
 // parse. Never fails.
 std::string sanitize(std::string_view html, const Options& options);
 
+// Whether `html` is already what sanitize() writes for it, judged by that
+// one scan alone: when true, parsing it and writing it back gives the same
+// bytes. False means "not known to be", never "unsafe".
+bool is_clean(std::string_view html, const Options& options);
+
 // The URL as a browser would follow it from an attribute value, when it is
 // safe to keep: leading and trailing C0 controls and spaces stripped, tabs
 // and newlines removed (WHATWG URL Standard, "basic URL parser"), resolved

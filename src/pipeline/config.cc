@@ -193,7 +193,7 @@ Result<void> read_publish(const toml::value& table, Config& config) {
   TableReader reader(table, "publish");
   if (auto r = reader.text("image_proxy", config.publish.image_proxy); !r) return r;
   if (auto r = reader.text("base_url", config.feeds_out.base_url); !r) return r;
-  if (auto r = reader.integer("feed_items", 1, 100000, [&](long long n) { config.feeds_out.max_items = static_cast<std::size_t>(n); }); !r) return r;
+  if (auto r = reader.integer("feed_items", 0, 100000, [&](long long n) { config.feeds_out.max_items = static_cast<std::size_t>(n); }); !r) return r;
   if (const toml::value* git = reader.nested("git")) {
     if (auto r = read_git(*git, config.git); !r) return r;
   }
@@ -287,7 +287,7 @@ std::string default_config_text() {
 # Where the archive is hosted: feeds out link archived copies under it.
 # Empty: links are relative to each feed file.
 # base_url = ""
-# feed_items = 50               # articles in each feed out (atom.xml, rss.xml, feed.json)
+# feed_items = 50               # articles in each feed out (atom.xml, rss.xml, feed.json); 0: none
 
 # The archive folder is a git repository: every fetch that changes documents
 # is one commit, pushed to every remote below. Never force-pushed.

@@ -439,7 +439,9 @@ class FetchRun {
     request.now = now_;
     request.changes = summary_.changes;
     const bool changed = summary_.documents_written > 0 || repair_;
-    request.write_outputs = changed || !std::filesystem::exists(archive_.root() / "feed.json");
+    const bool feeds_out_missing = archive_.config().feeds_out.max_items > 0 &&
+                                   !std::filesystem::exists(archive_.root() / "feed.json");
+    request.write_outputs = changed || feeds_out_missing;
     request.commit = changed;
     auto published = publish_locked(archive_, request);
     if (!published) return std::unexpected(published.error());

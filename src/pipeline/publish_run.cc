@@ -55,12 +55,13 @@ Result<std::size_t> rebuild_documents(Archive& archive, const std::vector<store:
   return rendered;
 }
 
-// Every output made from the store, beside the documents. Another output
-// (a static site, converted copies) is added here, and its files appended
-// to `written` so the summary lists them.
+// Every output made from the store, beside the documents: the feeds out,
+// unless feed_items is 0. Their files are appended to `written` so the
+// summary lists them.
 Result<void> write_outputs(Archive& archive, const std::vector<store::FeedRecord>& feeds,
                            const std::vector<store::ArticleSummary>& articles,
                            std::vector<std::string>& written) {
+  if (archive.config().feeds_out.max_items == 0) return {};
   const publish::ArticleLoader load = [&](const store::ArticleSummary& summary) -> Result<extract::Article> {
     auto latest = latest_revision(archive.store(), summary.id);
     if (!latest) return std::unexpected(latest.error());

@@ -36,6 +36,10 @@ std::string feed_folder_link(const FeedOut& feed, std::string_view file,
 std::string absolute_feed_link(const FeedOut& feed, FeedFormat format,
                                const FeedsOutOptions& options);
 
+// The item's body as every format carries it: its `html` when made,
+// otherwise render_article_html made XML-safe.
+std::string item_html(const ArchivedArticle& item, const PublishOptions& options);
+
 // The publication time (the first-seen time when the source gives none) and
 // the time of the latest revision.
 Timestamp published_time(const ArchivedArticle& item);

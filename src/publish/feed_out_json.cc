@@ -23,7 +23,7 @@ std::string render_json_feed(const FeedOut& feed, const PublishOptions& options,
     entry["url"] = archived_copy_link(feed, item, feeds_out);
     if (!item.article.url.empty()) entry["external_url"] = source_link(item);
     entry["title"] = xml_safe_text(item.article.title.empty() ? item.article.url : item.article.title);
-    entry["content_html"] = xml_safe_text(render_article_html(item.article, options));
+    entry["content_html"] = item_html(item, options);
     entry["date_published"] = format_iso8601_millis(published_time(item));
     entry["date_modified"] = format_iso8601_millis(updated_time(item));
     entry["tags"] = {xml_safe_text(item.summary.feed_name)};

@@ -128,4 +128,9 @@ std::string format_rfc822(Timestamp time) {
   return text;
 }
 
+std::string item_html(const ArchivedArticle& item, const PublishOptions& options) {
+  if (!item.html.empty()) return item.html;
+  return xml_safe_text(render_article_html(item.article, options));
+}
+
 }  // namespace newsvault::publish

@@ -108,7 +108,7 @@ TEST(FeedOutTest, ItemsCarryStableIdsBothTimesAndBothLinks) {
   Fixture fixture = sample();
   const store::ArticleSummary& summary = fixture.summaries[0];
   FeedOut feed{"world", "world", "urn:newsvault:feed:world", fixture.feeds[0].url,
-               {{summary, fixture.articles[summary.id]}}};
+               {{summary, fixture.articles[summary.id], {}}}};
   const std::string atom = render_feed_out(feed, FeedFormat::kAtom, PublishOptions{}, {});
   EXPECT_NE(atom.find("<id>urn:newsvault:article:world:storm</id>"), std::string::npos) << atom;
   EXPECT_NE(atom.find("<published>2023-06-19T01:00:00.000Z</published>"), std::string::npos);

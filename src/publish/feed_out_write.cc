@@ -23,33 +23,41 @@ bool newer(const store::ArticleSummary& a, const store::ArticleSummary& b) {
   return a.document_path < b.document_path;
 }
 
-// Loads each article once, though it is in its feed's feed out and the
-// whole archive's.
-class ArticleCache {
- public:
-  explicit ArticleCache(const ArticleLoader& load) : load_(load) {}
+// Feeds out rendered and written at once, on every core; the store is
+// read between batches, from this thread. A batch bounds the memory: its
+// feeds' newest articles, not the archive's.
+constexpr std::size_t kFeedsPerBatch = 64;
 
-  Result<std::vector<ArchivedArticle>> newest(std::vector<const store::ArticleSummary*> summaries,
-                                              std::size_t limit) {
-    std::ranges::sort(summaries, [](const auto* a, const auto* b) { return newer(*a, *b); });
-    if (summaries.size() > limit) summaries.resize(limit);
-    std::vector<ArchivedArticle> items;
-    for (const store::ArticleSummary* summary : summaries) {
-      auto found = loaded_.find(summary->id);
-      if (found == loaded_.end()) {
-        auto article = load_(*summary);
-        if (!article) return std::unexpected(article.error());
-        found = loaded_.emplace(summary->id, std::move(*article)).first;
-      }
-      items.push_back({*summary, found->second});
-    }
-    return items;
+Result<std::vector<ArchivedArticle>> newest(std::vector<const store::ArticleSummary*> summaries,
+                                            std::size_t limit, const ArticleLoader& load) {
+  std::ranges::sort(summaries, [](const auto* a, const auto* b) { return newer(*a, *b); });
+  if (summaries.size() > limit) summaries.resize(limit);
+  std::vector<ArchivedArticle> items;
+  items.reserve(summaries.size());
+  for (const store::ArticleSummary* summary : summaries) {
+    auto article = load(*summary);
+    if (!article) return std::unexpected(article.error());
+    items.push_back({*summary, std::move(*article), {}});
   }
+  return items;
+}
 
- private:
-  const ArticleLoader& load_;
-  std::map<std::int64_t, extract::Article> loaded_;
-};
+std::string feed_out_path(const FeedOut& out, FeedFormat format) {
+  std::string path(feed_out_file_name(format));
+  return out.folder.empty() ? path : out.folder + "/" + path;
+}
+
+// Renders each item's body once for the three formats, then writes them.
+Result<void> write_feed_out(const std::filesystem::path& root, FeedOut& out,
+                            const PublishOptions& options, const FeedsOutOptions& feeds_out) {
+  for (ArchivedArticle& item : out.articles) item.html = item_html(item, options);
+  for (FeedFormat format : kFormats) {
+    auto wrote = write_file_atomically(root, feed_out_path(out, format), render_feed_out(out, format, options, feeds_out),
+                                       Durability::kBatched);
+    if (!wrote) return wrote;
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -83,31 +91,41 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
   for (const store::ArticleSummary& article : articles) {
     if (!article.document_path.empty()) all.push_back(&article);
   }
-  std::vector<FeedOut> outs;
-  ArticleCache cache(load);
-  for (const store::FeedRecord& feed : feeds) {
-    std::vector<const store::ArticleSummary*> own;
-    for (const store::ArticleSummary* article : all) {
-      if (article->feed_id == feed.id) own.push_back(article);
+  std::map<std::int64_t, std::vector<const store::ArticleSummary*>> by_feed;
+  for (const store::ArticleSummary* article : all) by_feed[article->feed_id].push_back(article);
+
+  // Index i < feeds.size() is that feed's feed out; the last, the archive's.
+  auto feed_out = [&](std::size_t i) -> Result<FeedOut> {
+    if (i == feeds.size()) {
+      auto items = newest(all, feeds_out.max_items, load);
+      if (!items) return std::unexpected(items.error());
+      return FeedOut{"", "Archive", "urn:newsvault:archive", "", std::move(*items)};
     }
-    auto items = cache.newest(std::move(own), feeds_out.max_items);
+    const store::FeedRecord& feed = feeds[i];
+    const auto own = by_feed.find(feed.id);
+    auto items = newest(own == by_feed.end() ? std::vector<const store::ArticleSummary*>() : own->second,
+                        feeds_out.max_items, load);
     if (!items) return std::unexpected(items.error());
-    outs.push_back({feed_folder(feed.name), feed.name,
-                    "urn:newsvault:feed:" + encode_uri_component(feed.name), feed.url, std::move(*items)});
-  }
-  auto items = cache.newest(all, feeds_out.max_items);
-  if (!items) return std::unexpected(items.error());
-  outs.push_back({"", "Archive", "urn:newsvault:archive", "", std::move(*items)});
+    return FeedOut{feed_folder(feed.name), feed.name, "urn:newsvault:feed:" + encode_uri_component(feed.name),
+                   feed.url, std::move(*items)};
+  };
 
   std::vector<std::string> written;
-  for (const FeedOut& out : outs) {
-    for (FeedFormat format : kFormats) {
-      std::string path(feed_out_file_name(format));
-      if (!out.folder.empty()) path = out.folder + "/" + path;
-      auto wrote = write_file_atomically(root, path, render_feed_out(out, format, options, feeds_out),
-                                         Durability::kBatched);
-      if (!wrote) return std::unexpected(wrote.error());
-      written.push_back(std::move(path));
+  const std::size_t count = feeds.size() + 1;
+  for (std::size_t first = 0; first < count; first += kFeedsPerBatch) {
+    std::vector<FeedOut> batch;
+    for (std::size_t i = first; i < std::min(count, first + kFeedsPerBatch); ++i) {
+      auto out = feed_out(i);
+      if (!out) return std::unexpected(out.error());
+      batch.push_back(std::move(*out));
+    }
+    std::vector<Result<void>> results(batch.size());
+    parallel_for(batch.size(), [&](std::size_t i) {
+      results[i] = write_feed_out(root, batch[i], options, feeds_out);
+    });
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!results[i]) return std::unexpected(results[i].error());
+      for (FeedFormat format : kFormats) written.push_back(feed_out_path(batch[i], format));
     }
   }
   if (auto synced = sync_archive(root); !synced) return std::unexpected(synced.error());

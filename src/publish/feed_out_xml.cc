@@ -112,7 +112,7 @@ std::string render_atom(const FeedOut& feed, const PublishOptions& options,
     out.empty_element("category", {{"term", item.summary.feed_name}});
     out.start("content");
     out.attribute("type", "html");
-    out.text(render_article_html(item.article, options));
+    out.text(item_html(item, options));
     out.end();
     out.end();
   }
@@ -152,7 +152,7 @@ std::string render_rss(const FeedOut& feed, const PublishOptions& options,
       out.empty_element("atom:link", {{"rel", "via"}, {"href", source_link(item)}});
     }
     out.element("category", item.summary.feed_name);
-    out.element("description", render_article_html(item.article, options));
+    out.element("description", item_html(item, options));
     out.end();
   }
   out.end();

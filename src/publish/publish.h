@@ -106,6 +106,7 @@ struct FeedsOutOptions {
   // feed file, which works wherever the folder is served or opened.
   std::string base_url;
   // The newest articles each feed out lists (whole bodies, so not all).
+  // 0: no feeds out at all (the pipeline then writes none).
   std::size_t max_items = 50;
 };
 
@@ -120,6 +121,10 @@ std::string_view feed_out_file_name(FeedFormat format);
 struct ArchivedArticle {
   store::ArticleSummary summary;
   extract::Article article;
+  // render_article_html(article), made XML-safe, when the caller has it
+  // already: the three formats then share one rendering. Empty: rendered
+  // when needed.
+  std::string html;
 };
 
 // One feed out: an archived feed's articles, or the whole archive's.

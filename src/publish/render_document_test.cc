@@ -173,6 +173,15 @@ TEST(RenderDocumentTest, ScriptsEventHandlersAndScriptLinksAreDropped) {
             "<p class=\"c\">a</p><a title=\"t\">b</a>");
 }
 
+TEST(RenderDocumentTest, CleanTextOnlyBodyIsShownByteForByte) {
+  const std::string body =
+      "<h2>標題 &amp; more</h2><p>Text with <a href=\"https://example.org/x?a=1&amp;b=2\" "
+      "title=\"&quot;q&quot;\">a link</a>, <em>emphasis</em> &lt;tags&gt;.</p>"
+      "<ul><li>one</li><li>two</li></ul><blockquote><p>quoted</p></blockquote>"
+      "<table><tbody><tr><td colspan=\"2\">cell</td></tr></tbody></table>";
+  EXPECT_EQ(render_body(body), body);
+}
+
 TEST(RenderDocumentTest, BodyStaysOneLine) {
   const std::string document = render_document(
       simple_article("<p>a\nb</p>\n<pre>x\ny</pre>\n<p title=\"1\n2\">c</p>"), kSeedArchivedAt, {});
