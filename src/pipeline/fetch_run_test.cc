@@ -61,7 +61,9 @@ class FetchRunTest : public ::testing::Test {
     ASSERT_TRUE(Archive::init(dir_.path()).has_value());
     testing::write_file(dir_.path() / kConfigFileName,
                         "[fetch]\nretry_base_delay_ms = 10\n[adapters.dw]\narticle_api = \"" +
-                            server_.url("/api/detail/article/{id}") + "\"\n");
+                            server_.url("/api/detail/article/{id}") + "\"\n"
+                            // Entries that link hosts which do not exist: their own content only.
+                            "[feeds.hostile]\nfull_text = \"never\"\n[feeds.plain]\nfull_text = \"never\"\n");
     auto archive = Archive::open(dir_.path());
     ASSERT_TRUE(archive.has_value()) << archive.error().message();
     archive_ = std::move(*archive);
