@@ -50,8 +50,9 @@ int run_add(const GlobalOptions& global, const std::string& url, std::string nam
   const auto config_file = (*archive)->root() / pipeline::kConfigFileName;
   if (!full_text.empty()) {
     if (!adapter.empty()) {
-      return fail("add", Error(ErrorCode::kInvalidArgument,
-                               "--full-text: a feed with an adapter takes its articles from the adapter"));
+      return fail("add",
+                  Error(ErrorCode::kInvalidArgument,
+                        "--full-text: a feed with an adapter takes its articles from the adapter"));
     }
     auto text = read_input_file(config_file.string(), 64u * 1024 * 1024);
     if (!text) return fail("add", text.error());
@@ -64,9 +65,11 @@ int run_add(const GlobalOptions& global, const std::string& url, std::string nam
   auto added = (*archive)->store().add_feed(name, url, adapter);
   if (!added) return fail("add", added.error());
   if (settings) {
-    auto written = publish::write_file_atomically((*archive)->root(), pipeline::kConfigFileName, *settings);
+    auto written =
+        publish::write_file_atomically((*archive)->root(), pipeline::kConfigFileName, *settings);
     if (!written) {
-      return fail("add", Error(ErrorCode::kIo, "added " + added->name + ", but its full_text was not saved: " +
+      return fail("add", Error(ErrorCode::kIo, "added " + added->name +
+                                                   ", but its full_text was not saved: " +
                                                    written.error().message()));
     }
   }
@@ -200,10 +203,11 @@ void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAct
   add->add_option("URL", add_arguments->url, "The feed's URL, a file:// URL or a local path")->required();
   add->add_option("--name", add_arguments->name, "A short name; names the feed's folder");
   add->add_option("--adapter", add_arguments->adapter, "A site adapter for full articles (dw)");
-  add->add_option("--full-text", add_arguments->full_text,
-                  "Where articles come from, saved as [feeds.NAME] full_text in newsvault.toml: "
-                  "auto (the web page of a teaser entry; the default), always (every entry's page), "
-                  "never (the feed's own content)")
+  add->add_option(
+         "--full-text", add_arguments->full_text,
+         "Where articles come from, saved as [feeds.NAME] full_text in newsvault.toml: "
+         "auto (the web page of a teaser entry; the default), always (every entry's page), "
+         "never (the feed's own content)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   add->callback([&action, &global, add_arguments] {
     action = [&global, add_arguments] {

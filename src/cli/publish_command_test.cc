@@ -87,7 +87,10 @@ fs::path fetched_archive(const testing::TempDir& dir) {
 </channel></rss>)");
   const fs::path archive = dir.path() / "archive";
   EXPECT_EQ(run_newsvault("init " + archive.string()).exit_status, 0);
-  EXPECT_EQ(run_newsvault("--dir " + archive.string() + " add " + feed.string() + " --name plain --full-text never").exit_status, 0);
+  EXPECT_EQ(run_newsvault("--dir " + archive.string() + " add " + feed.string() +
+                          " --name plain --full-text never")
+                .exit_status,
+            0);
   EXPECT_EQ(run_newsvault("--dir " + archive.string() + " fetch -q --now 2023-06-20T02:00:00Z").exit_status, 0);
   return archive;
 }

@@ -236,9 +236,9 @@ Result<void> read_feeds(const toml::value& table, Config& config) {
     if (reader.known_present("full_text")) {
       const auto mode = full_text_named(full_text);
       if (!mode) {
-        return std::unexpected(setting_error(settings.at("full_text"), section + ".full_text",
-                                             "expected \"auto\", \"always\" or \"never\", not \"" +
-                                                 full_text + "\""));
+        return std::unexpected(
+            setting_error(settings.at("full_text"), section + ".full_text",
+                          "expected \"auto\", \"always\" or \"never\", not \"" + full_text + "\""));
       }
       feed_settings.full_text = *mode;
     }
@@ -448,7 +448,8 @@ Result<std::string> set_feed_full_text(std::string_view config_text, std::string
   const std::string setting = "full_text = \"" + std::string(full_text_name(mode)) + "\"\n";
   const std::string feed_name(feed);
   const toml::value* table = nullptr;
-  if (data->contains("feeds") && data->at("feeds").is_table() && data->at("feeds").contains(feed_name)) {
+  if (data->contains("feeds") && data->at("feeds").is_table() &&
+      data->at("feeds").contains(feed_name)) {
     table = &data->at("feeds").at(feed_name);
   }
   if (table == nullptr) {
@@ -466,9 +467,9 @@ Result<std::string> set_feed_full_text(std::string_view config_text, std::string
   } else {
     const std::optional<std::size_t> header = table_header_line(lines, feed_name);
     if (!header) {
-      return std::unexpected(setting_error(*table, "feeds." + feed_name,
-                                           "not a [feeds." + toml::format_key(feed_name) +
-                                               "] table: add full_text by hand"));
+      return std::unexpected(setting_error(
+          *table, "feeds." + feed_name,
+          "not a [feeds." + toml::format_key(feed_name) + "] table: add full_text by hand"));
     }
     lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(*header) + 1, setting);
   }

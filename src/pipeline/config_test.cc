@@ -123,8 +123,10 @@ TEST(ConfigTest, AnUnknownConversionOrFeedSettingNamesFileLineAndKey) {
 
 TEST(ConfigTest, ReadsEachFeedsFullTextAndDefaultsToAuto) {
   testing::TempDir dir;
-  auto config = load_text(dir, "[feeds.blog]\nfull_text = \"always\"\n[feeds.wire]\nfull_text = \"never\"\n"
-                               "[feeds.other]\nconvert = [\"s2t\"]\n");
+  auto config =
+      load_text(dir,
+                "[feeds.blog]\nfull_text = \"always\"\n[feeds.wire]\nfull_text = \"never\"\n"
+                "[feeds.other]\nconvert = [\"s2t\"]\n");
   ASSERT_TRUE(config.has_value()) << config.error().message();
   EXPECT_EQ(config->feeds["blog"].full_text, FullText::kAlways);
   EXPECT_EQ(config->feeds["wire"].full_text, FullText::kNever);
@@ -135,14 +137,15 @@ TEST(ConfigTest, ABadFullTextValueNamesFileLineAndKey) {
   testing::TempDir dir;
   auto wrong = load_text(dir, "[fetch]\n\n[feeds.blog]\nfull_text = \"sometimes\"\n");
   ASSERT_FALSE(wrong.has_value());
-  EXPECT_NE(wrong.error().message().find(
-                (dir.path() / "newsvault.toml").string() +
-                ":4: feeds.blog.full_text: expected \"auto\", \"always\" or \"never\", not \"sometimes\""),
+  EXPECT_NE(wrong.error().message().find((dir.path() / "newsvault.toml").string() +
+                                         ":4: feeds.blog.full_text: expected \"auto\", \"always\" "
+                                         "or \"never\", not \"sometimes\""),
             std::string::npos)
       << wrong.error().message();
   auto not_text = load_text(dir, "[feeds.blog]\nfull_text = true\n");
   ASSERT_FALSE(not_text.has_value());
-  EXPECT_NE(not_text.error().message().find(":2: feeds.blog.full_text: expected a string"), std::string::npos)
+  EXPECT_NE(not_text.error().message().find(":2: feeds.blog.full_text: expected a string"),
+            std::string::npos)
       << not_text.error().message();
 }
 
@@ -154,10 +157,13 @@ TEST(SetFeedFullTextTest, AddsATableAtTheEndKeepingEveryOtherLine) {
 }
 
 TEST(SetFeedFullTextTest, AddsTheKeyUnderTheFeedsOwnHeader) {
-  const std::string text = "[feeds . \"blog\"]  # mine\nconvert = [\"s2t\"]\n\n[publish]\nfeed_items = 5\n";
+  const std::string text =
+      "[feeds . \"blog\"]  # mine\nconvert = [\"s2t\"]\n\n[publish]\nfeed_items = 5\n";
   auto set = set_feed_full_text(text, "newsvault.toml", "blog", FullText::kNever);
   ASSERT_TRUE(set.has_value()) << set.error().message();
-  EXPECT_EQ(*set, "[feeds . \"blog\"]  # mine\nfull_text = \"never\"\nconvert = [\"s2t\"]\n\n[publish]\nfeed_items = 5\n");
+  EXPECT_EQ(*set,
+            "[feeds . \"blog\"]  # mine\nfull_text = \"never\"\nconvert = "
+            "[\"s2t\"]\n\n[publish]\nfeed_items = 5\n");
 }
 
 TEST(SetFeedFullTextTest, ReplacesTheKeyWhereItIsSet) {
@@ -168,15 +174,17 @@ TEST(SetFeedFullTextTest, ReplacesTheKeyWhereItIsSet) {
 }
 
 TEST(SetFeedFullTextTest, RefusesAnInlineTableAndABrokenFile) {
-  auto inline_table = set_feed_full_text("[feeds]\nblog = { convert = [\"s2t\"] }\n", "newsvault.toml",
-                                         "blog", FullText::kAuto);
+  auto inline_table = set_feed_full_text("[feeds]\nblog = { convert = [\"s2t\"] }\n",
+                                         "newsvault.toml", "blog", FullText::kAuto);
   ASSERT_FALSE(inline_table.has_value());
-  EXPECT_NE(inline_table.error().message().find("newsvault.toml:2: feeds.blog: not a [feeds.blog] table"),
-            std::string::npos)
+  EXPECT_NE(
+      inline_table.error().message().find("newsvault.toml:2: feeds.blog: not a [feeds.blog] table"),
+      std::string::npos)
       << inline_table.error().message();
   auto broken = set_feed_full_text("[fetch\n", "newsvault.toml", "blog", FullText::kAuto);
   ASSERT_FALSE(broken.has_value());
-  EXPECT_NE(broken.error().message().find("newsvault.toml:1:"), std::string::npos) << broken.error().message();
+  EXPECT_NE(broken.error().message().find("newsvault.toml:1:"), std::string::npos)
+      << broken.error().message();
 }
 
 TEST(ArticleIdentityTest, TrackingParametersAreNotPartOfTheAddress) {

@@ -232,7 +232,8 @@ class FetchRun {
       found[first + i].article = std::move(article);
     });
     for (std::size_t i = 0; i < own_content.size(); ++i) {
-      if (page_wanted[i]) pages.push_back({first + i, found[first + i].article.url, *page_wanted[i]});
+      if (page_wanted[i])
+        pages.push_back({first + i, found[first + i].article.url, *page_wanted[i]});
     }
     for (FeedRun& run : runs_) run.parsed.reset();
   }
@@ -304,10 +305,13 @@ class FetchRun {
   // Fetches and reads one batch; returns the calls to ask again without
   // validators.
   std::vector<PageCall> fetch_page_batch(const std::vector<PageCall>& batch, bool conditional,
-                                         std::vector<FoundArticle>& found, std::vector<char>& drop) {
+                                         std::vector<FoundArticle>& found,
+                                         std::vector<char>& drop) {
+    if (batch.empty()) return {};
     std::vector<fetch::Request> requests;
     for (const PageCall& call : batch) {
-      requests.push_back(conditional ? conditional_request(call.url) : fetch::Request{call.url, "", ""});
+      requests.push_back(conditional ? conditional_request(call.url)
+                                     : fetch::Request{call.url, "", ""});
     }
     std::vector<fetch::Response> responses(batch.size());
     client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
@@ -316,7 +320,8 @@ class FetchRun {
     std::vector<std::optional<Result<extract::PageArticle>>> extracted(batch.size());
     parallel_for(batch.size(), [&](std::size_t i) {
       fetch::Response& response = responses[i];
-      if (response.outcome != fetch::FetchOutcome::kOk || !is_web_page(response.content_type)) return;
+      if (response.outcome != fetch::FetchOutcome::kOk || !is_web_page(response.content_type))
+        return;
       const std::string& page_url = response.final_url.empty() ? batch[i].url : response.final_url;
       extracted[i] = extract::extract_article(response.body, page_url, response.content_type);
       response.body = std::string();
@@ -336,8 +341,10 @@ class FetchRun {
       } else if (response.outcome == fetch::FetchOutcome::kFailed) {
         page_failed(item, response.error, drop[call.found_index]);
       } else if (!extracted[i]) {
-        page_failed(item, "GET " + call.url + ": not a web page (Content-Type " + response.content_type + ")",
-                    drop[call.found_index]);
+        page_failed(
+            item,
+            "GET " + call.url + ": not a web page (Content-Type " + response.content_type + ")",
+            drop[call.found_index]);
       } else if (!*extracted[i]) {
         page_failed(item, extracted[i]->error().message(), drop[call.found_index]);
       } else if (use_page(call, std::move(**extracted[i]), item, drop[call.found_index])) {
@@ -357,7 +364,8 @@ class FetchRun {
       page_failed(item, call.url + ": the page holds no article text", drop);
       return false;
     }
-    if (runs_[item.feed_index].full_text == FullText::kAuto && page_size <= call.entry_size) return true;
+    if (runs_[item.feed_index].full_text == FullText::kAuto && page_size <= call.entry_size)
+      return true;
     item.article = article_from_page(item.article, std::move(page));
     return true;
   }
@@ -371,7 +379,8 @@ class FetchRun {
       drop = 1;
       article_failed(runs_[item.feed_index], error + " (the archived revision stays)");
     } else {
-      article_failed(runs_[item.feed_index], error + " (archived from the feed until the page can be read)");
+      article_failed(runs_[item.feed_index],
+                     error + " (archived from the feed until the page can be read)");
     }
   }
 

@@ -26,10 +26,9 @@ bool is_ascii_alnum(char32_t c) {
 // Spaces and punctuation: what ends a word.
 bool is_separator(char32_t c) {
   if (c < 0x80) return !is_ascii_alnum(c) && c != '\'' && c != '-';
-  return (c >= 0x80 && c <= 0xBF) || (c >= 0x2000 && c <= 0x206F) ||
-         (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFF0F) ||
-         (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
-         (c >= 0xFF5B && c <= 0xFF65);
+  return (c >= 0x80 && c <= 0xBF) || (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
+         (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+         (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65);
 }
 
 std::string lower_ascii(std::string_view text) {
@@ -50,10 +49,10 @@ std::string_view trim_spaces(std::string_view text) {
 // in; matched at the start of the link's text ("Read more »", WordPress's
 // "Continue reading <title>").
 constexpr std::array<std::string_view, 22> kReadMore = {
-    "read more",     "read the full", "read full",   "continue reading", "keep reading",
-    "more…",         "more...",       "full story",  "weiterlesen",      "mehr lesen",
-    "lire la suite", "leer más",      "seguir leyendo", "leia mais",     "continua a leggere",
-    "читать далее",  "阅读全文",      "閱讀全文",    "查看全文",         "阅读更多",
+    "read more",     "read the full", "read full",      "continue reading", "keep reading",
+    "more…",         "more...",       "full story",     "weiterlesen",      "mehr lesen",
+    "lire la suite", "leer más",      "seguir leyendo", "leia mais",        "continua a leggere",
+    "читать далее",  "阅读全文",      "閱讀全文",       "查看全文",         "阅读更多",
     "閱讀更多",      "続きを読む"};
 
 // The character an entity stands for, as far as measuring needs: numeric
@@ -64,7 +63,9 @@ char32_t entity_character(std::string_view name) {
     const bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
     const unsigned long value =
         std::strtoul(std::string(name.substr(hex ? 2 : 1)).c_str(), nullptr, hex ? 16 : 10);
-    return value == 0 || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF) ? U'\uFFFD' : static_cast<char32_t>(value);
+    return value == 0 || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)
+               ? U'\uFFFD'
+               : static_cast<char32_t>(value);
   }
   if (name == "nbsp") return 0xA0;
   if (name == "hellip") return 0x2026;
@@ -120,7 +121,8 @@ class TextScanner {
     const bool closing = at + 1 < html.size() && html[at + 1] == '/';
     std::size_t name_start = at + (closing ? 2 : 1);
     std::size_t name_end = name_start;
-    while (name_end < html.size() && is_ascii_alnum(static_cast<unsigned char>(html[name_end]))) ++name_end;
+    while (name_end < html.size() && is_ascii_alnum(static_cast<unsigned char>(html[name_end])))
+      ++name_end;
     const std::string name = lower_ascii(html.substr(name_start, name_end - name_start));
     // The tag ends at the first '>' outside a quoted attribute value.
     std::size_t end = name_end;
@@ -190,7 +192,8 @@ class TextScanner {
     if (space && (tail_.empty() || tail_.back() == ' ')) return;
     tail_ += space ? ' ' : byte;
     if (tail_.size() > 96) tail_.erase(0, tail_.size() - 64);
-    if (in_link_ && link_text_.size() < 64 && !(space && link_text_.empty())) link_text_ += space ? ' ' : byte;
+    if (in_link_ && link_text_.size() < 64 && !(space && link_text_.empty()))
+      link_text_ += space ? ' ' : byte;
   }
 
   void finish() {
@@ -225,9 +228,12 @@ bool wants_page(FullText mode, std::string_view link, const TextMeasure& measure
   const std::string scheme = lower_ascii(link.substr(0, 8));
   if (!scheme.starts_with("http://") && !scheme.starts_with("https://")) return false;
   switch (mode) {
-    case FullText::kNever: return false;
-    case FullText::kAlways: return true;
-    case FullText::kAuto: break;
+    case FullText::kNever:
+      return false;
+    case FullText::kAlways:
+      return true;
+    case FullText::kAuto:
+      break;
   }
   const double size = measure.size();
   if (size < kTeaserWords) return true;

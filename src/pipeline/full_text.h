@@ -24,14 +24,17 @@ inline constexpr double kCutShortWords = 1000;
 
 // How much readable text an HTML body holds, and how it ends.
 struct TextMeasure {
-  std::size_t words = 0;           // runs of letters or digits outside the scripts below
-  std::size_t cjk_characters = 0;  // Han ideographs and kana: written without spaces
-  bool ends_with_ellipsis = false;   // "…", "...", "[…]", "(...)"
-  bool ends_with_read_more = false;  // a last link saying "Read more", "Continue reading", "阅读全文", ...
+  std::size_t words = 0;            // runs of letters or digits outside the scripts below
+  std::size_t cjk_characters = 0;   // Han ideographs and kana: written without spaces
+  bool ends_with_ellipsis = false;  // "…", "...", "[…]", "(...)"
+  bool ends_with_read_more =
+      false;  // a last link saying "Read more", "Continue reading", "阅读全文", ...
   // In words: Chinese and Japanese are counted by characters, two to a word
   // (a Chinese word is two characters on average), so 300 characters weigh
   // as 150 English words.
-  double size() const { return static_cast<double>(words) + static_cast<double>(cjk_characters) / 2; }
+  double size() const {
+    return static_cast<double>(words) + static_cast<double>(cjk_characters) / 2;
+  }
 };
 
 // Reads the text of an HTML body or fragment (tags skipped, script and style

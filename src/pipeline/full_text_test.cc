@@ -8,12 +8,14 @@
 
 #include "pipeline/article_record.h"
 #include "pipeline/pipeline.h"
+#include "support/conditional_handler.h"
 #include "support/http_test_server.h"
 #include "support/test_support.h"
 
 namespace newsvault::pipeline {
 namespace {
 
+using testing::conditional_handler;
 using testing::HttpTestServer;
 
 std::string words(int count) {
@@ -29,9 +31,9 @@ std::string han(int count) {
 }
 
 TEST(TextMeasureTest, CountsWordsOutsideTagsAndSkipsScripts) {
-  const TextMeasure measure =
-      measure_text("<p>Water levels <b>rose</b>&nbsp;again.</p><script>var a = 'many words here';</script>"
-                   "<!-- a comment with words --><p title=\"not > text\">Don't panic</p>");
+  const TextMeasure measure = measure_text(
+      "<p>Water levels <b>rose</b>&nbsp;again.</p><script>var a = 'many words here';</script>"
+      "<!-- a comment with words --><p title=\"not > text\">Don't panic</p>");
   EXPECT_EQ(measure.words, 6u);
   EXPECT_EQ(measure.cjk_characters, 0u);
   EXPECT_FALSE(measure.ends_with_ellipsis);
@@ -46,11 +48,14 @@ TEST(TextMeasureTest, CountsChineseAndJapaneseByCharactersNotBySpaces) {
 }
 
 TEST(TextMeasureTest, SeesAnEllipsisOrAReadMoreLinkAtTheEnd) {
-  EXPECT_TRUE(measure_text("<p>The minister said that the talks [&hellip;]</p>").ends_with_ellipsis);
+  EXPECT_TRUE(
+      measure_text("<p>The minister said that the talks [&hellip;]</p>").ends_with_ellipsis);
   EXPECT_TRUE(measure_text("The minister said that the talks...").ends_with_ellipsis);
-  EXPECT_TRUE(measure_text("<p>Talks resumed. <a href=\"/x\">Continue reading <span>Talks</span></a></p>")
-                  .ends_with_read_more);
-  EXPECT_TRUE(measure_text("<p>會談持續七個半小時。<a href=\"/x\">閱讀全文</a></p>").ends_with_read_more);
+  EXPECT_TRUE(
+      measure_text("<p>Talks resumed. <a href=\"/x\">Continue reading <span>Talks</span></a></p>")
+          .ends_with_read_more);
+  EXPECT_TRUE(
+      measure_text("<p>會談持續七個半小時。<a href=\"/x\">閱讀全文</a></p>").ends_with_read_more);
   // A link in the middle of the text is the article's own.
   EXPECT_FALSE(measure_text("<p><a href=\"/x\">Read more</a> about the talks, which went on.</p>")
                    .ends_with_read_more);
@@ -117,13 +122,16 @@ TEST(ArticleFromPageTest, KeepsTheEntrysTitleLinkAndTimeAndTakesThePagesBody) {
 // advertising, related links and comments.
 std::string article_page(const std::string& story) {
   return R"(<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>)" + story + R"( | Example Gazette</title></head><body>
+<title>)" +
+         story + R"( | Example Gazette</title></head><body>
 <header class="site-header"><nav class="main-menu"><a href="/">Home</a> <a href="/world">World</a>
 <a href="/sport">Sport</a> <a href="/weather">Weather</a> Menu-boilerplate</nav></header>
 <div class="ad-banner sponsored">Advert-boilerplate: cheap flights to anywhere, book now</div>
 <main><article class="story">
-<h1>)" + story + R"(</h1>
-<p>The harbour at )" + story + R"( reopened to shipping on Monday morning, three days after the storm
+<h1>)" + story +
+         R"(</h1>
+<p>The harbour at )" +
+         story + R"( reopened to shipping on Monday morning, three days after the storm
 drove two cargo vessels onto the breakwater and closed the channel to all traffic.</p>
 <p>Port officials said divers had inspected the channel overnight and found it clear of debris,
 although a speed limit of five knots would remain in force until the damaged buoys are replaced.</p>
@@ -141,31 +149,16 @@ twice since, should be rebuilt, a project engineers have estimated at forty mill
 </body></html>)";
 }
 
-// Answers with `body` and its ETag, or 304 when the client already has it.
-HttpTestServer::Handler conditional(std::shared_ptr<std::string> body, std::string content_type) {
-  return [body, content_type](const HttpTestServer::RecordedRequest& request) {
-    const std::string etag = "\"" + std::to_string(std::hash<std::string>{}(*body)) + "\"";
-    HttpTestServer::CannedResponse response;
-    response.headers = {{"ETag", etag}};
-    if (request.header("if-none-match") == etag) {
-      response.status = 304;
-      return response;
-    }
-    response.headers.emplace_back("Content-Type", content_type);
-    response.body = *body;
-    return response;
-  };
-}
-
 class FullTextRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const char* story : {"Harbourtown", "Rivermouth"}) {
       pages_[story] = std::make_shared<std::string>(article_page(story));
-      server_.set_handler(page_path(story), conditional(pages_[story], "text/html; charset=utf-8"));
+      server_.set_handler(page_path(story),
+                          conditional_handler(pages_[story], "text/html; charset=utf-8"));
     }
     feed_ = std::make_shared<std::string>(teaser_feed());
-    server_.set_handler("/feed.xml", conditional(feed_, "application/rss+xml"));
+    server_.set_handler("/feed.xml", conditional_handler(feed_, "application/rss+xml"));
     ASSERT_TRUE(Archive::init(dir_.path()).has_value());
   }
 
@@ -173,21 +166,23 @@ class FullTextRunTest : public ::testing::Test {
 
   // Two entries, each a sentence of its story and a link to the page.
   std::string teaser_feed() const {
-    std::string feed = "<rss version=\"2.0\"><channel><title>Gazette</title><link>" + server_.url("/") +
-                       "</link><description>d</description>";
+    std::string feed = "<rss version=\"2.0\"><channel><title>Gazette</title><link>" +
+                       server_.url("/") + "</link><description>d</description>";
     for (const char* story : {"Harbourtown", "Rivermouth"}) {
-      feed += std::string("<item><title>") + story + " harbour reopens</title><link>" +
-              server_.url(page_path(story)) + "?utm_source=rss</link><guid>" + story +
-              "</guid><pubDate>Mon, 19 Jun 2023 08:00:00 GMT</pubDate><description>The harbour at " +
-              story + " reopened to shipping on Monday&#8230;</description></item>";
+      feed +=
+          std::string("<item><title>") + story + " harbour reopens</title><link>" +
+          server_.url(page_path(story)) + "?utm_source=rss</link><guid>" + story +
+          "</guid><pubDate>Mon, 19 Jun 2023 08:00:00 GMT</pubDate><description>The harbour at " +
+          story + " reopened to shipping on Monday&#8230;</description></item>";
     }
     return feed + "</channel></rss>";
   }
 
   // Opens the archive with `feed_settings` under [feeds.gazette], the feed added.
   void open_with(const std::string& feed_settings) {
-    testing::write_file(dir_.path() / kConfigFileName,
-                        "[fetch]\nretry_base_delay_ms = 1\nmax_attempts = 1\n[feeds.gazette]\n" + feed_settings);
+    testing::write_file(
+        dir_.path() / kConfigFileName,
+        "[fetch]\nretry_base_delay_ms = 1\nmax_attempts = 1\n[feeds.gazette]\n" + feed_settings);
     auto archive = Archive::open(dir_.path());
     ASSERT_TRUE(archive.has_value()) << archive.error().message();
     archive_ = std::move(*archive);
@@ -224,7 +219,8 @@ class FullTextRunTest : public ::testing::Test {
   }
 
   std::size_t page_requests() const {
-    return server_.request_count(page_path("Harbourtown")) + server_.request_count(page_path("Rivermouth"));
+    return server_.request_count(page_path("Harbourtown")) +
+           server_.request_count(page_path("Rivermouth"));
   }
 
   HttpTestServer server_;
@@ -255,13 +251,15 @@ TEST_F(FullTextRunTest, TeaserEntriesAreArchivedWithTheWholeArticleFromTheirPage
     const std::string text = document(story);
     expect_whole_article_without_boilerplate(text);
     // The feed's title and link, without the campaign.
-    EXPECT_NE(text.find(std::string("[") + story + " harbour reopens](" + server_.url(page_path(story)) + ")"),
+    EXPECT_NE(text.find(std::string("[") + story + " harbour reopens](" +
+                        server_.url(page_path(story)) + ")"),
               std::string::npos)
         << text;
     EXPECT_EQ(text.find("utm_source"), std::string::npos);
   }
   // Asked without tracking parameters.
-  for (const auto& request : server_.requests()) EXPECT_TRUE(request.query.empty()) << request.target;
+  for (const auto& request : server_.requests())
+    EXPECT_TRUE(request.query.empty()) << request.target;
 }
 
 TEST_F(FullTextRunTest, NeverKeepsTheTeaserAndRequestsNoPage) {
@@ -277,7 +275,8 @@ TEST_F(FullTextRunTest, AutoLeavesAFeedWithWholeArticlesAloneAndRequestsNoPage) 
   std::string paragraphs;
   for (int i = 0; i < 4; ++i) paragraphs += "&lt;p&gt;" + words(60) + "&lt;/p&gt;";
   std::string feed = *feed_;
-  for (std::size_t at = feed.find("The harbour at"); at != std::string::npos; at = feed.find("The harbour at", at)) {
+  for (std::size_t at = feed.find("The harbour at"); at != std::string::npos;
+       at = feed.find("The harbour at", at)) {
     feed.replace(at, feed.find("</description>", at) - at, paragraphs);
   }
   *feed_ = feed;
@@ -291,7 +290,8 @@ TEST_F(FullTextRunTest, AutoLeavesAFeedWithWholeArticlesAloneAndRequestsNoPage) 
 TEST_F(FullTextRunTest, AlwaysFetchesThePageOfAnEntryWithWholeContent) {
   std::string feed = *feed_;
   const std::string long_text = words(400);
-  for (std::size_t at = feed.find("The harbour at"); at != std::string::npos; at = feed.find("The harbour at", at)) {
+  for (std::size_t at = feed.find("The harbour at"); at != std::string::npos;
+       at = feed.find("The harbour at", at)) {
     feed.replace(at, feed.find("</description>", at) - at, long_text);
   }
   *feed_ = feed;
@@ -309,17 +309,19 @@ TEST_F(FullTextRunTest, AFailingPageLeavesTheTeaserReportsItAndTheNextRunArchive
   EXPECT_EQ(failed.counts.articles_new, 2u);
   EXPECT_EQ(failed.feeds_failed, 1u);
   ASSERT_EQ(failed.errors.size(), 2u);
-  EXPECT_NE(failed.errors[0].find("gazette: GET " + server_.url(page_path("Harbourtown")) + ": HTTP 500"),
-            std::string::npos)
+  EXPECT_NE(
+      failed.errors[0].find("gazette: GET " + server_.url(page_path("Harbourtown")) + ": HTTP 500"),
+      std::string::npos)
       << failed.errors[0];
   auto feed = archive_->store().feed_by_name("gazette");
   ASSERT_TRUE(feed.has_value() && feed->has_value());
-  EXPECT_NE((*feed)->last_error.find("2 article(s) failed"), std::string::npos) << (*feed)->last_error;
+  EXPECT_NE((*feed)->last_error.find("2 article(s) failed"), std::string::npos)
+      << (*feed)->last_error;
   EXPECT_NE(document("Harbourtown").find("reopened to shipping on Monday…"), std::string::npos);
 
   // The pages work again; the feed is as it was.
   for (const char* story : {"Harbourtown", "Rivermouth"}) {
-    server_.set_handler(page_path(story), conditional(pages_[story], "text/html"));
+    server_.set_handler(page_path(story), conditional_handler(pages_[story], "text/html"));
   }
   feed_->append(" ");  // the feed changed, so its entries are read again
   const FetchSummary fixed = fetch_at("2023-06-19T10:00:00Z");
@@ -379,8 +381,9 @@ TEST_F(FullTextRunTest, WithAlwaysAnUnchangedFeedStillHasItsPagesCheckedForEdits
 TEST_F(FullTextRunTest, AFeedWithAnAdapterNeverFetchesPages) {
   open_with("full_text = \"always\"\n");
   ASSERT_TRUE(archive_->store().add_feed("adapted", server_.url("/feed.xml"), "dw").has_value());
-  testing::write_file(dir_.path() / kConfigFileName, "[feeds.adapted]\nfull_text = \"always\"\n"
-                                                     "[feeds.gazette]\nfull_text = \"never\"\n");
+  testing::write_file(dir_.path() / kConfigFileName,
+                      "[feeds.adapted]\nfull_text = \"always\"\n"
+                      "[feeds.gazette]\nfull_text = \"never\"\n");
   auto archive = Archive::open(dir_.path());
   ASSERT_TRUE(archive.has_value());
   archive_ = std::move(*archive);
