@@ -147,22 +147,37 @@ timed() {
 # newsvault: a fresh archive, the feeds from OPML. Every feed is on one host
 # (127.0.0.1), so max_per_host is raised to max_connections: with its
 # default of 6 newsvault would use 6 connections where newsboat uses 32.
-# The last bench's archive is moved aside and removed after the timed runs:
-# ext4 makes file creation slow for a while after tens of thousands of
-# files are deleted, which would time the bench's own clean-up.
+# Compared like for like: feed content only (no page fetching), and no
+# publishing (feeds out, git history), which newsboat has no counterpart of.
+# A third run then does the same work in a fresh archive with publishing as
+# a default archive has it (feeds out and a commit), to show what it costs.
+# The last bench's archives are moved aside and removed after the timed
+# runs: ext4 makes file creation slow for a while after tens of thousands
+# of files are deleted, which would time the bench's own clean-up.
+new_archive() {  # ARCHIVE PUBLISHING(yes|no)
+  local archive=$1
+  rm -rf "$archive.old"
+  if [ -e "$archive" ]; then mv "$archive" "$archive.old"; fi
+  "$newsvault" init "$archive" >/dev/null
+  printf '[fetch]\nmax_connections = %s\nmax_per_host = %s\nfull_text = "never"\n' \
+    "$connections" "$connections" >"$archive/newsvault.toml"
+  if [ "$2" = no ]; then
+    printf '[publish]\nfeed_items = 0\n[publish.git]\nenabled = false\n' >>"$archive/newsvault.toml"
+  fi
+  "$newsvault" --dir "$archive" --quiet import-opml "$out/feeds.opml"
+}
 archive=$out/newsvault
-rm -rf "$archive.old"
-[ -e "$archive" ] && mv "$archive" "$archive.old"
-"$newsvault" init "$archive" >/dev/null
-printf '[fetch]\nmax_connections = %s\nmax_per_host = %s\n' "$connections" "$connections" \
-  >"$archive/newsvault.toml"
-"$newsvault" --dir "$archive" --quiet import-opml "$out/feeds.opml"
+published=$out/newsvault-published
+new_archive "$archive" no
 echo "newsvault: $feeds feeds, $((feed_bytes / 1000000)) MB, $connections connections" >&2
 for run in first re-run; do
   timed newsvault "$run" "$archive/.newsvault/store.db" \
     "$newsvault" --dir "$archive" fetch --quiet
 done
 documents=$(find "$archive" -path "$archive/.newsvault" -prune -o -name '*.md' -print | wc -l)
+new_archive "$published" yes
+timed newsvault "first, publishing" "$published/.newsvault/store.db" \
+  "$newsvault" --dir "$published" fetch --quiet
 
 # newsboat: a fresh cache and config in a throwaway HOME, nothing read from
 # the user's own. `-x reload` polls every feed and exits without a UI.
@@ -189,7 +204,7 @@ for run in first re-run "3rd run"; do
 done
 
 stop_server
-rm -rf "$archive.old"
+rm -rf "$archive.old" "$published.old"
 
 # --- the table -----------------------------------------------------------------------------
 echo

@@ -30,8 +30,11 @@ int run_init(const std::string& dir, const GlobalOptions& global) {
   return kExitOk;
 }
 
+// With `full_text` (--full-text), the feed's [feeds.NAME] full_text is
+// written into newsvault.toml too: checked before the feed is added, so a
+// settings file that cannot take it adds nothing.
 int run_add(const GlobalOptions& global, const std::string& url, std::string name,
-            const std::string& adapter) {
+            const std::string& adapter, const std::string& full_text) {
   auto archive = open_archive(global);
   if (!archive) return fail("add", archive.error());
   if (!adapter.empty()) {
@@ -43,8 +46,33 @@ int run_add(const GlobalOptions& global, const std::string& url, std::string nam
     return fail("add", Error(ErrorCode::kInvalidArgument,
                              "--name " + name + ": a feed's name names its folder; use no '/', '\\' or leading '.'"));
   }
+  std::optional<std::string> settings;
+  const auto config_file = (*archive)->root() / pipeline::kConfigFileName;
+  if (!full_text.empty()) {
+    if (!adapter.empty()) {
+      return fail("add",
+                  Error(ErrorCode::kInvalidArgument,
+                        "--full-text: a feed with an adapter takes its articles from the adapter"));
+    }
+    auto text = read_input_file(config_file.string(), 64u * 1024 * 1024);
+    if (!text) return fail("add", text.error());
+    auto mode = pipeline::full_text_named(full_text);
+    if (!mode) return fail("add", Error(ErrorCode::kInvalidArgument, "--full-text " + full_text));
+    auto updated = pipeline::set_feed_full_text(*text, config_file.string(), name, *mode);
+    if (!updated) return fail("add", updated.error());
+    settings = std::move(*updated);
+  }
   auto added = (*archive)->store().add_feed(name, url, adapter);
   if (!added) return fail("add", added.error());
+  if (settings) {
+    auto written =
+        publish::write_file_atomically((*archive)->root(), pipeline::kConfigFileName, *settings);
+    if (!written) {
+      return fail("add", Error(ErrorCode::kIo, "added " + added->name +
+                                                   ", but its full_text was not saved: " +
+                                                   written.error().message()));
+    }
+  }
   if (!global.quiet) std::cout << "added " << added->name << ": " << added->url << "\n";
   return kExitOk;
 }
@@ -168,16 +196,23 @@ void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAct
   });
 
   struct AddArguments {
-    std::string url, name, adapter;
+    std::string url, name, adapter, full_text;
   };
   auto add_arguments = std::make_shared<AddArguments>();
   CLI::App* add = app.add_subcommand("add", "Add a feed to the archive.");
   add->add_option("URL", add_arguments->url, "The feed's URL, a file:// URL or a local path")->required();
   add->add_option("--name", add_arguments->name, "A short name; names the feed's folder");
   add->add_option("--adapter", add_arguments->adapter, "A site adapter for full articles (dw)");
+  add->add_option(
+         "--full-text", add_arguments->full_text,
+         "Where articles come from, saved as [feeds.NAME] full_text in newsvault.toml: "
+         "auto (the web page of a teaser entry; the default), always (every entry's page), "
+         "never (the feed's own content)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   add->callback([&action, &global, add_arguments] {
     action = [&global, add_arguments] {
-      return run_add(global, add_arguments->url, add_arguments->name, add_arguments->adapter);
+      return run_add(global, add_arguments->url, add_arguments->name, add_arguments->adapter,
+                     add_arguments->full_text);
     };
   });
 

@@ -33,8 +33,9 @@ std::string big_feed(int items) {
 
 void make_archive(const fs::path& archive, const fs::path& feed) {
   ASSERT_EQ(run_newsvault("init " + archive.string()).exit_status, 0);
+  // Its entries link a host that does not exist: archived from the feed alone.
   ASSERT_EQ(run_newsvault("--dir " + archive.string() + " add file://" + feed.string() +
-                          " --name big")
+                          " --name big --full-text never")
                 .exit_status,
             0);
 }

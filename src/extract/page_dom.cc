@@ -162,6 +162,10 @@ bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::strin
 
 PageDocument parse_page(std::string_view utf8) {
   if (utf8.empty() || utf8.size() > INT_MAX) return nullptr;
+  // libxml2 2.9 sets up its global state at the first parse, unguarded:
+  // once, before pages are read on several threads (fetch_run.cc does).
+  static const bool initialised = (xmlInitParser(), true);
+  (void)initialised;
   const std::string html = without_raw_text(utf8);
   utf8 = html;
   // The bytes are UTF-8 already (decode_page): a <meta charset> inside must

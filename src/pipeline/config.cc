@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <set>
+#include <sstream>
 #include <toml.hpp>
 
 #include "pipeline/pipeline.h"
@@ -104,6 +106,20 @@ class TableReader {
     return {};
   }
 
+  // "auto", "always" or "never" (pipeline.h, FullText).
+  Result<void> full_text(const char* key, std::optional<FullText>& target) {
+    std::string mode_name;
+    if (auto r = text(key, mode_name); !r) return r;
+    if (!table_.contains(key)) return {};
+    const auto mode = full_text_named(mode_name);
+    if (!mode) {
+      return std::unexpected(setting_error(table_.at(key), name(key),
+                                           "expected \"auto\", \"always\" or \"never\", not \"" + mode_name + "\""));
+    }
+    target = *mode;
+    return {};
+  }
+
   bool known_present(const char* key) const { return table_.contains(key); }
 
   Result<void> no_unknown_keys() const {
@@ -120,8 +136,12 @@ class TableReader {
   std::set<std::string> known_;
 };
 
-Result<void> read_fetch(const toml::value& table, fetch::ClientOptions& options) {
+Result<void> read_fetch(const toml::value& table, Config& config) {
+  fetch::ClientOptions& options = config.fetch;
   TableReader reader(table, "fetch");
+  std::optional<FullText> full_text;
+  if (auto r = reader.full_text("full_text", full_text); !r) return r;
+  config.full_text = full_text.value_or(config.full_text);
   using std::chrono::milliseconds;
   using std::chrono::seconds;
   if (auto r = reader.text("user_agent", options.user_agent); !r) return r;
@@ -229,6 +249,7 @@ Result<void> read_feeds(const toml::value& table, Config& config) {
       return {};
     };
     if (auto r = reader.text_list("convert", add_conversion); !r) return r;
+    if (auto r = reader.full_text("full_text", feed_settings.full_text); !r) return r;
     if (auto r = reader.no_unknown_keys(); !r) return r;
   }
   return {};
@@ -255,12 +276,101 @@ Result<void> read_adapters(const toml::value& table, Config& config) {
   return {};
 }
 
+Result<Config> read_config(const toml::value& data) {
+  Config config;
+  for (const auto& [section, table] : data.as_table()) {
+    if (!table.is_table()) {
+      return std::unexpected(setting_error(table, section, "expected a [section]"));
+    }
+    Result<void> read;
+    if (section == "fetch") read = read_fetch(table, config);
+    else if (section == "clean") read = read_clean(table, config.clean);
+    else if (section == "publish") read = read_publish(table, config);
+    else if (section == "feeds") read = read_feeds(table, config);
+    else if (section == "adapters") read = read_adapters(table, config);
+    else read = std::unexpected(setting_error(table, section, "unknown section"));
+    if (!read) return std::unexpected(read.error());
+  }
+  return config;
+}
+
+// The settings text as TOML; a syntax error names the file and the line.
+Result<toml::value> parse_toml(std::istream& in, const std::string& file_name) {
+  try {
+    return toml::parse(in, file_name);
+  } catch (const toml::syntax_error& error) {
+    const toml::source_location& location = error.location();
+    std::string what = error.what();
+    // toml11's message is several lines; the first says what is wrong.
+    const auto first_line_end = what.find('\n');
+    what = what.substr(0, first_line_end);
+    if (what.starts_with("[error] ")) what.erase(0, 8);
+    return make_error(ErrorCode::kInvalidArgument,
+                      file_name + ":" + std::to_string(location.line()) + ": " + what);
+  } catch (const std::exception& error) {
+    return make_error(ErrorCode::kIo, file_name + ": " + error.what());
+  }
+}
+
+std::string_view trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// The text's lines, each with its line break.
+std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    const std::size_t length = end == std::string_view::npos ? text.size() : end + 1;
+    lines.emplace_back(text.substr(0, length));
+    text.remove_prefix(length);
+  }
+  return lines;
+}
+
+// The index of the line holding the [feeds.FEED] header, however it is
+// spelled (quoted or not, spaces around the dot, a comment after it):
+// each header line is read as TOML on its own.
+std::optional<std::size_t> table_header_line(const std::vector<std::string>& lines,
+                                             const std::string& feed) {
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view line = trimmed(lines[i]);
+    if (!line.starts_with('[') || line.starts_with("[[")) continue;
+    std::istringstream in{std::string(line) + "\n"};
+    auto header = parse_toml(in, "header");
+    if (header && header->contains("feeds") && header->at("feeds").is_table() &&
+        header->at("feeds").contains(feed)) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<FullText> full_text_named(std::string_view name) {
+  if (name == "auto") return FullText::kAuto;
+  if (name == "always") return FullText::kAlways;
+  if (name == "never") return FullText::kNever;
+  return std::nullopt;
+}
+
+std::string_view full_text_name(FullText mode) {
+  switch (mode) {
+    case FullText::kAuto: return "auto";
+    case FullText::kAlways: return "always";
+    case FullText::kNever: return "never";
+  }
+  return "auto";
+}
 
 std::string default_config_text() {
   return R"(# newsvault settings. Every setting is shown with its default.
 
 [fetch]
+# full_text = "auto"            # every feed's, unless [feeds.NAME] says otherwise (below)
 # user_agent = "newsvault/0.1"
 # An HTTP or SOCKS5 proxy ("http://host:3128", "socks5h://host:1080"). Empty:
 # the usual http_proxy / https_proxy / all_proxy variables are honoured.
@@ -313,6 +423,16 @@ std::string default_config_text() {
 # in FEED/zh-Hant/... (zh-Hans, zh-Hant-TW, zh-Hant-HK) beside the original.
 # [feeds.dw-chinese]
 # convert = ["s2t"]
+#
+# full_text: where the articles of a feed without an adapter come from.
+# "auto": the entry's web page (its article found by the extractor) when
+# the entry is only a teaser (under 150 words, or 300 Chinese or Japanese
+# characters, or ending in "..." or a "Read more" link) and the page holds
+# more text; "always": the page, whatever the entry holds; "never": the
+# feed's own content only. A page that cannot be read is reported, and the
+# entry's own text archived until it can be.
+# [feeds.example-blog]
+# full_text = "auto"          # default: [fetch] full_text, itself "auto"
 
 # Site adapters' settings, e.g. where DW's article API lives:
 # [adapters.dw]
@@ -321,36 +441,55 @@ std::string default_config_text() {
 }
 
 Result<Config> load_config(const std::filesystem::path& file) {
-  Config config;
-  toml::value data;
-  try {
-    data = toml::parse(file.string());
-  } catch (const toml::syntax_error& error) {
-    const toml::source_location& location = error.location();
-    std::string what = error.what();
-    // toml11's message is several lines; the first says what is wrong.
-    const auto first_line_end = what.find('\n');
-    what = what.substr(0, first_line_end);
-    if (what.starts_with("[error] ")) what.erase(0, 8);
-    return make_error(ErrorCode::kInvalidArgument,
-                      file.string() + ":" + std::to_string(location.line()) + ": " + what);
-  } catch (const std::exception& error) {
-    return make_error(ErrorCode::kIo, file.string() + ": " + error.what());
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return make_error(ErrorCode::kIo, file.string() + ": cannot be read");
+  auto data = parse_toml(in, file.string());
+  if (!data) return std::unexpected(data.error());
+  return read_config(*data);
+}
+
+Result<std::string> set_feed_full_text(std::string_view config_text, std::string_view file_name,
+                                       std::string_view feed, FullText mode) {
+  std::istringstream in{std::string(config_text)};
+  auto data = parse_toml(in, std::string(file_name));
+  if (!data) return std::unexpected(data.error());
+  std::vector<std::string> lines = split_lines(config_text);
+  const std::string setting = "full_text = \"" + std::string(full_text_name(mode)) + "\"\n";
+  const std::string feed_name(feed);
+  const toml::value* table = nullptr;
+  if (data->contains("feeds") && data->at("feeds").is_table() &&
+      data->at("feeds").contains(feed_name)) {
+    table = &data->at("feeds").at(feed_name);
   }
-  for (const auto& [section, table] : data.as_table()) {
-    if (!table.is_table()) {
-      return std::unexpected(setting_error(table, section, "expected a [section]"));
+  if (table == nullptr) {
+    if (!lines.empty() && !lines.back().ends_with('\n')) lines.back() += '\n';
+    lines.push_back("\n[feeds." + toml::format_key(feed_name) + "]\n");
+    lines.push_back(setting);
+  } else if (table->is_table() && table->contains("full_text")) {
+    const toml::value& value = table->at("full_text");
+    const std::size_t line = value.location().line();
+    if (line == 0 || line > lines.size() || !trimmed(lines[line - 1]).starts_with("full_text")) {
+      return std::unexpected(setting_error(value, "feeds." + feed_name + ".full_text",
+                                           "not on a line of its own: edit it by hand"));
     }
-    Result<void> read;
-    if (section == "fetch") read = read_fetch(table, config.fetch);
-    else if (section == "clean") read = read_clean(table, config.clean);
-    else if (section == "publish") read = read_publish(table, config);
-    else if (section == "feeds") read = read_feeds(table, config);
-    else if (section == "adapters") read = read_adapters(table, config);
-    else read = std::unexpected(setting_error(table, section, "unknown section"));
-    if (!read) return std::unexpected(read.error());
+    lines[line - 1] = setting;
+  } else {
+    const std::optional<std::size_t> header = table_header_line(lines, feed_name);
+    if (!header) {
+      return std::unexpected(setting_error(
+          *table, "feeds." + feed_name,
+          "not a [feeds." + toml::format_key(feed_name) + "] table: add full_text by hand"));
+    }
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(*header) + 1, setting);
   }
-  return config;
+  std::string text;
+  for (const std::string& line : lines) text += line;
+  // What is written must read back: the same checks as load_config.
+  std::istringstream again{text};
+  auto reread = parse_toml(again, std::string(file_name));
+  if (!reread) return std::unexpected(reread.error());
+  if (auto config = read_config(*reread); !config) return std::unexpected(config.error());
+  return text;
 }
 
 }  // namespace newsvault::pipeline

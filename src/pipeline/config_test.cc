@@ -121,6 +121,85 @@ TEST(ConfigTest, AnUnknownConversionOrFeedSettingNamesFileLineAndKey) {
       << site.error().message();
 }
 
+TEST(ConfigTest, ReadsEachFeedsFullTextAndDefaultsToAuto) {
+  testing::TempDir dir;
+  auto config =
+      load_text(dir,
+                "[feeds.blog]\nfull_text = \"always\"\n[feeds.wire]\nfull_text = \"never\"\n"
+                "[feeds.other]\nconvert = [\"s2t\"]\n");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->feeds["blog"].full_text, FullText::kAlways);
+  EXPECT_EQ(config->feeds["wire"].full_text, FullText::kNever);
+  EXPECT_EQ(config->feeds["other"].full_text, std::nullopt);
+  EXPECT_EQ(config->full_text, FullText::kAuto);
+}
+
+TEST(ConfigTest, FetchFullTextIsEveryFeedsDefaultAndAFeedsOwnWins) {
+  testing::TempDir dir;
+  auto config = load_text(dir, "[fetch]\nfull_text = \"never\"\n[feeds.blog]\nfull_text = \"always\"\n");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->full_text, FullText::kNever);
+  EXPECT_EQ(config->feeds["blog"].full_text, FullText::kAlways);
+  auto wrong = load_text(dir, "[fetch]\nfull_text = \"often\"\n");
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_NE(wrong.error().message().find(":2: fetch.full_text: expected \"auto\""), std::string::npos)
+      << wrong.error().message();
+}
+
+TEST(ConfigTest, ABadFullTextValueNamesFileLineAndKey) {
+  testing::TempDir dir;
+  auto wrong = load_text(dir, "[fetch]\n\n[feeds.blog]\nfull_text = \"sometimes\"\n");
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_NE(wrong.error().message().find((dir.path() / "newsvault.toml").string() +
+                                         ":4: feeds.blog.full_text: expected \"auto\", \"always\" "
+                                         "or \"never\", not \"sometimes\""),
+            std::string::npos)
+      << wrong.error().message();
+  auto not_text = load_text(dir, "[feeds.blog]\nfull_text = true\n");
+  ASSERT_FALSE(not_text.has_value());
+  EXPECT_NE(not_text.error().message().find(":2: feeds.blog.full_text: expected a string"),
+            std::string::npos)
+      << not_text.error().message();
+}
+
+TEST(SetFeedFullTextTest, AddsATableAtTheEndKeepingEveryOtherLine) {
+  const std::string text = "# my settings\n[fetch]\ntimeout_seconds = 5  # slow site\n";
+  auto set = set_feed_full_text(text, "newsvault.toml", "dw-中文", FullText::kAlways);
+  ASSERT_TRUE(set.has_value()) << set.error().message();
+  EXPECT_EQ(*set, text + "\n[feeds.\"dw-中文\"]\nfull_text = \"always\"\n");
+}
+
+TEST(SetFeedFullTextTest, AddsTheKeyUnderTheFeedsOwnHeader) {
+  const std::string text =
+      "[feeds . \"blog\"]  # mine\nconvert = [\"s2t\"]\n\n[publish]\nfeed_items = 5\n";
+  auto set = set_feed_full_text(text, "newsvault.toml", "blog", FullText::kNever);
+  ASSERT_TRUE(set.has_value()) << set.error().message();
+  EXPECT_EQ(*set,
+            "[feeds . \"blog\"]  # mine\nfull_text = \"never\"\nconvert = "
+            "[\"s2t\"]\n\n[publish]\nfeed_items = 5\n");
+}
+
+TEST(SetFeedFullTextTest, ReplacesTheKeyWhereItIsSet) {
+  auto set = set_feed_full_text("[feeds.blog]\nfull_text = \"never\"  # for now\n[feeds.wire]\n",
+                                "newsvault.toml", "blog", FullText::kAuto);
+  ASSERT_TRUE(set.has_value()) << set.error().message();
+  EXPECT_EQ(*set, "[feeds.blog]\nfull_text = \"auto\"\n[feeds.wire]\n");
+}
+
+TEST(SetFeedFullTextTest, RefusesAnInlineTableAndABrokenFile) {
+  auto inline_table = set_feed_full_text("[feeds]\nblog = { convert = [\"s2t\"] }\n",
+                                         "newsvault.toml", "blog", FullText::kAuto);
+  ASSERT_FALSE(inline_table.has_value());
+  EXPECT_NE(
+      inline_table.error().message().find("newsvault.toml:2: feeds.blog: not a [feeds.blog] table"),
+      std::string::npos)
+      << inline_table.error().message();
+  auto broken = set_feed_full_text("[fetch\n", "newsvault.toml", "blog", FullText::kAuto);
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_NE(broken.error().message().find("newsvault.toml:1:"), std::string::npos)
+      << broken.error().message();
+}
+
 TEST(ArticleIdentityTest, TrackingParametersAreNotPartOfTheAddress) {
   EXPECT_EQ(strip_tracking_parameters(
                 "https://www.dw.com/zh/a-65955570?maca=chi-rss-chi-all-1127-rdf"),

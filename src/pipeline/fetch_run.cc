@@ -1,11 +1,13 @@
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "clean/clean.h"
 #include "extract/extract.h"
 #include "feed/feed.h"
 #include "pipeline/article_record.h"
+#include "pipeline/full_text.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
@@ -23,6 +25,7 @@ struct FeedRun {
   std::vector<std::string> listed_keys;  // every article the feed lists now
   bool read_in_full = false;             // parsed this run: listed_keys is its whole list
   bool fetch_failed = false;
+  FullText full_text = FullText::kNever;  // [feeds.NAME] full_text; never with an adapter
 };
 
 // An article found in a feed, ready to be saved.
@@ -38,6 +41,18 @@ struct AdapterCall {
   std::string key;
   std::string url;
 };
+
+// An entry whose web page holds its article: found[found_index] holds what
+// the entry itself gives until the page replaces it.
+struct PageCall {
+  std::size_t found_index;
+  std::string url;
+  double entry_size;  // the entry's text in words (TextMeasure::size)
+};
+
+// How many pages are held in memory at once, between their fetch and their
+// extraction: enough to keep every connection busy.
+constexpr std::size_t kPagesPerBatch = 256;
 
 std::filesystem::path feed_body_path(const std::filesystem::path& root, std::int64_t feed_id) {
   return root / kFeedBodyDirectory / (std::to_string(feed_id) + ".body");
@@ -65,15 +80,20 @@ class FetchRun {
     if (auto repaired = write_pending_documents(); !repaired) return std::unexpected(repaired.error());
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
-    for (store::FeedRecord& record : *feeds) runs_.push_back({std::move(record), {}, {}, {}, {}, false});
+    for (store::FeedRecord& record : *feeds) {
+      const FullText full_text = full_text_of(record);
+      runs_.push_back({std::move(record), {}, {}, {}, {}, false, false, full_text});
+    }
     summary_.counts.feeds_total = runs_.size();
     report();
 
     poll_feeds();
     std::vector<FoundArticle> found;
     std::vector<AdapterCall> calls;
-    collect_articles(found, calls);
+    std::vector<PageCall> pages;
+    collect_articles(found, calls, pages);
     call_adapters(calls, found);
+    fetch_pages(pages, found);
     clean_articles(found);
     if (auto saved = save_and_write(found); !saved) return std::unexpected(saved.error());
     if (auto recorded = record_feeds(); !recorded) return std::unexpected(recorded.error());
@@ -85,6 +105,14 @@ class FetchRun {
  private:
   void report() {
     if (on_progress_) on_progress_(summary_.counts);
+  }
+
+  // A feed with an adapter asks it, never the pages.
+  FullText full_text_of(const store::FeedRecord& record) const {
+    if (!record.adapter.empty()) return FullText::kNever;
+    const auto settings = archive_.config().feeds.find(record.name);
+    if (settings == archive_.config().feeds.end()) return archive_.config().full_text;
+    return settings->second.full_text.value_or(archive_.config().full_text);
   }
 
   void fail_feed(FeedRun& run, const std::string& error) {
@@ -113,15 +141,18 @@ class FetchRun {
     if (response.outcome == fetch::FetchOutcome::kFailed) return fail_feed(run, response.error);
     const auto body_path = feed_body_path(archive_.root(), run.record.id);
     std::string body;
-    if (response.outcome == fetch::FetchOutcome::kNotModified && run.record.adapter.empty()) {
-      // The feed is as it was, and its articles are its own content: there
-      // is nothing to re-read.
+    if (response.outcome == fetch::FetchOutcome::kNotModified && run.record.adapter.empty() &&
+        run.full_text != FullText::kAlways) {
+      // The feed is as it was, and its articles are its own content (or,
+      // with full_text "auto", pages it led to last time it changed): there
+      // is nothing to re-read. With "always" every article is its page's,
+      // so the pages are asked again, conditionally, as adapters' are.
       run.record.last_error.clear();
       return;
     }
     if (response.outcome == fetch::FetchOutcome::kNotModified) {
       // The feed is as it was: its last body lists the articles to re-check
-      // at their source.
+      // at their source (the adapter's API, or their pages).
       auto cached = read_whole_file(body_path);
       if (!cached) {
         run.record.etag.clear();
@@ -162,9 +193,13 @@ class FetchRun {
 
   // Step 2: the articles of every feed: from the feed itself, or to be
   // asked of the adapter's API. Entries become articles on every core; the
-  // parsed feeds are let go once they have.
-  void collect_articles(std::vector<FoundArticle>& found, std::vector<AdapterCall>& calls) {
+  // parsed feeds are let go once they have. An entry that is only a teaser
+  // of its page ([feeds.NAME] full_text, full_text.h) is also a page to
+  // fetch; until then, and should the page fail, it stands as the entry has it.
+  void collect_articles(std::vector<FoundArticle>& found, std::vector<AdapterCall>& calls,
+                        std::vector<PageCall>& pages) {
     std::vector<const feed::Entry*> own_content;
+    std::vector<FullText> full_text;
     for (std::size_t index = 0; index < runs_.size(); ++index) {
       FeedRun& run = runs_[index];
       if (!run.parsed) continue;
@@ -180,18 +215,38 @@ class FetchRun {
         }
         found.push_back({index, key, {}});
         own_content.push_back(&entry);
+        full_text.push_back(run.full_text);
       }
     }
     const std::size_t first = found.size() - own_content.size();
+    std::vector<std::optional<double>> page_wanted(own_content.size());  // the entry's size
     parallel_for(own_content.size(), [&](std::size_t i) {
       const feed::Entry& entry = *own_content[i];
       extract::Article article = extract::article_from_entry(entry);
       if (article.url.empty()) article.url = entry.link;
       // The archive links the story, not the campaign that led to it.
       article.url = strip_tracking_parameters(article.url);
+      if (full_text[i] != FullText::kNever) {
+        const TextMeasure measure = measure_text(entry_text(entry));
+        if (wants_page(full_text[i], article.url, measure)) page_wanted[i] = measure.size();
+      }
       found[first + i].article = std::move(article);
     });
+    for (std::size_t i = 0; i < own_content.size(); ++i) {
+      if (page_wanted[i])
+        pages.push_back({first + i, found[first + i].article.url, *page_wanted[i]});
+    }
     for (FeedRun& run : runs_) run.parsed.reset();
+  }
+
+  // A request for `url` carrying the validators its last answer gave.
+  fetch::Request conditional_request(const std::string& url) {
+    fetch::Request request{url, "", ""};
+    if (auto validators = store_.validators(url); validators) {
+      request.etag = validators->first;
+      request.last_modified = validators->second;
+    }
+    return request;
   }
 
   // Step 3: the adapters' API documents, conditionally: an article that has
@@ -199,14 +254,7 @@ class FetchRun {
   void call_adapters(const std::vector<AdapterCall>& calls, std::vector<FoundArticle>& found) {
     if (calls.empty()) return;
     std::vector<fetch::Request> requests;
-    for (const AdapterCall& call : calls) {
-      fetch::Request request{call.url, "", ""};
-      if (auto validators = store_.validators(call.url); validators) {
-        request.etag = validators->first;
-        request.last_modified = validators->second;
-      }
-      requests.push_back(std::move(request));
-    }
+    for (const AdapterCall& call : calls) requests.push_back(conditional_request(call.url));
     client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
       const AdapterCall& call = calls[index];
       FeedRun& run = runs_[call.feed_index];
@@ -227,7 +275,131 @@ class FetchRun {
     });
   }
 
-  // Step 3b: every body through the one sanitizer, whichever way it came,
+  // Step 3b: the pages of entries whose article is their page's (teasers,
+  // or every entry with "always"), conditionally as the adapters'
+  // documents are (their validators kept by URL), a batch at a time: each
+  // batch fetched many at once, then read by the extractor on every core.
+  // A page that answers 304 leaves its article as archived. The calls of
+  // articles that must go are marked, and they go at the end.
+  void fetch_pages(const std::vector<PageCall>& pages, std::vector<FoundArticle>& found) {
+    if (pages.empty()) return;
+    std::vector<char> drop(found.size(), 0);
+    for (std::size_t start = 0; start < pages.size(); start += kPagesPerBatch) {
+      const std::size_t end = std::min(pages.size(), start + kPagesPerBatch);
+      std::vector<PageCall> batch(pages.begin() + static_cast<std::ptrdiff_t>(start),
+                                  pages.begin() + static_cast<std::ptrdiff_t>(end));
+      // A 304 for an article the store does not hold (its key changed, or
+      // two entries share a page) says nothing about it: asked again whole.
+      std::vector<PageCall> again = fetch_page_batch(batch, true, found, drop);
+      fetch_page_batch(again, false, found, drop);
+      report();
+    }
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (drop[i]) continue;
+      if (kept != i) found[kept] = std::move(found[i]);
+      ++kept;
+    }
+    found.resize(kept);
+  }
+
+  // Fetches and reads one batch; returns the calls to ask again without
+  // validators.
+  std::vector<PageCall> fetch_page_batch(const std::vector<PageCall>& batch, bool conditional,
+                                         std::vector<FoundArticle>& found,
+                                         std::vector<char>& drop) {
+    if (batch.empty()) return {};
+    std::vector<fetch::Request> requests;
+    for (const PageCall& call : batch) {
+      requests.push_back(conditional ? conditional_request(call.url)
+                                     : fetch::Request{call.url, "", ""});
+    }
+    std::vector<fetch::Response> responses(batch.size());
+    client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
+      responses[index] = std::move(response);
+    });
+    std::vector<std::optional<Result<extract::PageArticle>>> extracted(batch.size());
+    parallel_for(batch.size(), [&](std::size_t i) {
+      fetch::Response& response = responses[i];
+      if (response.outcome != fetch::FetchOutcome::kOk || !is_web_page(response.content_type))
+        return;
+      const std::string& page_url = response.final_url.empty() ? batch[i].url : response.final_url;
+      extracted[i] = extract::extract_article(response.body, page_url, response.content_type);
+      response.body = std::string();
+    });
+    std::vector<PageCall> again;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const PageCall& call = batch[i];
+      const fetch::Response& response = responses[i];
+      FoundArticle& item = found[call.found_index];
+      if (response.outcome == fetch::FetchOutcome::kNotModified) {
+        if (archived_before(item)) {
+          drop[call.found_index] = 1;
+          ++summary_.counts.articles_unchanged;
+        } else {
+          again.push_back(call);
+        }
+      } else if (response.outcome == fetch::FetchOutcome::kFailed) {
+        page_failed(item, response.error, drop[call.found_index]);
+      } else if (!extracted[i]) {
+        page_failed(
+            item,
+            "GET " + call.url + ": not a web page (Content-Type " + response.content_type + ")",
+            drop[call.found_index]);
+      } else if (!*extracted[i]) {
+        page_failed(item, extracted[i]->error().message(), drop[call.found_index]);
+      } else if (use_page(call, std::move(**extracted[i]), item, drop[call.found_index])) {
+        pending_validators_.push_back({call.url, response.etag, response.last_modified});
+      }
+    }
+    return again;
+  }
+
+  // The page's article in place of the entry's: with "auto" only when the
+  // page holds more text than the entry (a page rendered by script, or
+  // behind a paywall, holds less, and the entry's text is the better copy).
+  // False when the page holds no text at all (reported as a failure).
+  bool use_page(const PageCall& call, extract::PageArticle page, FoundArticle& item, char& drop) {
+    const double page_size = measure_text(page.article.body_html).size();
+    if (page_size == 0) {
+      page_failed(item, call.url + ": the page holds no article text", drop);
+      return false;
+    }
+    if (runs_[item.feed_index].full_text == FullText::kAuto && page_size <= call.entry_size)
+      return true;
+    item.article = article_from_page(item.article, std::move(page));
+    return true;
+  }
+
+  // A page that could not be read: reported on its feed. A new article is
+  // archived as the entry has it (nothing is lost; the next run asks the
+  // page again, as no validators were kept); one archived before keeps its
+  // latest revision rather than fall back to a teaser.
+  void page_failed(FoundArticle& item, const std::string& error, char& drop) {
+    if (archived_before(item)) {
+      drop = 1;
+      article_failed(runs_[item.feed_index], error + " (the archived revision stays)");
+    } else {
+      article_failed(runs_[item.feed_index],
+                     error + " (archived from the feed until the page can be read)");
+    }
+  }
+
+  // Whether the store holds the article already. Each feed's keys are read
+  // once, when first needed.
+  bool archived_before(const FoundArticle& item) {
+    const std::int64_t feed_id = runs_[item.feed_index].record.id;
+    auto keys = archived_keys_.find(feed_id);
+    if (keys == archived_keys_.end()) {
+      keys = archived_keys_.emplace(feed_id, std::set<std::string>()).first;
+      if (auto articles = store_.articles(feed_id); articles) {
+        for (const store::ArticleSummary& article : *articles) keys->second.insert(article.key);
+      }
+    }
+    return keys->second.contains(item.key);
+  }
+
+  // Step 3c: every body through the one sanitizer, whichever way it came,
   // before anything is stored: the store and the documents only ever see
   // clean bodies, and the image proxy rewrite (publish) comes after it, so
   // hostile input cannot undo it.
@@ -467,6 +639,7 @@ class FetchRun {
   clean::Options clean_options_;  // the archive's; each article's copy gets its base_url
   std::vector<FeedRun> runs_;
   std::vector<std::tuple<std::string, std::string, std::string>> pending_validators_;
+  std::map<std::int64_t, std::set<std::string>> archived_keys_;  // by feed id, read when needed
   std::map<std::string, publish::FeedChanges> changes_;  // by feed name
   bool repair_ = false;  // the last run was killed: rewrite indexes and outputs, commit
   // Loaded once per run, at first use (OpenCC reads its dictionaries then).

@@ -7,12 +7,14 @@
 #include "extract/testdata_path.h"
 #include "pipeline/article_record.h"
 #include "pipeline/pipeline.h"
+#include "support/conditional_handler.h"
 #include "support/http_test_server.h"
 #include "support/test_support.h"
 
 namespace newsvault::pipeline {
 namespace {
 
+using testing::conditional_handler;
 using testing::HttpTestServer;
 
 constexpr const char* kFeedPath = "/rdf/rss-chi-all";
@@ -33,35 +35,24 @@ std::string dw_feed() {
 <dwsyn:contentType>article</dwsyn:contentType></item></rdf:RDF>)";
 }
 
-// Answers with `body` and its ETag, or 304 when the client already has it.
-HttpTestServer::Handler conditional(std::shared_ptr<std::string> body, std::string content_type) {
-  return [body, content_type](const HttpTestServer::RecordedRequest& request) {
-    const std::string etag = "\"" + std::to_string(std::hash<std::string>{}(*body)) + "\"";
-    HttpTestServer::CannedResponse response;
-    if (request.header("if-none-match") == etag) {
-      response.status = 304;
-      response.headers = {{"ETag", etag}};
-      return response;
-    }
-    response.headers = {{"Content-Type", content_type}, {"ETag", etag}};
-    response.body = *body;
-    return response;
-  };
-}
-
 class FetchRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
     feed_body_ = std::make_shared<std::string>(dw_feed());
     article_body_ = std::make_shared<std::string>(
         testing::read_file(extract::testing::dw_article_65955570()));
-    server_.set_handler(kFeedPath, conditional(feed_body_, "application/rdf+xml; charset=utf-8"));
-    server_.set_handler(kArticlePath, conditional(article_body_, "application/json"));
+    server_.set_handler(kFeedPath,
+                        conditional_handler(feed_body_, "application/rdf+xml; charset=utf-8"));
+    server_.set_handler(kArticlePath, conditional_handler(article_body_, "application/json"));
 
     ASSERT_TRUE(Archive::init(dir_.path()).has_value());
-    testing::write_file(dir_.path() / kConfigFileName,
-                        "[fetch]\nretry_base_delay_ms = 10\n[adapters.dw]\narticle_api = \"" +
-                            server_.url("/api/detail/article/{id}") + "\"\n");
+    testing::write_file(
+        dir_.path() / kConfigFileName,
+        "[fetch]\nretry_base_delay_ms = 10\n[adapters.dw]\narticle_api = \"" +
+            server_.url("/api/detail/article/{id}") +
+            "\"\n"
+            // Entries that link hosts which do not exist: their own content only.
+            "[feeds.hostile]\nfull_text = \"never\"\n[feeds.plain]\nfull_text = \"never\"\n");
     auto archive = Archive::open(dir_.path());
     ASSERT_TRUE(archive.has_value()) << archive.error().message();
     archive_ = std::move(*archive);
@@ -291,7 +282,7 @@ TEST_F(FetchRunTest, AnArticleTakenOutOfTheMiddleOfItsFeedIsRecordedAsDelisted) 
   auto plain = std::make_shared<std::string>(rss_feed({{"a", "Mon, 19 Jun 2023 01:00:00 GMT"},
                                                        {"b", "Mon, 19 Jun 2023 02:00:00 GMT"},
                                                        {"c", "Mon, 19 Jun 2023 03:00:00 GMT"}}));
-  server_.set_handler("/plain.xml", conditional(plain, "application/rss+xml"));
+  server_.set_handler("/plain.xml", conditional_handler(plain, "application/rss+xml"));
   ASSERT_TRUE(archive_->store().add_feed("plain", server_.url("/plain.xml"), "").has_value());
   EXPECT_EQ(fetch_at("2023-06-19T04:00:00Z").articles_delisted, 0u);
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clean/clean.h"
@@ -28,11 +29,26 @@ namespace newsvault::pipeline {
 
 inline constexpr const char* kConfigFileName = "newsvault.toml";
 
+// Where the articles of a feed without an adapter come from
+// ([feeds.NAME] full_text). A feed with an adapter always asks the adapter.
+enum class FullText {
+  // The entry's web page when the entry looks like a teaser: little text,
+  // or text ending in an ellipsis or a "Read more" link (full_text.h), and
+  // only when the page holds more text than the entry.
+  kAuto,
+  kAlways,  // the entry's web page, whatever the entry holds
+  kNever,   // the feed's own content only
+};
+// "auto", "always", "never"; nullopt for anything else.
+std::optional<FullText> full_text_named(std::string_view name);
+std::string_view full_text_name(FullText mode);
+
 // A feed's own settings ([feeds.NAME] in newsvault.toml).
 struct FeedSettings {
   // Converted copies of each of its documents, beside the original
   // (publish.h, "Traditional and Simplified Chinese").
   std::vector<publish::ChineseConversion> convert;
+  std::optional<FullText> full_text;  // unset: the archive's ([fetch] full_text)
 };
 
 struct Config {
@@ -41,6 +57,7 @@ struct Config {
   publish::PublishOptions publish;
   publish::FeedsOutOptions feeds_out;  // [publish] base_url, feed_items
   publish::GitOptions git;             // [publish.git]
+  FullText full_text = FullText::kAuto;  // [fetch] full_text: every feed's, unless its own says
   // [publish.site]: where the static site goes (its image proxy is
   // [publish]'s).
   publish::SiteOptions site;
@@ -56,6 +73,15 @@ std::string default_config_text();
 // the file, the line and the key ("newsvault.toml:7: fetch.timeout_seconds:
 // expected an integer").
 Result<Config> load_config(const std::filesystem::path& file);
+// The settings text `config_text` (read from `file_name`) with [feeds.FEED]
+// full_text set to `mode`: the key's line replaced where the file sets it,
+// else the line added under the feed's [feeds.FEED] header, else a new
+// table at the end; every other line, comments too, kept as written. Fails
+// with kInvalidArgument naming the file and line when the text does not
+// read as settings before or after, or when the feed's table is not one a
+// line can be added to (an inline table: edit it by hand).
+Result<std::string> set_feed_full_text(std::string_view config_text, std::string_view file_name,
+                                       std::string_view feed, FullText mode);
 
 class Archive {
  public:
