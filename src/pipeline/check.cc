@@ -130,6 +130,9 @@ class ArchiveCheck {
       const store::StoredRevision& latest = revisions->back();
       const std::string& path = latest.revision.document_path;
       known_.insert(path);
+      for (publish::ChineseConversion conversion : conversions(summary.feed_name)) {
+        known_.insert(publish::converted_document_path(path, conversion));
+      }
       auto article = article_from_json(latest.revision.content);
       if (!article) {
         error(path, "revision " + std::to_string(latest.number) + " cannot be read: " +
@@ -179,13 +182,17 @@ class ArchiveCheck {
     return 0;
   }
 
+  // The converted copies a feed's documents get ([feeds.NAME] convert).
+  const std::vector<publish::ChineseConversion>& conversions(const std::string& feed_name) const {
+    static const std::vector<publish::ChineseConversion> kNone;
+    const auto settings = archive_.config().feeds.find(feed_name);
+    return settings == archive_.config().feeds.end() ? kNone : settings->second.convert;
+  }
+
   void check_converted_copies(const std::string& feed_name, const std::string& path,
                               const extract::Article& article, Timestamp archived_at) {
-    const auto settings = archive_.config().feeds.find(feed_name);
-    if (settings == archive_.config().feeds.end()) return;
-    for (publish::ChineseConversion conversion : settings->second.convert) {
+    for (publish::ChineseConversion conversion : conversions(feed_name)) {
       const std::string copy_path = publish::converted_document_path(path, conversion);
-      known_.insert(copy_path);
       auto converter = converters_.find(conversion);
       if (converter == converters_.end()) {
         converter = converters_.emplace(conversion, publish::ChineseConverter::open(conversion)).first;
