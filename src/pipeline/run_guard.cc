@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "pipeline/state_files.h"
 #include "publish/publish.h"
@@ -26,6 +27,22 @@ Result<int> lock_runs(const std::filesystem::path& root) {
                       "another fetch is running in " + root.string());
   }
   return fd;
+}
+
+// A commit cut short leaves the lock files git writes NAME through
+// (index.lock, HEAD.lock, refs/heads/main.lock), and each one left makes
+// every later commit fail. No one else commits in the archive while its
+// run lock is held, so they are stale.
+void remove_git_locks(const std::filesystem::path& git) {
+  std::error_code ignored;
+  std::filesystem::remove(git / "index.lock", ignored);
+  std::filesystem::remove(git / "HEAD.lock", ignored);
+  std::vector<std::filesystem::path> locks;
+  for (auto it = std::filesystem::recursive_directory_iterator(git / "refs", ignored);
+       !ignored && it != std::filesystem::recursive_directory_iterator(); it.increment(ignored)) {
+    if (it->path().extension() == ".lock") locks.push_back(it->path());
+  }
+  for (const auto& lock : locks) std::filesystem::remove(lock, ignored);
 }
 
 }  // namespace
@@ -50,10 +67,7 @@ Result<std::unique_ptr<RunGuard>> RunGuard::acquire(const std::filesystem::path&
       ::close(fd);
       return std::unexpected(removed.error());
     }
-    // A commit cut short leaves git's index lock; no one else commits in
-    // the archive while its run lock is held, so the lock is stale.
-    std::error_code ignored;
-    std::filesystem::remove(root / ".git" / "index.lock", ignored);
+    remove_git_locks(root / ".git");
   }
   // Made in place, not through a temporary file: a kill while it is made
   // would leave a temporary file that no later run knows to remove.
