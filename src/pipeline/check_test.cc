@@ -12,7 +12,11 @@ using Severity = CheckProblem::Severity;
 
 class CheckTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { make_archive(""); }
+
+  // An archive of one feed of three articles, fetched; `settings` added to
+  // its newsvault.toml first.
+  void make_archive(const std::string& settings) {
     std::string feed = "<rss version=\"2.0\"><channel><title>Local</title>";
     for (int i = 0; i < 3; ++i) {
       const std::string n = std::to_string(i);
@@ -23,6 +27,7 @@ class CheckTest : public ::testing::Test {
     testing::write_file(dir_.path() / "feed.xml", feed + "</channel></rss>");
     root_ = dir_.path() / "archive";
     ASSERT_TRUE(Archive::init(root_).has_value());
+    testing::write_file(root_ / kConfigFileName, testing::read_file(root_ / kConfigFileName) + settings);
     auto archive = Archive::open(root_);
     ASSERT_TRUE(archive.has_value()) << archive.error().message();
     ASSERT_TRUE((*archive)->store().add_feed("local", "file://" + (dir_.path() / "feed.xml").string(), "").has_value());
@@ -104,6 +109,26 @@ TEST_F(CheckTest, AStoreSqliteCannotReadIsAnErrorNotAFailureToCheck) {
   const CheckReport report = check();
   EXPECT_FALSE(report.sound());
   EXPECT_FALSE(problems_at(report, ".newsvault/store.db").empty());
+}
+
+class ConvertedCopiesCheckTest : public CheckTest {
+ protected:
+  void SetUp() override { make_archive("\n[feeds.local]\nconvert = [\"s2t\"]\n"); }
+};
+
+TEST_F(ConvertedCopiesCheckTest, EachCopyIsComparedWithTheConversionOfItsRevision) {
+  const std::string copy = publish::converted_document_path(document_, publish::ChineseConversion::kS2T);
+  ASSERT_TRUE(fs::exists(root_ / copy)) << copy;
+  CheckReport report = check();
+  EXPECT_TRUE(report.problems.empty()) << report.problems.front().path << ": " << report.problems.front().what;
+  EXPECT_EQ(report.documents, 6u);
+
+  testing::write_file(root_ / copy, "changed\n");
+  report = check();
+  EXPECT_FALSE(report.sound());
+  ASSERT_FALSE(problems_at(report, copy).empty());
+  EXPECT_TRUE(problems_at(report, copy)[0].starts_with("error: differs from the converted copy of " + document_))
+      << problems_at(report, copy)[0];
 }
 
 TEST(CheckArchiveTest, AFolderWithoutAnArchiveCannotBeChecked) {
