@@ -13,6 +13,7 @@ packages=(
   libfmt-dev
   libcurl4-openssl-dev           # fetching (multi interface, HTTP/2, gzip/deflate/br)
   libsqlite3-dev                 # the store
+  sqlite3                        # a store test damages a database behind the store's back
   libssl-dev                     # SHA-256 of article revisions
   libtoml11-dev                  # newsvault.toml
   zlib1g-dev                     # the extraction corpus test reads gzipped pages

@@ -34,6 +34,7 @@ int run(int argc, char** argv) {
   add_archive_commands(app, global, action);
   add_fetch_command(app, global, action);
   add_publish_command(app, global, action);
+  add_check_command(app, global, action);
 
   try {
     app.parse(argc, argv);

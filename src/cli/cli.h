@@ -14,6 +14,9 @@ inline constexpr int kExitSomeFeedsFailed = 3;  // fetch ran, but some feeds or 
 // tried again by the next run.
 inline constexpr int kExitPublishFailed = 4;
 
+// `check` found errors in the archive (warnings alone leave the status 0).
+inline constexpr int kExitArchiveDamaged = 5;
+
 // Runs the command line; returns the process exit status.
 int run(int argc, char** argv);
 

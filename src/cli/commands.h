@@ -36,6 +36,9 @@ void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandActi
 // Adds publish.
 void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
+// Adds check.
+void add_check_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+
 // "2023-06-19T01:47:05Z" (any ISO 8601 form) or Unix milliseconds.
 Result<Timestamp> parse_now_option(const std::string& text);
 

@@ -99,6 +99,8 @@ class FetchRun {
     if (auto recorded = record_feeds(); !recorded) return std::unexpected(recorded.error());
     if (auto indexed = write_indexes(); !indexed) return std::unexpected(indexed.error());
     if (auto published = publish(); !published) return std::unexpected(published.error());
+    // A commit that failed is made by the next run, which redoes it.
+    if (summary_.publish.errors.empty()) (*guard)->succeeded();
     return std::move(summary_);
   }
 

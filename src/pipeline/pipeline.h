@@ -168,6 +168,38 @@ Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Time
 // revision cannot be read back.
 Result<publish::SiteSummary> write_site(Archive& archive);
 
+// What `newsvault check` found wrong with an archive. kError: damage that
+// no run repairs by itself (a store SQLite finds corrupt, a document that
+// differs from every revision of its article, a missing index, a stray
+// temporary file); kWarning: work an interrupted or pending run leaves and
+// the next fetch finishes (a document not yet written, an uncommitted
+// change, the files a killed run left).
+struct CheckProblem {
+  enum class Severity { kError, kWarning };
+  Severity severity = Severity::kError;
+  std::string path;  // relative to the archive root; "" for the archive as a whole
+  std::string what;  // "differs from revision 2 of its article as the store keeps it"
+};
+
+struct CheckReport {
+  std::size_t articles = 0;   // articles of the store
+  std::size_t documents = 0;  // documents and converted copies compared with their revision
+  std::size_t outputs = 0;    // indexes and feeds out compared with the store
+  std::vector<CheckProblem> problems;  // errors first, then warnings, each by path
+  // No errors (warnings allowed).
+  bool sound() const;
+};
+
+// Verifies the archive in `root` without changing it: the store (SQLite's
+// integrity and foreign key checks), every document and converted copy
+// against its article's latest revision (rendered as fetch renders it,
+// compared byte for byte), the indexes and feeds out against the store,
+// temporary files of cut-short writes, and the git history (uncommitted
+// changes, stale lock files). Holds the run lock while it reads. Fails
+// only when it cannot check: kNotFound without an archive, a broken
+// config, kInvalidArgument while a fetch or publish runs in the archive.
+Result<CheckReport> check_archive(const std::filesystem::path& root);
+
 // OPML 2.0 subscription lists.
 struct OpmlFeed {
   std::string name;     // the outline's title or text

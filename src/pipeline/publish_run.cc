@@ -17,19 +17,6 @@ namespace {
 
 constexpr const char* kRemotesFile = ".newsvault/remotes.json";
 
-// The article as its latest revision keeps it, with that revision's time.
-Result<std::pair<extract::Article, store::StoredRevision>> latest_revision(store::Store& store,
-                                                                          std::int64_t article_id) {
-  auto revisions = store.revisions(article_id);
-  if (!revisions) return std::unexpected(revisions.error());
-  if (revisions->empty()) {
-    return make_error(ErrorCode::kInternal, "article " + std::to_string(article_id) + " has no revision");
-  }
-  auto article = article_from_json(revisions->back().revision.content);
-  if (!article) return std::unexpected(article.error());
-  return std::pair{std::move(*article), std::move(revisions->back())};
-}
-
 // Every document and index as the store says it is: what fetch wrote, byte
 // for byte, since a document depends only on its revision.
 Result<std::size_t> rebuild_documents(Archive& archive, const std::vector<store::FeedRecord>& feeds,
@@ -113,6 +100,18 @@ Result<void> publish_history(Archive& archive, const PublishRequest& request, Pu
 
 }  // namespace
 
+Result<std::pair<extract::Article, store::StoredRevision>> latest_revision(store::Store& store,
+                                                                          std::int64_t article_id) {
+  auto revisions = store.revisions(article_id);
+  if (!revisions) return std::unexpected(revisions.error());
+  if (revisions->empty()) {
+    return make_error(ErrorCode::kInternal, "article " + std::to_string(article_id) + " has no revision");
+  }
+  auto article = article_from_json(revisions->back().revision.content);
+  if (!article) return std::unexpected(article.error());
+  return std::pair{std::move(*article), std::move(revisions->back())};
+}
+
 std::vector<std::string> git_ignored_paths() {
   // The store and the settings are the operator's: the history is the
   // documents, the indexes and the feeds out.
@@ -154,7 +153,11 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
 Result<PublishSummary> run_publish(Archive& archive, const PublishRequest& request) {
   auto guard = RunGuard::acquire(archive.root());
   if (!guard) return std::unexpected(guard.error());
-  return publish_locked(archive, request);
+  auto published = publish_locked(archive, request);
+  // After a killed or failed run, its pending documents and indexes are
+  // still the next fetch's to redo (a rebuild redoes them here).
+  if (published && (request.rebuild || !(*guard)->previous_run_interrupted())) (*guard)->succeeded();
+  return published;
 }
 
 }  // namespace newsvault::pipeline

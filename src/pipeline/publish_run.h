@@ -3,7 +3,9 @@
 #ifndef NEWSVAULT_PIPELINE_PUBLISH_RUN_H_
 #define NEWSVAULT_PIPELINE_PUBLISH_RUN_H_
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/pipeline.h"
@@ -12,6 +14,11 @@ namespace newsvault::pipeline {
 
 // run_publish without taking the lock: the caller holds it.
 Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& request);
+
+// The article as its latest revision keeps it, with that revision's time
+// (what its document shows). kInternal for an article without revisions.
+Result<std::pair<extract::Article, store::StoredRevision>> latest_revision(store::Store& store,
+                                                                          std::int64_t article_id);
 
 // What the archive's history leaves out, relative to the root.
 std::vector<std::string> git_ignored_paths();

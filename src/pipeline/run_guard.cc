@@ -6,13 +6,17 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "pipeline/state_files.h"
 #include "publish/publish.h"
 
 namespace newsvault::pipeline {
 
-Result<std::unique_ptr<RunGuard>> RunGuard::acquire(const std::filesystem::path& root) {
+namespace {
+
+// The run lock's descriptor, locked.
+Result<int> lock_runs(const std::filesystem::path& root) {
   const auto lock_path = root / kStateDirectory / "fetch.lock";
   const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return make_error(ErrorCode::kIo, lock_path.string() + ": " + std::strerror(errno));
@@ -22,6 +26,38 @@ Result<std::unique_ptr<RunGuard>> RunGuard::acquire(const std::filesystem::path&
     return make_error(ErrorCode::kInvalidArgument,
                       "another fetch is running in " + root.string());
   }
+  return fd;
+}
+
+// A commit cut short leaves the lock files git writes NAME through
+// (index.lock, HEAD.lock, refs/heads/main.lock), and each one left makes
+// every later commit fail. No one else commits in the archive while its
+// run lock is held, so they are stale.
+void remove_git_locks(const std::filesystem::path& git) {
+  std::error_code ignored;
+  std::filesystem::remove(git / "index.lock", ignored);
+  std::filesystem::remove(git / "HEAD.lock", ignored);
+  std::vector<std::filesystem::path> locks;
+  for (auto it = std::filesystem::recursive_directory_iterator(git / "refs", ignored);
+       !ignored && it != std::filesystem::recursive_directory_iterator(); it.increment(ignored)) {
+    if (it->path().extension() == ".lock") locks.push_back(it->path());
+  }
+  for (const auto& lock : locks) std::filesystem::remove(lock, ignored);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RunGuard>> RunGuard::acquire_to_read(const std::filesystem::path& root) {
+  auto fd = lock_runs(root);
+  if (!fd) return std::unexpected(fd.error());
+  const bool interrupted = std::filesystem::exists(root / kStateDirectory / "fetch.running");
+  return std::unique_ptr<RunGuard>(new RunGuard(*fd, {}, interrupted));
+}
+
+Result<std::unique_ptr<RunGuard>> RunGuard::acquire(const std::filesystem::path& root) {
+  auto locked = lock_runs(root);
+  if (!locked) return std::unexpected(locked.error());
+  const int fd = *locked;
   // The marker exists only while a run is in progress: finding it means
   // the last run was killed, and its half-written temporary files remain.
   const auto marker = root / kStateDirectory / "fetch.running";
@@ -31,22 +67,24 @@ Result<std::unique_ptr<RunGuard>> RunGuard::acquire(const std::filesystem::path&
       ::close(fd);
       return std::unexpected(removed.error());
     }
-    // A commit cut short leaves git's index lock; no one else commits in
-    // the archive while its run lock is held, so the lock is stale.
-    std::error_code ignored;
-    std::filesystem::remove(root / ".git" / "index.lock", ignored);
+    remove_git_locks(root / ".git");
   }
-  if (auto written = publish::write_file_atomically(root, std::string(kStateDirectory) + "/fetch.running", "");
-      !written) {
+  // Made in place, not through a temporary file: a kill while it is made
+  // would leave a temporary file that no later run knows to remove.
+  const int marker_fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (marker_fd < 0 || ::fsync(marker_fd) != 0) {
+    const int error_number = errno;
+    if (marker_fd >= 0) ::close(marker_fd);
     ::close(fd);
-    return std::unexpected(written.error());
+    return make_error(ErrorCode::kIo, marker.string() + ": " + std::strerror(error_number));
   }
+  ::close(marker_fd);
   return std::unique_ptr<RunGuard>(new RunGuard(fd, marker, interrupted));
 }
 
 RunGuard::~RunGuard() {
   std::error_code ignored;
-  std::filesystem::remove(running_marker_, ignored);
+  if (succeeded_ && !running_marker_.empty()) std::filesystem::remove(running_marker_, ignored);
   ::close(lock_fd_);
 }
 

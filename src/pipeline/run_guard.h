@@ -16,12 +16,21 @@ class RunGuard {
   // in DIR" when held). When the previous run did not end cleanly, removes
   // the temporary files its cut-short writes left.
   static Result<std::unique_ptr<RunGuard>> acquire(const std::filesystem::path& root);
-  // Says the run ended cleanly and releases the lock.
+  // Takes the run lock only, to read the archive while no run changes it:
+  // writes no marker and removes nothing (the lock's file is made when
+  // missing). Its destructor only releases the lock.
+  static Result<std::unique_ptr<RunGuard>> acquire_to_read(const std::filesystem::path& root);
+  // Releases the lock; says the run ended cleanly when it did (below).
   ~RunGuard();
+
+  // The run did all its work. A run that fails (a full disk, a store that
+  // cannot be written) leaves its marker as a killed one does, so that the
+  // next run redoes the indexes, outputs and commit it may have missed.
+  void succeeded() { succeeded_ = true; }
   RunGuard(const RunGuard&) = delete;
   RunGuard& operator=(const RunGuard&) = delete;
 
-  // The previous run was killed: what it wrote may be missing its indexes,
+  // The previous run was killed or failed: what it wrote may be missing its indexes,
   // feeds out or commit, so this run writes them whatever it finds.
   bool previous_run_interrupted() const { return previous_run_interrupted_; }
 
@@ -32,6 +41,7 @@ class RunGuard {
   int lock_fd_;
   std::filesystem::path running_marker_;
   bool previous_run_interrupted_;
+  bool succeeded_ = false;
 };
 
 }  // namespace newsvault::pipeline

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -175,8 +176,8 @@ bool is_unfinished_write(const std::string& file_name) {
 
 }  // namespace
 
-Result<std::size_t> remove_unfinished_writes(const std::filesystem::path& root) {
-  std::size_t removed = 0;
+Result<std::vector<std::filesystem::path>> find_unfinished_writes(const std::filesystem::path& root) {
+  std::vector<fs::path> found;
   std::error_code error;
   fs::recursive_directory_iterator walk(root, error);
   if (error) return make_error(ErrorCode::kIo, root.string() + ": " + error.message());
@@ -187,14 +188,22 @@ Result<std::size_t> remove_unfinished_writes(const std::filesystem::path& root) 
       it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file() && is_unfinished_write(name)) {
-      if (!fs::remove(it->path(), error)) {
-        return make_error(ErrorCode::kIo, it->path().string() + ": " + error.message());
-      }
-      ++removed;
+    if (it->is_regular_file() && is_unfinished_write(name)) found.push_back(it->path());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+Result<std::size_t> remove_unfinished_writes(const std::filesystem::path& root) {
+  auto found = find_unfinished_writes(root);
+  if (!found) return std::unexpected(found.error());
+  for (const fs::path& path : *found) {
+    std::error_code error;
+    if (!fs::remove(path, error) && error) {
+      return make_error(ErrorCode::kIo, path.string() + ": " + error.message());
     }
   }
-  return removed;
+  return found->size();
 }
 
 }  // namespace newsvault::publish

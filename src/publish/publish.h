@@ -74,6 +74,11 @@ Result<void> write_file_atomically(const std::filesystem::path& root,
 // Flushes everything written under root to the disk (syncfs). kIo on failure.
 Result<void> sync_archive(const std::filesystem::path& root);
 
+// The temporary files write_file_atomically's cut-short writes left
+// (".NAME.XXXXXX" beside NAME), anywhere under root but .git, sorted.
+// kIo naming the path.
+Result<std::vector<std::filesystem::path>> find_unfinished_writes(const std::filesystem::path& root);
+
 // Removes what writes cut short left behind: the temporary files
 // write_file_atomically makes (".NAME.XXXXXX" beside NAME), anywhere under
 // root but .git. Returns how many were removed; kIo naming the path.

@@ -1,6 +1,8 @@
 #include "store/database.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -34,6 +36,20 @@ ErrorCode error_code_for(int sqlite_code) {
     default:
       return ErrorCode::kInternal;
   }
+}
+
+// SQLite's message, and the system's reason when the disk refused:
+// "database or disk is full (No space left on device)".
+std::string describe_failure(sqlite3* connection, std::string message) {
+  const int code = sqlite3_extended_errcode(connection) & 0xff;
+  int system_error = sqlite3_system_errno(connection);
+  // The unix VFS reports a short write as SQLITE_FULL with the errno
+  // cleared: on Linux that is ENOSPC (newsvault sets no max_page_count).
+  if (code == SQLITE_FULL && system_error == 0) system_error = ENOSPC;
+  if (system_error != 0 && (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN)) {
+    message += std::string(" (") + std::strerror(system_error) + ")";
+  }
+  return message;
 }
 
 std::int64_t to_milliseconds(Timestamp time) { return time.time_since_epoch().count(); }
@@ -174,7 +190,7 @@ Result<void> Database::execute(const std::string& sql) {
   if (result == SQLITE_OK) return {};
   const std::string text = message != nullptr ? message : sqlite3_errstr(result);
   sqlite3_free(message);
-  return make_error(error_code_for(result), path_ + ": " + text);
+  return make_error(error_code_for(result), path_ + ": " + describe_failure(connection_.get(), text));
 }
 
 Result<Query> Database::query(std::string_view sql) {
@@ -237,7 +253,7 @@ int Database::extended_error_code() const { return sqlite3_extended_errcode(conn
 
 Error Database::last_error() const {
   return Error(error_code_for(sqlite3_extended_errcode(connection_.get())),
-               path_ + ": " + sqlite3_errmsg(connection_.get()));
+               path_ + ": " + describe_failure(connection_.get(), sqlite3_errmsg(connection_.get())));
 }
 
 }  // namespace newsvault::store

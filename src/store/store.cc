@@ -256,6 +256,29 @@ class SqliteStore final : public Store {
     return saved;
   }
 
+  Result<std::vector<std::string>> integrity_problems() override {
+    std::vector<std::string> problems;
+    Result<Query> integrity = database_->query("PRAGMA integrity_check");
+    NEWSVAULT_TRY(integrity);
+    for (;;) {
+      Result<bool> row = integrity->step();
+      NEWSVAULT_TRY(row);
+      if (!*row) break;
+      if (std::string finding = integrity->text(0); finding != "ok") problems.push_back(std::move(finding));
+    }
+    // Rows: table, rowid, parent table, index of the foreign key.
+    Result<Query> foreign_keys = database_->query("PRAGMA foreign_key_check");
+    NEWSVAULT_TRY(foreign_keys);
+    for (;;) {
+      Result<bool> row = foreign_keys->step();
+      NEWSVAULT_TRY(row);
+      if (!*row) break;
+      problems.push_back(foreign_keys->text(0) + " row " + std::to_string(foreign_keys->integer(1)) +
+                         ": refers to a missing row of " + foreign_keys->text(2));
+    }
+    return problems;
+  }
+
   Result<std::vector<std::int64_t>> articles_needing_documents() override {
     Result<Query> select = database_->query(kSelectNeedingDocuments);
     NEWSVAULT_TRY(select);

@@ -140,6 +140,12 @@ class Store {
   // Every revision of an article, oldest first (none for an unknown article).
   virtual Result<std::vector<StoredRevision>> revisions(std::int64_t article_id) = 0;
 
+  // What SQLite finds wrong with the database file: each finding of PRAGMA
+  // integrity_check, and each row whose foreign key points at nothing
+  // (PRAGMA foreign_key_check), named by table and row. Empty when sound.
+  // Fails only when the checks cannot run.
+  virtual Result<std::vector<std::string>> integrity_problems() = 0;
+
   // Runs `work` in one transaction: committed when it returns a value,
   // rolled back when it returns an error (which is returned) or throws (the
   // exception goes on). Calls inside `work` nest as savepoints: an inner

@@ -482,3 +482,36 @@ TEST(StoreFileTest, OpeningAFileThatIsNotADatabaseFailsNamingThePath) {
 
 }  // namespace
 }  // namespace newsvault::store
+
+namespace newsvault::store {
+namespace {
+
+TEST(StoreIntegrityTest, ASoundStoreHasNoProblems) {
+  testing::TempDir dir;
+  auto store = Store::open((dir.path() / "store.db").string());
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  auto problems = (*store)->integrity_problems();
+  ASSERT_TRUE(problems.has_value()) << problems.error().message();
+  EXPECT_TRUE(problems->empty());
+}
+
+TEST(StoreIntegrityTest, ARevisionWhoseArticleIsGoneIsNamedByTableAndRow) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  ASSERT_TRUE(Store::open(path).has_value());
+  // Written behind the store's back, foreign keys off, as another program might.
+  const auto written = testing::run_command(
+      "sqlite3 " + testing::shell_quote(path) +
+      " \"INSERT INTO revisions VALUES (42, 1, 0, 'x', 't', 'u', NULL, '{}', 'f/a.md')\"");
+  if (written.exit_status == 127) GTEST_SKIP() << "the sqlite3 program is not installed";
+  ASSERT_EQ(written.exit_status, 0) << written.err;
+  auto store = Store::open(path);
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  auto problems = (*store)->integrity_problems();
+  ASSERT_TRUE(problems.has_value()) << problems.error().message();
+  ASSERT_EQ(problems->size(), 1u);
+  EXPECT_EQ(problems->front(), "revisions row 1: refers to a missing row of articles");
+}
+
+}  // namespace
+}  // namespace newsvault::store

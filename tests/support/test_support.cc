@@ -38,10 +38,11 @@ void write_file(const std::filesystem::path& path, std::string_view content) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
-TempDir::TempDir() {
+TempDir::TempDir() : TempDir(std::filesystem::temp_directory_path()) {}
+
+TempDir::TempDir(const std::filesystem::path& parent) {
   std::random_device random;
-  path_ = std::filesystem::temp_directory_path() /
-          ("newsvault-test-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+  path_ = parent / ("newsvault-test-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
   std::filesystem::create_directories(path_);
 }
 

@@ -20,6 +20,9 @@ void write_file(const std::filesystem::path& path, std::string_view content);
 class TempDir {
  public:
   TempDir();
+  // Under `parent` instead (a tmpfs such as /dev/shm, for tests that write
+  // much and need no disk).
+  explicit TempDir(const std::filesystem::path& parent);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
