@@ -26,6 +26,9 @@ packages=(
   libopencc-dev                  # Traditional/Simplified Chinese copies ([feeds.NAME] convert)
   chromium                       # the static site's browser test (headless)
   fonts-wqy-microhei             # a CJK font, so the browser test's screenshots show the text
+  clang-16 libclang-rt-16-dev    # the fuzz targets: libFuzzer, ASan, UBSan (fuzz/run.sh); clang 16
+                                 # is the first that reads libstdc++ 12's <expected>
+  llvm                           # llvm-symbolizer: source lines in sanitizer reports
 )
 
 sudo=""

@@ -30,6 +30,19 @@ TEST(HostileInputTest, ExternalEntitiesAreNeverLoaded) {
   EXPECT_EQ(parsed->entries.size(), 1u);
 }
 
+// Regression: a JSON Feed number beyond a double's range made nlohmann throw
+// out_of_range, which escaped parse_feed and ended the program (found by
+// fuzz/dw_adapter_fuzzer in the DW adapter, whose JSON reading had the same
+// gap).
+TEST(HostileInputTest, AJsonFeedNumberBeyondADoublesRangeIsAParseError) {
+  auto parsed = parse_feed(R"({"version": "https://jsonfeed.org/version/1.1", "n": 1E400})",
+                           "feed.json", "");
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().code(), ErrorCode::kParse);
+  EXPECT_NE(parsed.error().message().find("number overflow"), std::string::npos)
+      << parsed.error().message();
+}
+
 TEST(HostileInputTest, BillionLaughsDoesNotExpand) {
   std::string document = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n";
   for (int level = 1; level <= 9; ++level) {

@@ -1,6 +1,12 @@
 #include <algorithm>
+#include <fstream>
 #include <functional>
+#include <iterator>
+#include <optional>
 #include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
 #include <toml.hpp>
 
 #include "pipeline/pipeline.h"
@@ -320,11 +326,38 @@ std::string default_config_text() {
 )";
 }
 
-Result<Config> load_config(const std::filesystem::path& file) {
+namespace {
+
+// The line of the first byte sequence of `text` that is not UTF-8, or
+// nullopt when it all is.
+std::optional<std::size_t> first_line_not_utf8(std::string_view text) {
+  std::size_t line = 1;
+  while (!text.empty()) {
+    const Utf8Char character = decode_utf8(text);
+    if (character.length == 0) return line;
+    if (character.code_point == U'\n') ++line;
+    text.remove_prefix(character.length);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view text, std::string_view source_name) {
+  const std::string name(source_name);
+  // TOML v1.0.0: "A TOML file must be a valid UTF-8 encoded Unicode
+  // document." Checked before toml11 reads it, because toml11 3.7 reads past
+  // the end of its buffer on some sequences that are not UTF-8 (a stray
+  // 0x86 in a literal-string key).
+  if (const auto line = first_line_not_utf8(text)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      name + ":" + std::to_string(*line) + ": not UTF-8, as TOML must be");
+  }
+  std::istringstream stream{std::string(text), std::ios::binary};
   Config config;
   toml::value data;
   try {
-    data = toml::parse(file.string());
+    data = toml::parse(stream, name);
   } catch (const toml::syntax_error& error) {
     const toml::source_location& location = error.location();
     std::string what = error.what();
@@ -333,9 +366,9 @@ Result<Config> load_config(const std::filesystem::path& file) {
     what = what.substr(0, first_line_end);
     if (what.starts_with("[error] ")) what.erase(0, 8);
     return make_error(ErrorCode::kInvalidArgument,
-                      file.string() + ":" + std::to_string(location.line()) + ": " + what);
+                      name + ":" + std::to_string(location.line()) + ": " + what);
   } catch (const std::exception& error) {
-    return make_error(ErrorCode::kIo, file.string() + ": " + error.what());
+    return make_error(ErrorCode::kIo, name + ": " + error.what());
   }
   for (const auto& [section, table] : data.as_table()) {
     if (!table.is_table()) {
@@ -351,6 +384,16 @@ Result<Config> load_config(const std::filesystem::path& file) {
     if (!read) return std::unexpected(read.error());
   }
   return config;
+}
+
+Result<Config> load_config(const std::filesystem::path& file) {
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream) {
+    return make_error(ErrorCode::kIo, file.string() + ": toml::parse: file open error -> " +
+                                          file.string());
+  }
+  const std::string text{std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
+  return parse_config(text, file.string());
 }
 
 }  // namespace newsvault::pipeline
