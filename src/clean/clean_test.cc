@@ -186,6 +186,15 @@ TEST(SanitizerTest, ControlCharactersWrittenAsReferencesGoLikeRawOnes) {
   EXPECT_TRUE(testing::output_findings(output).empty());
 }
 
+// Regression: the judge took "httpS://" for a frame without an https source,
+// though schemes are case-insensitive (found by fuzz/sanitize_fuzzer).
+TEST(SanitizerTest, KeepsAnAllowedFrameWhateverTheCaseOfItsScheme) {
+  const std::string output = clean(R"(<iframe src="httpS://www.youtube-nocookie.com/embed/abc"></iframe>)");
+  EXPECT_TRUE(output.starts_with("<iframe src=\"httpS://www.youtube-nocookie.com/embed/abc\""))
+      << output;
+  EXPECT_TRUE(testing::output_findings(output).empty()) << output;
+}
+
 TEST(SafeUrlTest, KeepsWebMailAndPhoneAddresses) {
   EXPECT_EQ(safe_url("https://example.org/a b", kPage, false), "https://example.org/a b");
   EXPECT_EQ(safe_url("  HTTP://example.org/  ", kPage, false), "HTTP://example.org/");

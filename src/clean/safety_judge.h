@@ -77,7 +77,8 @@ inline void check(const html::Node& node, std::vector<std::string>& findings) {
   }
   if (name == "iframe") {
     const std::string* src = node.attribute("src");
-    if (src == nullptr || !src->starts_with("https://") || !node.children.empty()) {
+    // Schemes are case-insensitive (RFC 3986 §3.1): "httpS://" is https.
+    if (src == nullptr || !lower(*src).starts_with("https://") || !node.children.empty()) {
       findings.push_back("iframe without an https source, or with content");
     }
   }
