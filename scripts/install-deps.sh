@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git ca-certificates
+  ccache                         # rebuilds and other clones reuse what was compiled
   libxml2-dev libxml2-utils      # XML parsing (SAX2, recover mode) and xmllint for the benchmark
   libpugixml-dev                 # the fast path for well-formed feeds
   libuchardet-dev                # charset detection when a feed does not say
@@ -22,11 +23,14 @@ packages=(
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   time                           # /usr/bin/time: peak memory in the benchmark
   newsboat                       # the peer bench/fetch_feeds.sh times fetching against
-  nodejs                         # runs Mozilla Readability, the peer of bench/extract_pages.sh
+  nodejs npm                     # run Mozilla Readability, the peer of bench/extract_pages.sh
                                  # (which installs it from npm into bench/node_modules)
   libopencc-dev                  # Traditional/Simplified Chinese copies ([feeds.NAME] convert)
   chromium                       # the static site's browser test (headless)
   fonts-wqy-microhei             # a CJK font, so the browser test's screenshots show the text
+  clang-16 libclang-rt-16-dev    # the fuzz targets: libFuzzer, ASan, UBSan (fuzz/run.sh); clang 16
+                                 # is the first that reads libstdc++ 12's <expected>
+  llvm                           # llvm-symbolizer: source lines in sanitizer reports
 )
 
 sudo=""

@@ -174,6 +174,27 @@ TEST(SafeUrlTest, RefusesSchemesThatRunCode) {
   }
 }
 
+// Regression: "&#x8c;" in an attribute or a text reached the output as a raw
+// U+008C, which the next parse drops, so sanitizing twice changed the body
+// (found by fuzz/sanitize_fuzzer).
+TEST(SanitizerTest, ControlCharactersWrittenAsReferencesGoLikeRawOnes) {
+  const std::string output =
+      clean("<p>a&#x8c;b&#1;c</p><img src=\"https://example.org/a&#x8c;b.png\" alt=\"x&#x85;y\">");
+  EXPECT_EQ(output, clean("<p>a\xC2\x8C" "b\x01" "c</p>"
+                          "<img src=\"https://example.org/a\xC2\x8C" "b.png\" alt=\"x\xC2\x85y\">"));
+  EXPECT_EQ(output, R"(<p>abc</p><img src="https://example.org/ab.png" alt="xy">)");
+  EXPECT_TRUE(testing::output_findings(output).empty());
+}
+
+// Regression: the judge took "httpS://" for a frame without an https source,
+// though schemes are case-insensitive (found by fuzz/sanitize_fuzzer).
+TEST(SanitizerTest, KeepsAnAllowedFrameWhateverTheCaseOfItsScheme) {
+  const std::string output = clean(R"(<iframe src="httpS://www.youtube-nocookie.com/embed/abc"></iframe>)");
+  EXPECT_TRUE(output.starts_with("<iframe src=\"httpS://www.youtube-nocookie.com/embed/abc\""))
+      << output;
+  EXPECT_TRUE(testing::output_findings(output).empty()) << output;
+}
+
 TEST(SafeUrlTest, KeepsWebMailAndPhoneAddresses) {
   EXPECT_EQ(safe_url("https://example.org/a b", kPage, false), "https://example.org/a b");
   EXPECT_EQ(safe_url("  HTTP://example.org/  ", kPage, false), "HTTP://example.org/");

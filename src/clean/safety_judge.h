@@ -1,5 +1,6 @@
-// Private to the clean tests (header only, so that it is compiled into the
-// tests and not into the stage): an independent judge of sanitizer output.
+// Private to the clean tests and fuzz/sanitize_fuzzer (header only, so that
+// it is compiled into them and not into the stage): an independent judge of
+// sanitizer output.
 // It does not share the sanitizer's tables: it says what must never appear,
 // in the words of the attacks, so that a mistake in a table is caught here.
 #ifndef NEWSVAULT_CLEAN_SAFETY_JUDGE_H_
@@ -76,7 +77,8 @@ inline void check(const html::Node& node, std::vector<std::string>& findings) {
   }
   if (name == "iframe") {
     const std::string* src = node.attribute("src");
-    if (src == nullptr || !src->starts_with("https://") || !node.children.empty()) {
+    // Schemes are case-insensitive (RFC 3986 §3.1): "httpS://" is https.
+    if (src == nullptr || !lower(*src).starts_with("https://") || !node.children.empty()) {
       findings.push_back("iframe without an https source, or with content");
     }
   }

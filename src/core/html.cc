@@ -93,6 +93,7 @@ void append_text(std::vector<Node>& out, std::string_view text) {
 }
 
 void convert_nodes(xmlNode* node, std::vector<Node>& out, int depth);
+std::string valid_utf8(std::string_view text);
 
 void convert_element(xmlNode* node, std::vector<Node>& out, int depth) {
   std::string name = lower_ascii(as_view(node->name));
@@ -111,8 +112,11 @@ void convert_element(xmlNode* node, std::vector<Node>& out, int depth) {
   for (xmlAttr* attribute = node->properties; attribute != nullptr; attribute = attribute->next) {
     std::unique_ptr<xmlChar, XmlCharFree> value(
         xmlNodeListGetString(node->doc, attribute->children, 1));
+    // valid_utf8 again: a character reference ("&#x8c;", "&#1;") reaches
+    // the tree as the control character it names, which the raw text could
+    // not hold, and the writer would write raw for the next parse to drop.
     element.attributes.emplace_back(lower_ascii(as_view(attribute->name)),
-                                    std::string(as_view(value.get())));
+                                    valid_utf8(as_view(value.get())));
   }
   if (is_void_element(element.name)) {
     // libxml2 does not know every void element (<source>, <wbr>) and nests
@@ -133,7 +137,7 @@ void convert_nodes(xmlNode* node, std::vector<Node>& out, int depth) {
   for (; node != nullptr; node = node->next) {
     switch (node->type) {
       case XML_TEXT_NODE:
-        append_text(out, as_view(node->content));
+        append_text(out, valid_utf8(as_view(node->content)));  // as attribute values
         break;
       case XML_ELEMENT_NODE:
         convert_element(node, out, depth);

@@ -51,7 +51,9 @@ struct Node {
 // Parses an HTML fragment (a body's content) as UTF-8. Never fails: broken or
 // hostile markup gives the tree the parser recovers, as a browser would.
 // Bytes that are not UTF-8 become U+FFFD and control characters other than
-// tab, newline, carriage return and form feed are dropped before parsing.
+// tab, newline, carriage return and form feed are dropped, both before
+// parsing and where a character reference names one ("&#x8c;"), so that the
+// tree holds none however it was written.
 // Where libxml2's HTML 4 parser and browsers disagree in ways that matter,
 // the tree follows browsers: <image> is <img> (HTML Living Standard §13.2.6.4.7),
 // and void elements it does not know (<source>, <wbr>, ...) get no children.

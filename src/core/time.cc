@@ -410,7 +410,15 @@ std::optional<Timestamp> parse_date(std::string_view text, std::chrono::minutes 
                                                           ? time_detail::read_numeric_date(text)
                                                           : time_detail::read_written_date(text);
   if (!reading) return std::nullopt;
-  return Timestamp(reading->date) + reading->time_of_day - reading->offset.value_or(default_offset);
+  const Timestamp time =
+      Timestamp(reading->date) + reading->time_of_day - reading->offset.value_or(default_offset);
+  // The instant itself must fall in years 1-9999 UTC, as the local date
+  // does (Python's datetime range, feedparser's): "0001-01-01T05:00+10:45"
+  // is year 0 in UTC, which no reader of the archive's dates accepts.
+  constexpr Timestamp kFirst = std::chrono::sys_days(std::chrono::year(1) / 1 / 1);
+  constexpr Timestamp kEnd = std::chrono::sys_days(std::chrono::year(10000) / 1 / 1);
+  if (time < kFirst || time >= kEnd) return std::nullopt;
+  return time;
 }
 
 std::string format_iso8601_seconds(Timestamp time) {

@@ -429,5 +429,15 @@ TEST(FormatIso8601Test, RoundTripsThroughParseDate) {
   }
 }
 
+// Regression: "0001" read at +10:45 was 0000-12-31T13:15Z, a year the
+// archive's own dates cannot be read back in (found by fuzz/date_fuzzer).
+TEST(ParseDateTest, RefusesADateWhoseUtcInstantLeavesYears1To9999) {
+  EXPECT_EQ(parsed("0001", minutes(645)), "nullopt");
+  EXPECT_EQ(parsed("0001-01-01T05:00:00+10:45"), "nullopt");
+  EXPECT_EQ(parsed("9999-12-31T23:00:00-02:00"), "nullopt");
+  EXPECT_EQ(parsed("0001-01-01T10:45:00+10:45"), "0001-01-01T00:00:00.000Z");
+  EXPECT_EQ(parsed("9999-12-31T23:00:00+02:00"), "9999-12-31T21:00:00.000Z");
+}
+
 }  // namespace
 }  // namespace newsvault

@@ -92,9 +92,11 @@ std::string image_url(const Adapter& adapter, std::string_view image_id) {
 Result<json> parse_json(std::string_view text, std::string_view source_name) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& error) {
-    // nlohmann's message opens with its own exception id; the byte offset
-    // and the cause are what a person needs.
+  } catch (const json::exception& error) {
+    // A syntax error (parse_error), or a number beyond a double's range
+    // (out_of_range 406, "number overflow parsing '1E400'"). nlohmann's
+    // message opens with its own exception id; the byte offset and the
+    // cause are what a person needs.
     std::string cause = error.what();
     if (const auto close = cause.find("] "); close != std::string::npos) cause.erase(0, close + 2);
     return make_error(ErrorCode::kParse, std::string(source_name) + ": not JSON: " + cause);

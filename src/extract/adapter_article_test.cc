@@ -138,5 +138,16 @@ TEST(ReadAdapterArticleTest, BytesThatAreNotJsonAreAnError) {
   EXPECT_EQ(array.error().message(), "a.json: not a JSON object");
 }
 
+// Regression: a number beyond a double's range ("20E330") made nlohmann
+// throw out_of_range, which escaped the stage and ended the program (found
+// by fuzz/dw_adapter_fuzzer).
+TEST(ReadAdapterArticleTest, ANumberBeyondADoublesRangeIsNotJsonNotACrash) {
+  auto article = read_adapter_article(dw(), R"({"name": "t", "id": 20E330})", "a.json");
+  ASSERT_FALSE(article.has_value());
+  EXPECT_EQ(article.error().code(), ErrorCode::kParse);
+  EXPECT_TRUE(article.error().message().starts_with("a.json: not JSON: number overflow"))
+      << article.error().message();
+}
+
 }  // namespace
 }  // namespace newsvault::extract

@@ -110,6 +110,10 @@ Result<Feed> parse_json_feed(std::string_view bytes, const ParseOptions& options
     } catch (const Json::parse_error& error) {
       return make_error(ErrorCode::kParse, options.source_name + ": invalid JSON Feed at byte " +
                                                std::to_string(error.byte) + ": " + error.what());
+    } catch (const Json::exception& error) {
+      // A number beyond a double's range is out_of_range, not parse_error.
+      return make_error(ErrorCode::kParse,
+                        options.source_name + ": invalid JSON Feed: " + error.what());
     }
     return make_error(ErrorCode::kParse, options.source_name + ": invalid JSON");
   }

@@ -49,7 +49,13 @@ void append_text(std::string_view text, bool escape, std::string& out) {
 }
 
 struct ParserContextFree {
-  void operator()(xmlParserCtxt* context) const { xmlFreeParserCtxt(context); }
+  void operator()(xmlParserCtxt* context) const {
+    // With XML_PARSE_NOENT, libxml2 keeps a document of its own for the
+    // internal subset's entity declarations even in a SAX parse, and the
+    // context does not free it (xmlSAXUserParseMemory frees it the same way).
+    if (context->myDoc != nullptr) xmlFreeDoc(context->myDoc);
+    xmlFreeParserCtxt(context);
+  }
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "pipeline/article_record.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace newsvault::pipeline {
@@ -19,10 +21,11 @@ bool is_tracking_parameter(std::string_view name) {
 }  // namespace
 
 std::string strip_tracking_parameters(std::string_view url) {
-  const std::size_t query_start = url.find('?');
+  // RFC 3986 §3.4-3.5: the query runs from the first '?' to the first '#';
+  // a '?' after the '#' is part of the fragment, not a query.
+  const std::size_t query_end = std::min(url.find('#'), url.size());
+  const std::size_t query_start = url.substr(0, query_end).find('?');
   if (query_start == std::string_view::npos) return std::string(url);
-  std::size_t query_end = url.find('#', query_start);
-  if (query_end == std::string_view::npos) query_end = url.size();
   std::string kept;
   std::string_view query = url.substr(query_start + 1, query_end - query_start - 1);
   while (!query.empty()) {

@@ -53,6 +53,44 @@ TEST(ConfigTest, ReadsTheFrameHostsInLowerCase) {
       << wrong.error().message();
 }
 
+TEST(ConfigTest, ParsesTextAndNamesItsSourceInErrors) {
+  auto config = parse_config("[fetch]\nuser_agent = \"mirror/1.0\"\n", "settings.toml");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->fetch.user_agent, "mirror/1.0");
+  auto wrong = parse_config("[fetch]\n\ntimeout_seconds = \"soon\"\n", "settings.toml");
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_NE(wrong.error().message().find("settings.toml:3: fetch.timeout_seconds"),
+            std::string::npos)
+      << wrong.error().message();
+  auto broken = parse_config("[fetch\n", "settings.toml");
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_EQ(broken.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(broken.error().message().starts_with("settings.toml:1: ")) << broken.error().message();
+}
+
+// Regression: toml11 read past the end of its buffer on a byte that is not
+// UTF-8 in a literal-string key ("'\x86'gu"; found by fuzz/config_fuzzer).
+TEST(ConfigTest, TextThatIsNotUtf8IsRefusedNamingTheLine) {
+  auto config = parse_config("[fetch]\n'\x86'gu", "settings.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(config.error().message(), "settings.toml:2: not UTF-8, as TOML must be");
+  testing::TempDir dir;
+  auto file = load_text(dir, "[fetch]\nuser_agent = \"caf\xE9\"\n");
+  ASSERT_FALSE(file.has_value());
+  EXPECT_TRUE(file.error().message().ends_with("newsvault.toml:2: not UTF-8, as TOML must be"))
+      << file.error().message();
+  EXPECT_TRUE(parse_config("[fetch]\nuser_agent = \"caf\xC3\xA9\"\n", "s.toml").has_value());
+}
+
+TEST(ConfigTest, AMissingFileIsAnIoErrorNamingIt) {
+  testing::TempDir dir;
+  auto config = load_config(dir.path() / "absent.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().code(), ErrorCode::kIo);
+  EXPECT_NE(config.error().message().find("absent.toml"), std::string::npos);
+}
+
 TEST(ConfigTest, AWrongTypeNamesFileLineAndKey) {
   testing::TempDir dir;
   auto config = load_text(dir, "[fetch]\n\ntimeout_seconds = \"soon\"\n");
@@ -208,6 +246,17 @@ TEST(ArticleIdentityTest, TrackingParametersAreNotPartOfTheAddress) {
             "https://x.org/a?id=3#top");
   EXPECT_EQ(strip_tracking_parameters("https://x.org/a?utm_source=rss&page=2"), "https://x.org/a?page=2");
   EXPECT_EQ(strip_tracking_parameters("https://x.org/a"), "https://x.org/a");
+}
+
+// Regression: a '?' in the fragment was read as a second query, so that
+// stripping twice stripped more than stripping once (found by
+// fuzz/url_fuzzer).
+TEST(ArticleIdentityTest, AQuestionMarkInTheFragmentStartsNoQuery) {
+  EXPECT_EQ(strip_tracking_parameters("https://x.org/a#top?utm_source=rss"),
+            "https://x.org/a#top?utm_source=rss");
+  const std::string once = strip_tracking_parameters("https://x.org/a?maca=1#p?utm_source=2");
+  EXPECT_EQ(once, "https://x.org/a#p?utm_source=2");
+  EXPECT_EQ(strip_tracking_parameters(once), once);
 }
 
 TEST(ArticleIdentityTest, ARetitledStoryKeepsItsIdentity) {

@@ -73,6 +73,9 @@ std::string default_config_text();
 // the file, the line and the key ("newsvault.toml:7: fetch.timeout_seconds:
 // expected an integer").
 Result<Config> load_config(const std::filesystem::path& file);
+// The same over the text of a newsvault.toml, `source_name` standing for the
+// file in messages ("newsvault.toml:7: ...").
+Result<Config> parse_config(std::string_view text, std::string_view source_name);
 // The settings text `config_text` (read from `file_name`) with [feeds.FEED]
 // full_text set to `mode`: the key's line replaced where the file sets it,
 // else the line added under the feed's [feeds.FEED] header, else a new
