@@ -23,7 +23,7 @@ packages=(
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   time                           # /usr/bin/time: peak memory in the benchmark
   newsboat                       # the peer bench/fetch_feeds.sh times fetching against
-  nodejs npm                     # run Mozilla Readability, the peer of bench/extract_pages.sh
+  nodejs                         # runs Mozilla Readability, the peer of bench/extract_pages.sh
                                  # (which installs it from npm into bench/node_modules)
   libopencc-dev                  # Traditional/Simplified Chinese copies ([feeds.NAME] convert)
   chromium                       # the static site's browser test (headless)
@@ -45,4 +45,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -q
   $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# npm installs the extraction benchmark's peer. Debian's nodejs comes
+# without it; a Node.js that bundles its own npm conflicts with Debian's.
+if ! command -v npm >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q --no-install-recommends npm
 fi
