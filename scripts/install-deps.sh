@@ -19,6 +19,7 @@ packages=(
   libtoml11-dev                  # newsvault.toml
   zlib1g-dev                     # the extraction corpus test reads gzipped pages
   libgit2-dev                    # the archive's history: commits and pushes
+  libmimalloc-dev                # the program's allocator
   libgtest-dev libgmock-dev googletest
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   time                           # /usr/bin/time: peak memory in the benchmark
