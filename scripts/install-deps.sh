@@ -18,6 +18,7 @@ packages=(
   libssl-dev                     # SHA-256 of article revisions
   libtoml11-dev                  # newsvault.toml
   zlib1g-dev                     # the extraction corpus test reads gzipped pages
+  libzstd-dev                    # the store packs revisions' content
   libgit2-dev                    # the archive's history: commits and pushes
   libmimalloc-dev                # the program's allocator
   libgtest-dev libgmock-dev googletest

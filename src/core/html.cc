@@ -155,6 +155,18 @@ std::string valid_utf8(std::string_view text) {
   out.reserve(text.size());
   std::size_t i = 0;
   while (i < text.size()) {
+    // Most text is runs of printable ASCII: copied a run at a time.
+    std::size_t run = i;
+    while (run < text.size()) {
+      const auto byte = static_cast<unsigned char>(text[run]);
+      if (byte >= 0x80 || is_control(byte)) break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(text.substr(i, run - i));
+      i = run;
+      continue;
+    }
     const Utf8Char next = decode_utf8(text.substr(i));
     if (next.length == 0) {
       newsvault::append_utf8(0xFFFD, out);
@@ -195,6 +207,12 @@ void append_escaped_char(char c, std::string& out) {
   }
 }
 
+// Text written as it is: not markup, not a space, not a control character.
+bool needs_no_escape(char c) {
+  return c != '&' && c != '<' && c != '>' && !is_html_space(c) &&
+         !is_control(static_cast<unsigned char>(c));
+}
+
 void write_pre_text(std::string_view text, bool first_in_pre, std::string& out) {
   std::size_t i = 0;
   // HTML §13.2.6.4.7: a newline just after <pre> is not part of its content.
@@ -225,8 +243,16 @@ void write_text(std::string_view text, const TextContext& context, std::string& 
   std::size_t i = 0;
   while (i < text.size()) {
     if (!is_html_space(text[i])) {
-      append_escaped_char(text[i], out);
-      ++i;
+      // A run that needs no escaping (most of any text) is copied at once.
+      std::size_t end = i;
+      while (end < text.size() && needs_no_escape(text[end])) ++end;
+      if (end == i) {
+        append_escaped_char(text[i], out);
+        ++i;
+      } else {
+        out.append(text.substr(i, end - i));
+        i = end;
+      }
       continue;
     }
     const std::size_t start = i;

@@ -1,6 +1,10 @@
+#include <algorithm>
+#include <deque>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
+#include <span>
 #include <sstream>
 
 #include "clean/clean.h"
@@ -54,6 +58,11 @@ struct PageCall {
 // extraction: enough to keep every connection busy.
 constexpr std::size_t kPagesPerBatch = 256;
 
+// Articles saved per transaction (rounded up to whole feeds): small enough
+// that writing one group's documents overlaps saving the next, large
+// enough that a transaction's fixed cost is spread thin.
+constexpr std::size_t kArticlesPerSave = 4096;
+
 std::filesystem::path feed_body_path(const std::filesystem::path& root, std::int64_t feed_id) {
   return root / kFeedBodyDirectory / (std::to_string(feed_id) + ".body");
 }
@@ -98,6 +107,7 @@ class FetchRun {
     if (auto saved = save_and_write(found); !saved) return std::unexpected(saved.error());
     if (auto recorded = record_feeds(); !recorded) return std::unexpected(recorded.error());
     if (auto indexed = write_indexes(); !indexed) return std::unexpected(indexed.error());
+    if (auto marked = mark_flushed(); !marked) return std::unexpected(marked.error());
     if (auto published = publish(); !published) return std::unexpected(published.error());
     // A commit that failed is made by the next run, which redoes it.
     if (summary_.publish.errors.empty()) (*guard)->succeeded();
@@ -124,11 +134,27 @@ class FetchRun {
     ++summary_.counts.errors;
   }
 
-  // Step 1: every feed, at once, with conditional requests.
+  // A feed whose articles are asked of their source (an adapter's API, or
+  // every page) re-reads its last body when the server answers 304, so
+  // that body is kept; one whose articles are its own content needs
+  // nothing after a 304, and keeping its body would write the whole feed
+  // again to disk on every change.
+  static bool keeps_body(const FeedRun& run) {
+    return !run.record.adapter.empty() || run.full_text == FullText::kAlways;
+  }
+
+  // Step 1: every feed, at once, with conditional requests (unless a 304
+  // would leave nothing to read: keeps_body without a kept body).
   void poll_feeds() {
     std::vector<fetch::Request> requests;
     for (const FeedRun& run : runs_) {
-      requests.push_back({run.record.url, run.record.etag, run.record.last_modified});
+      std::error_code error;
+      if (keeps_body(run) &&
+          !std::filesystem::exists(feed_body_path(archive_.root(), run.record.id), error)) {
+        requests.push_back({run.record.url, "", ""});
+      } else {
+        requests.push_back({run.record.url, run.record.etag, run.record.last_modified});
+      }
     }
     client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
       FeedRun& run = runs_[index];
@@ -164,10 +190,16 @@ class FetchRun {
       body = std::move(*cached);
     } else {
       body = std::move(response.body);
-      auto saved = publish::write_file_atomically(
-          archive_.root(), std::string(kFeedBodyDirectory) + "/" + std::to_string(run.record.id) + ".body",
-          body, publish::Durability::kBatched);  // a cache: flushed with the documents
-      if (!saved) return fail_feed(run, saved.error().message());
+      if (keeps_body(run)) {
+        auto saved = publish::write_file_atomically(
+            archive_.root(), std::string(kFeedBodyDirectory) + "/" + std::to_string(run.record.id) + ".body",
+            body, publish::Durability::kBatched);  // a cache: flushed with the documents
+        if (!saved) return fail_feed(run, saved.error().message());
+      } else {
+        // Kept while the feed was read another way: now out of date.
+        std::error_code ignored;
+        std::filesystem::remove(body_path, ignored);
+      }
       run.record.etag = response.etag;
       run.record.last_modified = response.last_modified;
     }
@@ -427,55 +459,6 @@ class FetchRun {
     ++summary_.counts.errors;
   }
 
-  // Step 4: each feed's articles saved in one transaction, then the
-  // documents of what changed written, each marked once it is on disk. A
-  // kill between the two leaves revisions whose documents the next run
-  // writes first (write_pending_documents).
-  Result<void> save_and_write(const std::vector<FoundArticle>& found) {
-    // What the store keeps of each article, made on every core: the
-    // transaction below is left with the store's own work.
-    std::vector<store::ArticleRevision> revisions(found.size());
-    parallel_for(found.size(), [&](std::size_t i) {
-      const FoundArticle& item = found[i];
-      store::ArticleRevision& revision = revisions[i];
-      revision.key = item.key;
-      revision.title = item.article.title;
-      revision.url = item.article.url;
-      revision.published = item.article.published;
-      revision.content = article_to_json(item.article);
-      revision.document_path = publish::document_path(
-          runs_[item.feed_index].record.name, item.key, item.article.published.value_or(now_));
-    });
-    std::vector<DocumentToWrite> to_write;
-    auto saved = store_.transaction([&]() -> Result<void> {
-      for (std::size_t i = 0; i < found.size(); ++i) {
-        auto result = store_.save_revision(runs_[found[i].feed_index].record.id, revisions[i], now_);
-        if (!result) return std::unexpected(result.error());
-        switch (result->change) {
-          case store::Change::kNew:
-            ++summary_.counts.articles_new;
-            ++changes_[runs_[found[i].feed_index].record.name].new_articles;
-            break;
-          case store::Change::kUpdated:
-            ++summary_.counts.articles_updated;
-            ++changes_[runs_[found[i].feed_index].record.name].updated_articles;
-            break;
-          case store::Change::kUnchanged: ++summary_.counts.articles_unchanged; continue;
-        }
-        to_write.push_back({result->article_id, result->revision, &found[i].article, now_,
-                            runs_[found[i].feed_index].record.name,
-                            std::move(revisions[i].document_path)});
-      }
-      for (const auto& [url, etag, last_modified] : pending_validators_) {
-        if (auto set = store_.set_validators(url, etag, last_modified); !set) return set;
-      }
-      return {};
-    });
-    if (!saved) return saved;
-    report();
-    return write_documents(to_write);
-  }
-
   // A document due on disk: the revision it shows and where it goes.
   struct DocumentToWrite {
     std::int64_t article_id;
@@ -486,11 +469,124 @@ class FetchRun {
     std::string path;
   };
 
+  // Step 4: the articles saved, a group of whole feeds per transaction, and
+  // the documents of what changed written once their group has committed:
+  // while one group's documents are written, the next group is prepared
+  // and saved, so the store's one thread and the file system's work
+  // overlap. Documents are marked written only once all are on disk; a kill
+  // before that leaves revisions whose documents the next run writes first
+  // (write_pending_documents).
+  Result<void> save_and_write(const std::vector<FoundArticle>& found) {
+    // Adapters' and pages' articles come after the feeds' own: grouped by
+    // feed again, each feed's articles are saved together.
+    std::vector<std::size_t> order(found.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return found[a].feed_index < found[b].feed_index;
+    });
+    // Groups and their results live in deques: a group being written keeps
+    // its place while the next is added.
+    std::deque<std::vector<DocumentToWrite>> groups;
+    std::deque<std::vector<Result<void>>> results;
+    std::future<void> writing;  // the last group's documents
+    auto finish_writing = [&] {
+      if (writing.valid()) writing.get();
+    };
+    for (std::size_t begin = 0; begin < order.size();) {
+      std::size_t end = std::min(begin + kArticlesPerSave, order.size());
+      while (end < order.size() && found[order[end]].feed_index == found[order[end - 1]].feed_index) {
+        ++end;
+      }
+      groups.emplace_back();
+      auto saved = save_group({order.data() + begin, end - begin}, found, end == order.size(),
+                              groups.back());
+      if (!saved) {
+        finish_writing();
+        return saved;
+      }
+      report();
+      finish_writing();
+      results.emplace_back(groups.back().size());
+      writing = std::async(std::launch::async, [this, &documents = groups.back(),
+                                                &written = results.back()] {
+        render_and_write(documents, written);
+      });
+      begin = end;
+    }
+    finish_writing();
+    std::vector<std::pair<std::int64_t, int>> written;
+    for (std::size_t group = 0; group < groups.size(); ++group) {
+      if (auto done = finish_documents(groups[group], results[group], written); !done) return done;
+    }
+    start_flush(std::move(written));
+    return {};
+  }
+
+  // One group of found articles (`group` indexes into `found`, whole feeds)
+  // prepared on every core, then saved in one transaction, the transaction
+  // left with the store's own work. The documents due are added to
+  // `documents`. The last group also saves the validators of the pages and
+  // API documents read: only once their articles are safe.
+  Result<void> save_group(std::span<const std::size_t> group, const std::vector<FoundArticle>& found,
+                          bool last, std::vector<DocumentToWrite>& documents) {
+    std::vector<Result<store::PreparedRevision>> revisions(group.size());
+    parallel_for(group.size(), [&](std::size_t i) {
+      const FoundArticle& item = found[group[i]];
+      store::ArticleRevision revision;
+      revision.key = item.key;
+      revision.title = item.article.title;
+      revision.url = item.article.url;
+      revision.published = item.article.published;
+      revision.content = article_to_json(item.article);
+      revision.document_path = publish::document_path(
+          runs_[item.feed_index].record.name, item.key, item.article.published.value_or(now_));
+      revisions[i] = store::prepare_revision(std::move(revision));
+    });
+    return store_.transaction([&]() -> Result<void> {
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        const FoundArticle& item = found[group[i]];
+        if (!revisions[i]) return std::unexpected(revisions[i].error());
+        const store::FeedRecord& feed = runs_[item.feed_index].record;
+        auto result = store_.save_revision(feed.id, *revisions[i], now_);
+        if (!result) return std::unexpected(result.error());
+        switch (result->change) {
+          case store::Change::kNew:
+            ++summary_.counts.articles_new;
+            ++changes_[feed.name].new_articles;
+            break;
+          case store::Change::kUpdated:
+            ++summary_.counts.articles_updated;
+            ++changes_[feed.name].updated_articles;
+            break;
+          case store::Change::kUnchanged: ++summary_.counts.articles_unchanged; continue;
+        }
+        documents.push_back({result->article_id, result->revision, &item.article, now_, feed.name,
+                             std::move(revisions[i]->revision.document_path)});
+      }
+      if (!last) return {};
+      for (const auto& [url, etag, last_modified] : pending_validators_) {
+        if (auto set = store_.set_validators(url, etag, last_modified); !set) return set;
+      }
+      return {};
+    });
+  }
+
   // Renders and writes the documents on every core, then their converted
   // copies, then marks them all written after one flush; the first failure
   // (in order) is the run's.
   Result<void> write_documents(const std::vector<DocumentToWrite>& documents) {
     std::vector<Result<void>> results(documents.size());
+    render_and_write(documents, results);
+    std::vector<std::pair<std::int64_t, int>> written;
+    if (auto done = finish_documents(documents, results, written); !done) return done;
+    return mark_written(written);
+  }
+
+  // Each document rendered and written, on every core; results[i] is
+  // documents[i]'s. Safe beside the store's work: it reads only the
+  // articles and the configuration.
+  void render_and_write(const std::vector<DocumentToWrite>& documents,
+                        std::vector<Result<void>>& results) const {
     parallel_for(documents.size(), [&](std::size_t i) {
       const DocumentToWrite& document = documents[i];
       results[i] = publish::write_file_atomically(
@@ -499,20 +595,44 @@ class FetchRun {
                                    archive_.config().publish),
           publish::Durability::kBatched);
     });
-    std::vector<std::pair<std::int64_t, int>> written;
+  }
+
+  // After render_and_write: the first failure in order, else the converted
+  // copies written (one thread: the converters are shared) and each
+  // document added to `written`.
+  Result<void> finish_documents(const std::vector<DocumentToWrite>& documents,
+                                const std::vector<Result<void>>& results,
+                                std::vector<std::pair<std::int64_t, int>>& written) {
     for (std::size_t i = 0; i < documents.size(); ++i) {
       if (!results[i]) return results[i];
       if (auto copies = write_converted_copies(documents[i]); !copies) return copies;
       written.emplace_back(documents[i].article_id, documents[i].revision);
     }
-    return mark_written(written);
+    return {};
   }
 
   // One flush for the whole batch, then the store learns the documents
   // are on disk: never before they are.
-  Result<void> mark_written(const std::vector<std::pair<std::int64_t, int>>& written) {
-    if (written.empty()) return {};
-    if (auto synced = publish::sync_archive(archive_.root()); !synced) return synced;
+  Result<void> mark_written(std::vector<std::pair<std::int64_t, int>> written) {
+    start_flush(std::move(written));
+    return mark_flushed();
+  }
+
+  // The flush begun on a thread of its own: it waits on the disk, and the
+  // run has feeds to record and indexes to write meanwhile. mark_flushed
+  // ends it and marks the documents.
+  void start_flush(std::vector<std::pair<std::int64_t, int>> written) {
+    if (written.empty()) return;
+    unmarked_ = std::move(written);
+    flushing_ = std::async(std::launch::async,
+                           [root = archive_.root()] { return publish::sync_archive(root); });
+  }
+
+  Result<void> mark_flushed() {
+    if (!flushing_.valid()) return {};
+    if (auto synced = flushing_.get(); !synced) return synced;
+    const auto written = std::move(unmarked_);
+    unmarked_.clear();
     auto marked = store_.transaction([&]() -> Result<void> {
       for (const auto& [article_id, revision] : written) {
         if (auto mark = store_.mark_document_written(article_id, revision); !mark) return mark;
@@ -625,7 +745,9 @@ class FetchRun {
 
   Result<void> write_indexes() {
     const bool missing_root_index = !std::filesystem::exists(archive_.root() / "README.md");
-    if (summary_.documents_written == 0 && !missing_root_index && !repair_) return {};
+    // Documents still being flushed (unmarked_) were written all the same.
+    const bool written = summary_.documents_written > 0 || !unmarked_.empty();
+    if (!written && !missing_root_index && !repair_) return {};
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
     auto articles = store_.articles(std::nullopt);
@@ -643,6 +765,10 @@ class FetchRun {
   std::vector<std::tuple<std::string, std::string, std::string>> pending_validators_;
   std::map<std::int64_t, std::set<std::string>> archived_keys_;  // by feed id, read when needed
   std::map<std::string, publish::FeedChanges> changes_;  // by feed name
+  // Documents written and being flushed to disk (start_flush), not yet
+  // marked written in the store (mark_flushed).
+  std::vector<std::pair<std::int64_t, int>> unmarked_;
+  std::future<Result<void>> flushing_;
   bool repair_ = false;  // the last run was killed: rewrite indexes and outputs, commit
   // Loaded once per run, at first use (OpenCC reads its dictionaries then).
   std::map<publish::ChineseConversion, Result<publish::ChineseConverter>> converters_;

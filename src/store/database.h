@@ -50,6 +50,7 @@ class Query {
   Query& bind(int index, std::string_view value);
   Query& bind(int index, Timestamp value);
   Query& bind(int index, std::optional<Timestamp> value);  // nullopt is NULL
+  Query& bind_blob(int index, std::string_view bytes);
 
   // True when a row is ready to read, false when the statement is done.
   Result<bool> step();
@@ -62,6 +63,9 @@ class Query {
   std::string text(int column) const;
   Timestamp time(int column) const;
   std::optional<Timestamp> optional_time(int column) const;
+  // A BLOB's bytes; is_blob tells a BLOB from TEXT in a column holding both.
+  bool is_blob(int column) const;
+  std::string blob(int column) const;
 
  private:
   const Database* database_;

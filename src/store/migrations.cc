@@ -82,6 +82,27 @@ ALTER TABLE articles ADD COLUMN last_listed INTEGER;
 ALTER TABLE articles ADD COLUMN delisted_at INTEGER;
 CREATE INDEX articles_delisted ON articles (delisted_at) WHERE delisted_at IS NOT NULL;
 )sql"},
+    {3, "keep revisions' content packed: a BLOB, or TEXT as saved before", R"sql(
+-- STRICT refuses a BLOB in a TEXT column and SQLite cannot change a column's
+-- type, so the table is made again (nothing refers to it) with the rows as
+-- they are: content is zstd-packed JSON from now on (store/packed_content.h),
+-- and the TEXT of older revisions stays readable as it is.
+CREATE TABLE revisions_packed (
+  article_id    INTEGER NOT NULL REFERENCES articles (id),
+  number        INTEGER NOT NULL,
+  seen_at       INTEGER NOT NULL,
+  content_hash  TEXT NOT NULL,  -- SHA-256 of the unpacked content, lowercase hex
+  title         TEXT NOT NULL,
+  url           TEXT NOT NULL,
+  published     INTEGER,
+  content       ANY NOT NULL,
+  document_path TEXT NOT NULL,
+  PRIMARY KEY (article_id, number)
+) STRICT;
+INSERT INTO revisions_packed SELECT * FROM revisions;
+DROP TABLE revisions;
+ALTER TABLE revisions_packed RENAME TO revisions;
+)sql"},
 };
 
 Result<int> user_version(Database& database) {

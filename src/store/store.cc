@@ -7,9 +7,19 @@
 #include "store/content_hash.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "store/packed_content.h"
 
 namespace newsvault::store {
 namespace {
+
+// Propagates a failed Result<U> out of a function returning another Result.
+#define NEWSVAULT_TRY(expression)                            \
+  do {                                                       \
+    if (auto&& try_result = (expression); !try_result) {     \
+      return std::unexpected(std::move(try_result).error()); \
+    }                                                        \
+  } while (false)
+
 
 // ---------------------------------------------------------------------------
 // SQL, with the readers of each SELECT's columns beside it.
@@ -128,7 +138,9 @@ constexpr std::string_view kSelectRevisions =
     "r.document_path FROM revisions r JOIN articles a ON a.id = r.article_id "
     "WHERE r.article_id = ?1 ORDER BY r.number";
 
-StoredRevision read_revision(const Query& row) {
+// Content is packed (a BLOB, packed_content.h) since revisions are; TEXT is
+// a revision saved before, read as it was stored.
+Result<StoredRevision> read_revision(const Query& row, std::int64_t article_id) {
   StoredRevision stored;
   stored.number = static_cast<int>(row.integer(0));
   stored.seen_at = row.time(1);
@@ -137,7 +149,15 @@ StoredRevision read_revision(const Query& row) {
   stored.revision.title = row.text(4);
   stored.revision.url = row.text(5);
   stored.revision.published = row.optional_time(6);
-  stored.revision.content = row.text(7);
+  if (row.is_blob(7)) {
+    Result<std::string> content =
+        unpack_content(row.blob(7), "article " + std::to_string(article_id) + " revision " +
+                                        std::to_string(stored.number));
+    NEWSVAULT_TRY(content);
+    stored.revision.content = std::move(*content);
+  } else {
+    stored.revision.content = row.text(7);
+  }
   stored.revision.document_path = row.text(8);
   return stored;
 }
@@ -145,14 +165,6 @@ StoredRevision read_revision(const Query& row) {
 Timestamp now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
-
-// Propagates a failed Result<U> out of a function returning another Result.
-#define NEWSVAULT_TRY(expression)                            \
-  do {                                                       \
-    if (auto&& try_result = (expression); !try_result) {     \
-      return std::unexpected(std::move(try_result).error()); \
-    }                                                        \
-  } while (false)
 
 // ---------------------------------------------------------------------------
 
@@ -238,16 +250,14 @@ class SqliteStore final : public Store {
     return upsert->run();
   }
 
-  Result<SaveResult> save_revision(std::int64_t feed_id, const ArticleRevision& revision,
+  Result<SaveResult> save_revision(std::int64_t feed_id, const PreparedRevision& revision,
                                    Timestamp seen_at) override {
-    if (revision.key.empty()) {
+    if (revision.revision.key.empty()) {
       return make_error(ErrorCode::kInvalidArgument, "save_revision: an article needs a key");
     }
-    Result<std::string> hash = content_hash(revision.content);
-    NEWSVAULT_TRY(hash);
     SaveResult saved;
     Result<void> done = database_->transaction([&]() -> Result<void> {
-      Result<SaveResult> result = save_in_transaction(feed_id, revision, *hash, seen_at);
+      Result<SaveResult> result = save_in_transaction(feed_id, revision, seen_at);
       NEWSVAULT_TRY(result);
       saved = *result;
       return {};
@@ -377,7 +387,9 @@ class SqliteStore final : public Store {
       Result<bool> row = select->step();
       NEWSVAULT_TRY(row);
       if (!*row) return revisions;
-      revisions.push_back(read_revision(*select));
+      Result<StoredRevision> revision = read_revision(*select, article_id);
+      NEWSVAULT_TRY(revision);
+      revisions.push_back(std::move(*revision));
     }
   }
 
@@ -387,8 +399,10 @@ class SqliteStore final : public Store {
 
  private:
   // save_revision's reads and writes, inside its transaction.
-  Result<SaveResult> save_in_transaction(std::int64_t feed_id, const ArticleRevision& revision,
-                                         const std::string& hash, Timestamp seen_at) {
+  Result<SaveResult> save_in_transaction(std::int64_t feed_id, const PreparedRevision& prepared,
+                                         Timestamp seen_at) {
+    const ArticleRevision& revision = prepared.revision;
+    const std::string& hash = prepared.content_hash;
     SaveResult saved;
     std::optional<int> latest;
     {
@@ -452,7 +466,7 @@ class SqliteStore final : public Store {
         .bind(5, revision.title)
         .bind(6, revision.url)
         .bind(7, revision.published)
-        .bind(8, revision.content)
+        .bind_blob(8, prepared.packed_content)
         .bind(9, revision.document_path);
     NEWSVAULT_TRY(insert->run());
     return saved;
@@ -462,6 +476,25 @@ class SqliteStore final : public Store {
 };
 
 }  // namespace
+
+Result<PreparedRevision> prepare_revision(ArticleRevision revision) {
+  PreparedRevision prepared;
+  Result<std::string> hash = content_hash(revision.content);
+  NEWSVAULT_TRY(hash);
+  Result<std::string> packed = pack_content(revision.content);
+  NEWSVAULT_TRY(packed);
+  prepared.content_hash = std::move(*hash);
+  prepared.packed_content = std::move(*packed);
+  prepared.revision = std::move(revision);
+  return prepared;
+}
+
+Result<SaveResult> Store::save_revision(std::int64_t feed_id, const ArticleRevision& revision,
+                                        Timestamp seen_at) {
+  Result<PreparedRevision> prepared = prepare_revision(revision);
+  NEWSVAULT_TRY(prepared);
+  return save_revision(feed_id, *prepared, seen_at);
+}
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   Result<std::unique_ptr<Database>> database = Database::open(path);

@@ -43,6 +43,18 @@ struct ArticleRevision {
   std::string document_path;  // where its document lives, relative to the archive root
 };
 
+// A revision made ready to save: its content hashed and compressed. That is
+// the CPU-heavy part of saving, so a caller saving many makes them on every
+// core (prepare_revision is thread-safe) and saves them in one transaction.
+struct PreparedRevision {
+  ArticleRevision revision;
+  std::string content_hash;    // SHA-256 of revision.content, hex
+  std::string packed_content;  // revision.content as the store keeps it (zstd)
+};
+
+// Fails with kInternal only when hashing or compressing cannot work at all.
+Result<PreparedRevision> prepare_revision(ArticleRevision revision);
+
 enum class Change { kNew, kUpdated, kUnchanged };
 
 struct SaveResult {
@@ -111,8 +123,10 @@ class Store {
   // article is marked as needing its document written. All or nothing: its
   // own transaction, or a savepoint inside transaction(). Fails with
   // kInvalidArgument for an empty key, kNotFound for an unknown feed.
-  virtual Result<SaveResult> save_revision(std::int64_t feed_id, const ArticleRevision& revision,
+  virtual Result<SaveResult> save_revision(std::int64_t feed_id, const PreparedRevision& revision,
                                            Timestamp seen_at) = 0;
+  Result<SaveResult> save_revision(std::int64_t feed_id, const ArticleRevision& revision,
+                                   Timestamp seen_at);
   // Articles whose latest revision's document is not yet on disk: after a
   // crash between saving and writing, the next run writes them. In the
   // order the articles were first saved. mark_document_written records that `revision`'s document is on

@@ -515,3 +515,108 @@ TEST(StoreIntegrityTest, ARevisionWhoseArticleIsGoneIsNamedByTableAndRow) {
 
 }  // namespace
 }  // namespace newsvault::store
+
+#include "store/database.h"
+#include "store/migrations.h"
+
+namespace newsvault::store {
+namespace {
+
+// A store as newsvault made it before revisions were packed (schema
+// version 2, content as TEXT), with one article of two revisions.
+std::int64_t make_unpacked_store(const std::string& path) {
+  auto database = Database::open(path);
+  EXPECT_TRUE(database.has_value()) << database.error().message();
+  EXPECT_TRUE(migrate(**database, migrations().first(2)).has_value());
+  const auto inserted = (*database)
+                  ->execute("INSERT INTO feeds (name, url, adapter, created) VALUES ('news', 'https://e.com/f', '', 1);"
+                            "INSERT INTO articles (feed_id, key, title, url, published, first_seen, "
+                            "last_changed, latest_revision, document_path) "
+                            "VALUES (1, 'a', 'A', 'https://e.com/a', 5, 5, 6, 2, 'news/a.md');"
+                            "INSERT INTO revisions VALUES (1, 1, 5, "
+                            "'" + std::string(64, '1') + "', 'A', 'https://e.com/a', 5, '{\"v\":1}', 'news/a.md');"
+                            "INSERT INTO revisions VALUES (1, 2, 6, "
+                            "'" + std::string(64, '2') + "', 'A', 'https://e.com/a', 5, '{\"v\":2}', 'news/a.md');");
+  EXPECT_TRUE(inserted.has_value()) << inserted.error().message();
+  return 1;
+}
+
+TEST(PackedContentTest, RevisionsSavedBeforePackingReadAsTheyWereAfterTheMigration) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  const std::int64_t article_id = make_unpacked_store(path);
+
+  std::unique_ptr<Store> store = open_or_die(path);
+  ASSERT_NE(store, nullptr);
+  auto revisions = store->revisions(article_id);
+  ASSERT_TRUE(revisions.has_value()) << revisions.error().message();
+  ASSERT_EQ(revisions->size(), 2u);
+  EXPECT_EQ((*revisions)[0].revision.content, "{\"v\":1}");
+  EXPECT_EQ((*revisions)[1].revision.content, "{\"v\":2}");
+  // A new revision is packed and reads back beside them.
+  ArticleRevision third = revision("a", std::string(20'000, 'x') + "{\"v\":3}");
+  auto saved = store->save_revision(1, third, at(7));
+  ASSERT_TRUE(saved.has_value()) << saved.error().message();
+  EXPECT_EQ(saved->revision, 3);
+  revisions = store->revisions(article_id);
+  ASSERT_TRUE(revisions.has_value()) << revisions.error().message();
+  ASSERT_EQ(revisions->size(), 3u);
+  EXPECT_EQ((*revisions)[2].revision.content, third.content);
+  EXPECT_TRUE(store->integrity_problems()->empty());
+}
+
+TEST(PackedContentTest, ContentIsStoredCompressed) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  {
+    std::unique_ptr<Store> store = open_or_die(path);
+    ASSERT_NE(store, nullptr);
+    auto feed = store->add_feed("news", "https://e.com/f", "");
+    ASSERT_TRUE(feed.has_value());
+    std::string body;
+    for (int i = 0; i < 400; ++i) body += "<p>Paragraph " + std::to_string(i) + " of the article.</p>";
+    ASSERT_TRUE(store->save_revision(feed->id, revision("a", body), at(1)).has_value());
+  }
+  const auto stored = testing::run_command("sqlite3 " + testing::shell_quote(path) +
+                                           " \"SELECT typeof(content), length(content) FROM revisions\"");
+  if (stored.exit_status == 127) GTEST_SKIP() << "the sqlite3 program is not installed";
+  ASSERT_EQ(stored.exit_status, 0) << stored.err;
+  const std::size_t bar = stored.out.find('|');
+  ASSERT_NE(bar, std::string::npos) << stored.out;
+  EXPECT_EQ(stored.out.substr(0, bar), "blob");
+  EXPECT_LT(std::stoul(stored.out.substr(bar + 1)), 5'000u) << "of about 14,000 bytes";
+}
+
+TEST(PackedContentTest, DamagedContentIsAnErrorNamingTheRevision) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  std::int64_t article_id = 0;
+  {
+    std::unique_ptr<Store> store = open_or_die(path);
+    ASSERT_NE(store, nullptr);
+    auto feed = store->add_feed("news", "https://e.com/f", "");
+    ASSERT_TRUE(feed.has_value());
+    auto saved = store->save_revision(feed->id, revision("a", std::string(3000, 'z')), at(1));
+    ASSERT_TRUE(saved.has_value());
+    article_id = saved->article_id;
+  }
+  // One byte of the frame flipped behind the store's back.
+  const auto damaged = testing::run_command(
+      "sqlite3 " + testing::shell_quote(path) +
+      " \"UPDATE revisions SET content = CAST(substr(content, 1, length(content) - 8) || x'00' || "
+      "substr(content, length(content) - 6) AS BLOB)\"");
+  if (damaged.exit_status == 127) GTEST_SKIP() << "the sqlite3 program is not installed";
+  ASSERT_EQ(damaged.exit_status, 0) << damaged.err;
+
+  std::unique_ptr<Store> store = open_or_die(path);
+  ASSERT_NE(store, nullptr);
+  auto revisions = store->revisions(article_id);
+  ASSERT_FALSE(revisions.has_value());
+  EXPECT_EQ(revisions.error().code(), ErrorCode::kIo);
+  EXPECT_NE(revisions.error().message().find("article " + std::to_string(article_id) + " revision 1"),
+            std::string::npos)
+      << revisions.error().message();
+}
+
+}  // namespace
+}  // namespace newsvault::store

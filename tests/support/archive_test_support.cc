@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <functional>
 #include <memory>
@@ -101,12 +103,22 @@ pid_t start_newsvault(const std::vector<std::string>& arguments) {
 }
 
 Ending kill_after(pid_t process, std::chrono::microseconds delay) {
-  std::this_thread::sleep_for(delay);
+  // Watched every millisecond, so a run that ends early says how long it took.
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + delay;
   int status = 0;
   Ending ending;
-  if (::waitpid(process, &status, WNOHANG) == process) {
-    ending.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return ending;
+  for (;;) {
+    if (::waitpid(process, &status, WNOHANG) == process) {
+      ending.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      ending.ran_for = std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now() - start);
+      return ending;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) break;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        deadline - now, std::chrono::milliseconds(1)));
   }
   ::kill(process, SIGKILL);
   ::waitpid(process, &status, 0);

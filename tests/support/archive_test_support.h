@@ -40,6 +40,7 @@ pid_t start_newsvault(const std::vector<std::string>& arguments);
 struct Ending {
   bool killed = false;  // by the SIGKILL below, before it ended on its own
   int exit_status = -1; // when it ended on its own
+  std::chrono::microseconds ran_for{0};  // when it ended on its own: how long it took
 };
 // Waits `delay`, then kills `process` with SIGKILL (unless it has ended)
 // and reaps it.
