@@ -152,12 +152,13 @@ timed() {
 # A third run then does the same work in a fresh archive with publishing as
 # a default archive has it (feeds out and a commit), to show what it costs.
 # The last bench's archives are moved aside and removed after the timed
-# runs: ext4 makes file creation slow for a while after tens of thousands
-# of files are deleted, which would time the bench's own clean-up.
+# runs: ext4 without a journal makes file creation slow for up to five
+# minutes after tens of thousands of files are deleted (it passes over
+# recently freed inodes), which would time the bench's own clean-up. For
+# the same reason, leave five minutes between two benches.
 new_archive() {  # ARCHIVE PUBLISHING(yes|no)
   local archive=$1
-  rm -rf "$archive.old"
-  if [ -e "$archive" ]; then mv "$archive" "$archive.old"; fi
+  if [ -e "$archive" ]; then mv "$archive" "$archive.old.$$"; fi
   "$newsvault" init "$archive" >/dev/null
   printf '[fetch]\nmax_connections = %s\nmax_per_host = %s\nfull_text = "never"\n' \
     "$connections" "$connections" >"$archive/newsvault.toml"
@@ -204,7 +205,7 @@ for run in first re-run "3rd run"; do
 done
 
 stop_server
-rm -rf "$archive.old" "$published.old"
+rm -rf "$archive".old.* "$published".old.*
 
 # --- the table -----------------------------------------------------------------------------
 echo

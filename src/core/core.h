@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <expected>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -98,6 +99,26 @@ std::string resolve_url(std::string_view base, std::string_view reference);
 // An exception from body ends the program (std::terminate): bodies report
 // failures through what they write, as Result values.
 void parallel_for(std::size_t count, const std::function<void(std::size_t)>& body);
+
+// Work posted while it arrives (a feed parsed as soon as its response is
+// in), run by one thread per core in the order posted. wait() returns once
+// all posted work is done; the destructor waits too. post() and wait() are
+// for one thread; the work must be safe to run concurrently, and an
+// exception from it ends the program, as with parallel_for.
+class WorkQueue {
+ public:
+  WorkQueue();
+  ~WorkQueue();
+  WorkQueue(const WorkQueue&) = delete;
+  WorkQueue& operator=(const WorkQueue&) = delete;
+
+  void post(std::function<void()> work);
+  void wait();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace newsvault
 

@@ -21,9 +21,22 @@ namespace newsvault::pipeline {
 namespace {
 
 // One feed's share of the run.
+// An entry of a feed as the parse job leaves it: the article it is, or
+// the adapter id to ask the API for.
+struct EntryArticle {
+  std::string key;
+  std::string adapter_id;            // "" unless the feed's adapter reads the entry
+  extract::Article article;          // when adapter_id is ""
+  std::optional<double> page_wanted;  // a teaser: its text's size (full_text.h)
+};
+
 struct FeedRun {
   store::FeedRecord record;
-  std::optional<feed::Feed> parsed;
+  // Set by the parse job (read_entries): whether the feed was parsed, why
+  // not, and its entries.
+  bool parsed = false;
+  std::string parse_error;
+  std::vector<EntryArticle> entries;
   std::optional<extract::Adapter> adapter;
   std::vector<std::string> errors;  // article-level failures
   std::vector<std::string> listed_keys;  // every article the feed lists now
@@ -91,7 +104,9 @@ class FetchRun {
     if (!feeds) return std::unexpected(feeds.error());
     for (store::FeedRecord& record : *feeds) {
       const FullText full_text = full_text_of(record);
-      runs_.push_back({std::move(record), {}, {}, {}, {}, false, false, full_text});
+      FeedRun& run = runs_.emplace_back();
+      run.record = std::move(record);
+      run.full_text = full_text;
     }
     summary_.counts.feeds_total = runs_.size();
     report();
@@ -156,17 +171,39 @@ class FetchRun {
         requests.push_back({run.record.url, run.record.etag, run.record.last_modified});
       }
     }
+    // Each feed is parsed, and its entries made articles, on the work
+    // queue's threads as soon as its response is in, while the others are
+    // still arriving.
+    WorkQueue parsing;
     client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
       FeedRun& run = runs_[index];
       run.record.last_fetched = now_;
-      read_feed_response(run, response);
+      if (auto job = read_feed_response(run, response)) {
+        parsing.post([this, &run, job = std::move(*job)] { read_entries(run, job); });
+      }
       ++summary_.counts.feeds_done;
       report();
     });
+    parsing.wait();
+    for (FeedRun& run : runs_) {
+      if (!run.parse_error.empty()) fail_feed(run, run.parse_error);
+      if (run.parsed) run.record.last_error.clear();
+    }
   }
 
-  void read_feed_response(FeedRun& run, fetch::Response& response) {
-    if (response.outcome == fetch::FetchOutcome::kFailed) return fail_feed(run, response.error);
+  // A feed body to parse, and how.
+  struct ParseJob {
+    std::string body;
+    feed::ParseOptions options;
+  };
+
+  // Everything about a feed's response but the parse, which it returns to
+  // be done (nullopt: nothing to parse, or the feed failed).
+  std::optional<ParseJob> read_feed_response(FeedRun& run, fetch::Response& response) {
+    if (response.outcome == fetch::FetchOutcome::kFailed) {
+      fail_feed(run, response.error);
+      return std::nullopt;
+    }
     const auto body_path = feed_body_path(archive_.root(), run.record.id);
     std::string body;
     if (response.outcome == fetch::FetchOutcome::kNotModified && run.record.adapter.empty() &&
@@ -176,7 +213,7 @@ class FetchRun {
       // is nothing to re-read. With "always" every article is its page's,
       // so the pages are asked again, conditionally, as adapters' are.
       run.record.last_error.clear();
-      return;
+      return std::nullopt;
     }
     if (response.outcome == fetch::FetchOutcome::kNotModified) {
       // The feed is as it was: its last body lists the articles to re-check
@@ -185,7 +222,8 @@ class FetchRun {
       if (!cached) {
         run.record.etag.clear();
         run.record.last_modified.clear();
-        return fail_feed(run, "HTTP 304 but no earlier copy is kept; the next run fetches it whole");
+        fail_feed(run, "HTTP 304 but no earlier copy is kept; the next run fetches it whole");
+        return std::nullopt;
       }
       body = std::move(*cached);
     } else {
@@ -194,7 +232,10 @@ class FetchRun {
         auto saved = publish::write_file_atomically(
             archive_.root(), std::string(kFeedBodyDirectory) + "/" + std::to_string(run.record.id) + ".body",
             body, publish::Durability::kBatched);  // a cache: flushed with the documents
-        if (!saved) return fail_feed(run, saved.error().message());
+        if (!saved) {
+          fail_feed(run, saved.error().message());
+          return std::nullopt;
+        }
       } else {
         // Kept while the feed was read another way: now out of date.
         std::error_code ignored;
@@ -205,17 +246,12 @@ class FetchRun {
     }
     if (response.moved_permanently && !response.final_url.empty()) run.record.url = response.final_url;
 
-    feed::ParseOptions options;
-    options.base_url = response.final_url.empty() ? run.record.url : response.final_url;
-    options.http_content_type = response.content_type;
-    options.source_name = run.record.url;
-    auto parsed = feed::parse_feed(body, options);
-    if (!parsed) return fail_feed(run, parsed.error().message());
-    run.parsed = std::move(*parsed);
-    run.record.last_error.clear();
     if (!run.record.adapter.empty()) {
       auto adapter = extract::builtin_adapter(run.record.adapter);
-      if (!adapter) return fail_feed(run, adapter.error().message());
+      if (!adapter) {
+        fail_feed(run, adapter.error().message());
+        return std::nullopt;
+      }
       const auto overrides = archive_.config().adapters.find(run.record.adapter);
       if (overrides != archive_.config().adapters.end()) {
         const auto api = overrides->second.find("article_api");
@@ -223,54 +259,64 @@ class FetchRun {
       }
       run.adapter = std::move(*adapter);
     }
+    ParseJob job{std::move(body), {}};
+    job.options.base_url = response.final_url.empty() ? run.record.url : response.final_url;
+    job.options.http_content_type = response.content_type;
+    job.options.source_name = run.record.url;
+    return job;
   }
 
-  // Step 2: the articles of every feed: from the feed itself, or to be
-  // asked of the adapter's API. Entries become articles on every core; the
-  // parsed feeds are let go once they have. An entry that is only a teaser
-  // of its page ([feeds.NAME] full_text, full_text.h) is also a page to
-  // fetch; until then, and should the page fail, it stands as the entry has it.
+  // The parse job, on a work queue thread: it touches only `run`, and the
+  // run's shared state (the summary, the errors) after the queue is done.
+  // An entry that is only a teaser of its page ([feeds.NAME] full_text,
+  // full_text.h) is also a page to fetch; until then, and should the page
+  // fail, it stands as the entry has it.
+  void read_entries(FeedRun& run, const ParseJob& job) const {
+    auto parsed = feed::parse_feed(job.body, job.options);
+    if (!parsed) {
+      run.parse_error = parsed.error().message();
+      return;
+    }
+    run.parsed = true;
+    run.entries.reserve(parsed->entries.size());
+    for (const feed::Entry& entry : parsed->entries) {
+      EntryArticle& read = run.entries.emplace_back();
+      read.adapter_id = run.adapter ? extract::adapter_article_id(*run.adapter, entry) : std::string();
+      read.key = article_key(read.adapter_id, entry);
+      if (!read.adapter_id.empty()) continue;
+      read.article = extract::article_from_entry(entry);
+      if (read.article.url.empty()) read.article.url = entry.link;
+      // The archive links the story, not the campaign that led to it.
+      read.article.url = strip_tracking_parameters(read.article.url);
+      if (run.full_text != FullText::kNever) {
+        const TextMeasure measure = measure_text(entry_text(entry));
+        if (wants_page(run.full_text, read.article.url, measure)) read.page_wanted = measure.size();
+      }
+    }
+  }
+
+  // Step 2: the articles of every feed (read_entries made them), from the
+  // feed itself, or to be asked of the adapter's API, or of their pages.
   void collect_articles(std::vector<FoundArticle>& found, std::vector<AdapterCall>& calls,
                         std::vector<PageCall>& pages) {
-    std::vector<const feed::Entry*> own_content;
-    std::vector<FullText> full_text;
     for (std::size_t index = 0; index < runs_.size(); ++index) {
       FeedRun& run = runs_[index];
       if (!run.parsed) continue;
       run.read_in_full = true;
-      for (const feed::Entry& entry : run.parsed->entries) {
-        const std::string adapter_id =
-            run.adapter ? extract::adapter_article_id(*run.adapter, entry) : std::string();
-        const std::string key = article_key(adapter_id, entry);
-        run.listed_keys.push_back(key);
-        if (!adapter_id.empty()) {
-          calls.push_back({index, key, extract::adapter_article_url(*run.adapter, adapter_id)});
+      for (EntryArticle& entry : run.entries) {
+        run.listed_keys.push_back(entry.key);
+        if (!entry.adapter_id.empty()) {
+          calls.push_back(
+              {index, entry.key, extract::adapter_article_url(*run.adapter, entry.adapter_id)});
           continue;
         }
-        found.push_back({index, key, {}});
-        own_content.push_back(&entry);
-        full_text.push_back(run.full_text);
+        found.push_back({index, std::move(entry.key), std::move(entry.article)});
+        if (entry.page_wanted) {
+          pages.push_back({found.size() - 1, found.back().article.url, *entry.page_wanted});
+        }
       }
+      run.entries = {};
     }
-    const std::size_t first = found.size() - own_content.size();
-    std::vector<std::optional<double>> page_wanted(own_content.size());  // the entry's size
-    parallel_for(own_content.size(), [&](std::size_t i) {
-      const feed::Entry& entry = *own_content[i];
-      extract::Article article = extract::article_from_entry(entry);
-      if (article.url.empty()) article.url = entry.link;
-      // The archive links the story, not the campaign that led to it.
-      article.url = strip_tracking_parameters(article.url);
-      if (full_text[i] != FullText::kNever) {
-        const TextMeasure measure = measure_text(entry_text(entry));
-        if (wants_page(full_text[i], article.url, measure)) page_wanted[i] = measure.size();
-      }
-      found[first + i].article = std::move(article);
-    });
-    for (std::size_t i = 0; i < own_content.size(); ++i) {
-      if (page_wanted[i])
-        pages.push_back({first + i, found[first + i].article.url, *page_wanted[i]});
-    }
-    for (FeedRun& run : runs_) run.parsed.reset();
   }
 
   // A request for `url` carrying the validators its last answer gave.
