@@ -122,9 +122,15 @@ Result<void> write_indexes(const std::filesystem::path& root,
   });
 
   const auto listed = articles_by_feed(sorted, articles);
-  for (const store::FeedRecord* feed : sorted) {
-    auto written = write_file_atomically(root, feed_folder(feed->name) + "/README.md",
-                                         feed_index(*feed, listed.at(feed)), Durability::kBatched);
+  // Feeds' indexes on every core (an archive may have a thousand feeds);
+  // the first failure in order is reported.
+  std::vector<Result<void>> results(sorted.size());
+  parallel_for(sorted.size(), [&](std::size_t i) {
+    const store::FeedRecord* feed = sorted[i];
+    results[i] = write_file_atomically(root, feed_folder(feed->name) + "/README.md",
+                                       feed_index(*feed, listed.at(feed)), Durability::kBatched);
+  });
+  for (const Result<void>& written : results) {
     if (!written) return written;
   }
   if (auto written = write_file_atomically(root, "README.md", root_index(sorted, listed),
