@@ -45,8 +45,28 @@ std::string attempts_suffix(int attempts) {
 
 // Why an attempt failed, in words for the error message (without "GET URL: ").
 std::string describe_failure(const AttemptResult& result, const ClientOptions& options) {
-  if (result.too_large || result.code == CURLE_FILESIZE_EXCEEDED) {
+  switch (result.limit) {
+    case LimitHit::kResponseSize:
+      return "response larger than " + std::to_string(options.max_response_bytes) + " bytes";
+    case LimitHit::kHeaderSize:
+      return "response headers larger than " + std::to_string(options.max_header_bytes) +
+             " bytes";
+    case LimitHit::kHeaderLine:
+      return "response header line longer than " + std::to_string(CURL_MAX_HTTP_HEADER) + " bytes";
+    case LimitHit::kLowSpeed:
+      return "slower than " + std::to_string(options.low_speed_bytes_per_second) +
+             " bytes/s for " + format_seconds(options.low_speed_time);
+    case LimitHit::kPrivateAddress:
+      return "redirected to " + result.refused_url + " at private address " +
+             result.refused_address + ", refused (allow_private_addresses is off)";
+    case LimitHit::kNone:
+      break;
+  }
+  if (result.code == CURLE_FILESIZE_EXCEEDED) {
     return "response larger than " + std::to_string(options.max_response_bytes) + " bytes";
+  }
+  if (result.code == CURLE_TOO_MANY_REDIRECTS) {
+    return "more than " + std::to_string(options.max_redirects) + " redirects";
   }
   if (result.code == CURLE_OPERATION_TIMEDOUT) {
     // Which limit fired: the connect timeout ends an attempt well before
@@ -63,12 +83,15 @@ std::string describe_failure(const AttemptResult& result, const ClientOptions& o
 }
 
 bool is_success(const AttemptResult& result) {
-  return result.code == CURLE_OK && !result.too_large &&
+  return result.code == CURLE_OK && result.limit == LimitHit::kNone &&
          ((result.http_status >= 200 && result.http_status <= 299) || result.http_status == 304);
 }
 
 bool is_retryable(const AttemptResult& result) {
-  if (result.too_large) return false;
+  // A server that hit a limit once (a bomb, a trickle, endless headers, a
+  // redirect inward) would hit it again: trying again only gives it more of
+  // our time.
+  if (result.limit != LimitHit::kNone) return false;
   if (result.code != CURLE_OK) return is_retryable_curl_code(result.code);
   return is_retryable_status(result.http_status);
 }

@@ -4,9 +4,14 @@
 // within a global and a per-host connection limit, retries 5xx answers and
 // network errors with exponential backoff and jitter, honours Retry-After,
 // follows redirects, sends conditional requests (ETag / Last-Modified),
-// accepts gzip/deflate/br, caps the size of a response, and goes through an
-// HTTP or SOCKS5 proxy when configured (or as the usual *_proxy environment
-// variables say).
+// accepts gzip/deflate/br, and goes through an HTTP or SOCKS5 proxy when
+// configured (or as the usual *_proxy environment variables say).
+//
+// Servers are not trusted: every response is held to limits (its decoded
+// size, the size of its headers, the time it takes, the speed it comes at,
+// the redirects it makes), and a redirect from a public address to a private
+// or loopback one is refused (SSRF) unless allowed. What each limit is and
+// why: docs/internals/fetch.md.
 //
 // file:// URLs and local paths are read directly, without libcurl, retries
 // or a proxy. Every failure is a Response with outcome kFailed and a message
@@ -22,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/core.h"
@@ -51,6 +57,11 @@ struct Response {
   // For kFailed, what failed and where: "GET https://x/feed: HTTP 404",
   // "GET https://x/feed: timed out after 30 s (3 attempts)",
   // "GET https://x/feed: response larger than 67108864 bytes",
+  // "GET https://x/feed: slower than 100 bytes/s for 20 s",
+  // "GET https://x/feed: response headers larger than 262144 bytes",
+  // "GET https://x/feed: more than 10 redirects",
+  // "GET https://x/feed: redirected to http://10.0.0.1/ at private address
+  //  10.0.0.1, refused (allow_private_addresses is off)",
   // "GET https://x/feed: HTTP 503 with Retry-After 3600 s, beyond the 60 s limit",
   // "read /x/feed.xml: No such file or directory".
   std::string error;
@@ -60,7 +71,9 @@ struct Response {
 struct ClientOptions {
   std::size_t max_connections = 32;  // in flight at once, all hosts together
   std::size_t max_per_host = 6;
-  std::chrono::milliseconds timeout{30'000};  // whole transfer, per attempt
+  // The whole transfer, per attempt. A request takes at most about
+  // max_attempts times this, plus the waits between attempts.
+  std::chrono::milliseconds timeout{30'000};
   std::chrono::milliseconds connect_timeout{10'000};
   int max_attempts = 3;  // 5xx, 429 and network errors are tried again
   std::chrono::milliseconds retry_base_delay{500};   // doubled per attempt, with jitter
@@ -68,11 +81,38 @@ struct ClientOptions {
   // Counted after content-encoding is undone; a Content-Length over it fails
   // before the body is read. Applies to local files too.
   std::size_t max_response_bytes = 64u * 1024 * 1024;
+  // A transfer slower than this many bytes a second for low_speed_time ends
+  // (a server trickling a byte a second would otherwise hold a connection
+  // until the timeout, and again on every retry). 0 turns the check off.
+  std::size_t low_speed_bytes_per_second = 100;
+  std::chrono::seconds low_speed_time{20};
+  int max_redirects = 10;  // followed within one attempt; one more fails it
+  // The status line and headers of any one response, together; beyond it the
+  // transfer ends. (libcurl also refuses any single header line over 100 KB.)
+  std::size_t max_header_bytes = 256u * 1024;
+  // SSRF: a request that starts at a public address may not be redirected to
+  // a private, loopback or link-local one (an internal service the feed's
+  // server should not reach through us) unless this is true. A feed whose
+  // own URL is on a private address is the user's choice and is fetched; the
+  // check is on the address actually connected to, at every hop. Through a
+  // proxy the proxy connects, and the check sees only the proxy's address.
+  bool allow_private_addresses = false;
+  // Which addresses count as private ("10.0.0.1", "::1"); empty:
+  // is_private_address below. Tests replace it to play a public server on a
+  // loopback address.
+  std::function<bool(std::string_view address)> address_is_private;
   std::string user_agent = "newsvault/0.1";
   // "http://host:port" or "socks5h://host:port"; empty: libcurl reads the
   // usual http_proxy / https_proxy / all_proxy / no_proxy variables.
   std::string proxy;
 };
+
+// True for the addresses a server on the internet should never send us to:
+// loopback, private (RFC 1918, RFC 4193), link-local, carrier-grade NAT
+// (RFC 6598), "this network" (0.0.0.0/8, ::), multicast and reserved, also
+// when written as IPv4-mapped IPv6 (::ffff:10.0.0.1). An address that is not
+// a literal IPv4 or IPv6 address counts as private: unknown is not safe.
+bool is_private_address(std::string_view address);
 
 class HttpClient {
  public:

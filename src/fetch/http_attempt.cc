@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdint>
 #include <string_view>
 
@@ -38,7 +39,7 @@ bool append_header(CurlSlist& list, std::string_view name, std::string_view valu
 std::unique_ptr<HttpAttempt> HttpAttempt::create(const Request& request,
                                                  const ClientOptions& options, std::size_t tag) {
   ensure_curl_initialized();
-  std::unique_ptr<HttpAttempt> attempt(new HttpAttempt(options.max_response_bytes));
+  std::unique_ptr<HttpAttempt> attempt(new HttpAttempt(options));
   attempt->easy_.reset(curl_easy_init());
   if (!attempt->easy_) return nullptr;
   if (!append_header(attempt->headers_, "If-None-Match", request.etag) ||
@@ -57,7 +58,7 @@ std::unique_ptr<HttpAttempt> HttpAttempt::create(const Request& request,
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(std::max(0, options.max_redirects)));
   // "": every encoding this libcurl can undo (gzip, deflate, br, zstd).
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
   if (!options.user_agent.empty()) {
@@ -67,6 +68,18 @@ std::unique_ptr<HttpAttempt> HttpAttempt::create(const Request& request,
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options.connect_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  // A server trickling bytes keeps a transfer alive, within the timeout, for
+  // as long as it likes; below this speed for this long the transfer ends.
+  if (options.low_speed_bytes_per_second > 0 && options.low_speed_time.count() > 0) {
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT,
+                     static_cast<long>(std::min<std::size_t>(options.low_speed_bytes_per_second,
+                                                             LONG_MAX)));
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
+  }
+  // Called with the address of the connection each request (every redirect
+  // hop) goes out on, new or reused: where the SSRF rule is checked.
+  curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &HttpAttempt::on_connected);
+  curl_easy_setopt(easy, CURLOPT_PREREQDATA, attempt.get());
   // Refuses up front a response whose Content-Length is over the limit; the
   // body callback catches the rest (no length, or compressed smaller).
   const auto max_file_size = std::min<std::uintmax_t>(options.max_response_bytes, INT64_MAX);
@@ -108,9 +121,12 @@ std::size_t HttpAttempt::on_body(char* data, std::size_t size, std::size_t count
   auto* attempt = static_cast<HttpAttempt*>(self);
   const std::size_t bytes = size * count;
   // Checked on the decoded bytes, so a small compressed body cannot unpack
-  // past the limit either. Returning less than given aborts the transfer.
-  if (bytes > attempt->max_bytes_ - std::min(attempt->max_bytes_, attempt->result_.body.size())) {
-    attempt->result_.too_large = true;
+  // past the limit either (libcurl's CURLOPT_MAXFILESIZE sees only the
+  // Content-Length and the bytes on the wire). Returning less than given
+  // aborts the transfer.
+  const std::size_t max_bytes = attempt->options_.max_response_bytes;
+  if (bytes > max_bytes - std::min(max_bytes, attempt->result_.body.size())) {
+    attempt->result_.limit = LimitHit::kResponseSize;
     return 0;
   }
   attempt->result_.body.append(data, bytes);
@@ -123,6 +139,16 @@ std::size_t HttpAttempt::on_header(char* data, std::size_t size, std::size_t cou
   AttemptResult& result = attempt->result_;
   const std::size_t bytes = size * count;
   const std::string_view line(data, bytes);
+
+  // Endless or giant headers: counted per response (a blank line ends one),
+  // status line included.
+  if (attempt->headers_ended_) attempt->header_bytes_ = 0;
+  attempt->headers_ended_ = line == "\r\n" || line == "\n";
+  attempt->header_bytes_ += bytes;
+  if (attempt->header_bytes_ > attempt->options_.max_header_bytes) {
+    result.limit = LimitHit::kHeaderSize;
+    return 0;
+  }
 
   if (line.starts_with("HTTP/")) {
     // A new response: what the previous one said no longer applies.
@@ -159,6 +185,32 @@ std::size_t HttpAttempt::on_header(char* data, std::size_t size, std::size_t cou
   return bytes;
 }
 
+int HttpAttempt::on_connected(void* self, char* primary_ip, char*, int, int) {
+  auto* attempt = static_cast<HttpAttempt*>(self);
+  const ClientOptions& options = attempt->options_;
+  const std::string_view address(primary_ip != nullptr ? primary_ip : "");
+  const bool is_private = options.address_is_private ? options.address_is_private(address)
+                                                     : is_private_address(address);
+  // The first request goes where the user said, private or not; a server on
+  // the internet may not send us on to a private address from there.
+  if (!attempt->connected_) {
+    attempt->connected_ = true;
+    attempt->started_public_ = !is_private;
+    return CURL_PREREQFUNC_OK;
+  }
+  if (!attempt->started_public_ || !is_private || options.allow_private_addresses) {
+    return CURL_PREREQFUNC_OK;
+  }
+  attempt->result_.limit = LimitHit::kPrivateAddress;
+  attempt->result_.refused_address = address;
+  char* url = nullptr;
+  if (curl_easy_getinfo(attempt->easy_.get(), CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK &&
+      url != nullptr) {
+    attempt->result_.refused_url = url;
+  }
+  return CURL_PREREQFUNC_ABORT;
+}
+
 AttemptResult HttpAttempt::finish(CURLcode code) {
   leave_multi();
   CURL* easy = easy_.get();
@@ -174,6 +226,17 @@ AttemptResult HttpAttempt::finish(CURLcode code) {
   curl_off_t total_time = 0;
   curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total_time);
   result_.elapsed = std::chrono::microseconds(total_time);
+  // libcurl ends a trickle with the timeout's code; its own words ("Operation
+  // too slow") are what tell the two apart.
+  if (code == CURLE_OPERATION_TIMEDOUT && result_.curl_error.starts_with("Operation too slow")) {
+    result_.limit = LimitHit::kLowSpeed;
+  }
+  // A header line over libcurl's own cap ends the transfer as "out of
+  // memory" before our header callback sees it: in the middle of a head, that
+  // is what it was.
+  if (code == CURLE_OUT_OF_MEMORY && header_bytes_ > 0 && !headers_ended_) {
+    result_.limit = LimitHit::kHeaderLine;
+  }
 
   // The first `redirects` responses are the hops libcurl followed.
   long redirects = 0;

@@ -16,6 +16,16 @@
 
 namespace newsvault::fetch {
 
+// A limit a hostile or broken server ran into; the attempt ended there.
+enum class LimitHit {
+  kNone,
+  kResponseSize,    // decoded body over max_response_bytes
+  kHeaderSize,      // status line and headers over max_header_bytes
+  kHeaderLine,      // one header line over libcurl's CURL_MAX_HTTP_HEADER
+  kLowSpeed,        // slower than low_speed_bytes_per_second for low_speed_time
+  kPrivateAddress,  // redirected from a public address to a private one
+};
+
 // What one attempt came back with.
 struct AttemptResult {
   CURLcode code = CURLE_OK;
@@ -23,7 +33,9 @@ struct AttemptResult {
   long http_status = 0;                  // of the last response received; 0 when none came
   bool moved_permanently = false;        // a followed redirect was a 301 or 308
   std::chrono::microseconds elapsed{0};  // from start to end of the attempt
-  bool too_large = false;                // the body outgrew max_response_bytes
+  LimitHit limit = LimitHit::kNone;
+  std::string refused_url;      // kPrivateAddress: where the redirect led
+  std::string refused_address;  // kPrivateAddress: the address it connected to
   std::string body;
   std::string content_type;
   std::string etag;
@@ -35,7 +47,8 @@ struct AttemptResult {
 class HttpAttempt {
  public:
   // An easy handle set up for `request`, tagged with `tag` (CURLOPT_PRIVATE).
-  // nullptr when libcurl cannot make one (out of memory).
+  // nullptr when libcurl cannot make one (out of memory). `options` must
+  // outlive the attempt.
   static std::unique_ptr<HttpAttempt> create(const Request& request, const ClientOptions& options,
                                              std::size_t tag);
 
@@ -55,16 +68,22 @@ class HttpAttempt {
   AttemptResult finish(CURLcode code);
 
  private:
-  explicit HttpAttempt(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+  explicit HttpAttempt(const ClientOptions& options) : options_(options) {}
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
+  static int on_connected(void* self, char* primary_ip, char* local_ip, int primary_port,
+                          int local_port);
   void leave_multi();
 
   CurlEasy easy_;
   CurlSlist headers_;
   CURLM* multi_ = nullptr;
-  std::size_t max_bytes_;
+  const ClientOptions& options_;  // the client's, which outlives every attempt
+  std::size_t header_bytes_ = 0;  // of the response being received
+  bool headers_ended_ = false;    // the last header line was the blank one
+  bool connected_ = false;        // a request of this attempt has been sent
+  bool started_public_ = false;   // the first one went to a public address
   std::vector<long> statuses_;  // every final (non-1xx) status line, in order
   AttemptResult result_;
   char error_buffer_[CURL_ERROR_SIZE] = {};

@@ -158,6 +158,11 @@ Result<void> read_fetch(const toml::value& table, Config& config) {
   if (auto r = reader.integer("retry_base_delay_ms", 0, 600000, [&](long long n) { options.retry_base_delay = milliseconds(n); }); !r) return r;
   if (auto r = reader.integer("max_retry_delay_seconds", 0, 86400, [&](long long n) { options.max_retry_delay = seconds(n); }); !r) return r;
   if (auto r = reader.integer("max_response_bytes", 1024, 1LL << 40, [&](long long n) { options.max_response_bytes = static_cast<std::size_t>(n); }); !r) return r;
+  if (auto r = reader.integer("low_speed_bytes_per_second", 0, 1LL << 30, [&](long long n) { options.low_speed_bytes_per_second = static_cast<std::size_t>(n); }); !r) return r;
+  if (auto r = reader.integer("low_speed_seconds", 1, 3600, [&](long long n) { options.low_speed_time = seconds(n); }); !r) return r;
+  if (auto r = reader.integer("max_redirects", 0, 50, [&](long long n) { options.max_redirects = static_cast<int>(n); }); !r) return r;
+  if (auto r = reader.integer("max_header_bytes", 1024, 1LL << 30, [&](long long n) { options.max_header_bytes = static_cast<std::size_t>(n); }); !r) return r;
+  if (auto r = reader.boolean("allow_private_addresses", options.allow_private_addresses); !r) return r;
   return reader.no_unknown_keys();
 }
 
@@ -407,7 +412,16 @@ std::string default_config_text() {
 # max_attempts = 3              # 5xx, 429 and network errors are retried
 # retry_base_delay_ms = 500
 # max_retry_delay_seconds = 60  # a longer Retry-After fails the request
-# max_response_bytes = 67108864
+# Limits no server may pass (what each guards against: docs/internals/fetch.md).
+# max_response_bytes = 67108864 # the body once decompressed (a gzip bomb stops here)
+# max_header_bytes = 262144     # status line and headers of one response
+# low_speed_bytes_per_second = 100  # slower than this for low_speed_seconds ends a
+# low_speed_seconds = 20            # transfer (0 bytes/s: no check)
+# max_redirects = 10
+# A feed on the internet may not redirect to a private, loopback or
+# link-local address (a service inside your network) unless this is true.
+# Feeds whose own URL is on such an address are fetched either way.
+# allow_private_addresses = false
 
 [clean]
 # Hosts whose https:// embeds (<iframe>) stay in archived articles; every

@@ -166,7 +166,7 @@ std::string HttpTestServer::RecordedRequest::header(std::string_view name) const
   return found == headers.end() ? std::string() : found->second;
 }
 
-HttpTestServer::HttpTestServer() {
+HttpTestServer::HttpTestServer(std::string address_text) : address_(std::move(address_text)) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) fail("pipe");
   wake_read_fd_ = pipe_fds[0];
@@ -178,7 +178,7 @@ HttpTestServer::HttpTestServer() {
   ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
   sockaddr_in address{};
   address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::inet_pton(AF_INET, address_.c_str(), &address.sin_addr) != 1) fail("address " + address_);
   address.sin_port = 0;  // the system picks a free port
   if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) fail("bind");
   if (::listen(listen_fd_, SOMAXCONN) != 0) fail("listen");
@@ -207,7 +207,9 @@ HttpTestServer::~HttpTestServer() {
   ::close(wake_write_fd_);
 }
 
-std::string HttpTestServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string HttpTestServer::base_url() const {
+  return "http://" + address_ + ":" + std::to_string(port_);
+}
 
 std::string HttpTestServer::url(std::string_view path) const {
   return base_url() + std::string(path);
@@ -380,6 +382,17 @@ void HttpTestServer::serve_connection(int fd) {
       max_requests_open_ = std::max(max_requests_open_, ++requests_open_);
     }
     const CannedResponse response = answer(request);
+    if (response.raw) {
+      {
+        std::lock_guard lock(mutex_);
+        --requests_open_;
+      }
+      RawConnection connection{
+          .write = [this, fd](std::string_view bytes) { return send_all(fd, bytes); },
+          .pause = [this](std::chrono::milliseconds pause) { return wait_delay(pause); }};
+      response.raw(connection);
+      return;
+    }
     const bool waited = response.delay.count() <= 0 || wait_delay(response.delay);
     {
       // Counted out before the answer goes: once the client has it, the

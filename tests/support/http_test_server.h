@@ -45,6 +45,14 @@ class HttpTestServer {
     std::string header(std::string_view name) const;
   };
 
+  // The connection as a raw answer sees it (CannedResponse::raw). Both
+  // calls return false once the client has gone or the server is stopping;
+  // the answer should then return.
+  struct RawConnection {
+    std::function<bool(std::string_view bytes)> write;
+    std::function<bool(std::chrono::milliseconds)> pause;
+  };
+
   struct CannedResponse {
     int status = 200;
     // Sent as given, in order. The server adds Content-Length unless given
@@ -53,19 +61,24 @@ class HttpTestServer {
     std::vector<std::pair<std::string, std::string>> headers{};
     std::string body{};
     std::chrono::milliseconds delay{0};  // waited before answering (ends early at shutdown)
+    // When set, the answer is only what this writes, byte for byte (status
+    // line, headers, body: as wrong, slow or endless as a test needs), and
+    // the connection closes after it. The fields above are ignored.
+    std::function<void(RawConnection&)> raw{};
   };
 
   using Handler = std::function<CannedResponse(const RecordedRequest&)>;
 
-  // Listening once constructed; throws std::runtime_error when it cannot.
-  HttpTestServer();
+  // Listening on `address` (any of 127.0.0.0/8 works on Linux without
+  // setup) once constructed; throws std::runtime_error when it cannot.
+  explicit HttpTestServer(std::string address = "127.0.0.1");
   // Closes every connection (cutting short any delay) and joins its threads.
   ~HttpTestServer();
   HttpTestServer(const HttpTestServer&) = delete;
   HttpTestServer& operator=(const HttpTestServer&) = delete;
 
   int port() const { return port_; }
-  std::string base_url() const;                  // "http://127.0.0.1:PORT"
+  std::string base_url() const;                  // "http://ADDRESS:PORT"
   std::string url(std::string_view path) const;  // base_url() + path; path starts with '/'
 
   // Answers requests for `path` (the path only: any query matches) with a
@@ -103,6 +116,7 @@ class HttpTestServer {
   int wake_read_fd_ = -1;  // readable once the server is stopping
   int wake_write_fd_ = -1;
   int port_ = 0;
+  std::string address_;
 
   mutable std::mutex mutex_;
   std::condition_variable stopping_changed_;
