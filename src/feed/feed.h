@@ -112,6 +112,12 @@ struct Feed {
   // feedparser calls a feed with problems "bozo".
   std::vector<std::string> problems;
   bool bozo() const { return !problems.empty(); }
+  // The problems where a limit kept content out of this Feed (entries
+  // beyond max_entries, text beyond max_text_bytes, elements nested beyond
+  // the reader's depth limit), each also in problems. Unlike a mended
+  // problem these lose content: the pipeline reports them as the feed's
+  // errors.
+  std::vector<std::string> limits_hit;
 };
 
 // Which XML parser reads an RSS or Atom document (JSON Feeds have their own).
@@ -137,8 +143,10 @@ struct ParseOptions {
   // Text of any one element beyond this many bytes is cut there (with a
   // problem reported), so one hostile element cannot exhaust memory.
   std::size_t max_text_bytes = 16 * 1024 * 1024;
-  // Entries beyond this many are dropped (with a problem reported).
-  std::size_t max_entries = 1'000'000;
+  // Entries beyond this many are dropped (with a problem reported). A feed
+  // lists its newest stories, rarely more than a few hundred; ten thousand
+  // entries is an archive dump or an attack.
+  std::size_t max_entries = 10'000;
   // kAuto unless the environment says NEWSVAULT_XML_READER=libxml2, which
   // lets `newsvault parse` outputs of both readers be compared.
   XmlReader xml_reader = XmlReader::kAuto;

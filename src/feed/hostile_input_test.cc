@@ -172,6 +172,8 @@ TEST(HostileInputTest, EntriesBeyondTheLimitAreDroppedAndReported) {
   ASSERT_TRUE(parsed.has_value());
   EXPECT_EQ(parsed->entries.size(), 10u);
   EXPECT_TRUE(parsed->bozo());
+  ASSERT_EQ(parsed->limits_hit.size(), 1u);  // content was lost: the pipeline says so
+  EXPECT_EQ(parsed->limits_hit[0], "more than 10 entries; the other 40 were dropped");
 }
 
 TEST(HostileInputTest, DeepNestingFailsCleanlyInsteadOfOverflowingTheStack) {
@@ -199,7 +201,9 @@ TEST(HostileInputTest, MemoryStaysNearTheSizeOfTheEntries) {
   document += "</channel></rss>";
   rusage before{};
   getrusage(RUSAGE_SELF, &before);
-  auto parsed = parse_feed(document, "", "");
+  ParseOptions options;
+  options.max_entries = 20000;  // twice the default
+  auto parsed = parse_feed(document, options);
   rusage after{};
   getrusage(RUSAGE_SELF, &after);
   ASSERT_TRUE(parsed.has_value());

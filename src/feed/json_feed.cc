@@ -1,5 +1,6 @@
 #include "feed/json_feed.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "feed/feed_text.h"
@@ -137,14 +138,17 @@ Result<Feed> parse_json_feed(std::string_view bytes, const ParseOptions& options
   feed.description = string_member(document, "description");
   feed.language = string_member(document, "language");
   if (const auto items = document.find("items"); items != document.end() && items->is_array()) {
-    for (const Json& item : *items) {
-      if (!item.is_object()) continue;
+    const auto& array = items->get_ref<const Json::array_t&>();
+    for (auto item = array.begin(); item != array.end(); ++item) {
+      if (!item->is_object()) continue;
       if (feed.entries.size() >= options.max_entries) {
+        const auto left = std::count_if(item, array.end(), [](const Json& each) { return each.is_object(); });
         feed.problems.push_back("more than " + std::to_string(options.max_entries) +
-                                " items; the rest were dropped");
+                                " items; the other " + std::to_string(left) + " were dropped");
+        feed.limits_hit.push_back(feed.problems.back());
         break;
       }
-      feed.entries.push_back(read_item(item, options));
+      feed.entries.push_back(read_item(*item, options));
     }
   } else {
     feed.problems.push_back("no \"items\" array");

@@ -77,11 +77,11 @@ Result<Feed> parse_xml_feed(std::string_view bytes, const ParseOptions& options)
   stream_options.source_name = options.source_name;
   stream_options.max_text_bytes = options.max_text_bytes;
   stream_options.is_entry = &XmlFeedMapper::is_entry;
-  bool dropped_entries = false;
+  std::size_t dropped_entries = 0;
   const std::function<void(const XmlDocument&, ElementId)> on_entry =
       [&](const XmlDocument& document, ElementId entry) {
         if (feed.entries.size() >= options.max_entries) {
-          dropped_entries = true;
+          ++dropped_entries;
           return;
         }
         feed.entries.push_back(mapper.map_entry(document, entry));
@@ -92,7 +92,7 @@ Result<Feed> parse_xml_feed(std::string_view bytes, const ParseOptions& options)
     if (!streamed) {
       // Not a document the fast reader vouches for: start over with libxml2.
       feed.entries.clear();
-      dropped_entries = false;
+      dropped_entries = 0;
     }
   }
   if (!streamed) {
@@ -101,9 +101,11 @@ Result<Feed> parse_xml_feed(std::string_view bytes, const ParseOptions& options)
     streamed = std::move(*recovered);
   }
   for (std::string& problem : streamed->problems) feed.problems.push_back(std::move(problem));
-  if (dropped_entries) {
-    feed.problems.push_back("more than " + std::to_string(options.max_entries) +
-                            " entries; the rest were dropped");
+  feed.limits_hit = std::move(streamed->limits_hit);
+  if (dropped_entries > 0) {
+    feed.problems.push_back("more than " + std::to_string(options.max_entries) + " entries; the other " +
+                            std::to_string(dropped_entries) + " were dropped");
+    feed.limits_hit.push_back(feed.problems.back());
   }
   mapper.map_feed(streamed->document, feed);
   if (feed.format == FeedFormat::kUnknown && feed.entries.empty()) {

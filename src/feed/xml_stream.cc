@@ -181,6 +181,10 @@ class XmlStreamReader {
   void add_problem(std::string problem) {
     if (result_.problems.size() < 100) result_.problems.push_back(std::move(problem));
   }
+  void add_limit_hit(const std::string& problem) {
+    add_problem(problem);
+    result_.limits_hit.push_back(problem);
+  }
 
   const XmlStreamOptions& options_;
   const std::function<void(const XmlDocument&, ElementId)>& on_entry_;
@@ -207,7 +211,7 @@ void XmlStreamReader::on_start(void* user_data, const xmlChar* local_name, const
       document.elements_[reader.current_].depth + 1 >= kMaxDepth) {
     // No feed nests this deep; a document that does is an attack on the
     // stack and on the time spent matching end tags.
-    reader.add_problem("line " + std::to_string(xmlSAX2GetLineNumber(reader.context_)) +
+    reader.add_limit_hit("line " + std::to_string(xmlSAX2GetLineNumber(reader.context_)) +
                        ": elements nested deeper than " + std::to_string(kMaxDepth) +
                        "; the rest of the document was not read");
     xmlStopParser(reader.context_);
@@ -318,7 +322,7 @@ void XmlStreamReader::on_characters(void* user_data, const xmlChar* text, int le
     take = room;
     if (!reader.text_cut_reported_) {
       reader.text_cut_reported_ = true;
-      reader.add_problem("line " + std::to_string(xmlSAX2GetLineNumber(reader.context_)) +
+      reader.add_limit_hit("line " + std::to_string(xmlSAX2GetLineNumber(reader.context_)) +
                          ": element text longer than " +
                          std::to_string(reader.options_.max_text_bytes) + " bytes was cut");
     }

@@ -123,6 +123,9 @@ struct XmlStreamOptions {
 struct XmlStreamResult {
   XmlDocument document;  // everything outside the entries
   std::vector<std::string> problems;
+  // The problems that are a limit reached (text cut, nesting too deep):
+  // content was lost, not merely mended.
+  std::vector<std::string> limits_hit;
   std::size_t entries_seen = 0;
 };
 

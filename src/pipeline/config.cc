@@ -237,6 +237,13 @@ Result<void> read_publish(const toml::value& table, Config& config) {
   return reader.no_unknown_keys();
 }
 
+Result<void> read_feed_limits(const toml::value& table, feed::ParseOptions& options) {
+  TableReader reader(table, "feed");
+  if (auto r = reader.integer("max_entries", 1, 10'000'000, [&](long long n) { options.max_entries = static_cast<std::size_t>(n); }); !r) return r;
+  if (auto r = reader.integer("max_text_bytes", 1024, 1LL << 32, [&](long long n) { options.max_text_bytes = static_cast<std::size_t>(n); }); !r) return r;
+  return reader.no_unknown_keys();
+}
+
 Result<void> read_clean(const toml::value& table, clean::Options& options) {
   TableReader reader(table, "clean");
   if (auto r = reader.lower_case_list("iframe_hosts", options.iframe_hosts); !r) return r;
@@ -293,6 +300,7 @@ Result<Config> read_config(const toml::value& data) {
     }
     Result<void> read;
     if (section == "fetch") read = read_fetch(table, config);
+    else if (section == "feed") read = read_feed_limits(table, config.parse);
     else if (section == "clean") read = read_clean(table, config.clean);
     else if (section == "publish") read = read_publish(table, config);
     else if (section == "feeds") read = read_feeds(table, config);
@@ -422,6 +430,12 @@ std::string default_config_text() {
 # link-local address (a service inside your network) unless this is true.
 # Feeds whose own URL is on such an address are fetched either way.
 # allow_private_addresses = false
+
+# Limits on what one feed document may hold; content beyond them is left out
+# and reported as the feed's error.
+[feed]
+# max_entries = 10000           # entries read from one feed; the rest are dropped
+# max_text_bytes = 16777216     # text of any one element (a description); cut beyond
 
 [clean]
 # Hosts whose https:// embeds (<iframe>) stay in archived articles; every

@@ -40,6 +40,44 @@ article_api = "http://127.0.0.1:8080/api/{id}"
   EXPECT_EQ(config->adapters["dw"]["article_api"], "http://127.0.0.1:8080/api/{id}");
 }
 
+TEST(ConfigTest, ReadsTheLimitsOfFetchingAndParsing) {
+  testing::TempDir dir;
+  auto config = load_text(dir, R"([fetch]
+max_response_bytes = 2048
+max_header_bytes = 4096
+low_speed_bytes_per_second = 10
+low_speed_seconds = 3
+max_redirects = 2
+allow_private_addresses = true
+[feed]
+max_entries = 50
+max_text_bytes = 100000
+)");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->fetch.max_response_bytes, 2048u);
+  EXPECT_EQ(config->fetch.max_header_bytes, 4096u);
+  EXPECT_EQ(config->fetch.low_speed_bytes_per_second, 10u);
+  EXPECT_EQ(config->fetch.low_speed_time, std::chrono::seconds(3));
+  EXPECT_EQ(config->fetch.max_redirects, 2);
+  EXPECT_TRUE(config->fetch.allow_private_addresses);
+  EXPECT_EQ(config->parse.max_entries, 50u);
+  EXPECT_EQ(config->parse.max_text_bytes, 100000u);
+}
+
+TEST(ConfigTest, LimitsDefaultToTheStagesOwnAndRefuseNonsense) {
+  testing::TempDir dir;
+  auto defaults = load_text(dir, default_config_text());
+  ASSERT_TRUE(defaults.has_value()) << defaults.error().message();
+  EXPECT_FALSE(defaults->fetch.allow_private_addresses);
+  EXPECT_EQ(defaults->fetch.max_header_bytes, fetch::ClientOptions{}.max_header_bytes);
+  EXPECT_EQ(defaults->parse.max_entries, feed::ParseOptions{}.max_entries);
+  auto wrong = load_text(dir, "[feed]\nmax_entries = 0\n");
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_NE(wrong.error().message().find("newsvault.toml:2: feed.max_entries: must be between"),
+            std::string::npos)
+      << wrong.error().message();
+}
+
 TEST(ConfigTest, ReadsTheFrameHostsInLowerCase) {
   testing::TempDir dir;
   auto config = load_text(dir, "[clean]\niframe_hosts = [\"Media.Example\", \"player.vimeo.com\"]\n");

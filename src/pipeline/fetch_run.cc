@@ -36,6 +36,7 @@ struct FeedRun {
   // not, and its entries.
   bool parsed = false;
   std::string parse_error;
+  std::vector<std::string> limits_hit;  // feed::Feed::limits_hit
   std::vector<EntryArticle> entries;
   std::optional<extract::Adapter> adapter;
   std::vector<std::string> errors;  // article-level failures
@@ -187,7 +188,13 @@ class FetchRun {
     parsing.wait();
     for (FeedRun& run : runs_) {
       if (!run.parse_error.empty()) fail_feed(run, run.parse_error);
-      if (run.parsed) run.record.last_error.clear();
+      if (!run.parsed) continue;
+      run.record.last_error.clear();
+      // Content a limit kept out: the rest of the feed is archived, the
+      // loss is the feed's error.
+      for (const std::string& limit : run.limits_hit) {
+        article_failed(run, run.record.url + ": " + limit);
+      }
     }
   }
 
@@ -259,7 +266,7 @@ class FetchRun {
       }
       run.adapter = std::move(*adapter);
     }
-    ParseJob job{std::move(body), {}};
+    ParseJob job{std::move(body), archive_.config().parse};
     job.options.base_url = response.final_url.empty() ? run.record.url : response.final_url;
     job.options.http_content_type = response.content_type;
     job.options.source_name = run.record.url;
@@ -278,6 +285,7 @@ class FetchRun {
       return;
     }
     run.parsed = true;
+    run.limits_hit = std::move(parsed->limits_hit);
     run.entries.reserve(parsed->entries.size());
     for (const feed::Entry& entry : parsed->entries) {
       EntryArticle& read = run.entries.emplace_back();

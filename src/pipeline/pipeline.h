@@ -21,6 +21,7 @@
 
 #include "clean/clean.h"
 #include "core/core.h"
+#include "feed/feed.h"
 #include "fetch/fetch.h"
 #include "publish/publish.h"
 #include "store/store.h"
@@ -53,6 +54,9 @@ struct FeedSettings {
 
 struct Config {
   fetch::ClientOptions fetch;
+  // [feed]: the parser's limits (max_entries, max_text_bytes); the rest is
+  // filled in for each feed as it is read.
+  feed::ParseOptions parse;
   clean::Options clean;  // its iframe_hosts; base_url is each article's own
   publish::PublishOptions publish;
   publish::FeedsOutOptions feeds_out;  // [publish] base_url, feed_items

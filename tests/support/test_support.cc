@@ -1,8 +1,10 @@
 #include "support/test_support.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -63,9 +65,22 @@ CommandResult run_command(const std::string& command_line) {
   const auto err_path = scratch.path() / "err";
   const std::string command = "(" + command_line + ") </dev/null >" + out_path.string() +
                               " 2>" + err_path.string();
-  const int status = std::system(command.c_str());
+  // fork and wait4 rather than std::system: wait4 says how much memory the
+  // command took.
+  const pid_t child = ::fork();
+  if (child < 0) throw std::runtime_error("fork failed");
+  if (child == 0) {
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  while (::wait4(child, &status, 0, &usage) < 0) {
+    if (errno != EINTR) throw std::runtime_error("wait4 failed");
+  }
   CommandResult result;
   result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.peak_memory_kb = usage.ru_maxrss;
   result.out = read_file(out_path);
   result.err = read_file(err_path);
   return result;

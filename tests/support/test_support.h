@@ -36,6 +36,9 @@ struct CommandResult {
   int exit_status = -1;
   std::string out;
   std::string err;
+  // The largest resident set of the command or any process it waited for
+  // (getrusage's ru_maxrss), in KB.
+  long peak_memory_kb = 0;
 };
 
 // Runs `command_line` with /bin/sh (already shell-quoted where needed),
