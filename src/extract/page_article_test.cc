@@ -199,7 +199,9 @@ TEST(ExtractArticleTest, HostileMarkupGivesAResultNotACrash) {
   for (const std::string& page : {deep, breaks, binary, std::string("<html><body><noscript><noscript><img src=x>"),
                                   std::string("<p>unclosed <b><i>tags <table><tr><td>cell <li>item")}) {
     auto article = extract_article(page, "https://news.example/x", "");
-    if (article) EXPECT_EQ(article->article.body_html.find("<script"), std::string::npos);
+    if (article) {
+      EXPECT_EQ(article->article.body_html.find("<script"), std::string::npos);
+    }
   }
 }
 
