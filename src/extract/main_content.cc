@@ -396,7 +396,10 @@ class ContentFinder {
           }
         }
       }
-      if (append) kept.push_back(sibling);
+      // Never the <body> the gathered <div> goes into, nor what holds it
+      // (content libxml2 put beside <body>, after a stray </body>): moving
+      // it would make the tree a cycle.
+      if (append && !contains(sibling, body)) kept.push_back(sibling);
     }
     for (xmlNode* node : kept) {
       xmlUnlinkNode(node);

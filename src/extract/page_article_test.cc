@@ -187,6 +187,20 @@ TEST(ExtractArticleTest, AShortPageStillGivesItsText) {
   EXPECT_EQ(page.text, "Only this line of text is here.");
 }
 
+TEST(ExtractArticleTest, APageNestedAHundredThousandDeepEndsInAResultNotAStackOverflow) {
+  std::string page = "<html><body><article>";
+  for (int i = 0; i < 100'000; ++i) page += "<div>";
+  page += "<p>The text at the bottom of a page nested a hundred thousand elements deep.</p>";
+  for (int i = 0; i < 100'000; ++i) page += "</div>";
+  page += "</article></body></html>";
+  // libxml2 reads 256 levels and no further: the page is an error ("no
+  // body") or an article without the buried text, never a crash.
+  auto article = extract_article(page, "https://news.example/deep", "text/html");
+  if (article) {
+    EXPECT_EQ(article->text.find("nested a hundred thousand"), std::string::npos);
+  }
+}
+
 TEST(ExtractArticleTest, HostileMarkupGivesAResultNotACrash) {
   std::string deep;
   for (int i = 0; i < 5000; ++i) deep += "<div><p>";

@@ -160,6 +160,53 @@ bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::strin
   return true;
 }
 
+namespace {
+
+// Elements nested deeper than this are flattened (below): the extractor's
+// walks recurse, and a tree 100,000 deep would overflow the stack. No real
+// page comes near it.
+constexpr int kMaxPageDepth = 256;
+
+// Below kMaxPageDepth, each element's children are moved up to follow it
+// as siblings, so the page's text and order stay and its depth stops
+// there. One pass in document order, without recursion; each node moves at
+// most once. Pointers are spliced by hand: libxml2's own insertion merges
+// neighbouring text nodes, which would free nodes under the walk.
+void flatten_deep_elements(xmlNode* root) {
+  xmlNode* node = root->children;
+  int depth = 1;
+  while (node != nullptr) {
+    if (node->type == XML_ELEMENT_NODE && depth > kMaxPageDepth && node->children != nullptr) {
+      xmlNode* first = node->children;
+      xmlNode* last = node->last;
+      for (xmlNode* child = first; child != nullptr; child = child->next) child->parent = node->parent;
+      last->next = node->next;
+      if (node->next != nullptr) {
+        node->next->prev = last;
+      } else if (node->parent != nullptr) {
+        node->parent->last = last;
+      }
+      node->next = first;
+      first->prev = node;
+      node->children = nullptr;
+      node->last = nullptr;
+    }
+    if (node->type == XML_ELEMENT_NODE && node->children != nullptr) {
+      node = node->children;
+      ++depth;
+      continue;
+    }
+    while (node != nullptr && node->next == nullptr) {
+      node = node->parent;
+      --depth;
+      if (node == root) node = nullptr;
+    }
+    if (node != nullptr) node = node->next;
+  }
+}
+
+}  // namespace
+
 PageDocument parse_page(std::string_view utf8) {
   if (utf8.empty() || utf8.size() > INT_MAX) return nullptr;
   // libxml2 2.9 sets up its global state at the first parse, unguarded:
@@ -170,10 +217,16 @@ PageDocument parse_page(std::string_view utf8) {
   utf8 = html;
   // The bytes are UTF-8 already (decode_page): a <meta charset> inside must
   // not switch the parser to another charset halfway (HTML_PARSE_IGNORE_ENC).
-  return PageDocument(htmlReadMemory(utf8.data(), static_cast<int>(utf8.size()), nullptr, "UTF-8",
-                                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                         HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC |
-                                         HTML_PARSE_COMPACT));
+  // libxml2 stops at the 257th level of nesting (without XML_PARSE_HUGE,
+  // which would let a hostile page make it work in quadratic time), so the
+  // rest of such a page is lost; flatten_deep_elements bounds the depth of
+  // whatever tree it builds all the same.
+  PageDocument document(htmlReadMemory(utf8.data(), static_cast<int>(utf8.size()), nullptr, "UTF-8",
+                                       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                           HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC |
+                                           HTML_PARSE_COMPACT));
+  if (document != nullptr) flatten_deep_elements(reinterpret_cast<xmlNode*>(document.get()));
+  return document;
 }
 
 std::string_view tag_of(const xmlNode* node) {
@@ -236,6 +289,13 @@ std::vector<xmlNode*> element_children(xmlNode* node) {
     if (child->type == XML_ELEMENT_NODE) out.push_back(child);
   }
   return out;
+}
+
+bool contains(const xmlNode* ancestor, const xmlNode* node) {
+  for (; node != nullptr; node = node->parent) {
+    if (node == ancestor) return true;
+  }
+  return false;
 }
 
 bool has_ancestor(const xmlNode* node, std::string_view tag, int max_depth) {

@@ -50,6 +50,8 @@ std::vector<xmlNode*> find_all(xmlNode* node, std::string_view tag);
 // The element children of a node.
 std::vector<xmlNode*> element_children(xmlNode* node);
 bool has_ancestor(const xmlNode* node, std::string_view tag, int max_depth = 64);
+// Whether `node` is `ancestor` or inside it.
+bool contains(const xmlNode* ancestor, const xmlNode* node);
 
 // The text of a node and its descendants, runs of whitespace as one space,
 // trimmed.
