@@ -15,13 +15,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include "pipeline/article_record.h"
+#include "pipeline/file_bytes.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
@@ -32,14 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Severity = CheckProblem::Severity;
-
-std::optional<std::string> read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // A scratch folder outside the archive, removed with its contents.
 class ScratchFolder {
@@ -139,7 +130,7 @@ class ArchiveCheck {
                         article.error().message());
         continue;
       }
-      const auto on_disk = read_bytes(root_ / path);
+      const auto on_disk = read_whole_file(root_ / path);
       const bool is_pending = pending.contains(summary.id);
       ++report_.documents;
       if (on_disk && *on_disk == render(*article, latest.seen_at)) {
@@ -204,7 +195,7 @@ class ArchiveCheck {
       auto converted = publish::convert_article(article, *converter->second);
       if (!converted) continue;  // fetch reports this one and writes no copy
       ++report_.documents;
-      const auto on_disk = read_bytes(root_ / copy_path);
+      const auto on_disk = read_whole_file(root_ / copy_path);
       if (!on_disk) {
         error(copy_path, "missing: the converted copy of " + path);
       } else if (*on_disk != render(*converted, archived_at)) {
@@ -239,8 +230,8 @@ class ArchiveCheck {
       const std::string path = fs::relative(it->path(), scratch->path()).string();
       known_.insert(path);
       ++report_.outputs;
-      const auto expected = read_bytes(it->path());
-      const auto on_disk = read_bytes(root_ / path);
+      const auto expected = read_whole_file(it->path());
+      const auto on_disk = read_whole_file(root_ / path);
       const std::string folder = fs::path(path).begin()->string();
       if (on_disk == expected) continue;
       if (interrupted_) {

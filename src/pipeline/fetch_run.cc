@@ -1,16 +1,15 @@
 #include <algorithm>
 #include <deque>
-#include <fstream>
 #include <future>
 #include <map>
 #include <set>
 #include <span>
-#include <sstream>
 
 #include "clean/clean.h"
 #include "extract/extract.h"
 #include "feed/feed.h"
 #include "pipeline/article_record.h"
+#include "pipeline/file_bytes.h"
 #include "pipeline/full_text.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/publish_run.h"
@@ -77,16 +76,9 @@ constexpr std::size_t kPagesPerBatch = 256;
 // enough that a transaction's fixed cost is spread thin.
 constexpr std::size_t kArticlesPerSave = 4096;
 
-std::filesystem::path feed_body_path(const std::filesystem::path& root, std::int64_t feed_id) {
-  return root / kFeedBodyDirectory / (std::to_string(feed_id) + ".body");
-}
-
-std::optional<std::string> read_whole_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+// Where a feed's last body is kept, relative to the archive's root.
+std::string feed_body_path(std::int64_t feed_id) {
+  return std::string(kFeedBodyDirectory) + "/" + std::to_string(feed_id) + ".body";
 }
 
 class FetchRun {
@@ -166,7 +158,7 @@ class FetchRun {
     for (const FeedRun& run : runs_) {
       std::error_code error;
       if (keeps_body(run) &&
-          !std::filesystem::exists(feed_body_path(archive_.root(), run.record.id), error)) {
+          !std::filesystem::exists(archive_.root() / feed_body_path(run.record.id), error)) {
         requests.push_back({run.record.url, "", ""});
       } else {
         requests.push_back({run.record.url, run.record.etag, run.record.last_modified});
@@ -211,10 +203,9 @@ class FetchRun {
       fail_feed(run, response.error);
       return std::nullopt;
     }
-    const auto body_path = feed_body_path(archive_.root(), run.record.id);
+    const auto body_path = archive_.root() / feed_body_path(run.record.id);
     std::string body;
-    if (response.outcome == fetch::FetchOutcome::kNotModified && run.record.adapter.empty() &&
-        run.full_text != FullText::kAlways) {
+    if (response.outcome == fetch::FetchOutcome::kNotModified && !keeps_body(run)) {
       // The feed is as it was, and its articles are its own content (or,
       // with full_text "auto", pages it led to last time it changed): there
       // is nothing to re-read. With "always" every article is its page's,
@@ -237,8 +228,8 @@ class FetchRun {
       body = std::move(response.body);
       if (keeps_body(run)) {
         auto saved = publish::write_file_atomically(
-            archive_.root(), std::string(kFeedBodyDirectory) + "/" + std::to_string(run.record.id) + ".body",
-            body, publish::Durability::kBatched);  // a cache: flushed with the documents
+            archive_.root(), feed_body_path(run.record.id), body,
+            publish::Durability::kBatched);  // a cache: flushed with the documents
         if (!saved) {
           fail_feed(run, saved.error().message());
           return std::nullopt;
