@@ -23,6 +23,12 @@ while [ "$#" -gt 0 ]; do
     *) break ;;
   esac
 done
+for minutes in "$plateau_minutes" "$max_minutes"; do
+  if ! [[ "$minutes" =~ ^[1-9][0-9]*$ ]]; then
+    echo "campaign: minutes are whole numbers above 0, not '$minutes'" >&2
+    exit 2
+  fi
+done
 targets=("$@")
 # shellcheck source=fuzz/common.sh
 source fuzz/common.sh
@@ -48,6 +54,7 @@ for target in "${targets[@]}"; do
   log="$logs/$target.campaign.log"
   fuzz_target "$target" >"$log" 2>&1 &
   pid=$!
+  trap 'kill -INT "$pid" 2>/dev/null || true' EXIT  # no fuzzer outlives the campaign
   fuzzed=0 best=0 last_growth=0 step=10
   while kill -0 "$pid" 2>/dev/null; do
     sleep "$step"
