@@ -2,8 +2,8 @@
 # A long fuzzing campaign: runs each target, one after another, until its
 # coverage stops growing. A target stops when no new edge (libFuzzer's
 # `cov`) has been covered for PLATEAU minutes of fuzzing, or after MAX
-# minutes, or at its first finding. Time the fuzzer spends stopped
-# (SIGSTOP, to keep a benchmark's machine quiet) is not counted.
+# minutes, or at its first finding. It can be paused (below); the pause
+# is not counted.
 #
 #   fuzz/campaign.sh [--plateau MINUTES] [--max MINUTES] [TARGET...]
 #                                            (defaults 10 and 60, every target)
@@ -40,25 +40,40 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 # Covered edges in the log's last status line, 0 before the first.
 current_cov() {  # LOG
-  grep -E '^#[0-9]+' "$1" | tail -n 1 | grep -oE 'cov: [0-9]+' | grep -oE '[0-9]+' || echo 0
+  grep -aE '^#[0-9]+' "$1" | tail -n 1 | grep -aoE 'cov: [0-9]+' | grep -oE '[0-9]+' || echo 0
 }
 
-# A stopped process (state T) is not fuzzing.
-is_stopped() {  # PID
-  [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = T ]
-}
+# A campaign shares the machine: while this file exists every campaign
+# stops its fuzzer (a benchmark wants a quiet machine) and starts it again,
+# from the corpus it has grown, once the file is gone. A fuzzer stopped
+# with SIGSTOP instead would take the pause for a hang of its input.
+pause_file="$build_dir/campaign.pause"
 
 failed=0
 echo "campaign: ${targets[*]}; each until no new edge for ${plateau_minutes} min (at most ${max_minutes} min); logs in $logs/"
+echo "campaign: touch $pause_file to pause, remove it to go on"
 for target in "${targets[@]}"; do
   log="$logs/$target.campaign.log"
-  fuzz_target "$target" >"$log" 2>&1 &
-  pid=$!
+  : >"$log"
+  start_fuzzer() {
+    fuzz_target "$target" >>"$log" 2>&1 &
+    pid=$!
+  }
+  start_fuzzer
   trap 'kill -INT "$pid" 2>/dev/null || true' EXIT  # no fuzzer outlives the campaign
-  fuzzed=0 best=0 last_growth=0 step=10
-  while kill -0 "$pid" 2>/dev/null; do
+  fuzzed=0 best=0 last_growth=0 step=10 status=0
+  while true; do
     sleep "$step"
-    if is_stopped "$pid"; then continue; fi
+    if ! kill -0 "$pid" 2>/dev/null; then break; fi  # a finding ended it
+    if [ -e "$pause_file" ]; then
+      kill -INT "$pid" 2>/dev/null || true
+      wait "$pid" || status=$?
+      if [ "$status" -ne 72 ] && [ "$status" -ne 0 ]; then break; fi
+      status=0
+      while [ -e "$pause_file" ]; do sleep 5; done
+      start_fuzzer
+      continue
+    fi
     fuzzed=$((fuzzed + step))
     cov_now=$(current_cov "$log")
     if [ "$cov_now" -gt "$best" ]; then best=$cov_now last_growth=$fuzzed; fi
@@ -67,8 +82,7 @@ for target in "${targets[@]}"; do
       break
     fi
   done
-  status=0
-  wait "$pid" || status=$?
+  if [ "$status" -eq 0 ]; then wait "$pid" || status=$?; fi
   read_log "$log"
   # libFuzzer leaves with 72 when interrupted: the end of a clean run here.
   if [ "$status" -eq 0 ] || [ "$status" -eq 72 ]; then

@@ -76,21 +76,23 @@ fuzz_target() {  # TARGET [LIBFUZZER_OPTION...]
 }
 
 # Sets execs, cov, ft and corp from a log: the executions of the final
-# stats and the last status line's coverage, features and corpus size.
+# stats (added up, when the log holds several runs) and the last status
+# line's coverage, features and corpus size. -a: a log quotes the inputs'
+# bytes.
 read_log() {  # LOG
   local last
-  execs=$(grep -oE '^stat::number_of_executed_units: [0-9]+' "$1" | grep -oE '[0-9]+$' || echo 0)
-  last=$(grep -E '^#[0-9]+' "$1" | tail -n 1 || true)
-  cov=$(grep -oE 'cov: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')
-  ft=$(grep -oE 'ft: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')
-  corp=$(grep -oE 'corp: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')
+  execs=$(grep -aoE '^stat::number_of_executed_units: [0-9]+' "$1" | awk '{sum += $2} END {print sum + 0}')
+  last=$(grep -aE '^#[0-9]+' "$1" | tail -n 1 || true)
+  cov=$(grep -aoE 'cov: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')
+  ft=$(grep -aoE 'ft: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')
+  corp=$(grep -aoE 'corp: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo '?')
 }
 
 # What a failed run found, and the input it kept.
 finding_of() {  # LOG EXIT_STATUS
   local what artifact
-  what=$(grep -oE 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer): [a-zA-Z -]+|runtime error: .*|SUMMARY: .*' \
+  what=$(grep -aoE 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer): [a-zA-Z -]+|runtime error: .*|SUMMARY: .*' \
     "$1" | head -n 1 || true)
-  artifact=$(grep -oE "Test unit written to [^ ]+" "$1" | tail -n 1 | sed 's/Test unit written to //' || true)
+  artifact=$(grep -aoE "Test unit written to [^ ]+" "$1" | tail -n 1 | sed 's/Test unit written to //' || true)
   echo "FAILED (${what:-exit $2}) ${artifact}"
 }

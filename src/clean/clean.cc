@@ -226,11 +226,8 @@ bool is_token(std::string_view value) {
 bool is_plain_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte < 0x7F) {  // most of a body: printable ASCII
-      ++i;
-      continue;
-    }
+    i += printable_ascii_prefix(text.substr(i));  // most of a body
+    if (i == text.size()) break;
     const Utf8Char next = decode_utf8(text.substr(i));
     if (next.length == 0 || next.code_point < 0x20 || next.code_point == 0x7F ||
         (next.code_point >= 0x80 && next.code_point <= 0x9F)) {
@@ -535,11 +532,23 @@ bool is_clean(std::string_view html, const Options& options) {
   return Sanitizer(options).already_clean(html);
 }
 
-std::string sanitize(std::string_view html, const Options& options) {
-  if (is_clean(html, options)) return std::string(html);
+namespace {
+
+std::string sanitize_parsed(std::string_view html, const Options& options) {
   std::vector<Node> nodes = html::parse_fragment(html);
   sanitize(nodes, options);
   return html::serialize(nodes);
+}
+
+}  // namespace
+
+std::string sanitize(std::string_view html, const Options& options) {
+  if (is_clean(html, options)) return std::string(html);
+  return sanitize_parsed(html, options);
+}
+
+void sanitize_in_place(std::string& html, const Options& options) {
+  if (!is_clean(html, options)) html = sanitize_parsed(html, options);
 }
 
 }  // namespace newsvault::clean

@@ -58,6 +58,10 @@ void sanitize(std::vector<html::Node>& nodes, const Options& options);
 // parse. Never fails.
 std::string sanitize(std::string_view html, const Options& options);
 
+// sanitize() of `html`, in place: a body that is already clean (most are)
+// is left where it is, with no copy.
+void sanitize_in_place(std::string& html, const Options& options);
+
 // Whether `html` is already what sanitize() writes for it, judged by that
 // one scan alone: when true, parsing it and writing it back gives the same
 // bytes. False means "not known to be", never "unsafe".

@@ -150,6 +150,24 @@ TEST(SanitizerTest, NearlyCleanBodiesAreSanitizedInFull) {
   }
 }
 
+TEST(SanitizerTest, InPlaceKeepsACleanBodyWhereItIsAndCleansOthersAsSanitizeDoes) {
+  Options options;
+  options.base_url = kPage;
+  std::string clean_body = "<p>Already <b>clean</b> and long enough to live on the heap.</p>";
+  const char* const storage = clean_body.data();
+  sanitize_in_place(clean_body, options);
+  EXPECT_EQ(clean_body, "<p>Already <b>clean</b> and long enough to live on the heap.</p>");
+  EXPECT_EQ(clean_body.data(), storage);  // not copied
+
+  for (std::string_view dirty : {"<p onclick=\"x()\">a<script>b</script></p>", "<a href=\"../rel\">x</a>",
+                                 "<p>\xe4</p>"}) {
+    std::string body(dirty);
+    sanitize_in_place(body, options);
+    EXPECT_EQ(body, sanitize(dirty, options)) << dirty;
+    EXPECT_TRUE(is_clean(body, options)) << body;
+  }
+}
+
 TEST(SanitizerTest, NamesInATreeBuiltByHandAreReadInLowerCase) {
   std::vector<html::Node> nodes = {
       html::Node::element("SCRIPT", {}, {html::Node::text_node("alert(1)")}),

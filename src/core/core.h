@@ -86,6 +86,11 @@ struct Utf8Char {
 };
 Utf8Char decode_utf8(std::string_view text);
 
+// How many bytes at the start of `text` are printable ASCII (0x20-0x7E),
+// read 16 at a time: the run a text scanner can copy or skip at once
+// before it must look at a character closely.
+std::size_t printable_ascii_prefix(std::string_view text);
+
 // RFC 3986 §5.2: `reference` resolved against `base`. An empty base, or a
 // reference that is already absolute, returns the reference unchanged
 // (whitespace trimmed). Never fails: an unparsable pair returns the

@@ -156,8 +156,8 @@ std::string valid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     // Most text is runs of printable ASCII: copied a run at a time.
-    std::size_t run = i;
-    while (run < text.size()) {
+    std::size_t run = i + printable_ascii_prefix(text.substr(i));
+    while (run < text.size()) {  // and the whitespace among them
       const auto byte = static_cast<unsigned char>(text[run]);
       if (byte >= 0x80 || is_control(byte)) break;
       ++run;

@@ -1,5 +1,9 @@
 #include "core/core.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace newsvault {
 
 void append_utf8(char32_t code_point, std::string& out) {
@@ -50,6 +54,25 @@ Utf8Char decode_utf8(std::string_view text) {
     return {};
   }
   return {code_point, length};
+}
+
+std::size_t printable_ascii_prefix(std::string_view text) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // As signed bytes, printable ASCII is what is above 0x1F but not 0x7F
+  // (bytes from 0x80 are negative).
+  const __m128i below = _mm_set1_epi8(0x1F);
+  const __m128i del = _mm_set1_epi8(0x7F);
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    const __m128i printable =
+        _mm_andnot_si128(_mm_cmpeq_epi8(bytes, del), _mm_cmpgt_epi8(bytes, below));
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(printable));
+    if (mask != 0xFFFF) return i + static_cast<std::size_t>(__builtin_ctz(~mask));
+  }
+#endif
+  while (i < text.size() && text[i] >= 0x20 && text[i] < 0x7F) ++i;
+  return i;
 }
 
 }  // namespace newsvault

@@ -1,6 +1,7 @@
 #include "pipeline/article_record.h"
 
 #include <algorithm>
+#include <array>
 
 #include <nlohmann/json.hpp>
 
@@ -50,7 +51,12 @@ std::string article_key(std::string_view adapter_id, const feed::Entry& entry) {
   return "title:" + entry.title;
 }
 
-std::string article_to_json(const extract::Article& article) {
+namespace {
+
+// The revision as nlohmann's dump writes it; the form every stored
+// revision has, and the only one for text that is not valid UTF-8 (its
+// replacement of bad bytes is its own).
+std::string article_to_json_by_library(const extract::Article& article) {
   nlohmann::json json;
   json["source_id"] = article.source_id;
   json["title"] = article.title;
@@ -64,6 +70,99 @@ std::string article_to_json(const extract::Article& article) {
   }
   json["body"] = article.body_html;
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Appends `text` as a JSON string exactly as nlohmann's dump escapes it
+// (ensure_ascii off: quote, backslash and C0 controls escaped, the short
+// forms where JSON has them, else \u00xx in lower case; everything else as
+// is). False, leaving `out` part-written, when `text` is not valid UTF-8.
+bool append_json_string(std::string_view text, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  // Bytes written as they are, one lookup each: ASCII from the space on
+  // (DEL included), but the quote and the backslash.
+  static constexpr auto kAsIs = [] {
+    std::array<bool, 256> as_is{};
+    for (int c = 0x20; c < 0x80; ++c) as_is[c] = c != '"' && c != '\\';
+    return as_is;
+  }();
+  out += '"';
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t run = i;
+    while (run < text.size() && kAsIs[static_cast<unsigned char>(text[run])]) ++run;
+    out.append(text.data() + i, run - i);
+    i = run;
+    if (i == text.size()) break;
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x80) {
+      const Utf8Char next = decode_utf8(text.substr(i));
+      if (next.length == 0) return false;
+      out.append(text.data() + i, next.length);
+      i += next.length;
+      continue;
+    }
+    switch (byte) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:  // the other C0 controls
+        out += "\\u00";
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0xF];
+    }
+    ++i;
+  }
+  out += '"';
+  return true;
+}
+
+}  // namespace
+
+// Written here, byte for byte as the library writes it (a revision's hash
+// is of these bytes: a different writer would make every stored article
+// look changed), for a run writes one per article and the library's
+// general writer was a noticeable share of it. Keys in the library's
+// order: sorted.
+std::string article_to_json(const extract::Article& article) {
+  std::string out;
+  out.reserve(article.body_html.size() + article.title.size() + article.url.size() + 160);
+  bool valid = true;
+  auto field = [&](std::string_view name, std::string_view value) {
+    out += '"';
+    out += name;
+    out += "\":";
+    valid = valid && append_json_string(value, out);
+  };
+  out += '{';
+  field("body", article.body_html);
+  out += ',';
+  if (article.lead_image) {
+    out += "\"lead_image\":{";
+    field("caption", article.lead_image->caption);
+    out += ',';
+    field("url", article.lead_image->url);
+    out += '}';
+  } else {
+    out += "\"lead_image\":null";
+  }
+  out += ',';
+  if (article.published) {
+    field("published", format_iso8601_millis(*article.published));
+  } else {
+    out += "\"published\":null";
+  }
+  out += ',';
+  field("source_id", article.source_id);
+  out += ',';
+  field("title", article.title);
+  out += ',';
+  field("url", article.url);
+  out += '}';
+  return valid ? out : article_to_json_by_library(article);
 }
 
 Result<extract::Article> article_from_json(std::string_view text) {

@@ -491,7 +491,7 @@ class FetchRun {
   void clean_article(extract::Article& article) const {
     clean::Options options = clean_options_;
     options.base_url = article.url;
-    article.body_html = clean::sanitize(article.body_html, options);
+    clean::sanitize_in_place(article.body_html, options);
     if (article.lead_image) {
       article.lead_image->url = clean::safe_url(article.lead_image->url, article.url, true);
       if (article.lead_image->url.empty()) article.lead_image.reset();

@@ -42,13 +42,12 @@ Result<std::size_t> rebuild_documents(Archive& archive, const std::vector<store:
   return rendered;
 }
 
-// Every output made from the store, beside the documents: the feeds out,
-// unless feed_items is 0. Their files are appended to `written` so the
+// Every output made from the store, beside the documents: the feeds out
+// (feed_items above 0: the caller's to check). Their files are appended to `written` so the
 // summary lists them.
 Result<void> write_outputs(Archive& archive, const std::vector<store::FeedRecord>& feeds,
                            const std::vector<store::ArticleSummary>& articles,
                            std::vector<std::string>& written) {
-  if (archive.config().feeds_out.max_items == 0) return {};
   const publish::ArticleLoader load = [&](const store::ArticleSummary& summary) -> Result<extract::Article> {
     auto latest = latest_revision(archive.store(), summary.id);
     if (!latest) return std::unexpected(latest.error());
@@ -120,7 +119,11 @@ std::vector<std::string> git_ignored_paths() {
 
 Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& request) {
   PublishSummary summary;
-  const bool needs_store = request.rebuild || request.write_outputs;
+  // The store's articles are read only for what is made from them: with no
+  // feeds out to write, a run's outputs need nothing (a whole archive read
+  // for nothing is a noticeable part of a large run).
+  const bool outputs_wanted = request.write_outputs && archive.config().feeds_out.max_items > 0;
+  const bool needs_store = request.rebuild || outputs_wanted;
   if (needs_store) {
     auto feeds = archive.store().feeds();
     if (!feeds) return std::unexpected(feeds.error());
@@ -131,7 +134,7 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
       if (!rendered) return std::unexpected(rendered.error());
       summary.documents_rendered = *rendered;
     }
-    if (request.write_outputs) {
+    if (outputs_wanted) {
       if (auto written = write_outputs(archive, *feeds, *articles, summary.files_written); !written) {
         return std::unexpected(written.error());
       }
