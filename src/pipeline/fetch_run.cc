@@ -112,9 +112,13 @@ class FetchRun {
     call_adapters(calls, found);
     fetch_pages(pages, found);
     clean_articles(found);
-    if (auto saved = save_and_write(found); !saved) return std::unexpected(saved.error());
-    if (auto recorded = record_feeds(); !recorded) return std::unexpected(recorded.error());
-    if (auto indexed = write_indexes(); !indexed) return std::unexpected(indexed.error());
+    // The feeds' records and the indexes need the articles saved, not their
+    // documents: they are done while the last documents are written.
+    auto saved = save_and_write(found, [this]() -> Result<void> {
+      if (auto recorded = record_feeds(); !recorded) return recorded;
+      return write_indexes();
+    });
+    if (!saved) return std::unexpected(saved.error());
     if (auto marked = mark_flushed(); !marked) return std::unexpected(marked.error());
     if (auto published = publish(); !published) return std::unexpected(published.error());
     // A commit that failed is made by the next run, which redoes it.
@@ -518,10 +522,13 @@ class FetchRun {
   // the documents of what changed written once their group has committed:
   // while one group's documents are written, the next group is prepared
   // and saved, so the store's one thread and the file system's work
-  // overlap. Documents are marked written only once all are on disk; a kill
-  // before that leaves revisions whose documents the next run writes first
-  // (write_pending_documents).
-  Result<void> save_and_write(const std::vector<FoundArticle>& found) {
+  // overlap, and the disk starts on each group once it is written. Once
+  // the last group is saved, `meanwhile` runs beside the writing of its
+  // documents. Documents are marked written only once all are on disk; a
+  // kill before that leaves revisions whose documents the next run writes
+  // first (write_pending_documents).
+  Result<void> save_and_write(const std::vector<FoundArticle>& found,
+                              const std::function<Result<void>()>& meanwhile) {
     // Adapters' and pages' articles come after the feeds' own: grouped by
     // feed again, each feed's articles are saved together.
     std::vector<std::size_t> order(found.size());
@@ -535,7 +542,9 @@ class FetchRun {
     std::deque<std::vector<Result<void>>> results;
     std::future<void> writing;  // the last group's documents
     auto finish_writing = [&] {
-      if (writing.valid()) writing.get();
+      if (!writing.valid()) return;
+      writing.get();
+      start_writeback();
     };
     for (std::size_t begin = 0; begin < order.size();) {
       std::size_t end = std::min(begin + kArticlesPerSave, order.size());
@@ -549,6 +558,7 @@ class FetchRun {
         finish_writing();
         return saved;
       }
+      documents_due_ += groups.back().size();
       report();
       finish_writing();
       results.emplace_back(groups.back().size());
@@ -558,13 +568,26 @@ class FetchRun {
       });
       begin = end;
     }
+    const Result<void> also = meanwhile();
     finish_writing();
+    if (!also) return also;
     std::vector<std::pair<std::int64_t, int>> written;
     for (std::size_t group = 0; group < groups.size(); ++group) {
       if (auto done = finish_documents(groups[group], results[group], written); !done) return done;
     }
     start_flush(std::move(written));
     return {};
+  }
+
+  // The disk set to work on what is written so far, on a thread of its own,
+  // unless it still is: the one flush the run waits for (start_flush) then
+  // finds less to do. Only a start: its outcome is that flush's to report.
+  void start_writeback() {
+    if (writeback_.valid() && writeback_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      return;
+    }
+    writeback_ = std::async(std::launch::async,
+                            [root = archive_.root()] { return publish::sync_archive(root); });
   }
 
   // One group of found articles (`group` indexes into `found`, whole feeds)
@@ -667,6 +690,7 @@ class FetchRun {
   // run has feeds to record and indexes to write meanwhile. mark_flushed
   // ends it and marks the documents.
   void start_flush(std::vector<std::pair<std::int64_t, int>> written) {
+    if (writeback_.valid()) writeback_.wait();
     if (written.empty()) return;
     unmarked_ = std::move(written);
     flushing_ = std::async(std::launch::async,
@@ -790,8 +814,8 @@ class FetchRun {
 
   Result<void> write_indexes() {
     const bool missing_root_index = !std::filesystem::exists(archive_.root() / "README.md");
-    // Documents still being flushed (unmarked_) were written all the same.
-    const bool written = summary_.documents_written > 0 || !unmarked_.empty();
+    // Documents of this run still being written or flushed count as written.
+    const bool written = summary_.documents_written > 0 || documents_due_ > 0;
     if (!written && !missing_root_index && !repair_) return {};
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
@@ -814,6 +838,8 @@ class FetchRun {
   // marked written in the store (mark_flushed).
   std::vector<std::pair<std::int64_t, int>> unmarked_;
   std::future<Result<void>> flushing_;
+  std::future<Result<void>> writeback_;  // start_writeback's flush, if one was begun
+  std::size_t documents_due_ = 0;        // this run's new and changed documents (save_and_write)
   bool repair_ = false;  // the last run was killed: rewrite indexes and outputs, commit
   // Loaded once per run, at first use (OpenCC reads its dictionaries then).
   std::map<publish::ChineseConversion, Result<publish::ChineseConverter>> converters_;
