@@ -115,8 +115,12 @@ class FetchRun {
     // The feeds' records and the indexes need the articles saved, not their
     // documents: they are done while the last documents are written.
     auto saved = save_and_write(found, [this]() -> Result<void> {
-      if (auto recorded = record_feeds(); !recorded) return recorded;
-      return write_indexes();
+      auto indexing = start_indexes();
+      const Result<void> recorded = record_feeds();
+      if (indexing) {
+        if (auto indexed = indexing->get(); !indexed) return indexed;
+      }
+      return recorded;
     });
     if (!saved) return std::unexpected(saved.error());
     if (auto marked = mark_flushed(); !marked) return std::unexpected(marked.error());
@@ -812,16 +816,32 @@ class FetchRun {
     return {};
   }
 
-  Result<void> write_indexes() {
+  // The indexes, begun on a thread of their own once the store has been
+  // read (nullopt: none are due), so that the feeds' records are saved
+  // meanwhile. They show the feeds as this run leaves them, as
+  // record_feeds saves them. Made durable by the run's flush, or by their
+  // own when no document of this run is due.
+  std::optional<std::future<Result<void>>> start_indexes() {
     const bool missing_root_index = !std::filesystem::exists(archive_.root() / "README.md");
     // Documents of this run still being written or flushed count as written.
     const bool written = summary_.documents_written > 0 || documents_due_ > 0;
-    if (!written && !missing_root_index && !repair_) return {};
-    auto feeds = store_.feeds();
-    if (!feeds) return std::unexpected(feeds.error());
+    if (!written && !missing_root_index && !repair_) return std::nullopt;
+    std::vector<store::FeedRecord> feeds;
+    for (const FeedRun& run : runs_) feeds.push_back(run.record);
     auto articles = store_.articles(std::nullopt);
-    if (!articles) return std::unexpected(articles.error());
-    return publish::write_indexes(archive_.root(), *feeds, *articles);
+    if (!articles) return ready(std::unexpected(articles.error()));
+    return std::async(std::launch::async, [root = archive_.root(), feeds = std::move(feeds),
+                                           articles = std::move(*articles),
+                                           flush = documents_due_ == 0]() -> Result<void> {
+      if (auto indexed = publish::write_indexes(root, feeds, articles); !indexed) return indexed;
+      return flush ? publish::sync_archive(root) : Result<void>{};
+    });
+  }
+
+  static std::future<Result<void>> ready(Result<void> result) {
+    std::promise<Result<void>> promise;
+    promise.set_value(std::move(result));
+    return promise.get_future();
   }
 
   Archive& archive_;

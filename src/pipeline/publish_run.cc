@@ -35,10 +35,10 @@ Result<std::size_t> rebuild_documents(Archive& archive, const std::vector<store:
     }
     ++rendered;
   }
-  if (auto synced = publish::sync_archive(archive.root()); !synced) return std::unexpected(synced.error());
   if (auto indexed = publish::write_indexes(archive.root(), feeds, articles); !indexed) {
     return std::unexpected(indexed.error());
   }
+  if (auto synced = publish::sync_archive(archive.root()); !synced) return std::unexpected(synced.error());
   return rendered;
 }
 

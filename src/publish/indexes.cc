@@ -133,13 +133,7 @@ Result<void> write_indexes(const std::filesystem::path& root,
   for (const Result<void>& written : results) {
     if (!written) return written;
   }
-  if (auto written = write_file_atomically(root, "README.md", root_index(sorted, listed),
-                                           Durability::kBatched);
-      !written) {
-    return written;
-  }
-  // One flush for all the indexes, not one per feed.
-  return sync_archive(root);
+  return write_file_atomically(root, "README.md", root_index(sorted, listed), Durability::kBatched);
 }
 
 }  // namespace newsvault::publish

@@ -87,7 +87,8 @@ Result<std::size_t> remove_unfinished_writes(const std::filesystem::path& root);
 // Rewrites the index files: {feed}/README.md for each feed (newest first,
 // one line per article: date, linked title) and the root README.md (the
 // feeds with their counts and latest article). Unchanged indexes are not
-// rewritten.
+// rewritten. Written batched (Durability::kBatched): the caller's
+// sync_archive() makes them durable, with whatever else it wrote.
 Result<void> write_indexes(const std::filesystem::path& root,
                            const std::vector<store::FeedRecord>& feeds,
                            const std::vector<store::ArticleSummary>& articles);
