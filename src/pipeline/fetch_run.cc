@@ -690,9 +690,8 @@ class FetchRun {
     return mark_flushed();
   }
 
-  // The flush begun on a thread of its own: it waits on the disk, and the
-  // run has feeds to record and indexes to write meanwhile. mark_flushed
-  // ends it and marks the documents.
+  // The flush of everything written, begun once any writeback still
+  // running has ended; mark_flushed waits for it and marks the documents.
   void start_flush(std::vector<std::pair<std::int64_t, int>> written) {
     if (writeback_.valid()) writeback_.wait();
     if (written.empty()) return;
