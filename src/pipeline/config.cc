@@ -325,6 +325,57 @@ std::optional<std::size_t> first_line_not_utf8(std::string_view text) {
   return std::nullopt;
 }
 
+// Arrays and inline tables nested deeper than any setting needs. toml11
+// reads nested values by recursion, one level per bracket, with no limit of
+// its own: a line of a few thousand "[" overflows the stack.
+constexpr std::size_t kMaxValueDepth = 64;
+
+// The line where `text` opens an array or inline table nested deeper than
+// `limit` (brackets in strings and comments do not count; a table header's
+// are closed on its line), or nullopt.
+std::optional<std::size_t> first_line_nested_deeper(std::string_view text, std::size_t limit) {
+  std::size_t line = 1;
+  std::size_t depth = 0;
+  std::size_t i = 0;
+  // Skips the string whose opening `quote` (', ", ''' or """) is at i,
+  // counting the lines it spans; escapes only in basic (") strings.
+  auto skip_string = [&](std::string_view quote) {
+    const bool basic = quote.front() == '"';
+    const bool multiline = quote.size() == 3;
+    for (i += quote.size(); i < text.size(); ++i) {
+      if (text.substr(i).starts_with(quote)) {
+        i += quote.size();
+        return;
+      }
+      if (text[i] == '\n') {
+        ++line;
+        if (!multiline) return;  // an unclosed string: toml11 says so
+      }
+      if (basic && text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    }
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {
+      const std::string_view triple = c == '"' ? R"(""")" : "'''";
+      skip_string(text.substr(i).starts_with(triple) ? triple : triple.substr(0, 1));
+      continue;
+    }
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '\n') ++line;
+    if (c == '[' || c == '{') {
+      if (++depth > limit) return line;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    ++i;
+  }
+  return std::nullopt;
+}
+
 Result<toml::value> parse_toml(std::string_view text, const std::string& file_name) {
   // TOML v1.0.0: "A TOML file must be a valid UTF-8 encoded Unicode
   // document." Checked before toml11 reads it, because toml11 3.7 reads past
@@ -333,6 +384,11 @@ Result<toml::value> parse_toml(std::string_view text, const std::string& file_na
   if (const auto line = first_line_not_utf8(text)) {
     return make_error(ErrorCode::kInvalidArgument,
                       file_name + ":" + std::to_string(*line) + ": not UTF-8, as TOML must be");
+  }
+  if (const auto line = first_line_nested_deeper(text, kMaxValueDepth)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      file_name + ":" + std::to_string(*line) + ": arrays or tables nested more than " +
+                          std::to_string(kMaxValueDepth) + " deep");
   }
   std::istringstream in{std::string(text), std::ios::binary};
   try {

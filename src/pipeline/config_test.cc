@@ -111,6 +111,26 @@ TEST(ConfigTest, ParsesTextAndNamesItsSourceInErrors) {
 
 // Regression: toml11 read past the end of its buffer on a byte that is not
 // UTF-8 in a literal-string key ("'\x86'gu"; found by fuzz/config_fuzzer).
+// Found by fuzzing: toml11 reads nested arrays by recursion without a
+// limit, and a line of "[" ran it out of stack.
+TEST(ConfigTest, ValuesNestedTooDeepAreRefusedNamingTheLineNotACrash) {
+  const std::string deep = "[fetch]\n\nuser_agent = " + std::string(100000, '[') + "\n";
+  auto config = parse_config(deep, "settings.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(config.error().message(), "settings.toml:3: arrays or tables nested more than 64 deep");
+
+  // Brackets in strings, comments and table headers are not nesting.
+  const std::string brackets(100, '[');
+  const std::string shallow = "# " + brackets + "\n[fetch]\nuser_agent = \"" + brackets + "\\\"" +
+                              brackets + "\"  # " + brackets + "\n[publish]\nimage_proxy = '''" +
+                              brackets + "\n" + brackets + "'''\n[[publish.git.remote]]\n" +
+                              "name = \"a\"\nurl = \"https://git.example/a.git\"\n";
+  auto read = parse_config(shallow, "settings.toml");
+  ASSERT_TRUE(read.has_value()) << read.error().message();
+  EXPECT_EQ(read->fetch.user_agent, brackets + "\"" + brackets);
+}
+
 TEST(ConfigTest, TextThatIsNotUtf8IsRefusedNamingTheLine) {
   auto config = parse_config("[fetch]\n'\x86'gu", "settings.toml");
   ASSERT_FALSE(config.has_value());
