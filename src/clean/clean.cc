@@ -176,6 +176,20 @@ std::string url_scheme(std::string_view url) {
   return {};
 }
 
+// The scheme `url` would have without its spaces ("java script:x" reads
+// as javascript:). No browser reads it so today, but older ones did with
+// other whitespace, and such a URL is no useful relative address: it is
+// refused unless that scheme is one allowed anyway.
+bool hides_a_refused_scheme(std::string_view url) {
+  std::string compact;
+  for (char c : url) {
+    if (c != ' ') compact += c;
+  }
+  const std::string hidden = url_scheme(compact);
+  return !hidden.empty() && hidden != "http" && hidden != "https" && hidden != "mailto" &&
+         hidden != "tel";
+}
+
 // RFC 2397: data:[<mediatype>][;base64],<data>. Only raster image types:
 // an SVG image is a document that can hold scripts.
 bool is_raster_data_url(std::string_view url) {
@@ -509,6 +523,7 @@ std::string safe_url(std::string_view value, std::string_view base_url, bool ima
   std::string url = browser_url_text(value);
   if (url.empty()) return {};
   std::string scheme = url_scheme(url);
+  if (scheme.empty() && hides_a_refused_scheme(url)) return {};
   // A fragment points into the article itself; relative addresses take the
   // page's. The result is checked again: resolution cannot add a scheme we
   // refuse, but the base is data like any other.

@@ -150,6 +150,23 @@ TEST(SanitizerTest, NearlyCleanBodiesAreSanitizedInFull) {
   }
 }
 
+// Found by fuzzing: "java\t script:x" lost its tab and kept its space,
+// and "java script:x" was kept as a relative address.
+TEST(SanitizerTest, ASchemeSplitBySpacesIsRefusedAsTheSchemeItSpells) {
+  for (const std::string base : {"", "https://news.example/a/"}) {
+    Options options;
+    options.base_url = base;
+    EXPECT_EQ(sanitize("<a href=\"java\t script:x\">x</a>", options), "<a>x</a>") << base;
+    EXPECT_EQ(sanitize("<a href=\"java  script:alert(1)\">x</a>", options), "<a>x</a>") << base;
+    EXPECT_EQ(sanitize("<img src=\"d ata:image/svg+xml,x\">", options), "") << base;
+  }
+  // Spaces that hide no scheme, or an allowed one, leave the address as it was.
+  Options options;
+  EXPECT_EQ(sanitize("<a href=\"my page.html\">x</a>", options), "<a href=\"my page.html\">x</a>");
+  EXPECT_EQ(sanitize("<a href=\"mail to:a@b.example\">x</a>", options),
+            "<a href=\"mail to:a@b.example\">x</a>");
+}
+
 TEST(SanitizerTest, InPlaceKeepsACleanBodyWhereItIsAndCleansOthersAsSanitizeDoes) {
   Options options;
   options.base_url = kPage;
