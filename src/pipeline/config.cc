@@ -330,10 +330,23 @@ std::optional<std::size_t> first_line_not_utf8(std::string_view text) {
 // its own: a line of a few thousand "[" overflows the stack.
 constexpr std::size_t kMaxValueDepth = 64;
 
-// The line where `text` opens an array or inline table nested deeper than
-// `limit` (brackets in strings and comments do not count; a table header's
-// are closed on its line), or nullopt.
-std::optional<std::size_t> first_line_nested_deeper(std::string_view text, std::size_t limit) {
+// What toml11 3.7 cannot be given, read before it reads the text: values
+// nested deeper than kMaxValueDepth, and binary integers past 63 bits (TOML
+// integers are 64-bit signed, and toml11 multiplies them up without a
+// check, an overflow). Brackets and digits in strings and comments do not
+// count; a table header's brackets close on its line. The line and what is
+// wrong, or nullopt.
+struct TextProblem {
+  std::size_t line;
+  std::string what;
+};
+
+bool is_bare_key_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+std::optional<TextProblem> text_toml11_cannot_read(std::string_view text) {
   std::size_t line = 1;
   std::size_t depth = 0;
   std::size_t i = 0;
@@ -366,8 +379,19 @@ std::optional<std::size_t> first_line_nested_deeper(std::string_view text, std::
       continue;
     }
     if (c == '\n') ++line;
+    if (c == '0' && i + 1 < text.size() && text[i + 1] == 'b' && (i == 0 || !is_bare_key_char(text[i - 1]))) {
+      std::size_t bits = 0;
+      for (i += 2; i < text.size() && (text[i] == '0' || text[i] == '1' || text[i] == '_'); ++i) {
+        if (text[i] == '1' || (text[i] == '0' && bits > 0)) ++bits;
+      }
+      if (bits > 63) return TextProblem{line, "a binary integer beyond 64 bits"};
+      continue;
+    }
     if (c == '[' || c == '{') {
-      if (++depth > limit) return line;
+      if (++depth > kMaxValueDepth) {
+        return TextProblem{line, "arrays or tables nested more than " + std::to_string(kMaxValueDepth) +
+                                     " deep"};
+      }
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
     }
@@ -385,10 +409,9 @@ Result<toml::value> parse_toml(std::string_view text, const std::string& file_na
     return make_error(ErrorCode::kInvalidArgument,
                       file_name + ":" + std::to_string(*line) + ": not UTF-8, as TOML must be");
   }
-  if (const auto line = first_line_nested_deeper(text, kMaxValueDepth)) {
+  if (const auto problem = text_toml11_cannot_read(text)) {
     return make_error(ErrorCode::kInvalidArgument,
-                      file_name + ":" + std::to_string(*line) + ": arrays or tables nested more than " +
-                          std::to_string(kMaxValueDepth) + " deep");
+                      file_name + ":" + std::to_string(problem->line) + ": " + problem->what);
   }
   std::istringstream in{std::string(text), std::ios::binary};
   try {

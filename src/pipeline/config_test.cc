@@ -131,6 +131,19 @@ TEST(ConfigTest, ValuesNestedTooDeepAreRefusedNamingTheLineNotACrash) {
   EXPECT_EQ(read->fetch.user_agent, brackets + "\"" + brackets);
 }
 
+// Found by fuzzing: toml11 reads a binary integer by doubling a signed
+// 64-bit value, which overflows past 63 bits.
+TEST(ConfigTest, ABinaryIntegerBeyond64BitsIsRefusedNamingTheLineNotAnOverflow) {
+  auto config = parse_config("[fetch]\nmax_connections = 0b" + std::string(64, '1') + "\n", "settings.toml");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().message(), "settings.toml:2: a binary integer beyond 64 bits");
+  // 63 bits (leading zeros and underscores do not count) is an integer TOML allows.
+  auto largest = parse_config("[fetch]\nmax_connections = 0b000_" + std::string(63, '1') + "\n", "s.toml");
+  ASSERT_FALSE(largest.has_value());  // too many connections, but read as a number
+  EXPECT_EQ(largest.error().message().find("binary"), std::string::npos) << largest.error().message();
+  EXPECT_TRUE(parse_config("[fetch]\nmax_connections = 0b1000\n", "s.toml").has_value());
+}
+
 TEST(ConfigTest, TextThatIsNotUtf8IsRefusedNamingTheLine) {
   auto config = parse_config("[fetch]\n'\x86'gu", "settings.toml");
   ASSERT_FALSE(config.has_value());
