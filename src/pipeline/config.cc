@@ -330,12 +330,7 @@ std::optional<std::size_t> first_line_not_utf8(std::string_view text) {
 // its own: a line of a few thousand "[" overflows the stack.
 constexpr std::size_t kMaxValueDepth = 64;
 
-// What toml11 3.7 cannot be given, read before it reads the text: values
-// nested deeper than kMaxValueDepth, and binary integers past 63 bits (TOML
-// integers are 64-bit signed, and toml11 multiplies them up without a
-// check, an overflow). Brackets and digits in strings and comments do not
-// count; a table header's brackets close on its line. The line and what is
-// wrong, or nullopt.
+// Where the settings text goes wrong, and how.
 struct TextProblem {
   std::size_t line;
   std::string what;
@@ -346,6 +341,12 @@ bool is_bare_key_char(char c) {
          c == '-';
 }
 
+// What toml11 3.7 cannot be given, read before it reads the text: values
+// nested deeper than kMaxValueDepth, and binary integers past 63 bits (TOML
+// integers are 64-bit signed, and toml11 multiplies them up without a
+// check, an overflow). Brackets and digits in strings and comments do not
+// count; a table header's brackets close on its line. The line and what is
+// wrong, or nullopt.
 std::optional<TextProblem> text_toml11_cannot_read(std::string_view text) {
   std::size_t line = 1;
   std::size_t depth = 0;
