@@ -125,12 +125,6 @@ const AttributeRule* attribute_rule(const ElementRule& element, std::string_view
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = lower(c);
-  return out;
-}
-
 
 void lower_in_place(std::string& text) {
   for (char& c : text) c = lower(c);

@@ -86,6 +86,15 @@ struct Utf8Char {
 };
 Utf8Char decode_utf8(std::string_view text);
 
+// ASCII letters lower-cased; every other byte (UTF-8 included) kept. Tag,
+// attribute, scheme, charset and header names are ASCII case-insensitive.
+std::string lower_ascii(std::string_view text);
+char lower_ascii(char c);
+
+// `text` without the ASCII whitespace (space, \t, \n, \v, \f, \r) at its
+// ends: what surrounds a value in a header, an attribute or a feed.
+std::string_view trim_ascii(std::string_view text);
+
 // How many bytes at the start of `text` are printable ASCII (0x20-0x7E),
 // read 16 at a time: the run a text scanner can copy or skip at once
 // before it must look at a character closely.

@@ -53,14 +53,6 @@ std::string_view as_view(const xmlChar* text) {
                          : std::string_view(reinterpret_cast<const char*>(text));
 }
 
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Tag and attribute names as libxml2's HTML parser reads them; anything
 // else (a tree built by hand) is not written, so a name can never carry
 // markup into the output.

@@ -139,14 +139,6 @@ class BodyRewriter {
 
 }  // namespace
 
-std::string_view trim_ascii(std::string_view text) {
-  const char* kSpace = " \t\r\n\f\v";
-  const auto first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
-}
-
 std::optional<std::string> image_address(const Node& img, std::string_view base) {
   const std::string* src = img.attribute("src");
   const bool src_usable = src != nullptr && !trim_ascii(*src).empty() &&

@@ -37,9 +37,6 @@ std::string rewrite_body(std::string_view html, const BodyOptions& options);
 // when the result is not an http(s) address.
 std::optional<std::string> image_address(const html::Node& img, std::string_view base);
 
-// ASCII whitespace trimmed at both ends.
-std::string_view trim_ascii(std::string_view text);
-
 }  // namespace newsvault::extract
 
 #endif  // NEWSVAULT_EXTRACT_BODY_HTML_H_

@@ -150,8 +150,6 @@ std::string without_raw_text(std::string_view html) {
 
 }  // namespace
 
-char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::string_view prefix) {
   if (at > text.size() || text.size() - at < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i) {
@@ -254,14 +252,6 @@ void set_attribute(xmlNode* node, const char* name, std::string_view value) {
   const std::string copy(value);
   xmlSetProp(node, reinterpret_cast<const xmlChar*>(name),
              reinterpret_cast<const xmlChar*>(copy.c_str()));
-}
-
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 std::string class_and_id(const xmlNode* node) {

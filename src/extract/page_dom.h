@@ -37,9 +37,6 @@ void set_attribute(xmlNode* node, const char* name, std::string_view value);
 // hints are matched against.
 std::string class_and_id(const xmlNode* node);
 
-// ASCII letters lowered; other bytes kept.
-std::string lower_ascii(std::string_view text);
-char lower_ascii(char c);
 // True when `text` holds `prefix` (lower case) at `at`, ASCII case ignored.
 bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::string_view prefix);
 

@@ -13,21 +13,7 @@ namespace {
 
 using namespace std::string_view_literals;
 
-std::string lower_ascii(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
-
 constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 // ---------------------------------------------------------------------------
 // What the bytes, the declaration and the HTTP header say.
@@ -116,7 +102,7 @@ std::string declared_encoding(std::string_view text) {
   rest.remove_prefix(1);
   const std::size_t close = rest.find(quote);
   if (close == std::string_view::npos) return "";
-  return lower_ascii(trim(rest.substr(0, close)));
+  return lower_ascii(trim_ascii(rest.substr(0, close)));
 }
 
 // RFC 7303 §3 and feedparser's reading of its predecessor, RFC 3023.
@@ -129,7 +115,7 @@ enum class MediaClass {
 };
 
 MediaClass classify(std::string_view content_type) {
-  const std::string media = lower_ascii(trim(content_type.substr(0, content_type.find(';'))));
+  const std::string media = lower_ascii(trim_ascii(content_type.substr(0, content_type.find(';'))));
   if (media.empty()) return MediaClass::kNone;
   if (media == "application/xml" || media == "application/xml-dtd" ||
       media == "application/xml-external-parsed-entity" ||
@@ -279,7 +265,7 @@ std::string charset_of_content_type(std::string_view content_type) {
       continue;
     }
     const std::string name =
-        lower_ascii(trim(content_type.substr(name_start, name_end - name_start)));
+        lower_ascii(trim_ascii(content_type.substr(name_start, name_end - name_start)));
     std::size_t value_start = name_end + 1;
     while (value_start < size && is_space(content_type[value_start])) ++value_start;
     std::string value;
@@ -292,13 +278,13 @@ std::string charset_of_content_type(std::string_view content_type) {
       at = content_type.find(';', i);
     } else {
       at = content_type.find(';', value_start);
-      value = std::string(trim(content_type.substr(
+      value = std::string(trim_ascii(content_type.substr(
           value_start, at == std::string_view::npos ? std::string_view::npos : at - value_start)));
     }
     if (name == "charset") {
       // feedparser drops single quotes too: charset='utf-8' is seen.
       std::erase(value, '\'');
-      return lower_ascii(trim(value));
+      return lower_ascii(trim_ascii(value));
     }
   }
   return "";

@@ -10,14 +10,6 @@
 namespace newsvault::fetch {
 namespace {
 
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
-}
-
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
@@ -171,8 +163,8 @@ std::size_t HttpAttempt::on_header(char* data, std::size_t size, std::size_t cou
 
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return bytes;
-  const std::string_view name = trim(line.substr(0, colon));
-  const std::string value(trim(line.substr(colon + 1)));
+  const std::string_view name = trim_ascii(line.substr(0, colon));
+  const std::string value(trim_ascii(line.substr(colon + 1)));
   if (equals_ignoring_case(name, "Content-Type")) {
     result.content_type = value;
   } else if (equals_ignoring_case(name, "ETag")) {

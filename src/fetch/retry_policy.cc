@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "core/core.h"
+
 namespace newsvault::fetch {
 
 bool is_retryable_status(long http_status) {
@@ -29,21 +31,9 @@ bool is_retryable_curl_code(CURLcode code) {
   }
 }
 
-namespace {
-
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
-}
-
-}  // namespace
-
 std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now) {
-  value = trim(value);
+  value = trim_ascii(value);
   if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     // A day is plenty to compare against any sane max_retry_delay; longer

@@ -50,21 +50,6 @@ bool contains(const std::string_view (&list)[N], std::string_view name) {
   return false;
 }
 
-std::string lower_ascii(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
-
-std::string_view trim_ascii(std::string_view text) {
-  const char* kSpace = " \t\r\n\f\v";
-  const auto first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
-}
-
 // A link target that runs code when followed. Browsers ignore tabs,
 // newlines and leading controls in a scheme, so those are skipped first.
 bool is_script_url(std::string_view url) {

@@ -13,7 +13,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 #include "core/core.h"
 
@@ -56,6 +58,26 @@ class Query {
   Result<bool> step();
   // Steps a statement that returns no rows to its end.
   Result<void> run();
+
+  // Every row, each as `read(*this)` makes it.
+  template <typename Read>
+  Result<std::vector<std::invoke_result_t<Read&, const Query&>>> rows(Read read) {
+    std::vector<std::invoke_result_t<Read&, const Query&>> read_rows;
+    for (;;) {
+      Result<bool> row = step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return read_rows;
+      read_rows.push_back(read(*this));
+    }
+  }
+  // The first row as `read(*this)` makes it; nullopt when there is none.
+  template <typename Read>
+  Result<std::optional<std::invoke_result_t<Read&, const Query&>>> first_row(Read read) {
+    Result<bool> row = step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return std::nullopt;
+    return read(*this);
+  }
 
   // Columns of the current row, numbered from 0. NULL reads as 0, "" or
   // nullopt.

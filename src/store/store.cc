@@ -196,23 +196,14 @@ class SqliteStore final : public Store {
   Result<std::vector<FeedRecord>> feeds() override {
     Result<Query> select = database_->query(kSelectFeeds);
     NEWSVAULT_TRY(select);
-    std::vector<FeedRecord> feeds;
-    for (;;) {
-      Result<bool> row = select->step();
-      NEWSVAULT_TRY(row);
-      if (!*row) return feeds;
-      feeds.push_back(read_feed(*select));
-    }
+    return select->rows(read_feed);
   }
 
   Result<std::optional<FeedRecord>> feed_by_name(std::string_view name) override {
     Result<Query> select = database_->query(kSelectFeedByName);
     NEWSVAULT_TRY(select);
     select->bind(1, name);
-    Result<bool> row = select->step();
-    NEWSVAULT_TRY(row);
-    if (!*row) return std::nullopt;
-    return read_feed(*select);
+    return select->first_row(read_feed);
   }
 
   Result<void> record_fetch(const FeedRecord& feed) override {
@@ -292,13 +283,7 @@ class SqliteStore final : public Store {
   Result<std::vector<std::int64_t>> articles_needing_documents() override {
     Result<Query> select = database_->query(kSelectNeedingDocuments);
     NEWSVAULT_TRY(select);
-    std::vector<std::int64_t> ids;
-    for (;;) {
-      Result<bool> row = select->step();
-      NEWSVAULT_TRY(row);
-      if (!*row) return ids;
-      ids.push_back(select->integer(0));
-    }
+    return select->rows([](const Query& row) { return row.integer(0); });
   }
 
   Result<void> mark_document_written(std::int64_t article_id, int revision) override {
@@ -359,23 +344,14 @@ class SqliteStore final : public Store {
     Result<Query> select = database_->query(feed_id ? kSelectArticlesOfFeed : kSelectArticles);
     NEWSVAULT_TRY(select);
     if (feed_id) select->bind(1, *feed_id);
-    std::vector<ArticleSummary> articles;
-    for (;;) {
-      Result<bool> row = select->step();
-      NEWSVAULT_TRY(row);
-      if (!*row) return articles;
-      articles.push_back(read_article(*select));
-    }
+    return select->rows(read_article);
   }
 
   Result<std::optional<ArticleSummary>> article(std::int64_t article_id) override {
     Result<Query> select = database_->query(kSelectArticle);
     NEWSVAULT_TRY(select);
     select->bind(1, article_id);
-    Result<bool> row = select->step();
-    NEWSVAULT_TRY(row);
-    if (!*row) return std::nullopt;
-    return read_article(*select);
+    return select->first_row(read_article);
   }
 
   Result<std::vector<StoredRevision>> revisions(std::int64_t article_id) override {
