@@ -330,6 +330,11 @@ std::optional<std::size_t> first_line_not_utf8(std::string_view text) {
 // its own: a line of a few thousand "[" overflows the stack.
 constexpr std::size_t kMaxValueDepth = 64;
 
+// The longest binary integer toml11 can read: leading zeros count, so a
+// 63-bit value written with all its digits is out of reach (no setting
+// needs one).
+constexpr std::size_t kMaxBinaryDigits = 62;
+
 // Where the settings text goes wrong, and how.
 struct TextProblem {
   std::size_t line;
@@ -342,9 +347,10 @@ bool is_bare_key_char(char c) {
 }
 
 // What toml11 3.7 cannot be given, read before it reads the text: values
-// nested deeper than kMaxValueDepth, and binary integers past 63 bits (TOML
-// integers are 64-bit signed, and toml11 multiplies them up without a
-// check, an overflow). Brackets and digits in strings and comments do not
+// nested deeper than kMaxValueDepth, and binary integers of more than 62
+// digits (toml11 doubles a signed 64-bit place value once per digit,
+// leading zeros included, without a check: the 63rd doubling overflows).
+// Brackets and digits in strings and comments do not
 // count; a table header's brackets close on its line. The line and what is
 // wrong, or nullopt.
 std::optional<TextProblem> text_toml11_cannot_read(std::string_view text) {
@@ -381,11 +387,13 @@ std::optional<TextProblem> text_toml11_cannot_read(std::string_view text) {
     }
     if (c == '\n') ++line;
     if (c == '0' && i + 1 < text.size() && text[i + 1] == 'b' && (i == 0 || !is_bare_key_char(text[i - 1]))) {
-      std::size_t bits = 0;
+      std::size_t digits = 0;
       for (i += 2; i < text.size() && (text[i] == '0' || text[i] == '1' || text[i] == '_'); ++i) {
-        if (text[i] == '1' || (text[i] == '0' && bits > 0)) ++bits;
+        if (text[i] != '_') ++digits;
       }
-      if (bits > 63) return TextProblem{line, "a binary integer beyond 64 bits"};
+      if (digits > kMaxBinaryDigits) {
+        return TextProblem{line, "a binary integer longer than " + std::to_string(kMaxBinaryDigits) + " digits"};
+      }
       continue;
     }
     if (c == '[' || c == '{') {
