@@ -123,16 +123,14 @@ const AttributeRule* attribute_rule(const ElementRule& element, std::string_view
   return nullptr;
 }
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-
 void lower_in_place(std::string& text) {
-  for (char& c : text) c = lower(c);
+  for (char& c : text) c = lower_ascii(c);
 }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+         std::equal(a.begin(), a.end(), b.begin(),
+                    [](char x, char y) { return lower_ascii(x) == lower_ascii(y); });
 }
 
 bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }

@@ -266,10 +266,7 @@ Result<Article> read_adapter_article(const Adapter& adapter, std::string_view js
   if (!body) return std::unexpected(body.error());
   const auto captions = image_captions(adapter, document);
   // The HTML parser gives attribute names in lower case.
-  std::string id_attribute = adapter.inline_image_attribute;
-  for (char& c : id_attribute) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  const std::string id_attribute = lower_ascii(adapter.inline_image_attribute);
   BodyOptions options;
   options.resolve_image = [&](const html::Node& img) -> std::optional<Image> {
     const std::string* image_id = img.attribute(id_attribute);

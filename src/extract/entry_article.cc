@@ -14,11 +14,7 @@ namespace {
 bool is_image_type(std::string_view type) {
   type = trim_ascii(type);
   if (type.size() < 6) return false;
-  std::string prefix(type.substr(0, 6));
-  for (char& c : prefix) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return prefix == "image/";
+  return lower_ascii(type.substr(0, 6)) == "image/";
 }
 
 std::optional<Image> image_at(std::string_view url, std::string_view caption,

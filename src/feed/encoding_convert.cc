@@ -114,7 +114,7 @@ std::string normalize_label(std::string_view label) {
   for (const char c : label) {
     if (c == '-' || c == '_' || c == ' ' || c == '.' || c == '"' || c == '\'' || c == '\t')
       continue;
-    key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    key.push_back(lower_ascii(c));
   }
   return key;
 }
@@ -751,7 +751,7 @@ std::optional<Charset> charset_for_label(std::string_view label) {
     const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                        c == '-' || c == '_' || c == '.' || c == ':';
     if (!plain) return std::nullopt;
-    name.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    name.push_back(lower_ascii(c));
   }
   if (name.size() > 40 || name == "char" || name == "wchar_t") return std::nullopt;
   std::string iconv_name;

@@ -11,11 +11,9 @@ namespace {
 
 enum class Vocabulary { kCore, kContent, kDublinCore, kDcTerms, kMedia, kItunes, kXhtml, kOther };
 
-constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ascii_lower(x) == ascii_lower(y);
+           return lower_ascii(x) == lower_ascii(y);
          });
 }
 

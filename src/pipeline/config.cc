@@ -58,11 +58,7 @@ class TableReader {
   Result<void> lower_case_list(const char* key, std::vector<std::string>& target) {
     std::vector<std::string> items;
     auto read = text_list(key, [&](const std::string& text) {
-      std::string lower = text;
-      for (char& c : lower) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      }
-      items.push_back(std::move(lower));
+      items.push_back(lower_ascii(text));
       return std::string();
     });
     if (read && known_present(key)) target = std::move(items);

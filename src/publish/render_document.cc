@@ -58,7 +58,7 @@ bool is_script_url(std::string_view url) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte <= 0x20) continue;
     if (c == ':') break;
-    scheme += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    scheme += lower_ascii(c);
     if (scheme.size() > 16) return false;
   }
   return scheme == "javascript" || scheme == "vbscript" || scheme == "data";

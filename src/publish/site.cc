@@ -61,8 +61,7 @@ std::optional<std::string> external_href(std::string_view url) {
   const std::size_t first = url.find_first_not_of(" \t\r\n\f");
   if (first == std::string_view::npos) return std::nullopt;
   url = url.substr(first, url.find_last_not_of(" \t\r\n\f") - first + 1);
-  std::string scheme;
-  for (char c : url.substr(0, 8)) scheme += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  const std::string scheme = lower_ascii(url.substr(0, 8));
   if (!scheme.starts_with("https://") && !scheme.starts_with("http://")) return std::nullopt;
   return percent_encode_url(url);
 }
