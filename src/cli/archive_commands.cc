@@ -1,5 +1,8 @@
 #include <iostream>
+#include <map>
 #include <memory>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -126,20 +129,98 @@ int run_export_opml(const GlobalOptions& global) {
   return kExitOk;
 }
 
-int run_list(const GlobalOptions& global, const std::string& feed_name, bool feeds_only) {
+nlohmann::json time_json(const std::optional<Timestamp>& time) {
+  return time ? nlohmann::json(format_iso8601_millis(*time)) : nlohmann::json(nullptr);
+}
+
+// Text that may hold bytes that are not UTF-8: replaced, never a failure.
+std::string json_text(const nlohmann::json& json) {
+  return json.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// What became of an article at its source, for people: "" while listed.
+std::string status_text(const store::ArticleSummary& article) {
+  if (article.removed_at) {
+    return "removed at the source " + format_iso8601_seconds(*article.removed_at) +
+           (article.removed_reason.empty() ? "" : " (" + article.removed_reason + ")");
+  }
+  if (article.delisted_at) return "no longer listed since " + format_iso8601_seconds(*article.delisted_at);
+  return "";
+}
+
+std::string joined(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : std::string(separator)) + item;
+  return out;
+}
+
+nlohmann::json article_json(const store::ArticleSummary& article) {
+  return {{"id", article.id},
+          {"title", article.title},
+          {"url", article.url},
+          {"feed", article.feed_name},
+          {"feeds", article.feed_names},
+          {"key", article.key},
+          {"published", time_json(article.published)},
+          {"first_seen", time_json(article.first_seen)},
+          {"last_changed", time_json(article.last_changed)},
+          {"revisions", article.revisions},
+          {"source_changes", article.source_changes},
+          {"document", article.document_path},
+          {"status", store::status_name(store::status_of(article))},
+          {"delisted_at", time_json(article.delisted_at)},
+          {"removed_at", time_json(article.removed_at)},
+          {"removed_reason", article.removed_reason.empty() ? nlohmann::json(nullptr)
+                                                            : nlohmann::json(article.removed_reason)}};
+}
+
+int list_feeds(store::Store& store, bool json) {
+  auto feeds = store.feeds();
+  if (!feeds) return fail("list", feeds.error());
+  auto pending = store.pending_work(std::nullopt);
+  if (!pending) return fail("list", pending.error());
+  std::map<std::int64_t, std::vector<const store::PendingWork*>> waiting;
+  for (const store::PendingWork& work : *pending) {
+    if (work.kind != "recheck") waiting[work.feed_id].push_back(&work);
+  }
+  nlohmann::json out = {{"feeds", nlohmann::json::array()}};
+  for (const store::FeedRecord& feed : *feeds) {
+    const auto& items = waiting[feed.id];
+    if (json) {
+      nlohmann::json pending_items = nlohmann::json::array();
+      for (const store::PendingWork* work : items) {
+        pending_items.push_back({{"kind", work->kind},
+                                 {"key", work->key},
+                                 {"url", work->url},
+                                 {"attempts", work->attempts},
+                                 {"next_attempt", time_json(work->next_attempt)},
+                                 {"error", work->last_error}});
+      }
+      out["feeds"].push_back({{"name", feed.name},
+                              {"url", feed.url},
+                              {"adapter", feed.adapter},
+                              {"last_fetched", time_json(feed.last_fetched)},
+                              {"state", feed.last_error.empty() ? "ok" : "error"},
+                              {"error", feed.last_error},
+                              {"pending", std::move(pending_items)}});
+      continue;
+    }
+    std::cout << feed.name << "\t" << feed.url << "\t" << (feed.adapter.empty() ? "-" : feed.adapter)
+              << "\t" << (feed.last_error.empty() ? "ok" : "error: " + feed.last_error);
+    if (!items.empty()) {
+      std::cout << "\t" << items.size() << " pending (" << items.front()->last_error << ")";
+    }
+    std::cout << "\n";
+  }
+  if (json) std::cout << json_text(out) << "\n";
+  return kExitOk;
+}
+
+int run_list(const GlobalOptions& global, const std::string& feed_name, bool feeds_only, bool json) {
   auto archive = open_archive(global);
   if (!archive) return fail("list", archive.error());
   store::Store& store = (*archive)->store();
-  if (feeds_only) {
-    auto feeds = store.feeds();
-    if (!feeds) return fail("list", feeds.error());
-    for (const store::FeedRecord& feed : *feeds) {
-      std::cout << feed.name << "\t" << feed.url << "\t"
-                << (feed.adapter.empty() ? "-" : feed.adapter) << "\t"
-                << (feed.last_error.empty() ? "ok" : "error: " + feed.last_error) << "\n";
-    }
-    return kExitOk;
-  }
+  if (feeds_only) return list_feeds(store, json);
   std::optional<std::int64_t> feed_id;
   if (!feed_name.empty()) {
     auto feed = store.feed_by_name(feed_name);
@@ -149,16 +230,48 @@ int run_list(const GlobalOptions& global, const std::string& feed_name, bool fee
   }
   auto articles = store.articles(feed_id);
   if (!articles) return fail("list", articles.error());
+  if (json) {
+    nlohmann::json out = {{"articles", nlohmann::json::array()}};
+    for (const store::ArticleSummary& article : *articles) out["articles"].push_back(article_json(article));
+    std::cout << json_text(out) << "\n";
+    return kExitOk;
+  }
   for (const store::ArticleSummary& article : *articles) {
-    std::cout << article.id << "\t" << date_of(article.published) << "\t" << article.feed_name
-              << "\t" << article.title;
+    std::cout << article.id << "\t" << date_of(article.published) << "\t"
+              << joined(article.feed_names, ",") << "\t" << article.title;
     if (article.revisions > 1) std::cout << "\t(" << article.revisions << " revisions)";
+    if (const std::string status = status_text(article); !status.empty()) {
+      std::cout << "\t[" << status << "]";
+    }
     std::cout << "\n";
   }
   return kExitOk;
 }
 
-int run_show(const GlobalOptions& global, std::int64_t id) {
+nlohmann::json revision_json(const store::StoredRevision& stored) {
+  const store::Provenance& from = stored.revision.provenance;
+  auto text_or_null = [](const std::string& value) {
+    return value.empty() ? nlohmann::json(nullptr) : nlohmann::json(value);
+  };
+  return {{"number", stored.number},
+          {"seen_at", time_json(stored.seen_at)},
+          {"cause", store::cause_name(from.cause)},
+          {"note", text_or_null(from.note)},
+          {"title", stored.revision.title},
+          {"url", stored.revision.url},
+          {"content_hash", stored.content_hash},
+          {"origin", text_or_null(from.origin)},
+          {"fetched", {{"url", text_or_null(from.url)},
+                       {"http_status", from.http_status == 0 ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(from.http_status)},
+                       {"etag", text_or_null(from.etag)},
+                       {"last_modified", text_or_null(from.last_modified)}}},
+          {"payload_hash", text_or_null(from.payload_hash)},
+          {"entry_hash", text_or_null(from.entry_hash)},
+          {"document", stored.revision.document_path}};
+}
+
+int run_show(const GlobalOptions& global, std::int64_t id, bool json) {
   auto archive = open_archive(global);
   if (!archive) return fail("show", archive.error());
   store::Store& store = (*archive)->store();
@@ -166,21 +279,39 @@ int run_show(const GlobalOptions& global, std::int64_t id) {
   if (!article) return fail("show", article.error());
   if (!*article) return fail("show", Error(ErrorCode::kNotFound, "no article " + std::to_string(id)));
   const store::ArticleSummary& summary = **article;
+  auto revisions = store.revisions(id);
+  if (!revisions) return fail("show", revisions.error());
+  if (json) {
+    nlohmann::json out = article_json(summary);
+    out["revisions"] = nlohmann::json::array();
+    for (const store::StoredRevision& revision : *revisions) out["revisions"].push_back(revision_json(revision));
+    std::cout << json_text(out) << "\n";
+    return kExitOk;
+  }
   std::cout << "title:     " << summary.title << "\n"
             << "url:       " << summary.url << "\n"
-            << "feed:      " << summary.feed_name << "\n"
+            << "feed:      " << joined(summary.feed_names, ", ") << "\n"
             << "key:       " << summary.key << "\n"
             << "published: " << (summary.published ? format_iso8601_millis(*summary.published) : "-")
             << "\n"
             << "first seen " << format_iso8601_seconds(summary.first_seen) << ", last changed "
             << format_iso8601_seconds(summary.last_changed) << "\n"
+            << "status:    " << store::status_name(store::status_of(summary));
+  if (const std::string status = status_text(summary); !status.empty()) std::cout << ", " << status;
+  std::cout << "\n"
             << "document:  " << summary.document_path << "\n";
-  auto revisions = store.revisions(id);
-  if (!revisions) return fail("show", revisions.error());
   std::cout << "revisions:\n";
   for (const store::StoredRevision& revision : *revisions) {
+    const store::Provenance& from = revision.revision.provenance;
     std::cout << "  " << revision.number << "  " << format_iso8601_seconds(revision.seen_at) << "  "
-              << revision.content_hash.substr(0, 12) << "  " << revision.revision.title << "\n";
+              << revision.content_hash.substr(0, 12) << "  " << store::cause_name(from.cause);
+    if (!from.note.empty()) std::cout << ": " << from.note;
+    if (!from.url.empty()) {
+      std::cout << " (" << (from.origin.empty() ? "fetched" : from.origin) << " " << from.url;
+      if (from.http_status != 0) std::cout << ", HTTP " << from.http_status;
+      std::cout << ")";
+    }
+    std::cout << "  " << revision.revision.title << "\n";
   }
   return kExitOk;
 }
@@ -229,22 +360,31 @@ void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAct
   struct ListArguments {
     std::string feed;
     bool feeds = false;
+    bool json = false;
   };
   auto list_arguments = std::make_shared<ListArguments>();
   CLI::App* list = app.add_subcommand("list", "List the archived articles, newest first.");
   list->add_option("--feed", list_arguments->feed, "Only this feed's articles");
   list->add_flag("--feeds", list_arguments->feeds, "List the feeds instead, with their state");
+  list->add_flag("--json", list_arguments->json, "Print JSON (docs/archive-json.md)");
   list->callback([&action, &global, list_arguments] {
     action = [&global, list_arguments] {
-      return run_list(global, list_arguments->feed, list_arguments->feeds);
+      return run_list(global, list_arguments->feed, list_arguments->feeds, list_arguments->json);
     };
   });
 
-  auto show_id = std::make_shared<std::int64_t>(0);
+  struct ShowArguments {
+    std::int64_t id = 0;
+    bool json = false;
+  };
+  auto show_arguments = std::make_shared<ShowArguments>();
   CLI::App* show = app.add_subcommand("show", "Show one article and its revisions.");
-  show->add_option("ID", *show_id, "The article's number, as 'list' prints it")->required();
-  show->callback([&action, &global, show_id] {
-    action = [&global, show_id] { return run_show(global, *show_id); };
+  show->add_option("ID", show_arguments->id, "The article's number, as 'list' prints it")->required();
+  show->add_flag("--json", show_arguments->json, "Print JSON (docs/archive-json.md)");
+  show->callback([&action, &global, show_arguments] {
+    action = [&global, show_arguments] {
+      return run_show(global, show_arguments->id, show_arguments->json);
+    };
   });
 }
 

@@ -53,6 +53,9 @@ int run_fetch(const GlobalOptions& global, const FetchArguments& arguments) {
                           {"articles_updated", counts.articles_updated},
                           {"articles_unchanged", counts.articles_unchanged},
                           {"documents_written", summary->documents_written},
+                          {"articles_delisted", summary->articles_delisted},
+                          {"articles_removed", summary->articles_removed},
+                          {"pending", summary->pending},
                           {"errors", summary->errors}};
     report_publish("fetch", summary->publish, true, &out);
     std::cout << out.dump(1) << "\n";
@@ -62,7 +65,11 @@ int run_fetch(const GlobalOptions& global, const FetchArguments& arguments) {
       std::cout << "fetched " << counts.feeds_total << " feeds";
       if (summary->feeds_failed) std::cout << " (" << summary->feeds_failed << " with errors)";
       std::cout << ": " << counts.articles_new << " new, " << counts.articles_updated
-                << " updated, " << counts.articles_unchanged << " unchanged articles\n";
+                << " updated, " << counts.articles_unchanged << " unchanged articles";
+      if (summary->articles_delisted) std::cout << ", " << summary->articles_delisted << " no longer listed";
+      if (summary->articles_removed) std::cout << ", " << summary->articles_removed << " removed at the source";
+      if (summary->pending) std::cout << "; " << summary->pending << " pending, tried again by later runs";
+      std::cout << "\n";
     }
     report_publish("fetch", summary->publish, global.quiet, nullptr);
   }

@@ -11,6 +11,7 @@
 #include "pipeline/article_record.h"
 #include "pipeline/file_bytes.h"
 #include "pipeline/full_text.h"
+#include "pipeline/pending_work.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
@@ -27,6 +28,7 @@ struct EntryArticle {
   std::string adapter_id;            // "" unless the feed's adapter reads the entry
   extract::Article article;          // when adapter_id is ""
   std::optional<double> page_wanted;  // a teaser: its text's size (full_text.h)
+  std::string entry_hash;            // pending_work.h
 };
 
 struct FeedRun {
@@ -43,6 +45,12 @@ struct FeedRun {
   bool read_in_full = false;             // parsed this run: listed_keys is its whole list
   bool fetch_failed = false;
   FullText full_text = FullText::kNever;  // [feeds.NAME] full_text; never with an adapter
+  // The validators as stored before this run: kept when the body cannot be
+  // read, so that the next run reads it again.
+  std::string stored_etag, stored_last_modified;
+  // The response the entries came from (provenance of their revisions).
+  long http_status = 0;
+  std::string body_hash;
 };
 
 // An article found in a feed, ready to be saved.
@@ -50,6 +58,10 @@ struct FoundArticle {
   std::size_t feed_index;
   std::string key;
   extract::Article article;
+  store::Provenance provenance;
+  bool shared_key = false;  // an adapter's id (store::ArticleRevision::shared_key)
+  bool stand_in = false;    // the entry of a page that failed (store::ArticleRevision::stand_in)
+  bool from_pending = false;  // rebuilt from pending work, not read from the feed this run
 };
 
 // An article that its adapter's API must be asked for.
@@ -65,6 +77,17 @@ struct PageCall {
   std::size_t found_index;
   std::string url;
   double entry_size;  // the entry's text in words (TextMeasure::size)
+};
+
+// What happened to a piece of work that may be pending (pending_work.h):
+// done (finished) or failed (queued again with one more attempt).
+struct WorkOutcome {
+  std::string kind;
+  std::int64_t feed_id;
+  std::string key;
+  std::string url;
+  std::string detail;
+  std::string error;  // "" when done
 };
 
 // How many pages are held in memory at once, between their fetch and their
@@ -100,6 +123,9 @@ class FetchRun {
       FeedRun& run = runs_.emplace_back();
       run.record = std::move(record);
       run.full_text = full_text;
+      run.stored_etag = run.record.etag;
+      run.stored_last_modified = run.record.last_modified;
+      feed_index_.emplace(run.record.id, runs_.size() - 1);
     }
     summary_.counts.feeds_total = runs_.size();
     report();
@@ -109,18 +135,18 @@ class FetchRun {
     std::vector<AdapterCall> calls;
     std::vector<PageCall> pages;
     collect_articles(found, calls, pages);
+    if (auto due = take_pending_work(found, calls, pages); !due) return std::unexpected(due.error());
     call_adapters(calls, found);
     fetch_pages(pages, found);
     clean_articles(found);
-    // The feeds' records and the indexes need the articles saved, not their
-    // documents: they are done while the last documents are written.
+    // The feeds' records, the re-checks and the indexes need the articles
+    // saved, not their documents: they are done while the last documents
+    // are written.
     auto saved = save_and_write(found, [this]() -> Result<void> {
-      auto indexing = start_indexes();
-      const Result<void> recorded = record_feeds();
-      if (indexing) {
-        if (auto indexed = indexing->get(); !indexed) return indexed;
-      }
-      return recorded;
+      if (auto recorded = record_feeds(); !recorded) return recorded;
+      if (auto rechecked = recheck_delisted(); !rechecked) return rechecked;
+      if (auto indexing = start_indexes()) return indexing->get();
+      return {};
     });
     if (!saved) return std::unexpected(saved.error());
     if (auto marked = mark_flushed(); !marked) return std::unexpected(marked.error());
@@ -187,7 +213,12 @@ class FetchRun {
     });
     parsing.wait();
     for (FeedRun& run : runs_) {
-      if (!run.parse_error.empty()) fail_feed(run, run.parse_error);
+      if (!run.parse_error.empty()) {
+        // Nothing of it was read: the next run asks for it whole again.
+        run.record.etag = run.stored_etag;
+        run.record.last_modified = run.stored_last_modified;
+        fail_feed(run, run.parse_error);
+      }
       if (!run.parsed) continue;
       run.record.last_error.clear();
       // Content a limit kept out: the rest of the feed is archived, the
@@ -196,6 +227,76 @@ class FetchRun {
         article_failed(run, run.record.url + ": " + limit);
       }
     }
+  }
+
+  // The feed's adapter, with the settings' overrides of its mapping, made
+  // once.
+  Result<void> make_adapter(FeedRun& run) const {
+    if (run.adapter) return {};
+    auto adapter = extract::builtin_adapter(run.record.adapter);
+    if (!adapter) return std::unexpected(adapter.error());
+    const auto overrides = archive_.config().adapters.find(run.record.adapter);
+    if (overrides != archive_.config().adapters.end()) {
+      const auto api = overrides->second.find("article_api");
+      if (api != overrides->second.end()) adapter->article_api_template = api->second;
+    }
+    run.adapter = std::move(*adapter);
+    return {};
+  }
+
+  // Pending work of earlier runs (pending_work.h) that is due: its pages
+  // and API documents are asked again whatever their feed answered this
+  // run, unless the feed's entries ask for them already. Every item is
+  // remembered, so that a failure counts its attempts on from where they
+  // were. Re-checks wait for recheck_delisted.
+  Result<void> take_pending_work(std::vector<FoundArticle>& found, std::vector<AdapterCall>& calls,
+                                 std::vector<PageCall>& pages) {
+    auto pending = store_.pending_work(std::nullopt);
+    if (!pending) return std::unexpected(pending.error());
+    std::set<WorkId> asked;
+    for (const PageCall& call : pages) {
+      const FoundArticle& item = found[call.found_index];
+      asked.emplace(std::string(kPageWork), runs_[item.feed_index].record.id, item.key);
+    }
+    for (const AdapterCall& call : calls) {
+      asked.emplace(std::string(kApiWork), runs_[call.feed_index].record.id, call.key);
+    }
+    for (store::PendingWork& work : *pending) {
+      WorkId id(work.kind, work.feed_id, work.key);
+      const auto feed = feed_index_.find(work.feed_id);
+      const bool due = work.next_attempt <= now_ && feed != feed_index_.end() && !asked.contains(id);
+      if (due && work.kind == kPageWork) {
+        auto detail = page_detail_from_json(work.detail);
+        if (!detail) {
+          article_failed(runs_[feed->second], work.url + ": " + detail.error().message());
+          continue;
+        }
+        FoundArticle& item = found.emplace_back(feed->second, work.key, std::move(detail->article));
+        item.provenance = std::move(detail->provenance);
+        item.stand_in = true;
+        item.from_pending = true;
+        pages.push_back({found.size() - 1, work.url, detail->entry_size});
+      } else if (due && work.kind == kApiWork) {
+        FeedRun& run = runs_[feed->second];
+        if (auto made = make_adapter(run); !made) {
+          article_failed(run, made.error().message());
+          continue;
+        }
+        calls.push_back({feed->second, work.key, work.url});
+      }
+      pending_.emplace(std::move(id), std::move(work));
+    }
+    return {};
+  }
+
+  // What became of work that may be pending: kept for record_feeds, which
+  // saves it with the feeds' records.
+  void work_done(std::string_view kind, std::int64_t feed_id, const std::string& key) {
+    work_outcomes_.push_back({std::string(kind), feed_id, key, "", "", ""});
+  }
+  void work_failed(std::string_view kind, std::int64_t feed_id, const std::string& key,
+                   const std::string& url, std::string detail, const std::string& error) {
+    work_outcomes_.push_back({std::string(kind), feed_id, key, url, std::move(detail), error});
   }
 
   // A feed body to parse, and how.
@@ -250,20 +351,14 @@ class FetchRun {
       run.record.etag = response.etag;
       run.record.last_modified = response.last_modified;
     }
+    run.http_status = response.http_status;
     if (response.moved_permanently && !response.final_url.empty()) run.record.url = response.final_url;
 
     if (!run.record.adapter.empty()) {
-      auto adapter = extract::builtin_adapter(run.record.adapter);
-      if (!adapter) {
-        fail_feed(run, adapter.error().message());
+      if (auto made = make_adapter(run); !made) {
+        fail_feed(run, made.error().message());
         return std::nullopt;
       }
-      const auto overrides = archive_.config().adapters.find(run.record.adapter);
-      if (overrides != archive_.config().adapters.end()) {
-        const auto api = overrides->second.find("article_api");
-        if (api != overrides->second.end()) adapter->article_api_template = api->second;
-      }
-      run.adapter = std::move(*adapter);
     }
     ParseJob job{std::move(body), archive_.config().parse};
     job.options.base_url = response.final_url.empty() ? run.record.url : response.final_url;
@@ -284,6 +379,7 @@ class FetchRun {
       return;
     }
     run.parsed = true;
+    run.body_hash = store::sha256_hex(job.body);
     run.limits_hit = std::move(parsed->limits_hit);
     run.entries.reserve(parsed->entries.size());
     for (const feed::Entry& entry : parsed->entries) {
@@ -291,6 +387,7 @@ class FetchRun {
       read.adapter_id = run.adapter ? extract::adapter_article_id(*run.adapter, entry) : std::string();
       read.key = article_key(read.adapter_id, entry);
       if (!read.adapter_id.empty()) continue;
+      read.entry_hash = entry_hash(entry);
       read.article = extract::article_from_entry(entry);
       if (read.article.url.empty()) read.article.url = entry.link;
       // The archive links the story, not the campaign that led to it.
@@ -317,7 +414,9 @@ class FetchRun {
               {index, entry.key, extract::adapter_article_url(*run.adapter, entry.adapter_id)});
           continue;
         }
-        found.push_back({index, std::move(entry.key), std::move(entry.article)});
+        FoundArticle& item = found.emplace_back(index, std::move(entry.key), std::move(entry.article));
+        item.provenance = {"entry", run.record.url, run.http_status, run.record.etag,
+                           run.record.last_modified, run.body_hash, std::move(entry.entry_hash)};
         if (entry.page_wanted) {
           pages.push_back({found.size() - 1, found.back().article.url, *entry.page_wanted});
         }
@@ -337,29 +436,65 @@ class FetchRun {
   }
 
   // Step 3: the adapters' API documents, conditionally: an article that has
-  // not changed costs a 304.
+  // not changed costs a 304. A 304 for an article no feed with this adapter
+  // has archived (its key changed, or its save never happened) says
+  // nothing about it: asked again whole. A 404 or 410 for an article
+  // archived before marks it removed (once); one that fails otherwise, or
+  // was never archived, is pending work.
   void call_adapters(const std::vector<AdapterCall>& calls, std::vector<FoundArticle>& found) {
-    if (calls.empty()) return;
+    std::vector<AdapterCall> again = call_adapter_batch(calls, true, found);
+    call_adapter_batch(again, false, found);
+  }
+
+  std::vector<AdapterCall> call_adapter_batch(const std::vector<AdapterCall>& calls,
+                                              bool conditional, std::vector<FoundArticle>& found) {
+    if (calls.empty()) return {};
     std::vector<fetch::Request> requests;
-    for (const AdapterCall& call : calls) requests.push_back(conditional_request(call.url));
+    for (const AdapterCall& call : calls) {
+      requests.push_back(conditional ? conditional_request(call.url) : fetch::Request{call.url, "", ""});
+    }
+    std::vector<AdapterCall> again;
     client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
       const AdapterCall& call = calls[index];
       FeedRun& run = runs_[call.feed_index];
+      const std::int64_t feed_id = run.record.id;
       if (response.outcome == fetch::FetchOutcome::kNotModified) {
-        ++summary_.counts.articles_unchanged;
+        auto archived = store_.find_article(feed_id, call.key, true);
+        if (archived && *archived) {
+          ++summary_.counts.articles_unchanged;
+          work_done(kApiWork, feed_id, call.key);
+        } else {
+          again.push_back(call);
+        }
       } else if (response.outcome == fetch::FetchOutcome::kFailed) {
-        article_failed(run, response.error);
+        auto archived = store_.find_article(feed_id, call.key, true);
+        const bool gone = response.http_status == 404 || response.http_status == 410;
+        if (gone && archived && *archived) {
+          removals_.emplace_back(**archived, "HTTP " + std::to_string(response.http_status) +
+                                                 " from " + call.url);
+          work_done(kApiWork, feed_id, call.key);
+        } else {
+          work_failed(kApiWork, feed_id, call.key, call.url, "", response.error);
+          article_failed(run, response.error + " (pending: asked again by later runs)");
+        }
       } else {
         auto article = extract::read_adapter_article(*run.adapter, response.body, call.url);
         if (!article) {
-          article_failed(run, article.error().message());
+          work_failed(kApiWork, feed_id, call.key, call.url, "", article.error().message());
+          article_failed(run, article.error().message() + " (pending: asked again by later runs)");
         } else {
-          found.push_back({call.feed_index, call.key, std::move(*article)});
+          FoundArticle& item = found.emplace_back(call.feed_index, call.key, std::move(*article));
+          item.provenance = {"api",         response.final_url.empty() ? call.url : response.final_url,
+                             response.http_status, response.etag, response.last_modified,
+                             store::sha256_hex(response.body), ""};
+          item.shared_key = true;
           pending_validators_.push_back({call.url, response.etag, response.last_modified});
+          work_done(kApiWork, feed_id, call.key);
         }
       }
       report();
     });
+    return again;
   }
 
   // Step 3b: the pages of entries whose article is their page's (teasers,
@@ -406,10 +541,12 @@ class FetchRun {
       responses[index] = std::move(response);
     });
     std::vector<std::optional<Result<extract::PageArticle>>> extracted(batch.size());
+    std::vector<std::string> body_hashes(batch.size());
     parallel_for(batch.size(), [&](std::size_t i) {
       fetch::Response& response = responses[i];
       if (response.outcome != fetch::FetchOutcome::kOk || !is_web_page(response.content_type))
         return;
+      body_hashes[i] = store::sha256_hex(response.body);
       const std::string& page_url = response.final_url.empty() ? batch[i].url : response.final_url;
       extracted[i] = extract::extract_article(response.body, page_url, response.content_type);
       response.body = std::string();
@@ -423,20 +560,23 @@ class FetchRun {
         if (archived_before(item)) {
           drop[call.found_index] = 1;
           ++summary_.counts.articles_unchanged;
+          work_done(kPageWork, runs_[item.feed_index].record.id, item.key);
         } else {
           again.push_back(call);
         }
       } else if (response.outcome == fetch::FetchOutcome::kFailed) {
-        page_failed(item, response.error, drop[call.found_index]);
+        page_failed(item, call, response.error, drop[call.found_index]);
       } else if (!extracted[i]) {
         page_failed(
-            item,
+            item, call,
             "GET " + call.url + ": not a web page (Content-Type " + response.content_type + ")",
             drop[call.found_index]);
       } else if (!*extracted[i]) {
-        page_failed(item, extracted[i]->error().message(), drop[call.found_index]);
-      } else if (use_page(call, std::move(**extracted[i]), item, drop[call.found_index])) {
+        page_failed(item, call, extracted[i]->error().message(), drop[call.found_index]);
+      } else if (use_page(call, std::move(**extracted[i]), response, body_hashes[i], item,
+                          drop[call.found_index])) {
         pending_validators_.push_back({call.url, response.etag, response.last_modified});
+        work_done(kPageWork, runs_[item.feed_index].record.id, item.key);
       }
     }
     return again;
@@ -446,30 +586,42 @@ class FetchRun {
   // page holds more text than the entry (a page rendered by script, or
   // behind a paywall, holds less, and the entry's text is the better copy).
   // False when the page holds no text at all (reported as a failure).
-  bool use_page(const PageCall& call, extract::PageArticle page, FoundArticle& item, char& drop) {
+  bool use_page(const PageCall& call, extract::PageArticle page, const fetch::Response& response,
+                const std::string& body_hash, FoundArticle& item, char& drop) {
     const double page_size = measure_text(page.article.body_html).size();
     if (page_size == 0) {
-      page_failed(item, call.url + ": the page holds no article text", drop);
+      page_failed(item, call, call.url + ": the page holds no article text", drop);
       return false;
     }
+    // A stand-in until now (rebuilt from pending work): the page answered.
+    item.stand_in = false;
     if (runs_[item.feed_index].full_text == FullText::kAuto && page_size <= call.entry_size)
       return true;
     item.article = article_from_page(item.article, std::move(page));
+    item.provenance.origin = "page";
+    item.provenance.url = response.final_url.empty() ? call.url : response.final_url;
+    item.provenance.http_status = response.http_status;
+    item.provenance.etag = response.etag;
+    item.provenance.last_modified = response.last_modified;
+    item.provenance.payload_hash = body_hash;
     return true;
   }
 
-  // A page that could not be read: reported on its feed. A new article is
-  // archived as the entry has it (nothing is lost; the next run asks the
-  // page again, as no validators were kept); one archived before keeps its
-  // latest revision rather than fall back to a teaser.
-  void page_failed(FoundArticle& item, const std::string& error, char& drop) {
-    if (archived_before(item)) {
-      drop = 1;
-      article_failed(runs_[item.feed_index], error + " (the archived revision stays)");
-    } else {
-      article_failed(runs_[item.feed_index],
-                     error + " (archived from the feed until the page can be read)");
-    }
+  // A page that could not be read: reported on its feed, and pending work
+  // that later runs retry whatever the feed answers. Until it is read, the
+  // entry stands in (store::ArticleRevision::stand_in): a new article is
+  // archived as the entry has it, and one archived before keeps its latest
+  // revision unless the entry itself changed in the feed (an edit made
+  // there is a revision of its own). A retry that fails again adds nothing.
+  void page_failed(FoundArticle& item, const PageCall& call, const std::string& error, char& drop) {
+    FeedRun& run = runs_[item.feed_index];
+    work_failed(kPageWork, run.record.id, item.key, call.url,
+                page_detail_to_json({item.article, item.provenance, call.entry_size}), error);
+    item.stand_in = true;
+    if (item.from_pending) drop = 1;
+    article_failed(run, error + (archived_before(item)
+                                     ? " (pending: asked again by later runs; the archived revision stays)"
+                                     : " (pending: archived from the feed until the page can be read)"));
   }
 
   // Whether the store holds the article already. Each feed's keys are read
@@ -612,6 +764,9 @@ class FetchRun {
       revision.content = article_to_json(item.article);
       revision.document_path = publish::document_path(
           runs_[item.feed_index].record.name, item.key, item.article.published.value_or(now_));
+      revision.provenance = item.provenance;
+      revision.shared_key = item.shared_key;
+      revision.stand_in = item.stand_in;
       revisions[i] = store::prepare_revision(std::move(revision));
     });
     return store_.transaction([&]() -> Result<void> {
@@ -774,12 +929,37 @@ class FetchRun {
     return {};
   }
 
+  // The feeds' records, in one transaction with the pending work this run
+  // did or failed and the removals it found: a feed's validators advance
+  // only together with the work its response left pending.
   Result<void> record_feeds() {
     return store_.transaction([&]() -> Result<void> {
+      if (auto saved = save_work_outcomes(); !saved) return saved;
+      for (const auto& [article_id, reason] : removals_) {
+        auto marked = store_.mark_removed(article_id, now_, reason);
+        if (!marked) return std::unexpected(marked.error());
+        if (*marked) {
+          ++summary_.articles_removed;
+          statuses_changed_ = true;
+        }
+      }
+      auto pending = store_.pending_work(std::nullopt);
+      if (!pending) return std::unexpected(pending.error());
+      std::map<std::int64_t, std::vector<const store::PendingWork*>> pending_by_feed;
+      for (const store::PendingWork& work : *pending) {
+        if (work.kind == kRecheckWork) continue;
+        pending_by_feed[work.feed_id].push_back(&work);
+        ++summary_.pending;
+      }
       for (FeedRun& run : runs_) {
         if (!run.fetch_failed && !run.errors.empty()) {
           run.record.last_error = std::to_string(run.errors.size()) + " article(s) failed; first: " +
                                   run.errors.front();
+        } else if (const auto waiting = pending_by_feed.find(run.record.id);
+                   !run.fetch_failed && waiting != pending_by_feed.end()) {
+          // Nothing failed this run, but work of earlier runs still waits.
+          run.record.last_error = std::to_string(waiting->second.size()) +
+                                  " article(s) pending; first: " + waiting->second.front()->last_error;
         }
         if (run.fetch_failed || !run.errors.empty()) ++summary_.feeds_failed;
         if (auto recorded = store_.record_fetch(run.record); !recorded) return recorded;
@@ -788,6 +968,108 @@ class FetchRun {
         auto delisted = store_.record_listing(run.record.id, run.listed_keys, now_);
         if (!delisted) return std::unexpected(delisted.error());
         summary_.articles_delisted += *delisted;
+        if (*delisted > 0) statuses_changed_ = true;
+      }
+      return {};
+    });
+  }
+
+  // Work done is finished; work failed is queued again, its attempts
+  // counted on from an earlier run's and its next try set (pending_work.h).
+  Result<void> save_work_outcomes() {
+    for (const WorkOutcome& outcome : work_outcomes_) {
+      WorkId id(outcome.kind, outcome.feed_id, outcome.key);
+      const auto before = pending_.find(id);
+      if (outcome.error.empty()) {
+        if (before == pending_.end()) continue;
+        if (auto finished = store_.finish_work(outcome.kind, outcome.feed_id, outcome.key); !finished) {
+          return finished;
+        }
+        pending_.erase(before);
+        continue;
+      }
+      store::PendingWork work;
+      work.kind = outcome.kind;
+      work.feed_id = outcome.feed_id;
+      work.key = outcome.key;
+      work.url = outcome.url;
+      work.detail = outcome.detail;
+      work.attempts = (before == pending_.end() ? 0 : before->second.attempts) + 1;
+      work.next_attempt = next_retry(now_, work.attempts, outcome.url);
+      work.last_error = outcome.error;
+      work.first_queued = before == pending_.end() ? now_ : before->second.first_queued;
+      if (auto queued = store_.queue_work(work); !queued) return queued;
+      pending_.insert_or_assign(std::move(id), std::move(work));
+    }
+    work_outcomes_.clear();
+    return {};
+  }
+
+  // Articles no feed lists any more are asked at their address
+  // (conditionally, with the validators of the copy archived) on a
+  // decaying schedule (pending_work.h): gone (404, 410, a redirect to a
+  // section or home page) makes them removed; still there, delisted. Only
+  // web addresses are asked.
+  Result<void> recheck_delisted() {
+    auto due = store_.pending_work(now_);
+    if (!due) return std::unexpected(due.error());
+    std::vector<store::PendingWork> checks;
+    std::vector<fetch::Request> requests;
+    for (store::PendingWork& work : *due) {
+      if (work.kind != kRecheckWork) continue;
+      requests.push_back(conditional_request(work.url));
+      checks.push_back(std::move(work));
+    }
+    if (checks.empty()) return {};
+    std::vector<fetch::Response> responses(checks.size());
+    std::vector<fetch::Request> web_requests;
+    std::vector<std::size_t> asked;
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+      if (!checks[i].url.starts_with("http://") && !checks[i].url.starts_with("https://")) continue;
+      asked.push_back(i);
+      web_requests.push_back(std::move(requests[i]));
+    }
+    client_.fetch_all(web_requests, [&](std::size_t index, fetch::Response response) {
+      responses[asked[index]] = std::move(response);
+    });
+    std::vector<char> was_asked(checks.size(), 0);
+    for (std::size_t i : asked) was_asked[i] = 1;
+    return store_.transaction([&]() -> Result<void> {
+      for (std::size_t i = 0; i < checks.size(); ++i) {
+        store::PendingWork& work = checks[i];
+        if (!was_asked[i]) {
+          if (auto finished = store_.finish_work(work.kind, work.feed_id, work.key); !finished) return finished;
+          continue;
+        }
+        const RecheckResult result = read_recheck(work.url, responses[i]);
+        if (result.finding == RecheckFinding::kGone) {
+          auto article = store_.find_article(work.feed_id, work.key, false);
+          if (!article) return std::unexpected(article.error());
+          if (*article) {
+            auto marked = store_.mark_removed(**article, now_, result.reason);
+            if (!marked) return std::unexpected(marked.error());
+            if (*marked) {
+              ++summary_.articles_removed;
+              statuses_changed_ = true;
+            }
+          }
+          if (auto finished = store_.finish_work(work.kind, work.feed_id, work.key); !finished) return finished;
+          continue;
+        }
+        if (result.finding == RecheckFinding::kThere) {
+          ++work.attempts;
+          const auto next = next_recheck(now_, work.attempts);
+          if (!next) {
+            if (auto finished = store_.finish_work(work.kind, work.feed_id, work.key); !finished) return finished;
+            continue;
+          }
+          work.next_attempt = *next;
+          work.last_error.clear();
+        } else {
+          work.next_attempt = next_retry(now_, 3, work.url);
+          work.last_error = result.reason;
+        }
+        if (auto queued = store_.queue_work(work); !queued) return queued;
       }
       return {};
     });
@@ -804,7 +1086,7 @@ class FetchRun {
     PublishRequest request;
     request.now = now_;
     request.changes = summary_.changes;
-    const bool changed = summary_.documents_written > 0 || repair_;
+    const bool changed = summary_.documents_written > 0 || repair_ || statuses_changed_;
     const bool feeds_out_missing = archive_.config().feeds_out.max_items > 0 &&
                                    !std::filesystem::exists(archive_.root() / "feed.json");
     request.write_outputs = changed || feeds_out_missing;
@@ -824,7 +1106,7 @@ class FetchRun {
     const bool missing_root_index = !std::filesystem::exists(archive_.root() / "README.md");
     // Documents of this run still being written or flushed count as written.
     const bool written = summary_.documents_written > 0 || documents_due_ > 0;
-    if (!written && !missing_root_index && !repair_) return std::nullopt;
+    if (!written && !missing_root_index && !repair_ && !statuses_changed_) return std::nullopt;
     std::vector<store::FeedRecord> feeds;
     for (const FeedRun& run : runs_) feeds.push_back(run.record);
     auto articles = store_.articles(std::nullopt);
@@ -851,6 +1133,13 @@ class FetchRun {
   clean::Options clean_options_;  // the archive's; each article's copy gets its base_url
   std::vector<FeedRun> runs_;
   std::vector<std::tuple<std::string, std::string, std::string>> pending_validators_;
+  // Pending work: (kind, feed id, key).
+  using WorkId = std::tuple<std::string, std::int64_t, std::string>;
+  std::map<WorkId, store::PendingWork> pending_;    // as stored when the run began
+  std::vector<WorkOutcome> work_outcomes_;          // this run's, saved by record_feeds
+  std::vector<std::pair<std::int64_t, std::string>> removals_;  // adapters' 404s: article, reason
+  std::map<std::int64_t, std::size_t> feed_index_;  // runs_ by feed id
+  bool statuses_changed_ = false;  // an article delisted or removed: indexes and outputs redone
   std::map<std::int64_t, std::set<std::string>> archived_keys_;  // by feed id, read when needed
   std::map<std::string, publish::FeedChanges> changes_;  // by feed name
   // Documents written and being flushed to disk (start_flush), not yet

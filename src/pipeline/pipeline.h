@@ -155,6 +155,12 @@ struct FetchSummary {
   // Articles a feed stopped listing while still listing older ones
   // (store::ArticleSummary::delisted_at).
   std::size_t articles_delisted = 0;
+  // Articles a re-check of their address (or their adapter's 404) found
+  // gone at the source this run (store::ArticleSummary::removed_at).
+  std::size_t articles_removed = 0;
+  // Pages and API documents waiting to be fetched again (pending work),
+  // as the run leaves them.
+  std::size_t pending = 0;
   // One line per failure, naming the feed: "dw-chinese: GET https://…: HTTP 503".
   std::vector<std::string> errors;
   std::vector<publish::FeedChanges> changes;  // per feed with new or updated articles

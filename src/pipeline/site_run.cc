@@ -26,7 +26,8 @@ Result<publish::SiteSummary> write_site(Archive& archive) {
                                                       std::to_string(revision.number) + ": " +
                                                       decoded.error().message());
       }
-      revisions.push_back({revision.number, revision.seen_at, std::move(*decoded)});
+      revisions.push_back({revision.number, revision.seen_at, std::move(*decoded),
+                           revision.revision.provenance.cause, revision.revision.provenance.note});
     }
     return revisions;
   };

@@ -92,7 +92,10 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
     if (!article.document_path.empty()) all.push_back(&article);
   }
   std::map<std::int64_t, std::vector<const store::ArticleSummary*>> by_feed;
-  for (const store::ArticleSummary* article : all) by_feed[article->feed_id].push_back(article);
+  for (const store::ArticleSummary* article : all) {
+    if (article->feed_ids.empty()) by_feed[article->feed_id].push_back(article);
+    for (std::int64_t feed_id : article->feed_ids) by_feed[feed_id].push_back(article);
+  }
 
   // Index i < feeds.size() is that feed's feed out; the last, the archive's.
   auto feed_out = [&](std::size_t i) -> Result<FeedOut> {

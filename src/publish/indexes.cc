@@ -38,6 +38,17 @@ std::string title_of(const store::ArticleSummary& article) {
   return text.empty() ? article.url : article.title;
 }
 
+// After an article's link: what became of it at its source.
+std::string status_note(const store::ArticleSummary& article) {
+  if (article.removed_at) {
+    std::string note = " (removed at the source " + format_day(*article.removed_at);
+    if (!article.removed_reason.empty()) note += ": " + markdown_link_text(article.removed_reason);
+    return note + ")";
+  }
+  if (article.delisted_at) return " (no longer listed since " + format_day(*article.delisted_at) + ")";
+  return "";
+}
+
 std::string count_text(std::size_t count) {
   return std::to_string(count) + (count == 1 ? " article" : " articles");
 }
@@ -58,6 +69,16 @@ std::map<const store::FeedRecord*, std::vector<const store::ArticleSummary*>> ar
   for (const store::ArticleSummary& article : articles) {
     // An article whose document is not written yet has nothing to link to.
     if (article.document_path.empty()) continue;
+    // Every feed that lists it (the store fills feed_ids; records made by
+    // hand may give only feed_id).
+    bool placed = false;
+    for (std::int64_t feed_id : article.feed_ids) {
+      const auto with_id = by_id.find(feed_id);
+      if (feed_id == 0 || with_id == by_id.end()) continue;
+      listed[with_id->second].push_back(&article);
+      placed = true;
+    }
+    if (placed) continue;
     const auto with_id = by_id.find(article.feed_id);
     if (article.feed_id != 0 && with_id != by_id.end()) {
       listed[with_id->second].push_back(&article);
@@ -86,7 +107,8 @@ std::string feed_index(const store::FeedRecord& feed,
   if (listed.empty()) index += "No articles yet.\n";
   for (const store::ArticleSummary* article : listed) {
     index += "- " + format_day(article_time(*article)) + " " +
-             link(title_of(*article), relative_to(folder, article->document_path)) + "\n";
+             link(title_of(*article), relative_to(folder, article->document_path)) +
+             status_note(*article) + "\n";
   }
   return index;
 }

@@ -249,6 +249,8 @@ struct SiteRevision {
   int number = 0;
   Timestamp seen_at;
   extract::Article article;
+  store::Cause cause = store::Cause::kSource;  // who changed it (store::Provenance)
+  std::string note;                            // why ("the page changed", "full text from the page")
 };
 
 // What the site is rendered from: the store's feeds and articles (in the

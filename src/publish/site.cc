@@ -116,7 +116,9 @@ std::string converted_article_page(const store::ArticleSummary& article, Chinese
   return "feeds/" + converted_document_path(std::string_view(original).substr(6), conversion);
 }
 
-bool is_changed(const store::ArticleSummary& article) { return article.revisions > 1; }
+// Changed at the source: newsvault's own changes (a teaser become full
+// text, a better extractor) are revisions too, but not the source's.
+bool is_changed(const store::ArticleSummary& article) { return article.source_changes > 0; }
 
 // A whole page; `language` (BCP 47) when the page's text is known to be in
 // one, which also picks the CJK font stack.
@@ -145,10 +147,28 @@ std::string page(std::string_view path, std::string_view title, std::string_view
   return out;
 }
 
+// What became of an article at its source, as a sentence or two; "" while listed.
+std::string status_text(const store::ArticleSummary& article) {
+  std::string out;
+  if (article.delisted_at) {
+    out += "No longer listed by its feed since " + time_element(*article.delisted_at) + ". ";
+  }
+  if (article.removed_at) {
+    out += "Removed at the source: found gone " + time_element(*article.removed_at) +
+           (article.removed_reason.empty() ? std::string() : " (" + text(article.removed_reason) + ")") +
+           ". ";
+  }
+  return out;
+}
+
 std::string tags(const store::ArticleSummary& article) {
   std::string out;
   if (is_changed(article)) out += " <span class=\"tag\">changed</span>";
-  if (article.delisted_at) out += " <span class=\"tag\">delisted</span>";
+  if (article.removed_at) {
+    out += " <span class=\"tag\">removed</span>";
+  } else if (article.delisted_at) {
+    out += " <span class=\"tag\">delisted</span>";
+  }
   return out;
 }
 
@@ -209,12 +229,13 @@ std::string render_article_page(const store::ArticleSummary& summary, const extr
     }
     main += "</p>\n";
   }
-  if (is_changed(summary) || summary.delisted_at) {
+  if (is_changed(summary) || summary.delisted_at || summary.removed_at) {
     main += "<p class=\"notice\">";
     if (is_changed(summary)) {
-      main += "Changed at the source: " + count_text(static_cast<std::size_t>(summary.revisions), "revision", "revisions") + ". ";
+      main += "Changed at the source: " +
+              count_text(static_cast<std::size_t>(summary.source_changes) + 1, "revision", "revisions") + ". ";
     }
-    if (summary.delisted_at) main += "No longer listed by its feed since " + time_element(*summary.delisted_at) + ". ";
+    main += status_text(summary);
     main += link(path, "changes.html#article-" + std::to_string(summary.id), "What changed") + "</p>\n";
   }
   main += "<div class=\"body\">" + render_article_html(article, options.publish) + "</div>\n</article>\n";
@@ -256,14 +277,20 @@ std::string render_changes_section(const store::ArticleSummary& summary,
                     link(kFrom, article_page(summary), title_of(summary)) + "</h2>\n";
   out += "<p class=\"meta\">" + link(kFrom, feed_index_page(summary.feed_name), summary.feed_name) +
          " · " + source_link(summary.url, "source") + "</p>\n";
-  if (summary.delisted_at) {
-    out += "<p class=\"notice\">No longer listed by its feed since " + time_element(*summary.delisted_at) +
-           ", while older articles still are.</p>\n";
+  if (summary.delisted_at || summary.removed_at) {
+    out += "<p class=\"notice\">" + status_text(summary) + "</p>\n";
   }
   out += "<ol class=\"revisions\">\n";
   for (std::size_t i = 0; i < revisions.size(); ++i) {
-    out += "<li><p class=\"meta\">Revision " + std::to_string(revisions[i].number) + ", " +
-           (i == 0 ? "first archived " : "seen ") + time_element(revisions[i].seen_at) + "</p>";
+    const SiteRevision& revision = revisions[i];
+    std::string why;
+    if (i > 0) {
+      why = revision.cause == store::Cause::kSource ? " · changed at the source"
+                                                    : " · a processing change by newsvault";
+      if (!revision.note.empty() && revision.note != "changed") why += " (" + text(revision.note) + ")";
+    }
+    out += "<li><p class=\"meta\">Revision " + std::to_string(revision.number) + ", " +
+           (i == 0 ? "first archived " : "seen ") + time_element(revision.seen_at) + why + "</p>";
     if (i > 0) out += revision_diff(revisions[i - 1], revisions[i]);
     out += "</li>\n";
   }
@@ -462,7 +489,9 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
 
   for (const store::ArticleSummary& article : source.articles) {
     for (FeedListing& listing : listings) {
-      if (listing.feed->id == article.feed_id) listing.articles.push_back(&article);
+      if (std::ranges::find(article.feed_ids, listing.feed->id) != article.feed_ids.end()) {
+        listing.articles.push_back(&article);
+      }
     }
     days[format_day(article_time(article))].push_back(&article);
     if (latest.size() < kLatestOnHome) latest.push_back(&article);
@@ -473,9 +502,10 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
     if (auto written = write_article_pages(writer, article, revisions->back().article); !written) {
       return std::unexpected(written.error());
     }
-    if (is_changed(article) || article.delisted_at) {
+    if (is_changed(article) || article.delisted_at || article.removed_at) {
       Timestamp when = is_changed(article) ? article.last_changed : article.first_seen;
       if (article.delisted_at) when = std::max(when, *article.delisted_at);
+      if (article.removed_at) when = std::max(when, *article.removed_at);
       changes.push_back({when, article.id, render_changes_section(article, *revisions)});
     }
   }

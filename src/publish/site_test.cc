@@ -42,6 +42,7 @@ class SiteFixture {
     summary.published = at(published);
     summary.first_seen = *summary.published + std::chrono::minutes(5);
     summary.revisions = static_cast<int>(versions.size());
+    summary.source_changes = summary.revisions - 1;  // changed at the source; tests may say otherwise
     summary.last_changed = summary.first_seen + std::chrono::hours(summary.revisions - 1);
     summary.title = versions.back().title;
     summary.url = versions.back().url;
@@ -236,6 +237,42 @@ TEST(SiteTest, TheChangesPageShowsEachRevisionWithWhatChangedAndDelistedArticles
   EXPECT_NE(page.find("href=\"../../../../changes.html#article-" + std::to_string(edited_id) + "\""),
             std::string::npos);
   EXPECT_NE(page.find("<h1>中美關係處歷史低谷</h1>"), std::string::npos);  // the latest revision
+}
+
+// Regression: a teaser that became full text once its page could be read
+// was shown as "Changed at the source".
+TEST(SiteTest, AProcessingChangeIsNotShownAsChangedAtTheSource) {
+  testing::TempDir dir;
+  SiteFixture fixture = sample();
+  store::ArticleSummary& grown = fixture.add(
+      1, "grown", "2023-06-17T08:00:00Z",
+      {article("Teaser", "<p>First lines…</p>"), article("Teaser", "<p>First lines and the rest.</p>")});
+  grown.source_changes = 0;
+  fixture.revisions_[grown.id][1].cause = store::Cause::kProcessing;
+  fixture.revisions_[grown.id][1].note = "full text from the page";
+  ASSERT_TRUE(write(dir.path(), fixture).has_value());
+  const std::string page = testing::read_file(dir.path() / "site/feeds/dw-chinese/2023/06/17-grown.html");
+  EXPECT_EQ(page.find("Changed at the source"), std::string::npos);
+  EXPECT_EQ(page.find("<span class=\"tag\">changed</span>"), std::string::npos);
+  // Not among the source's changes either.
+  const std::string changes = testing::read_file(dir.path() / "site/changes.html");
+  EXPECT_EQ(changes.find("<section id=\"article-" + std::to_string(grown.id) + "\">"), std::string::npos);
+}
+
+TEST(SiteTest, ARemovedArticleSaysWhenAndWhyOnItsPageAndTheChangesPage) {
+  testing::TempDir dir;
+  SiteFixture fixture = sample();
+  fixture.summaries_[1].delisted_at = at("2023-06-20T00:00:00Z");
+  fixture.summaries_[1].removed_at = at("2023-06-20T01:00:00Z");
+  fixture.summaries_[1].removed_reason = "HTTP 410";
+  ASSERT_TRUE(write(dir.path(), fixture).has_value());
+  const std::string changes = testing::read_file(dir.path() / "site/changes.html");
+  EXPECT_NE(changes.find("Removed at the source: found gone <time datetime=\"2023-06-20T01:00:00Z\">"),
+            std::string::npos)
+      << changes;
+  EXPECT_NE(changes.find("(HTTP 410)"), std::string::npos);
+  const std::string index = testing::read_file(dir.path() / "site/index.html");
+  EXPECT_NE(index.find("<span class=\"tag\">removed</span>"), std::string::npos);
 }
 
 TEST(SiteTest, TheSameSourceGivesTheSameBytesAndRewritesNothing) {

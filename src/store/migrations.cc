@@ -103,6 +103,57 @@ INSERT INTO revisions_packed SELECT * FROM revisions;
 DROP TABLE revisions;
 ALTER TABLE revisions_packed RENAME TO revisions;
 )sql"},
+    {4, "articles in many feeds, revisions' provenance, removals, pending work", R"sql(
+-- Every feed that lists an article, by the key that feed knows it by. The
+-- article's own feed_id is the feed it was first archived from (its
+-- document lives in that feed's folder). listed: 1 while the feed's last
+-- full read listed it.
+CREATE TABLE feed_articles (
+  feed_id      INTEGER NOT NULL REFERENCES feeds (id),
+  article_id   INTEGER NOT NULL REFERENCES articles (id),
+  key          TEXT NOT NULL,
+  first_listed INTEGER NOT NULL,
+  listed       INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (feed_id, article_id)
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX feed_articles_by_key ON feed_articles (feed_id, key);
+CREATE INDEX feed_articles_by_article ON feed_articles (article_id);
+CREATE INDEX feed_articles_shared ON feed_articles (key);
+INSERT INTO feed_articles (feed_id, article_id, key, first_listed, listed)
+  SELECT feed_id, id, key, first_seen, delisted_at IS NULL FROM articles;
+
+-- A re-check of its address found it gone: when, and the answer.
+ALTER TABLE articles ADD COLUMN removed_at INTEGER;
+ALTER TABLE articles ADD COLUMN removed_reason TEXT NOT NULL DEFAULT '';
+
+-- Where each revision came from and why it exists (store.h, Provenance).
+-- Revisions saved before have origin '' and cause 'source'.
+ALTER TABLE revisions ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+ALTER TABLE revisions ADD COLUMN fetched_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE revisions ADD COLUMN http_status INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE revisions ADD COLUMN etag TEXT NOT NULL DEFAULT '';
+ALTER TABLE revisions ADD COLUMN last_modified TEXT NOT NULL DEFAULT '';
+ALTER TABLE revisions ADD COLUMN payload_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE revisions ADD COLUMN entry_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE revisions ADD COLUMN cause TEXT NOT NULL DEFAULT 'source';
+ALTER TABLE revisions ADD COLUMN note TEXT NOT NULL DEFAULT '';
+
+-- Work a run could not finish, retried by later runs (store.h, PendingWork).
+CREATE TABLE pending_work (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  feed_id      INTEGER NOT NULL REFERENCES feeds (id),
+  key          TEXT NOT NULL,
+  url          TEXT NOT NULL,
+  detail       TEXT NOT NULL DEFAULT '',
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  next_attempt INTEGER NOT NULL,
+  last_error   TEXT NOT NULL DEFAULT '',
+  first_queued INTEGER NOT NULL,
+  UNIQUE (kind, feed_id, key)
+) STRICT;
+CREATE INDEX pending_work_due ON pending_work (next_attempt);
+)sql"},
 };
 
 Result<int> user_version(Database& database) {

@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -55,11 +56,26 @@ constexpr std::string_view kUpsertValidators =
     "INSERT INTO url_validators (url, etag, last_modified) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified";
 
-// The article and the hash of its latest revision.
+// The article a feed knows by a key: its own, or one it lists.
+constexpr std::string_view kSelectArticleOfFeed =
+    "SELECT article_id FROM feed_articles WHERE feed_id = ?1 AND key = ?2";
+// A shared key (an adapter's id) archived by another feed with the same adapter.
+constexpr std::string_view kSelectSharedArticle =
+    "SELECT fa.article_id FROM feed_articles fa JOIN feeds f ON f.id = fa.feed_id "
+    "WHERE fa.key = ?2 AND f.adapter != '' "
+    "AND f.adapter = (SELECT adapter FROM feeds WHERE id = ?1) ORDER BY fa.article_id LIMIT 1";
+constexpr std::string_view kLinkArticle =
+    "INSERT INTO feed_articles (feed_id, article_id, key, first_listed) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT DO NOTHING";
+// The latest revision of an article, and what it came from.
 constexpr std::string_view kSelectLatest =
-    "SELECT a.id, a.latest_revision, r.content_hash FROM articles a "
-    "JOIN revisions r ON r.article_id = a.id AND r.number = a.latest_revision "
-    "WHERE a.feed_id = ?1 AND a.key = ?2";
+    "SELECT a.latest_revision, r.content_hash, r.origin, r.payload_hash, r.entry_hash "
+    "FROM articles a JOIN revisions r ON r.article_id = a.id AND r.number = a.latest_revision "
+    "WHERE a.id = ?1";
+// The body hash of the latest revision read from one origin ("page", "api").
+constexpr std::string_view kSelectLastPayload =
+    "SELECT payload_hash FROM revisions WHERE article_id = ?1 AND origin = ?2 "
+    "ORDER BY number DESC LIMIT 1";
 constexpr std::string_view kInsertArticle =
     "INSERT INTO articles (feed_id, key, title, url, published, first_seen, last_changed, "
     "latest_revision, document_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1, ?7)";
@@ -68,7 +84,9 @@ constexpr std::string_view kUpdateArticle =
     "latest_revision = ?6, document_path = ?7 WHERE id = ?1";
 constexpr std::string_view kInsertRevision =
     "INSERT INTO revisions (article_id, number, seen_at, content_hash, title, url, published, "
-    "content, document_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "content, document_path, origin, fetched_url, http_status, etag, last_modified, "
+    "payload_hash, entry_hash, cause, note) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
 constexpr std::string_view kSelectNeedingDocuments =
     "SELECT id FROM articles WHERE document_revision < latest_revision ORDER BY id";
@@ -83,20 +101,25 @@ constexpr std::string_view kSelectLatestRevision =
 // Revisions are numbered 1..latest without gaps and never deleted, so the
 // latest number is also their count. Articles without a published date come
 // after the dated ones (NULL sorts lowest).
+// Columns 12-15: removal, the other feeds listing it ("id\x1fname" joined
+// by \x1e), and the revisions the source caused after the first.
+#define NEWSVAULT_ARTICLE_COLUMNS                                                                \
+  "SELECT a.id, a.feed_id, f.name, a.key, a.title, a.url, a.published, a.first_seen, "          \
+  "a.last_changed, a.latest_revision, a.document_path, a.delisted_at, a.removed_at, "            \
+  "a.removed_reason, "                                                                           \
+  "(SELECT group_concat(o.id || char(31) || o.name, char(30)) FROM feed_articles fa "            \
+  " JOIN feeds o ON o.id = fa.feed_id WHERE fa.article_id = a.id AND fa.feed_id != a.feed_id), " \
+  "(SELECT count(*) FROM revisions r WHERE r.article_id = a.id AND r.number > 1 "               \
+  " AND r.cause = 'source') "                                                                    \
+  "FROM articles a JOIN feeds f ON f.id = a.feed_id "
 constexpr std::string_view kSelectArticles =
-    "SELECT a.id, a.feed_id, f.name, a.key, a.title, a.url, a.published, a.first_seen, "
-    "a.last_changed, a.latest_revision, a.document_path, a.delisted_at "
-    "FROM articles a JOIN feeds f ON f.id = a.feed_id "
-    "ORDER BY a.published DESC, a.first_seen DESC, a.id DESC";
+    NEWSVAULT_ARTICLE_COLUMNS "ORDER BY a.published DESC, a.first_seen DESC, a.id DESC";
 constexpr std::string_view kSelectArticlesOfFeed =
-    "SELECT a.id, a.feed_id, f.name, a.key, a.title, a.url, a.published, a.first_seen, "
-    "a.last_changed, a.latest_revision, a.document_path, a.delisted_at "
-    "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.feed_id = ?1 "
+    NEWSVAULT_ARTICLE_COLUMNS
+    "WHERE a.id IN (SELECT article_id FROM feed_articles WHERE feed_id = ?1) "
     "ORDER BY a.published DESC, a.first_seen DESC, a.id DESC";
-constexpr std::string_view kSelectArticle =
-    "SELECT a.id, a.feed_id, f.name, a.key, a.title, a.url, a.published, a.first_seen, "
-    "a.last_changed, a.latest_revision, a.document_path, a.delisted_at "
-    "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1";
+constexpr std::string_view kSelectArticle = NEWSVAULT_ARTICLE_COLUMNS "WHERE a.id = ?1";
+#undef NEWSVAULT_ARTICLE_COLUMNS
 
 ArticleSummary read_article(const Query& row) {
   ArticleSummary article;
@@ -112,6 +135,27 @@ ArticleSummary read_article(const Query& row) {
   article.revisions = static_cast<int>(row.integer(9));
   article.document_path = row.text(10);
   article.delisted_at = row.optional_time(11);
+  article.removed_at = row.optional_time(12);
+  article.removed_reason = row.text(13);
+  article.feed_ids.push_back(article.feed_id);
+  article.feed_names.push_back(article.feed_name);
+  std::vector<std::pair<std::string, std::int64_t>> others;
+  const std::string listing = row.text(14);
+  for (std::size_t start = 0; start < listing.size();) {
+    std::size_t end = listing.find('\x1e', start);
+    if (end == std::string::npos) end = listing.size();
+    const std::string item = listing.substr(start, end - start);
+    if (const std::size_t split = item.find('\x1f'); split != std::string::npos) {
+      others.emplace_back(item.substr(split + 1), std::stoll(item.substr(0, split)));
+    }
+    start = end + 1;
+  }
+  std::ranges::sort(others);
+  for (auto& [name, id] : others) {
+    article.feed_ids.push_back(id);
+    article.feed_names.push_back(std::move(name));
+  }
+  article.source_changes = static_cast<int>(row.integer(15));
   return article;
 }
 
@@ -121,22 +165,87 @@ constexpr std::string_view kCreateListedKeys =
     "CREATE TEMP TABLE IF NOT EXISTS listed_keys (key TEXT PRIMARY KEY) WITHOUT ROWID";
 constexpr std::string_view kClearListedKeys = "DELETE FROM temp.listed_keys";
 constexpr std::string_view kInsertListedKey = "INSERT OR IGNORE INTO temp.listed_keys (key) VALUES (?1)";
+// Shared keys another feed with the same adapter archived become this feed's.
+constexpr std::string_view kLinkSharedKeys =
+    "INSERT INTO feed_articles (feed_id, article_id, key, first_listed) "
+    "SELECT ?1, min(fa.article_id), fa.key, ?2 FROM feed_articles fa JOIN feeds f ON f.id = fa.feed_id "
+    "WHERE fa.key IN (SELECT key FROM temp.listed_keys) AND f.adapter != '' "
+    "AND f.adapter = (SELECT adapter FROM feeds WHERE id = ?1) "
+    "AND fa.key NOT IN (SELECT key FROM feed_articles WHERE feed_id = ?1) "
+    "GROUP BY fa.key ON CONFLICT DO NOTHING";
+// The articles it lists no longer, and was listing, published after the
+// oldest it still lists: taken down from this feed, not rolled off its
+// end. NULL published dates compare as unknown, so undated articles are
+// never among them: without a date there is no telling the two apart.
+constexpr std::string_view kSelectLeaving =
+    "SELECT fa.article_id FROM feed_articles fa JOIN articles a ON a.id = fa.article_id "
+    "WHERE fa.feed_id = ?1 AND fa.listed = 1 AND a.last_listed IS NOT NULL "
+    "AND fa.key NOT IN (SELECT key FROM temp.listed_keys) "
+    "AND a.published > (SELECT min(b.published) FROM feed_articles fb "
+    "                   JOIN articles b ON b.id = fb.article_id "
+    "                   WHERE fb.feed_id = ?1 AND fb.key IN (SELECT key FROM temp.listed_keys))";
+constexpr std::string_view kMarkListedInFeed =
+    "UPDATE feed_articles SET listed = (key IN (SELECT key FROM temp.listed_keys)) WHERE feed_id = ?1";
+// Back in a feed after it left: neither delisted nor removed any more (an
+// article removed while still listed, an adapter's 404, stays removed).
 constexpr std::string_view kMarkListed =
-    "UPDATE articles SET last_listed = ?2, delisted_at = NULL "
-    "WHERE feed_id = ?1 AND key IN (SELECT key FROM temp.listed_keys)";
-// NULL published dates compare as unknown, so undated articles are never
-// marked: without a date there is no telling a take-down from a roll-off.
+    "UPDATE articles SET last_listed = ?2, delisted_at = NULL, "
+    "removed_at = iif(delisted_at IS NULL, removed_at, NULL), "
+    "removed_reason = iif(delisted_at IS NULL, removed_reason, '') "
+    "WHERE id IN (SELECT article_id FROM feed_articles "
+    "WHERE feed_id = ?1 AND key IN (SELECT key FROM temp.listed_keys))";
+// Nothing to re-check for what a feed lists.
+constexpr std::string_view kDropListedRechecks =
+    "DELETE FROM pending_work WHERE kind = 'recheck' AND (feed_id, key) IN "
+    "(SELECT a.feed_id, a.key FROM articles a WHERE a.id IN (SELECT article_id FROM feed_articles "
+    " WHERE feed_id = ?1 AND key IN (SELECT key FROM temp.listed_keys)))";
+// Read again in full (its API document or page): there after all.
+constexpr std::string_view kClearRemoved =
+    "UPDATE articles SET removed_at = NULL, removed_reason = '' "
+    "WHERE id = ?1 AND removed_at IS NOT NULL";
+// Delisted once no feed lists it.
 constexpr std::string_view kMarkDelisted =
-    "UPDATE articles SET delisted_at = ?2 "
-    "WHERE feed_id = ?1 AND delisted_at IS NULL AND last_listed IS NOT NULL "
-    "AND key NOT IN (SELECT key FROM temp.listed_keys) "
-    "AND published > (SELECT min(published) FROM articles "
-    "                 WHERE feed_id = ?1 AND key IN (SELECT key FROM temp.listed_keys))";
+    "UPDATE articles SET delisted_at = ?2 WHERE id = ?1 AND delisted_at IS NULL "
+    "AND NOT EXISTS (SELECT 1 FROM feed_articles WHERE article_id = ?1 AND listed = 1)";
+constexpr std::string_view kSelectArticleKey = "SELECT feed_id, key, url FROM articles WHERE id = ?1";
+
+constexpr std::string_view kMarkRemoved =
+    "UPDATE articles SET removed_at = ?2, removed_reason = ?3 WHERE id = ?1 AND removed_at IS NULL";
+
+constexpr std::string_view kUpsertWork =
+    "INSERT INTO pending_work (kind, feed_id, key, url, detail, attempts, next_attempt, "
+    "last_error, first_queued) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "ON CONFLICT (kind, feed_id, key) DO UPDATE SET url = excluded.url, detail = excluded.detail, "
+    "attempts = excluded.attempts, next_attempt = excluded.next_attempt, "
+    "last_error = excluded.last_error";
+constexpr std::string_view kDeleteWork =
+    "DELETE FROM pending_work WHERE kind = ?1 AND feed_id = ?2 AND key = ?3";
+constexpr std::string_view kSelectWork =
+    "SELECT kind, feed_id, key, url, detail, attempts, next_attempt, last_error, first_queued "
+    "FROM pending_work ORDER BY id";
+constexpr std::string_view kSelectDueWork =
+    "SELECT kind, feed_id, key, url, detail, attempts, next_attempt, last_error, first_queued "
+    "FROM pending_work WHERE next_attempt <= ?1 ORDER BY id";
+
+PendingWork read_work(const Query& row) {
+  PendingWork work;
+  work.kind = row.text(0);
+  work.feed_id = row.integer(1);
+  work.key = row.text(2);
+  work.url = row.text(3);
+  work.detail = row.text(4);
+  work.attempts = static_cast<int>(row.integer(5));
+  work.next_attempt = row.time(6);
+  work.last_error = row.text(7);
+  work.first_queued = row.time(8);
+  return work;
+}
 
 constexpr std::string_view kSelectRevisions =
     "SELECT r.number, r.seen_at, r.content_hash, a.key, r.title, r.url, r.published, r.content, "
-    "r.document_path FROM revisions r JOIN articles a ON a.id = r.article_id "
-    "WHERE r.article_id = ?1 ORDER BY r.number";
+    "r.document_path, r.origin, r.fetched_url, r.http_status, r.etag, r.last_modified, "
+    "r.payload_hash, r.entry_hash, r.cause, r.note FROM revisions r "
+    "JOIN articles a ON a.id = r.article_id WHERE r.article_id = ?1 ORDER BY r.number";
 
 // Content is packed (a BLOB, packed_content.h) since revisions are; TEXT is
 // a revision saved before, read as it was stored.
@@ -159,6 +268,16 @@ Result<StoredRevision> read_revision(const Query& row, std::int64_t article_id) 
     stored.revision.content = row.text(7);
   }
   stored.revision.document_path = row.text(8);
+  Provenance& provenance = stored.revision.provenance;
+  provenance.origin = row.text(9);
+  provenance.url = row.text(10);
+  provenance.http_status = static_cast<long>(row.integer(11));
+  provenance.etag = row.text(12);
+  provenance.last_modified = row.text(13);
+  provenance.payload_hash = row.text(14);
+  provenance.entry_hash = row.text(15);
+  provenance.cause = row.text(16) == "processing" ? Cause::kProcessing : Cause::kSource;
+  provenance.note = row.text(17);
   return stored;
 }
 
@@ -315,9 +434,7 @@ class SqliteStore final : public Store {
     std::size_t delisted = 0;
     Result<void> done = database_->transaction([&]() -> Result<void> {
       for (std::string_view sql : {kCreateListedKeys, kClearListedKeys}) {
-        Result<Query> statement = database_->query(sql);
-        NEWSVAULT_TRY(statement);
-        NEWSVAULT_TRY(statement->run());
+        NEWSVAULT_TRY(run(sql));
       }
       for (const std::string& key : keys) {
         Result<Query> insert = database_->query(kInsertListedKey);
@@ -325,19 +442,104 @@ class SqliteStore final : public Store {
         insert->bind(1, key);
         NEWSVAULT_TRY(insert->run());
       }
-      Result<Query> listed = database_->query(kMarkListed);
-      NEWSVAULT_TRY(listed);
-      listed->bind(1, feed_id).bind(2, seen_at);
-      NEWSVAULT_TRY(listed->run());
-      Result<Query> gone = database_->query(kMarkDelisted);
-      NEWSVAULT_TRY(gone);
-      gone->bind(1, feed_id).bind(2, seen_at);
-      NEWSVAULT_TRY(gone->run());
-      delisted = static_cast<std::size_t>(sqlite3_changes(database_->connection()));
+      {
+        Result<Query> link = database_->query(kLinkSharedKeys);
+        NEWSVAULT_TRY(link);
+        link->bind(1, feed_id).bind(2, seen_at);
+        NEWSVAULT_TRY(link->run());
+      }
+      Result<Query> leaving = database_->query(kSelectLeaving);
+      NEWSVAULT_TRY(leaving);
+      leaving->bind(1, feed_id);
+      Result<std::vector<std::int64_t>> left =
+          leaving->rows([](const Query& row) { return row.integer(0); });
+      NEWSVAULT_TRY(left);
+      for (std::string_view sql : {kMarkListedInFeed, kDropListedRechecks, kMarkListed}) {
+        Result<Query> update = database_->query(sql);
+        NEWSVAULT_TRY(update);
+        update->bind(1, feed_id);
+        if (sql == kMarkListed) update->bind(2, seen_at);
+        NEWSVAULT_TRY(update->run());
+      }
+      for (std::int64_t article_id : *left) {
+        Result<Query> mark = database_->query(kMarkDelisted);
+        NEWSVAULT_TRY(mark);
+        mark->bind(1, article_id).bind(2, seen_at);
+        NEWSVAULT_TRY(mark->run());
+        if (sqlite3_changes(database_->connection()) == 0) continue;
+        ++delisted;
+        // Its address is asked at once whether it is gone (pipeline).
+        Result<Query> select = database_->query(kSelectArticleKey);
+        NEWSVAULT_TRY(select);
+        select->bind(1, article_id);
+        Result<bool> row = select->step();
+        NEWSVAULT_TRY(row);
+        if (!*row) continue;
+        PendingWork recheck;
+        recheck.kind = "recheck";
+        recheck.feed_id = select->integer(0);
+        recheck.key = select->text(1);
+        recheck.url = select->text(2);
+        recheck.next_attempt = seen_at;
+        recheck.first_queued = seen_at;
+        NEWSVAULT_TRY(queue_work(recheck));
+      }
       return {};
     });
     NEWSVAULT_TRY(done);
     return delisted;
+  }
+
+  Result<std::optional<std::int64_t>> find_article(std::int64_t feed_id, std::string_view key,
+                                                   bool shared) override {
+    for (std::string_view sql : {kSelectArticleOfFeed, kSelectSharedArticle}) {
+      if (sql == kSelectSharedArticle && !shared) break;
+      Result<Query> select = database_->query(sql);
+      NEWSVAULT_TRY(select);
+      select->bind(1, feed_id).bind(2, key);
+      Result<bool> row = select->step();
+      NEWSVAULT_TRY(row);
+      if (*row) return std::optional<std::int64_t>(select->integer(0));
+    }
+    return std::optional<std::int64_t>();
+  }
+
+  Result<bool> mark_removed(std::int64_t article_id, Timestamp at, std::string_view reason) override {
+    Result<Query> update = database_->query(kMarkRemoved);
+    NEWSVAULT_TRY(update);
+    update->bind(1, article_id).bind(2, at).bind(3, reason);
+    NEWSVAULT_TRY(update->run());
+    return sqlite3_changes(database_->connection()) == 1;
+  }
+
+  Result<void> queue_work(const PendingWork& work) override {
+    Result<Query> upsert = database_->query(kUpsertWork);
+    NEWSVAULT_TRY(upsert);
+    upsert->bind(1, work.kind)
+        .bind(2, work.feed_id)
+        .bind(3, work.key)
+        .bind(4, work.url)
+        .bind(5, work.detail)
+        .bind(6, std::int64_t{work.attempts})
+        .bind(7, work.next_attempt)
+        .bind(8, work.last_error)
+        .bind(9, work.first_queued);
+    return upsert->run();
+  }
+
+  Result<void> finish_work(std::string_view kind, std::int64_t feed_id,
+                           std::string_view key) override {
+    Result<Query> remove = database_->query(kDeleteWork);
+    NEWSVAULT_TRY(remove);
+    remove->bind(1, kind).bind(2, feed_id).bind(3, key);
+    return remove->run();
+  }
+
+  Result<std::vector<PendingWork>> pending_work(std::optional<Timestamp> due_by) override {
+    Result<Query> select = database_->query(due_by ? kSelectDueWork : kSelectWork);
+    NEWSVAULT_TRY(select);
+    if (due_by) select->bind(1, *due_by);
+    return select->rows(read_work);
   }
 
   Result<std::vector<ArticleSummary>> articles(std::optional<std::int64_t> feed_id) override {
@@ -374,31 +576,122 @@ class SqliteStore final : public Store {
   }
 
  private:
+  Result<void> run(std::string_view sql) {
+    Result<Query> statement = database_->query(sql);
+    NEWSVAULT_TRY(statement);
+    return statement->run();
+  }
+
+  // The latest revision of an article, as save_revision compares with it.
+  struct Latest {
+    int number = 0;
+    std::string content_hash;
+    std::string origin;
+    std::string payload_hash;
+    std::string entry_hash;
+  };
+
+  Result<Latest> latest_of(std::int64_t article_id) {
+    Result<Query> select = database_->query(kSelectLatest);
+    NEWSVAULT_TRY(select);
+    select->bind(1, article_id);
+    Result<std::optional<Latest>> latest = select->first_row([](const Query& row) {
+      return Latest{static_cast<int>(row.integer(0)), row.text(1), row.text(2), row.text(3),
+                    row.text(4)};
+    });
+    NEWSVAULT_TRY(latest);
+    if (!*latest) {
+      return make_error(ErrorCode::kInternal,
+                        "article " + std::to_string(article_id) + " has no revision");
+    }
+    return **latest;
+  }
+
+  // Why a revision that differs from `latest` exists (store.h, Provenance).
+  Result<std::pair<Cause, std::string>> cause_of(std::int64_t article_id, const Latest& latest,
+                                                 const Provenance& next) {
+    using Reason = std::pair<Cause, std::string>;
+    if (!next.entry_hash.empty() && !latest.entry_hash.empty() &&
+        next.entry_hash != latest.entry_hash) {
+      return Reason{Cause::kSource, "the entry changed in its feed"};
+    }
+    const bool fetched = next.origin == "page" || next.origin == "api";
+    const std::string what = next.origin == "page" ? "the page" : "the API document";
+    if (fetched) {
+      std::string last_payload = latest.origin == next.origin ? latest.payload_hash : std::string();
+      if (latest.origin != next.origin) {
+        Result<Query> select = database_->query(kSelectLastPayload);
+        NEWSVAULT_TRY(select);
+        select->bind(1, article_id).bind(2, next.origin);
+        Result<std::optional<std::string>> found =
+            select->first_row([](const Query& row) { return row.text(0); });
+        NEWSVAULT_TRY(found);
+        if (*found) last_payload = **found;
+      }
+      if (!last_payload.empty()) {
+        if (last_payload != next.payload_hash) return Reason{Cause::kSource, what + " changed"};
+        return Reason{Cause::kProcessing, "newsvault's processing changed"};
+      }
+      if (latest.origin == "entry") return Reason{Cause::kProcessing, "full text from " + what};
+      return Reason{Cause::kSource, "changed"};
+    }
+    // From the entry itself: its fields are as they were.
+    if (latest.origin.empty() || latest.entry_hash.empty() || next.origin.empty()) {
+      return Reason{Cause::kSource, "changed"};
+    }
+    if (latest.origin != "entry") {
+      return Reason{Cause::kProcessing, "the entry's own text, in place of its page's"};
+    }
+    return Reason{Cause::kProcessing, "newsvault's processing changed"};
+  }
+
   // save_revision's reads and writes, inside its transaction.
   Result<SaveResult> save_in_transaction(std::int64_t feed_id, const PreparedRevision& prepared,
                                          Timestamp seen_at) {
     const ArticleRevision& revision = prepared.revision;
     const std::string& hash = prepared.content_hash;
     SaveResult saved;
-    std::optional<int> latest;
-    {
-      Result<Query> select = database_->query(kSelectLatest);
-      NEWSVAULT_TRY(select);
-      select->bind(1, feed_id).bind(2, revision.key);
-      Result<bool> row = select->step();
-      NEWSVAULT_TRY(row);
-      if (*row) {
-        saved.article_id = select->integer(0);
-        latest = static_cast<int>(select->integer(1));
-        if (select->text(2) == hash) {
-          saved.change = Change::kUnchanged;
-          saved.revision = *latest;
-          return saved;
-        }
+    Provenance provenance = revision.provenance;
+    Result<std::optional<std::int64_t>> existing = find_article(feed_id, revision.key, revision.shared_key);
+    NEWSVAULT_TRY(existing);
+    if (*existing) {
+      saved.article_id = **existing;
+      Result<void> linked = link(feed_id, saved.article_id, revision.key, seen_at);
+      NEWSVAULT_TRY(linked);
+      Result<Latest> latest = latest_of(saved.article_id);
+      NEWSVAULT_TRY(latest);
+      const bool entry_unchanged =
+          latest->entry_hash.empty() || latest->entry_hash == provenance.entry_hash;
+      if (!revision.stand_in) {
+        Result<Query> clear = database_->query(kClearRemoved);
+        NEWSVAULT_TRY(clear);
+        clear->bind(1, saved.article_id);
+        NEWSVAULT_TRY(clear->run());
       }
-    }
-
-    if (!latest) {
+      if (latest->content_hash == hash || (revision.stand_in && entry_unchanged)) {
+        saved.change = Change::kUnchanged;
+        saved.revision = latest->number;
+        return saved;
+      }
+      Result<std::pair<Cause, std::string>> cause = cause_of(saved.article_id, *latest, provenance);
+      NEWSVAULT_TRY(cause);
+      provenance.cause = cause->first;
+      provenance.note = std::move(cause->second);
+      saved.change = Change::kUpdated;
+      saved.revision = latest->number + 1;
+      Result<Query> update = database_->query(kUpdateArticle);
+      NEWSVAULT_TRY(update);
+      update->bind(1, saved.article_id)
+          .bind(2, revision.title)
+          .bind(3, revision.url)
+          .bind(4, revision.published)
+          .bind(5, seen_at)
+          .bind(6, std::int64_t{saved.revision})
+          .bind(7, revision.document_path);
+      NEWSVAULT_TRY(update->run());
+    } else {
+      provenance.cause = Cause::kSource;
+      provenance.note = "first archived";
       Result<Query> insert = database_->query(kInsertArticle);
       NEWSVAULT_TRY(insert);
       insert->bind(1, feed_id)
@@ -418,19 +711,7 @@ class SqliteStore final : public Store {
       saved.change = Change::kNew;
       saved.article_id = database_->last_insert_rowid();
       saved.revision = 1;
-    } else {
-      saved.change = Change::kUpdated;
-      saved.revision = *latest + 1;
-      Result<Query> update = database_->query(kUpdateArticle);
-      NEWSVAULT_TRY(update);
-      update->bind(1, saved.article_id)
-          .bind(2, revision.title)
-          .bind(3, revision.url)
-          .bind(4, revision.published)
-          .bind(5, seen_at)
-          .bind(6, std::int64_t{saved.revision})
-          .bind(7, revision.document_path);
-      NEWSVAULT_TRY(update->run());
+      NEWSVAULT_TRY(link(feed_id, saved.article_id, revision.key, seen_at));
     }
 
     Result<Query> insert = database_->query(kInsertRevision);
@@ -443,9 +724,26 @@ class SqliteStore final : public Store {
         .bind(6, revision.url)
         .bind(7, revision.published)
         .bind_blob(8, prepared.packed_content)
-        .bind(9, revision.document_path);
+        .bind(9, revision.document_path)
+        .bind(10, provenance.origin)
+        .bind(11, provenance.url)
+        .bind(12, std::int64_t{provenance.http_status})
+        .bind(13, provenance.etag)
+        .bind(14, provenance.last_modified)
+        .bind(15, provenance.payload_hash)
+        .bind(16, provenance.entry_hash)
+        .bind(17, cause_name(provenance.cause))
+        .bind(18, provenance.note);
     NEWSVAULT_TRY(insert->run());
     return saved;
+  }
+
+  Result<void> link(std::int64_t feed_id, std::int64_t article_id, std::string_view key,
+                    Timestamp seen_at) {
+    Result<Query> insert = database_->query(kLinkArticle);
+    NEWSVAULT_TRY(insert);
+    insert->bind(1, feed_id).bind(2, article_id).bind(3, key).bind(4, seen_at);
+    return insert->run();
   }
 
   std::unique_ptr<Database> database_;
@@ -463,6 +761,30 @@ Result<PreparedRevision> prepare_revision(ArticleRevision revision) {
   prepared.packed_content = std::move(*packed);
   prepared.revision = std::move(revision);
   return prepared;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  Result<std::string> hash = content_hash(bytes);
+  return hash ? std::move(*hash) : std::string();
+}
+
+std::string_view cause_name(Cause cause) {
+  return cause == Cause::kProcessing ? "processing" : "source";
+}
+
+ArticleStatus status_of(const ArticleSummary& article) {
+  if (article.removed_at) return ArticleStatus::kRemoved;
+  if (article.delisted_at) return ArticleStatus::kDelisted;
+  return ArticleStatus::kListed;
+}
+
+std::string_view status_name(ArticleStatus status) {
+  switch (status) {
+    case ArticleStatus::kRemoved: return "removed";
+    case ArticleStatus::kDelisted: return "delisted";
+    case ArticleStatus::kListed: break;
+  }
+  return "listed";
 }
 
 Result<SaveResult> Store::save_revision(std::int64_t feed_id, const ArticleRevision& revision,

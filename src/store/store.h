@@ -33,6 +33,34 @@ struct FeedRecord {
   std::string last_error;  // "" when the last fetch succeeded
 };
 
+// Why a revision exists: the source changed something (its feed entry, its
+// API document or its page), or newsvault's own processing did (a teaser
+// became full text once the page could be read, a better extractor or
+// cleaner). Only source changes are "changed at the source".
+enum class Cause { kSource, kProcessing };
+std::string_view cause_name(Cause cause);  // "source", "processing"
+
+// Where a revision's content came from, and the HTTP facts of what was
+// fetched for it. The pipeline fills in everything but `cause` and `note`,
+// which save_revision works out by comparing with the article's earlier
+// revisions.
+struct Provenance {
+  std::string origin;  // "entry" (the feed's own content), "page" or "api"; "" before this was kept
+  std::string url;     // what was fetched: the feed, the page or the API document
+  long http_status = 0;  // 0 for file:// and when unknown
+  std::string etag;
+  std::string last_modified;
+  std::string payload_hash;  // SHA-256 of the body fetched (the feed, the page, the API document)
+  // SHA-256 of the feed entry's own fields (title, link, dates, author,
+  // summary, content); "" where the entry is not the article's source (adapters).
+  std::string entry_hash;
+  Cause cause = Cause::kSource;
+  // Saying why: "first archived", "the entry changed in its feed", "the
+  // page changed", "the API document changed", "full text from the page",
+  // "newsvault's processing changed".
+  std::string note;
+};
+
 // One state of an article as the pipeline saw it.
 struct ArticleRevision {
   std::string key;    // identity within its feed: adapter id, else entry id, else cleaned link
@@ -41,6 +69,14 @@ struct ArticleRevision {
   std::optional<Timestamp> published;
   std::string content;  // the article's fields as JSON: what makes revisions differ
   std::string document_path;  // where its document lives, relative to the archive root
+  Provenance provenance;
+  // The key names one article for every feed with the same adapter (an
+  // adapter's id): an article another such feed archived is this feed's too.
+  bool shared_key = false;
+  // Stands in for content that could not be fetched (the entry of a page
+  // that failed): saved for a new article, or when the entry's own fields
+  // changed since the latest revision; otherwise the latest revision stays.
+  bool stand_in = false;
 };
 
 // A revision made ready to save: its content hashed and compressed. That is
@@ -54,6 +90,9 @@ struct PreparedRevision {
 
 // Fails with kInternal only when hashing or compressing cannot work at all.
 Result<PreparedRevision> prepare_revision(ArticleRevision revision);
+
+// SHA-256 of `bytes` as 64 lowercase hex digits (the hash revisions use).
+std::string sha256_hex(std::string_view bytes);
 
 enum class Change { kNew, kUpdated, kUnchanged };
 
@@ -79,13 +118,45 @@ struct ArticleSummary {
   // still listed older articles: taken down at the source, not rolled off
   // the end of the feed. nullopt while listed, or when it rolled off.
   std::optional<Timestamp> delisted_at;
+  // When a re-check of its address found it gone (HTTP 404 or 410, or a
+  // redirect to a section or home page), and the answer ("HTTP 410",
+  // "redirected to https://…/"). Listed again: both cleared.
+  std::optional<Timestamp> removed_at;
+  std::string removed_reason;
+  // Every feed that lists it, the feed it was first archived from (feed_id,
+  // whose folder holds its document) first.
+  std::vector<std::int64_t> feed_ids;
+  std::vector<std::string> feed_names;
+  // Revisions after the first that the source caused (Cause::kSource).
+  int source_changes = 0;
+};
+
+enum class ArticleStatus { kListed, kDelisted, kRemoved };
+ArticleStatus status_of(const ArticleSummary& article);
+std::string_view status_name(ArticleStatus status);  // "listed", "delisted", "removed"
+
+// Work a run could not finish, kept until a later run does: a page or an
+// adapter's API document that failed ("page", "api"), or the re-check of an
+// article its feed stopped listing ("recheck"). One per (kind, feed, key).
+struct PendingWork {
+  std::string kind;
+  std::int64_t feed_id = 0;
+  std::string key;  // the article's key in that feed
+  std::string url;  // what to fetch
+  // What the pipeline needs to do it again (the entry's article for a
+  // page), opaque to the store.
+  std::string detail;
+  int attempts = 0;  // made so far
+  Timestamp next_attempt;
+  std::string last_error;  // "" for a re-check that is only waiting
+  Timestamp first_queued;
 };
 
 struct StoredRevision {
   int number = 0;
   Timestamp seen_at;
   std::string content_hash;  // SHA-256 of content, hex
-  ArticleRevision revision;
+  ArticleRevision revision;  // its provenance with cause and note as saved
 };
 
 class Store {
@@ -142,11 +213,39 @@ class Store {
   // newest articles, so one missing from the middle was taken down. Keys
   // not in the store are ignored. Returns how many articles were newly
   // delisted. One transaction (a savepoint inside transaction()).
+  //
+  // An article belongs to every feed that lists it: a key this feed has
+  // not archived itself but that names a shared-key article of another
+  // feed with the same adapter (ArticleRevision::shared_key) makes that
+  // article this feed's too. Listing clears delisted_at and removed_at; an
+  // article is delisted only when no feed lists it any more. Each article
+  // newly delisted gets a "recheck" PendingWork due at `seen_at`.
   virtual Result<std::size_t> record_listing(std::int64_t feed_id,
                                              const std::vector<std::string>& keys,
                                              Timestamp seen_at) = 0;
 
-  // One feed's articles, or every feed's for nullopt: newest first by
+  // The article a feed knows by `key` (its own, or another feed's it
+  // lists), with `shared` the same lookup record_listing makes for
+  // shared keys; nullopt when there is none.
+  virtual Result<std::optional<std::int64_t>> find_article(std::int64_t feed_id,
+                                                           std::string_view key, bool shared) = 0;
+  // A re-check (or an adapter) found the article gone: removed_at and the
+  // reason are set, unless it is already marked removed. Returns whether
+  // it was newly marked.
+  virtual Result<bool> mark_removed(std::int64_t article_id, Timestamp at,
+                                    std::string_view reason) = 0;
+
+  // Pending work. queue_work adds or replaces the item of (kind, feed_id,
+  // key), keeping when it was first queued; finish_work removes it (none is
+  // no error). pending_work lists every item, or those due by `due_by`, in
+  // the order they were first queued.
+  virtual Result<void> queue_work(const PendingWork& work) = 0;
+  virtual Result<void> finish_work(std::string_view kind, std::int64_t feed_id,
+                                   std::string_view key) = 0;
+  virtual Result<std::vector<PendingWork>> pending_work(std::optional<Timestamp> due_by) = 0;
+
+  // One feed's articles (every article it lists or listed), or every
+  // feed's for nullopt: newest first by
   // published date (undated ones last), then by first_seen.
   virtual Result<std::vector<ArticleSummary>> articles(std::optional<std::int64_t> feed_id) = 0;
   // nullopt when there is no such article.

@@ -502,7 +502,8 @@ TEST(StoreIntegrityTest, ARevisionWhoseArticleIsGoneIsNamedByTableAndRow) {
   // Written behind the store's back, foreign keys off, as another program might.
   const auto written = testing::run_command(
       "sqlite3 " + testing::shell_quote(path) +
-      " \"INSERT INTO revisions VALUES (42, 1, 0, 'x', 't', 'u', NULL, '{}', 'f/a.md')\"");
+      " \"INSERT INTO revisions (article_id, number, seen_at, content_hash, title, url, published, "
+      "content, document_path) VALUES (42, 1, 0, 'x', 't', 'u', NULL, '{}', 'f/a.md')\"");
   if (written.exit_status == 127) GTEST_SKIP() << "the sqlite3 program is not installed";
   ASSERT_EQ(written.exit_status, 0) << written.err;
   auto store = Store::open(path);
