@@ -264,6 +264,15 @@ class FetchRun {
     for (store::PendingWork& work : *pending) {
       WorkId id(work.kind, work.feed_id, work.key);
       const auto feed = feed_index_.find(work.feed_id);
+      // Its feed no longer lists it: no page or API document to wait for
+      // (a re-check asks whether it was taken down).
+      if (work.kind != kRecheckWork && feed != feed_index_.end() && runs_[feed->second].read_in_full &&
+          std::ranges::find(runs_[feed->second].listed_keys, work.key) ==
+              runs_[feed->second].listed_keys.end()) {
+        work_done(work.kind, work.feed_id, work.key);
+        pending_.emplace(std::move(id), std::move(work));
+        continue;
+      }
       const bool due = work.next_attempt <= now_ && feed != feed_index_.end() && !asked.contains(id);
       if (due && work.kind == kPageWork) {
         auto detail = page_detail_from_json(work.detail);
@@ -287,6 +296,15 @@ class FetchRun {
       pending_.emplace(std::move(id), std::move(work));
     }
     return {};
+  }
+
+  // An article another feed with the same adapter archived, which this
+  // feed lists for the first time: its indexes and feeds out change.
+  void note_new_listing(std::int64_t feed_id, const std::string& key) {
+    auto own = store_.find_article(feed_id, key, false);
+    if (!own || *own) return;
+    auto shared = store_.find_article(feed_id, key, true);
+    if (shared && *shared) statuses_changed_ = true;
   }
 
   // What became of work that may be pending: kept for record_feeds, which
@@ -378,6 +396,13 @@ class FetchRun {
       run.parse_error = parsed.error().message();
       return;
     }
+    if (parsed->format == feed::FeedFormat::kUnknown && parsed->entries.empty()) {
+      // An HTML page (a block page, a login, a moved site) is no feed with
+      // nothing in it: the feed failed, and is asked for whole next time.
+      run.parse_error = job.options.source_name + ": " +
+                        (parsed->problems.empty() ? std::string("not a feed") : parsed->problems.front());
+      return;
+    }
     run.parsed = true;
     run.body_hash = store::sha256_hex(job.body);
     run.limits_hit = std::move(parsed->limits_hit);
@@ -461,6 +486,7 @@ class FetchRun {
       if (response.outcome == fetch::FetchOutcome::kNotModified) {
         auto archived = store_.find_article(feed_id, call.key, true);
         if (archived && *archived) {
+          note_new_listing(feed_id, call.key);
           ++summary_.counts.articles_unchanged;
           work_done(kApiWork, feed_id, call.key);
         } else {
@@ -470,8 +496,8 @@ class FetchRun {
         auto archived = store_.find_article(feed_id, call.key, true);
         const bool gone = response.http_status == 404 || response.http_status == 410;
         if (gone && archived && *archived) {
-          removals_.emplace_back(**archived, "HTTP " + std::to_string(response.http_status) +
-                                                 " from " + call.url);
+          removals_.emplace_back(**archived, call.url,
+                                 "HTTP " + std::to_string(response.http_status) + " from " + call.url);
           work_done(kApiWork, feed_id, call.key);
         } else {
           work_failed(kApiWork, feed_id, call.key, call.url, "", response.error);
@@ -488,6 +514,7 @@ class FetchRun {
                              response.http_status, response.etag, response.last_modified,
                              store::sha256_hex(response.body), ""};
           item.shared_key = true;
+          note_new_listing(feed_id, call.key);
           pending_validators_.push_back({call.url, response.etag, response.last_modified});
           work_done(kApiWork, feed_id, call.key);
         }
@@ -533,7 +560,7 @@ class FetchRun {
     if (batch.empty()) return {};
     std::vector<fetch::Request> requests;
     for (const PageCall& call : batch) {
-      requests.push_back(conditional ? conditional_request(call.url)
+      requests.push_back(conditional ? page_request(found[call.found_index], call.url)
                                      : fetch::Request{call.url, "", ""});
     }
     std::vector<fetch::Response> responses(batch.size());
@@ -557,7 +584,9 @@ class FetchRun {
       const fetch::Response& response = responses[i];
       FoundArticle& item = found[call.found_index];
       if (response.outcome == fetch::FetchOutcome::kNotModified) {
-        if (archived_before(item)) {
+        // The page is as archived; so is the article unless its entry
+        // changed, and then the page is needed whole to make it again.
+        if (archived_before(item) && entry_as_archived(item)) {
           drop[call.found_index] = 1;
           ++summary_.counts.articles_unchanged;
           work_done(kPageWork, runs_[item.feed_index].record.id, item.key);
@@ -575,7 +604,6 @@ class FetchRun {
         page_failed(item, call, extracted[i]->error().message(), drop[call.found_index]);
       } else if (use_page(call, std::move(**extracted[i]), response, body_hashes[i], item,
                           drop[call.found_index])) {
-        pending_validators_.push_back({call.url, response.etag, response.last_modified});
         work_done(kPageWork, runs_[item.feed_index].record.id, item.key);
       }
     }
@@ -624,18 +652,40 @@ class FetchRun {
                                      : " (pending: archived from the feed until the page can be read)"));
   }
 
-  // Whether the store holds the article already. Each feed's keys are read
-  // once, when first needed.
-  bool archived_before(const FoundArticle& item) {
+  // Where the latest revision of the article came from, when the store
+  // holds it (nullptr: a new article). Each feed's articles are read once,
+  // when first needed.
+  const store::Provenance* archived(const FoundArticle& item) {
     const std::int64_t feed_id = runs_[item.feed_index].record.id;
-    auto keys = archived_keys_.find(feed_id);
-    if (keys == archived_keys_.end()) {
-      keys = archived_keys_.emplace(feed_id, std::set<std::string>()).first;
-      if (auto articles = store_.articles(feed_id); articles) {
-        for (const store::ArticleSummary& article : *articles) keys->second.insert(article.key);
+    auto articles = archived_.find(feed_id);
+    if (articles == archived_.end()) {
+      articles = archived_.emplace(feed_id, std::map<std::string, store::Provenance>()).first;
+      if (auto stored = store_.articles(feed_id); stored) {
+        for (store::ArticleSummary& article : *stored) {
+          articles->second.emplace(std::move(article.key), std::move(article.latest));
+        }
       }
     }
-    return keys->second.contains(item.key);
+    const auto found = articles->second.find(item.key);
+    return found == articles->second.end() ? nullptr : &found->second;
+  }
+
+  bool archived_before(const FoundArticle& item) { return archived(item) != nullptr; }
+
+  // Whether the entry is the one the article's latest revision came from
+  // (or that revision kept no entry hash).
+  bool entry_as_archived(const FoundArticle& item) {
+    const store::Provenance* latest = archived(item);
+    return !latest || latest->entry_hash.empty() || latest->entry_hash == item.provenance.entry_hash;
+  }
+
+  // A request for the page of `item`, with the validators of the copy its
+  // latest revision was made from: never another feed's article's or a
+  // stand-in's, so that a 304 says this article's page is as it holds it.
+  fetch::Request page_request(const FoundArticle& item, const std::string& url) {
+    const store::Provenance* latest = archived(item);
+    if (!latest || latest->origin != "page") return {url, "", ""};
+    return {url, latest->etag, latest->last_modified};
   }
 
   // Step 3c: every body through the one sanitizer, whichever way it came,
@@ -935,7 +985,9 @@ class FetchRun {
   Result<void> record_feeds() {
     return store_.transaction([&]() -> Result<void> {
       if (auto saved = save_work_outcomes(); !saved) return saved;
-      for (const auto& [article_id, reason] : removals_) {
+      for (const auto& [article_id, url, reason] : removals_) {
+        // Asked whole next time, so that its coming back is seen.
+        if (auto cleared = store_.set_validators(url, "", ""); !cleared) return cleared;
         auto marked = store_.mark_removed(article_id, now_, reason);
         if (!marked) return std::unexpected(marked.error());
         if (*marked) {
@@ -988,6 +1040,9 @@ class FetchRun {
         pending_.erase(before);
         continue;
       }
+      // Its next answer must be whole: a 304 would stand for a copy that
+      // the latest revision may not hold (the entry stood in for it).
+      if (auto cleared = store_.set_validators(outcome.url, "", ""); !cleared) return cleared;
       store::PendingWork work;
       work.kind = outcome.kind;
       work.feed_id = outcome.feed_id;
@@ -1137,10 +1192,15 @@ class FetchRun {
   using WorkId = std::tuple<std::string, std::int64_t, std::string>;
   std::map<WorkId, store::PendingWork> pending_;    // as stored when the run began
   std::vector<WorkOutcome> work_outcomes_;          // this run's, saved by record_feeds
-  std::vector<std::pair<std::int64_t, std::string>> removals_;  // adapters' 404s: article, reason
+  // Adapters' 404s and 410s: the article, the API URL, the reason.
+  std::vector<std::tuple<std::int64_t, std::string, std::string>> removals_;
   std::map<std::int64_t, std::size_t> feed_index_;  // runs_ by feed id
-  bool statuses_changed_ = false;  // an article delisted or removed: indexes and outputs redone
-  std::map<std::int64_t, std::set<std::string>> archived_keys_;  // by feed id, read when needed
+  // An article delisted, removed, or newly listed by another feed: the
+  // indexes and outputs are redone and committed.
+  bool statuses_changed_ = false;
+  // The latest revision's provenance of each article, by feed id and key,
+  // read when first needed (archived).
+  std::map<std::int64_t, std::map<std::string, store::Provenance>> archived_;
   std::map<std::string, publish::FeedChanges> changes_;  // by feed name
   // Documents written and being flushed to disk (start_flush), not yet
   // marked written in the store (mark_flushed).

@@ -268,10 +268,13 @@ TEST_F(FetchRunTest, AFeedConfiguredToConvertAlsoGetsASimplifiedCopyAndKeepsItsO
 }
 
 // A plain RSS feed listing the items given as (guid, pubDate).
-std::string rss_feed(const std::vector<std::pair<std::string, std::string>>& items) {
-  std::string feed = "<rss version=\"2.0\"><channel><title>Plain</title><link>https://example.com/</link>";
+// Items linking pages under `base` (the test server's, so that a re-check
+// of a delisted article stays on 127.0.0.1).
+std::string rss_feed(const std::string& base,
+                     const std::vector<std::pair<std::string, std::string>>& items) {
+  std::string feed = "<rss version=\"2.0\"><channel><title>Plain</title><link>" + base + "</link>";
   for (const auto& [guid, date] : items) {
-    feed += "<item><title>Story " + guid + "</title><link>https://example.com/" + guid +
+    feed += "<item><title>Story " + guid + "</title><link>" + base + guid +
             "</link><guid>" + guid + "</guid><pubDate>" + date +
             "</pubDate><description>Text of " + guid + "</description></item>";
   }
@@ -279,14 +282,15 @@ std::string rss_feed(const std::vector<std::pair<std::string, std::string>>& ite
 }
 
 TEST_F(FetchRunTest, AnArticleTakenOutOfTheMiddleOfItsFeedIsRecordedAsDelisted) {
-  auto plain = std::make_shared<std::string>(rss_feed({{"a", "Mon, 19 Jun 2023 01:00:00 GMT"},
+  for (const char* page : {"/a", "/b", "/c"}) server_.set(page, {200, {}, "<p>still here</p>", {}});
+  auto plain = std::make_shared<std::string>(rss_feed(server_.url("/"), {{"a", "Mon, 19 Jun 2023 01:00:00 GMT"},
                                                        {"b", "Mon, 19 Jun 2023 02:00:00 GMT"},
                                                        {"c", "Mon, 19 Jun 2023 03:00:00 GMT"}}));
   server_.set_handler("/plain.xml", conditional_handler(plain, "application/rss+xml"));
   ASSERT_TRUE(archive_->store().add_feed("plain", server_.url("/plain.xml"), "").has_value());
   EXPECT_EQ(fetch_at("2023-06-19T04:00:00Z").articles_delisted, 0u);
 
-  *plain = rss_feed({{"a", "Mon, 19 Jun 2023 01:00:00 GMT"}, {"c", "Mon, 19 Jun 2023 03:00:00 GMT"}});
+  *plain = rss_feed(server_.url("/"), {{"a", "Mon, 19 Jun 2023 01:00:00 GMT"}, {"c", "Mon, 19 Jun 2023 03:00:00 GMT"}});
   EXPECT_EQ(fetch_at("2023-06-19T05:00:00Z").articles_delisted, 1u);
   auto feed = archive_->store().feed_by_name("plain");
   ASSERT_TRUE(feed.has_value() && feed->has_value());
@@ -296,6 +300,9 @@ TEST_F(FetchRunTest, AnArticleTakenOutOfTheMiddleOfItsFeedIsRecordedAsDelisted) 
   for (const store::ArticleSummary& article : *articles) {
     if (article.key == "b") {
       EXPECT_EQ(article.delisted_at, parse_date("2023-06-19T05:00:00Z"));
+      // Asked at its address at once: still there, so not removed.
+      EXPECT_EQ(article.removed_at, std::nullopt);
+      EXPECT_EQ(server_.request_count("/b"), 1u);
     } else {
       EXPECT_EQ(article.delisted_at, std::nullopt) << article.key;
     }

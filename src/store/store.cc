@@ -101,8 +101,9 @@ constexpr std::string_view kSelectLatestRevision =
 // Revisions are numbered 1..latest without gaps and never deleted, so the
 // latest number is also their count. Articles without a published date come
 // after the dated ones (NULL sorts lowest).
-// Columns 12-15: removal, the other feeds listing it ("id\x1fname" joined
-// by \x1e), and the revisions the source caused after the first.
+// Columns 12-22: removal, the other feeds listing it ("id\x1fname" joined
+// by \x1e), the revisions the source caused after the first, and the
+// latest revision's provenance.
 #define NEWSVAULT_ARTICLE_COLUMNS                                                                \
   "SELECT a.id, a.feed_id, f.name, a.key, a.title, a.url, a.published, a.first_seen, "          \
   "a.last_changed, a.latest_revision, a.document_path, a.delisted_at, a.removed_at, "            \
@@ -110,8 +111,11 @@ constexpr std::string_view kSelectLatestRevision =
   "(SELECT group_concat(o.id || char(31) || o.name, char(30)) FROM feed_articles fa "            \
   " JOIN feeds o ON o.id = fa.feed_id WHERE fa.article_id = a.id AND fa.feed_id != a.feed_id), " \
   "(SELECT count(*) FROM revisions r WHERE r.article_id = a.id AND r.number > 1 "               \
-  " AND r.cause = 'source') "                                                                    \
-  "FROM articles a JOIN feeds f ON f.id = a.feed_id "
+  " AND r.cause = 'source'), "                                                                   \
+  "l.origin, l.fetched_url, l.http_status, l.etag, l.last_modified, l.payload_hash, "            \
+  "l.entry_hash "                                                                                \
+  "FROM articles a JOIN feeds f ON f.id = a.feed_id "                                            \
+  "LEFT JOIN revisions l ON l.article_id = a.id AND l.number = a.latest_revision "
 constexpr std::string_view kSelectArticles =
     NEWSVAULT_ARTICLE_COLUMNS "ORDER BY a.published DESC, a.first_seen DESC, a.id DESC";
 constexpr std::string_view kSelectArticlesOfFeed =
@@ -156,6 +160,13 @@ ArticleSummary read_article(const Query& row) {
     article.feed_names.push_back(std::move(name));
   }
   article.source_changes = static_cast<int>(row.integer(15));
+  article.latest.origin = row.text(16);
+  article.latest.url = row.text(17);
+  article.latest.http_status = static_cast<long>(row.integer(18));
+  article.latest.etag = row.text(19);
+  article.latest.last_modified = row.text(20);
+  article.latest.payload_hash = row.text(21);
+  article.latest.entry_hash = row.text(22);
   return article;
 }
 

@@ -129,6 +129,11 @@ struct ArticleSummary {
   std::vector<std::string> feed_names;
   // Revisions after the first that the source caused (Cause::kSource).
   int source_changes = 0;
+  // Where the latest revision came from (its cause and note left out):
+  // a page is asked with the validators of the copy this article holds,
+  // and a 304 leaves the article as it is only when its entry did not
+  // change either.
+  Provenance latest;
 };
 
 enum class ArticleStatus { kListed, kDelisted, kRemoved };
