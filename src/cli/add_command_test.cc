@@ -1,5 +1,6 @@
-// `newsvault add` checking what it is given, as a user meets it: the built
-// binary against a server on 127.0.0.1.
+// `newsvault add` checking what it is given, and settings for feeds the
+// archive lacks, as a user meets them: the built binary against a server
+// on 127.0.0.1.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -183,6 +184,44 @@ TEST_F(AddCommandTest, AUrlThatCannotBeReadIsRefusedWithTheError) {
   EXPECT_EQ(refused.exit_status, kFailure);
   EXPECT_EQ(refused.err, "newsvault add: GET " + server_.url("/missing.xml") + ": HTTP 404\n");
   EXPECT_EQ(feeds(), "");
+}
+
+TEST_F(AddCommandTest, SettingsForAFeedTheArchiveLacksAreAWarningOfEveryCommand) {
+  ASSERT_EQ(newsvault("add -q " + server_.url("/feed.xml") + " --name dw-chinese").exit_status, 0);
+  std::string settings = testing::read_file(archive_ / "newsvault.toml");
+  testing::write_file(archive_ / "newsvault.toml",
+                      settings + "\n[feeds.dw-chinse]\nconvert = [\"s2t\"]\n");
+  const std::string warning =
+      (archive_ / "newsvault.toml").string() +
+      ": [feeds.dw-chinse]: no feed has this name; did you mean dw-chinese?\n";
+  for (const char* command : {"list", "fetch", "publish"}) {
+    // -q or not: a warning is no progress report.
+    const auto run = newsvault(std::string("-q ") + command);
+    EXPECT_EQ(run.exit_status, 0) << command << ": " << run.err;
+    EXPECT_EQ(run.err, "newsvault " + std::string(command) + ": warning: " + warning) << command;
+  }
+  server_.set("/wire.xml", {.headers = {{"Content-Type", "application/rss+xml"}}, .body = kRss});
+  const auto added = newsvault("add " + server_.url("/wire.xml") + " --name wire");
+  EXPECT_EQ(added.exit_status, 0);
+  EXPECT_EQ(added.err, "newsvault add: warning: " + warning);
+
+  const auto checked = newsvault("check");
+  EXPECT_EQ(checked.exit_status, 0) << checked.out;
+  EXPECT_NE(checked.out.find("warning: newsvault.toml: [feeds.dw-chinse]: no feed has this name; "
+                             "did you mean dw-chinese?\n"),
+            std::string::npos)
+      << checked.out;
+
+  // Settings kept for a feed added later stop warning once it is.
+  testing::write_file(archive_ / "newsvault.toml",
+                      settings + "\n[feeds.later]\nfull_text = \"always\"\n");
+  EXPECT_NE(newsvault("list").err.find("[feeds.later]: no feed has this name\n"),
+            std::string::npos);
+  server_.set("/later.xml", {.headers = {{"Content-Type", "application/rss+xml"}}, .body = kRss});
+  const auto later = newsvault("add -q " + server_.url("/later.xml") + " --name later");
+  EXPECT_EQ(later.exit_status, 0) << later.err;
+  EXPECT_EQ(later.err, "");
+  EXPECT_EQ(newsvault("list").err, "");
 }
 
 }  // namespace

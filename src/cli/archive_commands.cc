@@ -127,6 +127,7 @@ int run_add(const GlobalOptions& global, const std::string& argument, std::strin
     }
   }
   if (!global.quiet) std::cout << "added " << added->name << ": " << added->url << "\n";
+  warn_about_settings("add", **archive);
   return kExitOk;
 }
 
@@ -182,6 +183,7 @@ int run_export_opml(const GlobalOptions& global) {
 int run_list(const GlobalOptions& global, const std::string& feed_name, bool feeds_only) {
   auto archive = open_archive(global);
   if (!archive) return fail("list", archive.error());
+  warn_about_settings("list", **archive);
   store::Store& store = (*archive)->store();
   if (feeds_only) {
     auto feeds = store.feeds();
@@ -239,6 +241,15 @@ int run_show(const GlobalOptions& global, std::int64_t id) {
 }
 
 }  // namespace
+
+void warn_about_settings(std::string_view command, pipeline::Archive& archive) {
+  auto feeds = archive.store().feeds();
+  if (!feeds) return;  // the command reports a store it cannot read
+  const std::string file = (archive.root() / pipeline::kConfigFileName).string();
+  for (const std::string& warning : pipeline::feed_settings_warnings(archive.config(), *feeds)) {
+    std::cerr << "newsvault " << command << ": warning: " << file << ": " << warning << "\n";
+  }
+}
 
 void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
   auto init_dir = std::make_shared<std::string>();

@@ -262,6 +262,17 @@ struct FeedDiscovery {
 Result<FeedDiscovery> discover_feeds(fetch::HttpClient& client, std::string_view url,
                                      feed::ParseOptions options);
 
+// --- Settings for feeds the archive lacks (settings_warnings.cc) -----------
+
+// One line for each [feeds.NAME] table of the settings whose NAME is no
+// feed's of `feeds` (Config keeps its settings, for a feed added later, but
+// most often the name is misspelt and the settings reach no feed), saying
+// which feed's name is nearest when one is close (a few letters added,
+// removed, changed or swapped): "[feeds.dw-chinse]: no feed has this name;
+// did you mean dw-chinese?". Relative to newsvault.toml; by table name.
+std::vector<std::string> feed_settings_warnings(const Config& config,
+                                                const std::vector<store::FeedRecord>& feeds);
+
 }  // namespace newsvault::pipeline
 
 #endif  // NEWSVAULT_PIPELINE_PIPELINE_H_
