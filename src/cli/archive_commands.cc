@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -33,30 +34,82 @@ int run_init(const std::string& dir, const GlobalOptions& global) {
   return kExitOk;
 }
 
+// The feed `url` (as feed_url_from_argument gives it) stands for: itself,
+// or the one feed of the web page it is, said on stdout. Refused, naming
+// the URL, when the archive has it, when it cannot be read, and when it is
+// a page linking to no feed or to several (listed for the user to choose).
+Result<std::string> feed_to_add(pipeline::Archive& archive, const std::string& url,
+                                const GlobalOptions& global) {
+  const std::filesystem::path here = std::filesystem::current_path();
+  auto feeds = archive.store().feeds();
+  if (!feeds) return std::unexpected(feeds.error());
+  const auto refuse_known = [&](const std::string& candidate) -> Result<void> {
+    if (auto known = pipeline::feed_with_url(*feeds, candidate, here)) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        candidate + ": already in the archive as feed " + known->name);
+    }
+    return {};
+  };
+  if (auto known = refuse_known(url); !known) return std::unexpected(known.error());
+  auto client = fetch::make_http_client(archive.config().fetch);
+  auto found = pipeline::discover_feeds(*client, url, archive.config().parse);
+  if (!found) return std::unexpected(found.error());
+  if (found->is_feed) return url;
+  if (found->links.empty()) {
+    return make_error(ErrorCode::kNotFound,
+                      url + ": a web page that links to no feed (no <link rel=\"alternate\"> of "
+                            "an RSS, Atom or JSON Feed type); add the feed's own URL");
+  }
+  if (found->links.size() > 1) {
+    std::string list;
+    for (const extract::FeedLink& link : found->links) {
+      list += "\n  " + link.url + (link.title.empty() ? "" : "  \"" + link.title + "\"");
+    }
+    return make_error(ErrorCode::kInvalidArgument,
+                      url + ": a web page that links to " + std::to_string(found->links.size()) +
+                          " feeds; add the one you want by its URL:" + list);
+  }
+  auto feed_url = pipeline::feed_url_from_argument(found->links.front().url, here);
+  if (!feed_url) return std::unexpected(feed_url.error());
+  if (auto known = refuse_known(*feed_url); !known) return std::unexpected(known.error());
+  if (!global.quiet) std::cout << "found feed " << *feed_url << " in " << url << "\n";
+  return std::move(*feed_url);
+}
+
 // With `full_text` (--full-text), the feed's [feeds.NAME] full_text is
 // written into newsvault.toml too: checked before the feed is added, so a
-// settings file that cannot take it adds nothing.
-int run_add(const GlobalOptions& global, const std::string& url, std::string name,
+// settings file that cannot take it adds nothing. The URL is checked
+// (feed_url_from_argument) and read (feed_to_add) before anything is
+// written.
+int run_add(const GlobalOptions& global, const std::string& argument, std::string name,
             const std::string& adapter, const std::string& full_text) {
   auto archive = open_archive(global);
   if (!archive) return fail("add", archive.error());
   if (!adapter.empty()) {
     if (auto known = extract::builtin_adapter(adapter); !known) return fail("add", known.error());
   }
-  if (name.empty()) name = pipeline::feed_name_from(url);
   // The name is a folder of the archive: it may not climb out of it.
   if (name.find_first_of("/\\") != std::string::npos || name.starts_with('.')) {
     return fail("add", Error(ErrorCode::kInvalidArgument,
                              "--name " + name + ": a feed's name names its folder; use no '/', '\\' or leading '.'"));
   }
+  if (!full_text.empty() && !adapter.empty()) {
+    return fail("add",
+                Error(ErrorCode::kInvalidArgument,
+                      "--full-text: a feed with an adapter takes its articles from the adapter"));
+  }
+  auto given = pipeline::feed_url_from_argument(argument, std::filesystem::current_path());
+  if (!given) {
+    fail("add", given.error());
+    return kExitUsage;
+  }
+  auto url = feed_to_add(**archive, *given, global);
+  if (!url) return fail("add", url.error());
+  // Named after what was typed, unless that was a page and not the feed.
+  if (name.empty()) name = pipeline::feed_name_from(*url == *given ? argument : *url);
   std::optional<std::string> settings;
   const auto config_file = (*archive)->root() / pipeline::kConfigFileName;
   if (!full_text.empty()) {
-    if (!adapter.empty()) {
-      return fail("add",
-                  Error(ErrorCode::kInvalidArgument,
-                        "--full-text: a feed with an adapter takes its articles from the adapter"));
-    }
     auto text = read_input_file(config_file.string(), 64u * 1024 * 1024);
     if (!text) return fail("add", text.error());
     auto mode = pipeline::full_text_named(full_text);
@@ -65,7 +118,7 @@ int run_add(const GlobalOptions& global, const std::string& url, std::string nam
     if (!updated) return fail("add", updated.error());
     settings = std::move(*updated);
   }
-  auto added = (*archive)->store().add_feed(name, url, adapter);
+  auto added = (*archive)->store().add_feed(name, *url, adapter);
   if (!added) return fail("add", added.error());
   if (settings) {
     auto written =
@@ -77,6 +130,7 @@ int run_add(const GlobalOptions& global, const std::string& url, std::string nam
     }
   }
   if (!global.quiet) std::cout << "added " << added->name << ": " << added->url << "\n";
+  warn_about_settings("add", **archive);
   return kExitOk;
 }
 
@@ -219,6 +273,7 @@ int list_feeds(store::Store& store, bool json) {
 int run_list(const GlobalOptions& global, const std::string& feed_name, bool feeds_only, bool json) {
   auto archive = open_archive(global);
   if (!archive) return fail("list", archive.error());
+  warn_about_settings("list", **archive);
   store::Store& store = (*archive)->store();
   if (feeds_only) return list_feeds(store, json);
   std::optional<std::int64_t> feed_id;
@@ -317,6 +372,15 @@ int run_show(const GlobalOptions& global, std::int64_t id, bool json) {
 }
 
 }  // namespace
+
+void warn_about_settings(std::string_view command, pipeline::Archive& archive) {
+  auto feeds = archive.store().feeds();
+  if (!feeds) return;  // the command reports a store it cannot read
+  const std::string file = (archive.root() / pipeline::kConfigFileName).string();
+  for (const std::string& warning : pipeline::feed_settings_warnings(archive.config(), *feeds)) {
+    std::cerr << "newsvault " << command << ": warning: " << file << ": " << warning << "\n";
+  }
+}
 
 void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
   auto init_dir = std::make_shared<std::string>();

@@ -53,6 +53,11 @@ Result<Timestamp> run_time(const std::string& now_option);
 void report_publish(std::string_view command, const pipeline::PublishSummary& summary, bool quiet,
                     nlohmann::json* out);
 
+// Prints on stderr, as warnings of `command`, the [feeds.NAME] tables of
+// the archive's settings that name no feed (pipeline::feed_settings_warnings),
+// -q or not: a misspelt name silently drops its settings otherwise.
+void warn_about_settings(std::string_view command, pipeline::Archive& archive);
+
 // Reads a whole file, refusing more than `max_bytes`.
 Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes);
 

@@ -35,6 +35,7 @@ int run_fetch(const GlobalOptions& global, const FetchArguments& arguments) {
     std::cerr << "newsvault fetch: " << archive.error().message() << "\n";
     return kExitFailure;
   }
+  warn_about_settings("fetch", **archive);
   auto client = fetch::make_http_client((*archive)->config().fetch);
   const bool live = !global.quiet && !arguments.json && ::isatty(STDERR_FILENO);
   auto summary = pipeline::run_fetch(**archive, *client, now, [live](const auto& progress) {

@@ -20,10 +20,13 @@ TEST(FetchCommandTest, AFailingFeedMakesExitStatusThreeAndIsListed) {
   testing::TempDir dir;
   const fs::path archive = dir.path() / "a";
   ASSERT_EQ(run_newsvault("init " + archive.string()).exit_status, 0);
+  // add refuses a file that does not exist: this one goes after it is added.
+  testing::write_file(dir.path() / "gone.xml", "<rss version=\"2.0\"><channel/></rss>");
   ASSERT_EQ(run_newsvault("--dir " + archive.string() + " add " + (dir.path() / "gone.xml").string() +
                           " --name gone")
                 .exit_status,
             0);
+  fs::remove(dir.path() / "gone.xml");
   const auto result = run_newsvault("fetch --dir " + archive.string());
   EXPECT_EQ(result.exit_status, 3);
   EXPECT_NE(result.err.find("gone: read"), std::string::npos) << result.err;

@@ -81,8 +81,13 @@ class HostileFetchTest : public ::testing::Test {
                             " --name good")
                   .exit_status,
               0);
-    EXPECT_EQ(run_newsvault("--dir " + archive.string() + " add " + hostile_url() +
-                            " --name hostile")
+    // add reads the URL it is given, and this one hurts whoever reads it:
+    // it is listed for fetch to meet, as an OPML import lists feeds.
+    testing::write_file(dir_.path() / "hostile.opml",
+                        "<opml version=\"2.0\"><body><outline text=\"hostile\" xmlUrl=\"" +
+                            hostile_url() + "\"/></body></opml>");
+    EXPECT_EQ(run_newsvault("--dir " + archive.string() + " import-opml " +
+                            (dir_.path() / "hostile.opml").string())
                   .exit_status,
               0);
     const auto start = Clock::now();

@@ -35,6 +35,7 @@ int run_publish(const GlobalOptions& global, const PublishArguments& arguments) 
     std::cerr << "newsvault publish: " << archive.error().message() << "\n";
     return kExitFailure;
   }
+  warn_about_settings("publish", **archive);
   pipeline::PublishRequest request;
   request.now = *now;
   request.rebuild = arguments.rebuild;

@@ -159,6 +159,24 @@ Result<PageArticle> extract_article(std::string_view html_bytes, std::string_vie
                                     std::string_view http_content_type,
                                     const ExtractOptions& options = {});
 
+// A feed a web page links to.
+struct FeedLink {
+  std::string url;    // absolute: resolved against the page's <base href>, else its address
+  std::string title;  // the link's title attribute, whitespace collapsed; "" when it has none
+  // "application/rss+xml", "application/atom+xml", "application/feed+json"
+  // or "application/json" (JSON Feed 1.0's type).
+  std::string type;
+};
+
+// The feeds a web page announces: each <link rel="alternate"> whose type is
+// one of FeedLink::type's, in page order, each address once (WordPress's
+// links to its JSON REST API, which are no feeds, left out). The bytes are
+// decoded as extract_article decodes them, `http_content_type` ("" for a
+// file) naming their charset. Never fails: a page without such links, or
+// bytes that hold no HTML, give an empty list.
+std::vector<FeedLink> feed_links(std::string_view html_bytes, std::string_view page_url,
+                                 std::string_view http_content_type = "");
+
 }  // namespace newsvault::extract
 
 #endif  // NEWSVAULT_EXTRACT_EXTRACT_H_

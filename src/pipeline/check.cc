@@ -72,6 +72,9 @@ class ArchiveCheck {
 
     auto feeds = archive_.store().feeds();
     if (!feeds) return std::unexpected(feeds.error());
+    for (std::string& what : feed_settings_warnings(archive_.config(), *feeds)) {
+      warn(kConfigFileName, std::move(what));
+    }
     auto articles = archive_.store().articles(std::nullopt);
     if (!articles) return std::unexpected(articles.error());
     report_.articles = articles->size();

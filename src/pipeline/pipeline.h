@@ -21,6 +21,7 @@
 
 #include "clean/clean.h"
 #include "core/core.h"
+#include "extract/extract.h"
 #include "feed/feed.h"
 #include "fetch/fetch.h"
 #include "publish/publish.h"
@@ -226,6 +227,57 @@ std::string write_opml(const std::vector<store::FeedRecord>& feeds);
 
 // A name fit for a folder, from a feed's title or URL ("DW 中文" -> "dw-中文").
 std::string feed_name_from(std::string_view title_or_url);
+
+// --- Adding a feed (`newsvault add`, add_feed.cc) ---------------------------
+
+// What `add` is given as the URL the archive keeps: an http(s) URL checked
+// and in its normal form (scheme and host lower case, no default port, an
+// empty path as "/"); a file: URL or a local path as an absolute file://
+// URL (a relative path from `current_directory`), so that a fetch from any
+// folder (cron's) reads the same file. Fails with kInvalidArgument naming
+// the argument and why: another scheme ("ftp://x: newsvault reads http,
+// https and file URLs and local paths, not ftp: URLs"), a URL that is not
+// one ("http://a b/: not a valid URL: a URL holds no spaces (write %20)"),
+// a file that does not exist ("feeds/a.xml (/srv/feeds/a.xml): no such
+// file; ...") or a folder.
+Result<std::string> feed_url_from_argument(std::string_view argument,
+                                           const std::filesystem::path& current_directory);
+
+// The feed of `feeds` whose URL is `url` once both are in the form
+// feed_url_from_argument gives (whitespace around them ignored; a stored
+// relative path read from `current_directory`, as fetch reads it), or
+// nullopt when none is.
+std::optional<store::FeedRecord> feed_with_url(const std::vector<store::FeedRecord>& feeds,
+                                               std::string_view url,
+                                               const std::filesystem::path& current_directory);
+
+// What a URL given to `add` holds.
+struct FeedDiscovery {
+  bool is_feed = false;  // feed::parse_feed reads a feed format in it, or entries
+  // Otherwise an HTML page, and the feeds it links to (extract::feed_links),
+  // resolved against the page's address after redirects. Empty: none.
+  std::vector<extract::FeedLink> links;
+};
+
+// Reads `url` once through `client` (a file:// URL from the disk) and tells
+// a feed (parsed with `options`, its URL and Content-Type filled in) from
+// an HTML page (its Content-Type says so, or its first tag, as WHATWG MIME
+// Sniffing §7.1 tells one). Fails with kIo and the fetch's message ("GET
+// https://…: HTTP 404") when it cannot be read, and with kParse naming the
+// URL when it is neither a feed nor a page.
+Result<FeedDiscovery> discover_feeds(fetch::HttpClient& client, std::string_view url,
+                                     feed::ParseOptions options);
+
+// --- Settings for feeds the archive lacks (settings_warnings.cc) -----------
+
+// One line for each [feeds.NAME] table of the settings whose NAME is no
+// feed's of `feeds` (Config keeps its settings, for a feed added later, but
+// most often the name is misspelt and the settings reach no feed), saying
+// which feed's name is nearest when one is close (a few letters added,
+// removed, changed or swapped): "[feeds.dw-chinse]: no feed has this name;
+// did you mean dw-chinese?". Relative to newsvault.toml; by table name.
+std::vector<std::string> feed_settings_warnings(const Config& config,
+                                                const std::vector<store::FeedRecord>& feeds);
 
 }  // namespace newsvault::pipeline
 
