@@ -13,8 +13,9 @@ int fail(std::string_view command, const Error& error) {
   return kExitFailure;
 }
 
-Result<std::unique_ptr<pipeline::Archive>> open_archive(const GlobalOptions& global) {
-  return pipeline::Archive::open(global.dir);
+Result<std::unique_ptr<pipeline::Archive>> open_archive(
+    const GlobalOptions& global, pipeline::Access access = pipeline::Access::kReadWrite) {
+  return pipeline::Archive::open(global.dir, access);
 }
 
 std::string date_of(const std::optional<Timestamp>& time) {
@@ -118,7 +119,7 @@ int run_import_opml(const GlobalOptions& global, const std::string& file) {
 }
 
 int run_export_opml(const GlobalOptions& global) {
-  auto archive = open_archive(global);
+  auto archive = open_archive(global, pipeline::Access::kRead);
   if (!archive) return fail("export-opml", archive.error());
   auto feeds = (*archive)->store().feeds();
   if (!feeds) return fail("export-opml", feeds.error());
@@ -127,7 +128,7 @@ int run_export_opml(const GlobalOptions& global) {
 }
 
 int run_list(const GlobalOptions& global, const std::string& feed_name, bool feeds_only) {
-  auto archive = open_archive(global);
+  auto archive = open_archive(global, pipeline::Access::kRead);
   if (!archive) return fail("list", archive.error());
   store::Store& store = (*archive)->store();
   if (feeds_only) {
@@ -159,7 +160,7 @@ int run_list(const GlobalOptions& global, const std::string& feed_name, bool fee
 }
 
 int run_show(const GlobalOptions& global, std::int64_t id) {
-  auto archive = open_archive(global);
+  auto archive = open_archive(global, pipeline::Access::kRead);
   if (!archive) return fail("show", archive.error());
   store::Store& store = (*archive)->store();
   auto article = store.article(id);

@@ -329,7 +329,7 @@ Result<CheckReport> check_archive(const fs::path& root) {
     return make_error(ErrorCode::kInvalidArgument,
                       "a fetch or publish is running in " + root.string() + ": check when it ends");
   }
-  auto archive = Archive::open(root);
+  auto archive = Archive::open(root, Access::kRead);
   if (!archive) {
     // A store SQLite cannot open is damage to report, not a reason to stop.
     if (archive.error().code() != ErrorCode::kIo) return std::unexpected(archive.error());

@@ -90,14 +90,23 @@ Result<Config> parse_config(std::string_view text, std::string_view source_name)
 Result<std::string> set_feed_full_text(std::string_view config_text, std::string_view file_name,
                                        std::string_view feed, FullText mode);
 
+// kRead: to read the archive as it is (list, show, check, export-opml), even
+// where this user cannot write it (a read-only copy); kReadWrite: to change it.
+using Access = store::Store::Access;
+
 class Archive {
  public:
   // Creates the config and the store in `root` (made if missing). Fails with
   // kInvalidArgument when `root` already holds an archive.
   static Result<void> init(const std::filesystem::path& root);
   // Opens the archive in `root`: kNotFound ("no archive in DIR: run
-  // 'newsvault init DIR'") when there is none.
-  static Result<std::unique_ptr<Archive>> open(const std::filesystem::path& root);
+  // 'newsvault init DIR'") when there is none. kRead opens its store
+  // read-only and never writes in the folder (store::Store::open: a store
+  // at an older schema version is not upgraded but refused, saying so).
+  // kReadWrite fails with kIo ("the archive in DIR is read-only: ...") when
+  // this user cannot write the folder, its .newsvault/ or its store.
+  static Result<std::unique_ptr<Archive>> open(const std::filesystem::path& root,
+                                               Access access = Access::kReadWrite);
 
   const std::filesystem::path& root() const { return root_; }
   const Config& config() const { return config_; }
