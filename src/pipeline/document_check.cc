@@ -32,7 +32,7 @@ DocumentComparison DocumentComparer::compare(const LatestDocument& latest) const
   const auto on_disk = read_whole_file(archive_.root() / document.path);
   if (!on_disk) {
     document.state = DocumentComparison::State::kMissing;
-  } else if (*on_disk != document.expected) {
+  } else if (*on_disk != document.expected && *on_disk != render_cleaned(latest)) {
     document.state = DocumentComparison::State::kDiffers;
     for (std::size_t i = 0; i + 1 < latest.revisions.size(); ++i) {
       const store::StoredRevision& older = latest.revisions[i];
@@ -83,6 +83,16 @@ std::vector<std::string> DocumentComparer::copy_paths(const std::string& feed_na
     paths.push_back(publish::converted_document_path(path, conversion));
   }
   return paths;
+}
+
+// A revision saved before bodies were cleaned, written by a fetch that
+// found it pending, shows its body cleaned (clean_article): asked only when
+// the document is not the plain rendering, since cleaning a clean body
+// changes nothing.
+std::string DocumentComparer::render_cleaned(const LatestDocument& latest) const {
+  extract::Article cleaned = *latest.article;
+  clean_article(cleaned, archive_.config().clean);
+  return render(cleaned, latest.revisions.back().seen_at);
 }
 
 std::string DocumentComparer::render(const extract::Article& article, Timestamp archived_at) const {

@@ -42,6 +42,7 @@ struct LatestDocument {
 struct DocumentComparison {
   enum class State {
     kCurrent,        // byte for byte the store's rendering of the latest revision
+                     // (or of its body cleaned again, as fetch writes a pending one)
     kMissing,        // no file, or none that can be read
     kOlderRevision,  // an older revision's rendering (`older_revision`); originals only
     kDiffers,        // no revision's rendering: edited by hand, or damaged
@@ -80,6 +81,7 @@ class DocumentComparer {
 
  private:
   std::string render(const extract::Article& article, Timestamp archived_at) const;
+  std::string render_cleaned(const LatestDocument& latest) const;
   const std::vector<publish::ChineseConversion>& conversions(const std::string& feed_name) const;
 
   Archive& archive_;
