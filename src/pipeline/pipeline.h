@@ -131,7 +131,14 @@ struct FetchProgress {
 
 // What publishing did: feeds out written, the commit, the pushes.
 struct PublishSummary {
-  std::size_t documents_rendered = 0;  // with rebuild
+  // Documents written from the store: every one with rebuild; before a
+  // commit, those a killed run left pending.
+  std::size_t documents_rendered = 0;
+  // Before a commit, each document or converted copy that was not the
+  // store's rendering of its article's latest revision (edited by hand,
+  // or damaged) and was restored: "restored world/2023/06/19-a.md: it
+  // differed from revision 2 of its article".
+  std::vector<std::string> restored;
   std::vector<std::string> files_written;  // feeds out (and any other output), relative
   std::optional<publish::SiteSummary> site;  // when the request wrote it
   std::optional<std::string> commit;       // the new commit's id; none when nothing changed
@@ -152,9 +159,12 @@ struct PublishRequest {
 
 // Publishes the archive as the settings say: feeds out, then (git enabled)
 // a commit of every change in the folder and a push to every remote that
-// lacks it. Takes the run lock. Fails only when the store or the folder
-// cannot be used; a failed commit or push is listed in `errors`, and the
-// failure stored in .newsvault/remotes.json.
+// lacks it. Before the commit, every document it would take is compared
+// with the store's rendering and restored when it differs (`restored`), so
+// that the history never records a hand edit. Takes the run lock. Fails
+// only when the store or the folder cannot be used; a failed commit or
+// push is listed in `errors`, and the failure stored in
+// .newsvault/remotes.json.
 Result<PublishSummary> run_publish(Archive& archive, const PublishRequest& request);
 
 struct FetchSummary {
