@@ -16,13 +16,13 @@ namespace newsvault::pipeline {
 namespace {
 
 // The run lock's descriptor, locked; -1 when `read_only` and there is no
-// lock file.
+// lock file it may open.
 Result<int> lock_runs(const std::filesystem::path& root, bool read_only = false) {
   const auto lock_path = root / kStateDirectory / "fetch.lock";
   const int fd = read_only ? ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC)
                            : ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  // A reader that cannot open it, of a folder it cannot write: no run of
-  // its own can begin there meanwhile.
+  // A reader of a folder it cannot write (a read-only copy), without a
+  // lock file it may open: there is no lock to take.
   if (fd < 0 && read_only && (errno == ENOENT || errno == EACCES)) return -1;
   if (fd < 0) return make_error(ErrorCode::kIo, lock_path.string() + ": " + std::strerror(errno));
   // flock is released by the kernel when the process dies, however it dies.
