@@ -17,8 +17,9 @@ int fail(std::string_view command, const Error& error) {
   return kExitFailure;
 }
 
-Result<std::unique_ptr<pipeline::Archive>> open_archive(const GlobalOptions& global) {
-  return pipeline::Archive::open(global.dir);
+Result<std::unique_ptr<pipeline::Archive>> open_archive(
+    const GlobalOptions& global, pipeline::Access access = pipeline::Access::kReadWrite) {
+  return pipeline::Archive::open(global.dir, access);
 }
 
 std::string date_of(const std::optional<Timestamp>& time) {
@@ -175,7 +176,7 @@ int run_import_opml(const GlobalOptions& global, const std::string& file) {
 }
 
 int run_export_opml(const GlobalOptions& global) {
-  auto archive = open_archive(global);
+  auto archive = open_archive(global, pipeline::Access::kRead);
   if (!archive) return fail("export-opml", archive.error());
   auto feeds = (*archive)->store().feeds();
   if (!feeds) return fail("export-opml", feeds.error());
@@ -271,7 +272,7 @@ int list_feeds(store::Store& store, bool json) {
 }
 
 int run_list(const GlobalOptions& global, const std::string& feed_name, bool feeds_only, bool json) {
-  auto archive = open_archive(global);
+  auto archive = open_archive(global, pipeline::Access::kRead);
   if (!archive) return fail("list", archive.error());
   warn_about_settings("list", **archive);
   store::Store& store = (*archive)->store();
@@ -327,7 +328,7 @@ nlohmann::json revision_json(const store::StoredRevision& stored) {
 }
 
 int run_show(const GlobalOptions& global, std::int64_t id, bool json) {
-  auto archive = open_archive(global);
+  auto archive = open_archive(global, pipeline::Access::kRead);
   if (!archive) return fail("show", archive.error());
   store::Store& store = (*archive)->store();
   auto article = store.article(id);

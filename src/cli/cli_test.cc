@@ -123,7 +123,7 @@ TEST(CliTest, ReadsEveryFeedOfTheCorpus) {
 TEST(CliTest, AgreesWithFeedparserOnAtLeast95PercentOfCorpusFields) {
   const auto shared = testing::shared_dir();
   if (!shared) GTEST_SKIP() << "../shared/ is absent: the agreement test needs it beside the repository";
-  const std::string binary = std::getenv("NEWSVAULT_BIN") ? std::getenv("NEWSVAULT_BIN") : "build/newsvault";
+  const std::string binary = testing::newsvault_binary();
   FILE* pipe = popen(("scripts/feed-agreement.sh " + binary + " 2>&1").c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;

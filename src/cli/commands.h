@@ -48,8 +48,8 @@ std::string feed_to_json(const feed::Feed& feed);
 // Now, or the time --now gives (kExitUsage's message when it is not one).
 Result<Timestamp> run_time(const std::string& now_option);
 
-// Prints what publishing did (unless quiet) and its failures (always);
-// adds it to `out` for --json.
+// Prints what publishing did (unless quiet), and the documents it restored
+// and its failures (always, on stderr); adds it to `out` for --json.
 void report_publish(std::string_view command, const pipeline::PublishSummary& summary, bool quiet,
                     nlohmann::json* out);
 

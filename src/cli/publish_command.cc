@@ -67,6 +67,8 @@ int run_publish(const GlobalOptions& global, const PublishArguments& arguments) 
 
 void report_publish(std::string_view command, const pipeline::PublishSummary& summary, bool quiet,
                     nlohmann::json* out) {
+  // A restored document is news even with -q: someone edited the archive.
+  for (const std::string& line : summary.restored) std::cerr << "newsvault " << command << ": " << line << "\n";
   for (const std::string& error : summary.errors) std::cerr << "newsvault " << command << ": " << error << "\n";
   if (out != nullptr) {
     nlohmann::json pushes = nlohmann::json::array();
@@ -76,6 +78,7 @@ void report_publish(std::string_view command, const pipeline::PublishSummary& su
     (*out)["commit"] = summary.commit ? nlohmann::json(*summary.commit) : nlohmann::json(nullptr);
     (*out)["pushes"] = pushes;
     (*out)["publish_errors"] = summary.errors;
+    (*out)["restored"] = summary.restored;
     return;
   }
   if (quiet) return;

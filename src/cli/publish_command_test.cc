@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "support/test_support.h"
 
@@ -74,6 +75,27 @@ TEST_F(PublishCommandTest, RebuildRewritesEveryDocumentAndReportsAsJson) {
   EXPECT_EQ(json.exit_status, 0);
   EXPECT_NE(json.out.find("\"commit\": null"), std::string::npos) << json.out;
   EXPECT_NE(json.out.find("\"publish_errors\": []"), std::string::npos) << json.out;
+}
+
+TEST_F(PublishCommandTest, PublishRestoresADocumentEditedByHandAndSaysWhich) {
+  ASSERT_EQ(run_command("git init -q --bare " + shell_quote(remote_.string())).exit_status, 0);
+  ASSERT_EQ(run_newsvault(dir_option() + " fetch -q --now 2023-06-19T01:47:05Z").exit_status, 0);
+  const std::string document = "world/2023/06/19-one.md";
+  const std::string archived = testing::read_file(archive_ / document);
+  testing::write_file(archive_ / document, archived + "Added by hand.\n");
+
+  const auto published = run_newsvault(dir_option() + " publish --json --now 2023-06-20T00:00:00Z");
+  EXPECT_EQ(published.exit_status, 0) << published.err;
+  const std::string restored = "restored " + document + ": it differed from revision 1 of its article";
+  EXPECT_NE(published.err.find("newsvault publish: " + restored + "\n"), std::string::npos) << published.err;
+  const auto summary = nlohmann::json::parse(published.out, nullptr, false);
+  ASSERT_FALSE(summary.is_discarded()) << published.out;
+  EXPECT_EQ(summary["restored"], nlohmann::json::array({restored}));
+  EXPECT_EQ(testing::read_file(archive_ / document), archived);
+  const auto committed = run_command("git -C " + shell_quote(archive_.string()) + " show HEAD:" + document);
+  EXPECT_EQ(committed.out, archived);
+  const auto checked = run_newsvault(dir_option() + " check");
+  EXPECT_EQ(checked.exit_status, 0) << checked.out;
 }
 
 // An archive with one fetched feed of two articles.

@@ -2,6 +2,7 @@
 
 #include "pipeline/pipeline.h"
 #include "pipeline/publish_run.h"
+#include "pipeline/run_guard.h"
 #include "pipeline/state_files.h"
 
 namespace newsvault::pipeline {
@@ -24,15 +25,25 @@ Result<void> Archive::init(const std::filesystem::path& root) {
   return publish::init_git_repository(root, git_ignored_paths());
 }
 
-Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& root) {
+Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& root, Access access) {
   const auto config_file = root / kConfigFileName;
   if (!std::filesystem::exists(config_file)) {
     return make_error(ErrorCode::kNotFound, "no archive in " + root.string() +
                                                 ": run 'newsvault init " + root.string() + "'");
   }
+  // Said before anything is tried, rather than as the first write's
+  // failure ("attempt to write a readonly database") halfway through.
+  for (const auto& path : {root, root / kStateDirectory, root / kStoreFile}) {
+    auto why = access == Access::kReadWrite ? cannot_write(path) : std::nullopt;
+    if (why) {
+      return make_error(ErrorCode::kIo, "the archive in " + root.string() + " is read-only (" +
+                                            path.string() + ": " + *why +
+                                            "): list, show, check and export-opml read it as it is");
+    }
+  }
   auto config = load_config(config_file);
   if (!config) return std::unexpected(config.error());
-  auto store = store::Store::open((root / kStoreFile).string());
+  auto store = store::Store::open((root / kStoreFile).string(), access);
   if (!store) return std::unexpected(store.error());
   return std::unique_ptr<Archive>(new Archive(root, std::move(*config), std::move(*store)));
 }

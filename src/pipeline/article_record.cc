@@ -185,4 +185,14 @@ Result<extract::Article> article_from_json(std::string_view text) {
   return article;
 }
 
+void clean_article(extract::Article& article, const clean::Options& options) {
+  clean::Options own = options;
+  own.base_url = article.url;
+  clean::sanitize_in_place(article.body_html, own);
+  if (article.lead_image) {
+    article.lead_image->url = clean::safe_url(article.lead_image->url, article.url, true);
+    if (article.lead_image->url.empty()) article.lead_image.reset();
+  }
+}
+
 }  // namespace newsvault::pipeline

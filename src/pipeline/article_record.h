@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "clean/clean.h"
 #include "core/core.h"
 #include "extract/extract.h"
 #include "feed/feed.h"
@@ -24,6 +25,12 @@ std::string article_key(std::string_view adapter_id, const feed::Entry& entry);
 // that the same article always hashes the same.
 std::string article_to_json(const extract::Article& article);
 Result<extract::Article> article_from_json(std::string_view json);
+
+// The article as fetch archives it: its body sanitized with `options`
+// (clean::sanitize_in_place), relative addresses taking the article's own
+// URL; a lead image that is not a web or raster data URL goes. Once clean,
+// cleaning again changes nothing.
+void clean_article(extract::Article& article, const clean::Options& options);
 
 }  // namespace newsvault::pipeline
 

@@ -3,7 +3,7 @@
 //   run lock (no run changes the folder meanwhile)
 //   store ─► PRAGMA integrity_check, foreign_key_check
 //   each article ─► render its latest revision ─► == its document's bytes?
-//                   (and each converted copy)
+//                   (and each converted copy: document_check.h)
 //   store ─► indexes, feeds out into a scratch folder ─► == the archive's?
 //   folder ─► temporary files, documents no article has
 //   .git ─► uncommitted changes, lock files left by a cut-short commit
@@ -15,11 +15,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <map>
 #include <set>
 #include <tuple>
 
-#include "pipeline/article_record.h"
+#include "pipeline/document_check.h"
 #include "pipeline/file_bytes.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/publish_run.h"
@@ -111,100 +110,66 @@ class ArchiveCheck {
   // revision. A document the store does not yet record as written is work
   // the next fetch does: absent or showing an older revision is expected.
   Result<void> check_documents(const std::vector<store::ArticleSummary>& articles) {
+    using State = DocumentComparison::State;
     auto pending_ids = archive_.store().articles_needing_documents();
     if (!pending_ids) return std::unexpected(pending_ids.error());
     const std::set<std::int64_t> pending(pending_ids->begin(), pending_ids->end());
     for (const store::ArticleSummary& summary : articles) {
-      auto revisions = archive_.store().revisions(summary.id);
-      if (!revisions) return std::unexpected(revisions.error());
-      if (revisions->empty()) {
-        error(summary.document_path, "article " + std::to_string(summary.id) + " has no revision");
+      auto latest = documents_.load(summary);
+      if (!latest) return std::unexpected(latest.error());
+      const std::string& path = latest->path();
+      if (!latest->revisions.empty()) {
+        known_.insert(path);
+        for (std::string& copy : documents_.copy_paths(summary.feed_name, path)) known_.insert(std::move(copy));
+      }
+      if (!latest->article) {
+        error(path, latest->article.error().message());
         continue;
       }
-      const store::StoredRevision& latest = revisions->back();
-      const std::string& path = latest.revision.document_path;
-      known_.insert(path);
-      for (publish::ChineseConversion conversion : conversions(summary.feed_name)) {
-        known_.insert(publish::converted_document_path(path, conversion));
-      }
-      auto article = article_from_json(latest.revision.content);
-      if (!article) {
-        error(path, "revision " + std::to_string(latest.number) + " cannot be read: " +
-                        article.error().message());
-        continue;
-      }
-      const auto on_disk = read_whole_file(root_ / path);
-      const bool is_pending = pending.contains(summary.id);
       ++report_.documents;
-      if (on_disk && *on_disk == render(*article, latest.seen_at)) {
-        if (!is_pending) check_converted_copies(summary.feed_name, path, *article, latest.seen_at);
-        continue;
-      }
-      const std::string latest_name = "revision " + std::to_string(latest.number);
-      if (!on_disk) {
-        if (is_pending) {
-          warn(path, "not written yet: the next fetch writes " + latest_name);
-        } else {
-          error(path, "missing: the store records " + latest_name + " as written");
+      const DocumentComparison document = documents_.compare(*latest);
+      const bool is_pending = pending.contains(summary.id);
+      const std::string latest_name = "revision " + std::to_string(latest->number());
+      switch (document.state) {
+        case State::kCurrent:
+          if (!is_pending) check_converted_copies(*latest);
+          break;
+        case State::kMissing:
+          if (is_pending) {
+            warn(path, "not written yet: the next fetch writes " + latest_name);
+          } else {
+            error(path, "missing: the store records " + latest_name + " as written");
+          }
+          break;
+        case State::kOlderRevision: {
+          const std::string shown = "shows revision " + std::to_string(document.older_revision);
+          if (is_pending) {
+            warn(path, shown + ": the next fetch writes " + latest_name);
+          } else {
+            error(path, shown + ", not the latest, " + latest_name);
+          }
+          break;
         }
-        continue;
-      }
-      const int shown = older_revision_shown(*revisions, *on_disk);
-      if (shown > 0 && is_pending) {
-        warn(path, "shows revision " + std::to_string(shown) + ": the next fetch writes " + latest_name);
-      } else if (shown > 0) {
-        error(path, "shows revision " + std::to_string(shown) + ", not the latest, " + latest_name);
-      } else {
-        error(path, "differs from every revision of its article (latest: " + latest_name +
-                        "): edited by hand, or damaged");
+        case State::kDiffers:
+          error(path, "differs from every revision of its article (latest: " + latest_name +
+                          "): edited by hand, or damaged");
+          break;
       }
     }
     return {};
   }
 
-  std::string render(const extract::Article& article, Timestamp archived_at) const {
-    return publish::render_document(article, archived_at, archive_.config().publish);
-  }
-
-  // The number of the older revision whose document `bytes` are, or 0.
-  int older_revision_shown(const std::vector<store::StoredRevision>& revisions,
-                           const std::string& bytes) const {
-    for (std::size_t i = 0; i + 1 < revisions.size(); ++i) {
-      auto article = article_from_json(revisions[i].revision.content);
-      if (article && render(*article, revisions[i].seen_at) == bytes) return revisions[i].number;
-    }
-    return 0;
-  }
-
-  // The converted copies a feed's documents get ([feeds.NAME] convert).
-  const std::vector<publish::ChineseConversion>& conversions(const std::string& feed_name) const {
-    static const std::vector<publish::ChineseConversion> kNone;
-    const auto settings = archive_.config().feeds.find(feed_name);
-    return settings == archive_.config().feeds.end() ? kNone : settings->second.convert;
-  }
-
-  void check_converted_copies(const std::string& feed_name, const std::string& path,
-                              const extract::Article& article, Timestamp archived_at) {
-    for (publish::ChineseConversion conversion : conversions(feed_name)) {
-      const std::string copy_path = publish::converted_document_path(path, conversion);
-      auto converter = converters_.find(conversion);
-      if (converter == converters_.end()) {
-        converter = converters_.emplace(conversion, publish::ChineseConverter::open(conversion)).first;
-      }
-      if (!converter->second) {
-        warn(copy_path, "cannot be compared: " + converter->second.error().message());
-        continue;
-      }
-      auto converted = publish::convert_article(article, *converter->second);
-      if (!converted) continue;  // fetch reports this one and writes no copy
+  void check_converted_copies(const LatestDocument& latest) {
+    std::vector<std::pair<std::string, std::string>> not_compared;
+    for (const DocumentComparison& copy : documents_.compare_copies(latest, not_compared)) {
       ++report_.documents;
-      const auto on_disk = read_whole_file(root_ / copy_path);
-      if (!on_disk) {
-        error(copy_path, "missing: the converted copy of " + path);
-      } else if (*on_disk != render(*converted, archived_at)) {
-        error(copy_path, "differs from the converted copy of " + path + " as the store makes it");
+      if (copy.state == DocumentComparison::State::kMissing) {
+        error(copy.path, "missing: the converted copy of " + copy.copy_of);
+      } else if (copy.state != DocumentComparison::State::kCurrent) {
+        error(copy.path, "differs from the converted copy of " + copy.copy_of + " as the store makes it");
       }
     }
+    for (auto& [path, why] : not_compared) warn(std::move(path), "cannot be compared: " + why);
   }
 
   // The indexes and feeds out, made again from the store in a scratch
@@ -312,7 +277,7 @@ class ArchiveCheck {
   const bool interrupted_;
   CheckReport report_;
   std::set<std::string> known_;  // paths of the documents, copies and outputs the store accounts for
-  std::map<publish::ChineseConversion, Result<publish::ChineseConverter>> converters_;
+  DocumentComparer documents_{archive_};
 };
 
 }  // namespace
@@ -332,7 +297,7 @@ Result<CheckReport> check_archive(const fs::path& root) {
     return make_error(ErrorCode::kInvalidArgument,
                       "a fetch or publish is running in " + root.string() + ": check when it ends");
   }
-  auto archive = Archive::open(root);
+  auto archive = Archive::open(root, Access::kRead);
   if (!archive) {
     // A store SQLite cannot open is damage to report, not a reason to stop.
     if (archive.error().code() != ErrorCode::kIo) return std::unexpected(archive.error());

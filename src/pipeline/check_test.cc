@@ -1,6 +1,7 @@
 // check_archive against archives a fetch made, then damaged on purpose.
 #include <gtest/gtest.h>
 
+#include "pipeline/article_record.h"
 #include "pipeline/pipeline.h"
 #include "support/test_support.h"
 
@@ -109,6 +110,32 @@ TEST_F(CheckTest, AStoreSqliteCannotReadIsAnErrorNotAFailureToCheck) {
   const CheckReport report = check();
   EXPECT_FALSE(report.sound());
   EXPECT_FALSE(problems_at(report, ".newsvault/store.db").empty());
+}
+
+// Regression: a revision saved before bodies were cleaned is written by the
+// next fetch with its body cleaned, and check called that document edited.
+TEST_F(CheckTest, ADocumentFetchWroteFromARevisionSavedBeforeCleaningIsSound) {
+  {
+    auto archive = Archive::open(root_);
+    ASSERT_TRUE(archive.has_value());
+    store::Store& store = (*archive)->store();
+    auto articles = store.articles(std::nullopt);
+    ASSERT_TRUE(articles.has_value());
+    auto revisions = store.revisions(articles->front().id);
+    ASSERT_TRUE(revisions.has_value());
+    auto article = article_from_json(revisions->back().revision.content);
+    ASSERT_TRUE(article.has_value());
+    article->body_html += "<p style=\"color:red\">saved, never written</p>";
+    store::ArticleRevision revision = revisions->back().revision;
+    revision.content = article_to_json(*article);
+    ASSERT_TRUE(store.save_revision(articles->front().feed_id, revision, *parse_date("2023-06-20T01:00:00Z")));
+    auto client = fetch::make_http_client((*archive)->config().fetch);
+    ASSERT_TRUE(run_fetch(**archive, *client, *parse_date("2023-06-20T02:00:00Z"), nullptr).has_value());
+    ASSERT_NE(testing::read_file(root_ / document_).find("<p>saved, never written</p>"), std::string::npos);
+  }
+  const CheckReport report = check();
+  EXPECT_TRUE(problems_at(report, document_).empty()) << problems_at(report, document_).front();
+  EXPECT_TRUE(report.sound());
 }
 
 class ConvertedCopiesCheckTest : public CheckTest {

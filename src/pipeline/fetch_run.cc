@@ -698,15 +698,7 @@ class FetchRun {
 
   // Relative addresses take the article's own. A lead image that is not a
   // web or raster data URL goes.
-  void clean_article(extract::Article& article) const {
-    clean::Options options = clean_options_;
-    options.base_url = article.url;
-    clean::sanitize_in_place(article.body_html, options);
-    if (article.lead_image) {
-      article.lead_image->url = clean::safe_url(article.lead_image->url, article.url, true);
-      if (article.lead_image->url.empty()) article.lead_image.reset();
-    }
-  }
+  void clean_article(extract::Article& article) const { pipeline::clean_article(article, clean_options_); }
 
   void article_failed(FeedRun& run, const std::string& error) {
     run.errors.push_back(error);

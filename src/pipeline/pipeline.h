@@ -91,14 +91,23 @@ Result<Config> parse_config(std::string_view text, std::string_view source_name)
 Result<std::string> set_feed_full_text(std::string_view config_text, std::string_view file_name,
                                        std::string_view feed, FullText mode);
 
+// kRead: to read the archive as it is (list, show, check, export-opml), even
+// where this user cannot write it (a read-only copy); kReadWrite: to change it.
+using Access = store::Store::Access;
+
 class Archive {
  public:
   // Creates the config and the store in `root` (made if missing). Fails with
   // kInvalidArgument when `root` already holds an archive.
   static Result<void> init(const std::filesystem::path& root);
   // Opens the archive in `root`: kNotFound ("no archive in DIR: run
-  // 'newsvault init DIR'") when there is none.
-  static Result<std::unique_ptr<Archive>> open(const std::filesystem::path& root);
+  // 'newsvault init DIR'") when there is none. kRead opens its store
+  // read-only and never writes in the folder (store::Store::open: a store
+  // at an older schema version is not upgraded but refused, saying so).
+  // kReadWrite fails with kIo ("the archive in DIR is read-only: ...") when
+  // this user cannot write the folder, its .newsvault/ or its store.
+  static Result<std::unique_ptr<Archive>> open(const std::filesystem::path& root,
+                                               Access access = Access::kReadWrite);
 
   const std::filesystem::path& root() const { return root_; }
   const Config& config() const { return config_; }
@@ -123,7 +132,14 @@ struct FetchProgress {
 
 // What publishing did: feeds out written, the commit, the pushes.
 struct PublishSummary {
-  std::size_t documents_rendered = 0;  // with rebuild
+  // Documents written from the store: every one with rebuild; before a
+  // commit, those a killed run left pending.
+  std::size_t documents_rendered = 0;
+  // Before a commit, each document or converted copy that was not the
+  // store's rendering of its article's latest revision (edited by hand,
+  // or damaged) and was restored: "restored world/2023/06/19-a.md: it
+  // differed from revision 2 of its article".
+  std::vector<std::string> restored;
   std::vector<std::string> files_written;  // feeds out (and any other output), relative
   std::optional<publish::SiteSummary> site;  // when the request wrote it
   std::optional<std::string> commit;       // the new commit's id; none when nothing changed
@@ -144,9 +160,12 @@ struct PublishRequest {
 
 // Publishes the archive as the settings say: feeds out, then (git enabled)
 // a commit of every change in the folder and a push to every remote that
-// lacks it. Takes the run lock. Fails only when the store or the folder
-// cannot be used; a failed commit or push is listed in `errors`, and the
-// failure stored in .newsvault/remotes.json.
+// lacks it. Before the commit, every document it would take is compared
+// with the store's rendering and restored when it differs (`restored`), so
+// that the history never records a hand edit. Takes the run lock. Fails
+// only when the store or the folder cannot be used; a failed commit or
+// push is listed in `errors`, and the failure stored in
+// .newsvault/remotes.json.
 Result<PublishSummary> run_publish(Archive& archive, const PublishRequest& request);
 
 struct FetchSummary {

@@ -3,11 +3,16 @@
 //
 //   [rebuild: every document and index from the store]
 //   outputs: feeds out ─► {feed}/atom.xml rss.xml feed.json, root ones
-//   git:     commit_all_changes (no commit when nothing differs) ─► push_to_remotes
+//   git:     documents differing from the last commit, or pending ─► == the store's rendering?
+//              no: restored (written as fetch writes them)
+//            commit_all_changes (no commit when nothing differs) ─► push_to_remotes
 //            ─► .newsvault/remotes.json (each remote's last push and error)
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "pipeline/article_record.h"
+#include "pipeline/document_check.h"
 #include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
 #include "pipeline/state_files.h"
@@ -72,13 +77,151 @@ Result<void> record_pushes(Archive& archive, const std::vector<publish::PushResu
   return publish::write_file_atomically(archive.root(), kRemotesFile, remotes.dump(1) + "\n");
 }
 
-Result<void> publish_history(Archive& archive, const PublishRequest& request, PublishSummary& summary) {
+// What a restored document was: "restored PATH: it differed from revision 2 of its article".
+std::string restored_line(const DocumentComparison& document, int latest) {
+  using State = DocumentComparison::State;
+  const std::string revision = "revision " + std::to_string(latest) + " of its article";
+  const std::string what = document.copy_of.empty() ? revision : "the converted copy of " + revision;
+  std::string line = "restored " + document.path + ": ";
+  switch (document.state) {
+    case State::kMissing:
+      return line + "it was missing (" + what + ")";
+    case State::kOlderRevision:
+      return line + "it showed revision " + std::to_string(document.older_revision) + ", not " + revision;
+    case State::kCurrent:
+    case State::kDiffers:
+      break;
+  }
+  return line + "it differed from " + what;
+}
+
+// Before a commit, the documents it could take: those that differ from the
+// last commit (git status: each file's size and time against the index,
+// its bytes read only when they moved) and those the store has pending.
+// Each is compared with the store's rendering of its latest revision
+// (document_check.h); one edited by hand or damaged is restored and named
+// in `summary.restored`, a pending one written and then marked written, as
+// fetch does. The store is read a batch of articles at a time and the
+// documents rendered on every core.
+class DocumentRestorer {
+ public:
+  DocumentRestorer(Archive& archive, PublishSummary& summary)
+      : archive_(archive), summary_(summary), documents_(archive) {}
+
+  // False, with the reason in `summary.errors`, when a document the commit
+  // would take cannot be compared: the commit waits until it can.
+  Result<bool> run(const std::vector<store::ArticleSummary>& articles) {
+    auto changed = publish::uncommitted_changes(archive_.root());
+    if (!changed) {
+      summary_.errors.push_back(changed.error().message());
+      return false;
+    }
+    changed_.insert(changed->begin(), changed->end());
+    auto pending = archive_.store().articles_needing_documents();
+    if (!pending) return std::unexpected(pending.error());
+    pending_.insert(pending->begin(), pending->end());
+
+    const std::vector<const store::ArticleSummary*> due = articles_due(articles);
+    constexpr std::size_t kBatch = 256;
+    for (std::size_t start = 0; start < due.size(); start += kBatch) {
+      std::vector<LatestDocument> batch;
+      for (std::size_t i = start; i < std::min(due.size(), start + kBatch); ++i) {
+        auto latest = documents_.load(*due[i]);
+        if (!latest) return std::unexpected(latest.error());
+        batch.push_back(std::move(*latest));
+      }
+      std::vector<DocumentComparison> compared(batch.size());
+      parallel_for(batch.size(), [&](std::size_t i) {
+        if (batch[i].article) compared[i] = documents_.compare(batch[i]);
+      });
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (auto restored = restore(batch[i], std::move(compared[i])); !restored) return std::unexpected(restored.error());
+      }
+    }
+    if (wrote_) {
+      if (auto synced = publish::sync_archive(archive_.root()); !synced) return std::unexpected(synced.error());
+    }
+    // On disk now: the store may say so.
+    auto marked = archive_.store().transaction([&]() -> Result<void> {
+      for (const auto& [article_id, revision] : written_pending_) {
+        if (auto mark = archive_.store().mark_document_written(article_id, revision); !mark) return mark;
+      }
+      return {};
+    });
+    if (!marked) return std::unexpected(marked.error());
+    return vouched_;
+  }
+
+ private:
+  // The articles whose document or a converted copy the commit could take.
+  std::vector<const store::ArticleSummary*> articles_due(const std::vector<store::ArticleSummary>& articles) const {
+    std::vector<const store::ArticleSummary*> due;
+    for (const store::ArticleSummary& article : articles) {
+      const auto copies = documents_.copy_paths(article.feed_name, article.document_path);
+      if (pending_.contains(article.id) || changed_.contains(article.document_path) ||
+          std::any_of(copies.begin(), copies.end(), [&](const auto& copy) { return changed_.contains(copy); })) {
+        due.push_back(&article);
+      }
+    }
+    return due;
+  }
+
+  // The article's document (compared already) and its copies, each written
+  // from the store unless it is the store's rendering.
+  Result<void> restore(const LatestDocument& latest, DocumentComparison document) {
+    if (!latest.article) {
+      summary_.errors.push_back(latest.path() + ": not committed: " + latest.article.error().message());
+      vouched_ = false;
+      return {};
+    }
+    std::vector<std::pair<std::string, std::string>> not_compared;
+    std::vector<DocumentComparison> found = documents_.compare_copies(latest, not_compared);
+    for (const auto& [path, why] : not_compared) {
+      if (!changed_.contains(path)) continue;
+      summary_.errors.push_back(path + ": not committed: cannot be compared with the store: " + why);
+      vouched_ = false;
+    }
+    found.insert(found.begin(), std::move(document));
+    const bool is_pending = pending_.contains(latest.summary.id);
+    for (const DocumentComparison& each : found) {
+      if (each.state == DocumentComparison::State::kCurrent) continue;
+      if (auto written = publish::write_file_atomically(archive_.root(), each.path, each.expected,
+                                                        publish::Durability::kBatched);
+          !written) {
+        return written;
+      }
+      wrote_ = true;
+      if (is_pending) {
+        ++summary_.documents_rendered;
+      } else {
+        summary_.restored.push_back(restored_line(each, latest.number()));
+      }
+    }
+    if (is_pending) written_pending_.emplace_back(latest.summary.id, latest.number());
+    return {};
+  }
+
+  Archive& archive_;
+  PublishSummary& summary_;
+  DocumentComparer documents_;
+  std::set<std::string> changed_;    // paths differing from the last commit
+  std::set<std::int64_t> pending_;   // articles whose document the store says is not written
+  bool vouched_ = true;
+  bool wrote_ = false;
+  std::vector<std::pair<std::int64_t, int>> written_pending_;  // to mark once flushed
+};
+
+Result<void> publish_history(Archive& archive, const PublishRequest& request,
+                             const std::vector<store::ArticleSummary>& articles, PublishSummary& summary) {
   const publish::GitOptions& git = archive.config().git;
   if (auto made = publish::init_git_repository(archive.root(), git_ignored_paths()); !made) {
     summary.errors.push_back(made.error().message());
     return {};
   }
   if (request.commit) {
+    auto vouched = DocumentRestorer(archive, summary).run(articles);
+    if (!vouched) return std::unexpected(vouched.error());
+    if (!*vouched) return {};
     auto committed = publish::commit_all_changes(archive.root(), publish::commit_message(request.changes),
                                                  git, request.now);
     if (!committed) {
@@ -119,23 +262,28 @@ std::vector<std::string> git_ignored_paths() {
 
 Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& request) {
   PublishSummary summary;
-  // The store's articles are read only for what is made from them: with no
-  // feeds out to write, a run's outputs need nothing (a whole archive read
-  // for nothing is a noticeable part of a large run).
+  // The store's articles are read only for what is made from them or
+  // checked against them: with no feeds out to write and no commit, a
+  // run's outputs need nothing (a whole archive read for nothing is a
+  // noticeable part of a large run).
   const bool outputs_wanted = request.write_outputs && archive.config().feeds_out.max_items > 0;
-  const bool needs_store = request.rebuild || outputs_wanted;
-  if (needs_store) {
+  const bool committing = archive.config().git.enabled && request.commit;
+  std::vector<store::ArticleSummary> articles;
+  if (request.rebuild || outputs_wanted || committing) {
+    auto read = archive.store().articles(std::nullopt);
+    if (!read) return std::unexpected(read.error());
+    articles = std::move(*read);
+  }
+  if (request.rebuild || outputs_wanted) {
     auto feeds = archive.store().feeds();
     if (!feeds) return std::unexpected(feeds.error());
-    auto articles = archive.store().articles(std::nullopt);
-    if (!articles) return std::unexpected(articles.error());
     if (request.rebuild) {
-      auto rendered = rebuild_documents(archive, *feeds, *articles);
+      auto rendered = rebuild_documents(archive, *feeds, articles);
       if (!rendered) return std::unexpected(rendered.error());
       summary.documents_rendered = *rendered;
     }
     if (outputs_wanted) {
-      if (auto written = write_outputs(archive, *feeds, *articles, summary.files_written); !written) {
+      if (auto written = write_outputs(archive, *feeds, articles, summary.files_written); !written) {
         return std::unexpected(written.error());
       }
     }
@@ -146,7 +294,7 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
     summary.site = *site;
   }
   if (archive.config().git.enabled) {
-    if (auto published = publish_history(archive, request, summary); !published) {
+    if (auto published = publish_history(archive, request, articles, summary); !published) {
       return std::unexpected(published.error());
     }
   }

@@ -3,6 +3,7 @@
 // them; a rebuild from the store changes no byte.
 #include <gtest/gtest.h>
 
+#include "pipeline/article_record.h"
 #include "pipeline/pipeline.h"
 #include "support/test_support.h"
 
@@ -136,6 +137,101 @@ TEST_F(PublishRunTest, RebuildingFromTheStoreLeavesTheHistoryClean) {
   EXPECT_FALSE(published->commit.has_value()) << "the same store gives the same bytes";
   EXPECT_EQ(git(root_, "status --porcelain"), "");
   EXPECT_EQ(git(root_, "rev-list --count HEAD"), "2\n");
+}
+
+// Regression: a plain publish committed a document edited by hand (as
+// "Republish the archive") although check said it differed from the store.
+TEST_F(PublishRunTest, PublishRestoresADocumentEditedByHandAndCommitsTheStoresRendering) {
+  git(dir_.path(), "init -q --bare " + shell_quote(remote_.string()));
+  fetch_at("2023-06-19T01:47:05Z");
+  const std::string document = "world/2023/06/19-b.md";
+  const std::string archived = testing::read_file(root_ / document);
+  testing::write_file(root_ / document, archived + "A sentence the source never published.\n");
+
+  PublishRequest request;
+  request.now = *parse_date("2023-06-20T00:00:00Z");
+  auto published = run_publish(*archive_, request);
+  ASSERT_TRUE(published.has_value()) << published.error().message();
+  EXPECT_EQ(published->restored,
+            std::vector<std::string>{"restored " + document + ": it differed from revision 1 of its article"});
+  EXPECT_EQ(testing::read_file(root_ / document), archived);
+  EXPECT_EQ(git(root_, "show HEAD:" + document), archived);
+  EXPECT_EQ(git(root_, "status --porcelain"), "");
+  auto report = check_archive(root_);
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  // Sound, and nothing about the document ([feeds.asia], set for a feed
+  // other tests add, is a warning).
+  EXPECT_TRUE(report->sound());
+  for (const CheckProblem& problem : report->problems) EXPECT_NE(problem.path, document) << problem.what;
+}
+
+TEST_F(PublishRunTest, AFetchThatCommitsTakesItsChangesButNotADocumentEditedByHand) {
+  fetch_at("2023-06-19T01:47:05Z");
+  const std::string edited = "world/2023/06/19-b.md";
+  const std::string archived = testing::read_file(root_ / edited);
+  testing::write_file(root_ / edited, "# Retitled by hand\n");
+  testing::write_file(feed_, rss({{"a", "First, corrected"}, {"b", "Second"}}));
+
+  const FetchSummary fetched = fetch_at("2023-06-19T03:47:05Z");
+  ASSERT_TRUE(fetched.publish.commit.has_value());
+  EXPECT_EQ(fetched.publish.restored,
+            std::vector<std::string>{"restored " + edited + ": it differed from revision 1 of its article"});
+  EXPECT_EQ(git(root_, "show HEAD:" + edited), archived);
+  const std::string committed = git(root_, "show --name-only --format= HEAD");
+  EXPECT_NE(committed.find("world/2023/06/19-a.md\n"), std::string::npos) << committed;
+  EXPECT_EQ(committed.find(edited), std::string::npos) << committed;
+}
+
+TEST_F(PublishRunTest, AConvertedCopyEditedByHandIsRestoredToo) {
+  testing::write_file(root_ / kConfigFileName,
+                      "[feeds.world]\nfull_text = \"never\"\nconvert = [\"s2t\"]\n");
+  auto archive = Archive::open(root_);
+  ASSERT_TRUE(archive.has_value());
+  archive_ = std::move(*archive);
+  fetch_at("2023-06-19T01:47:05Z");
+  const std::string copy = "world/zh-Hant/2023/06/19-a.md";
+  const std::string converted = testing::read_file(root_ / copy);
+  testing::write_file(root_ / copy, "edited\n");
+
+  PublishRequest request;
+  request.now = *parse_date("2023-06-20T00:00:00Z");
+  auto published = run_publish(*archive_, request);
+  ASSERT_TRUE(published.has_value()) << published.error().message();
+  EXPECT_EQ(published->restored,
+            std::vector<std::string>{"restored " + copy +
+                                     ": it differed from the converted copy of revision 1 of its article"});
+  EXPECT_EQ(testing::read_file(root_ / copy), converted);
+  EXPECT_EQ(git(root_, "show HEAD:" + copy), converted);
+}
+
+TEST_F(PublishRunTest, ADocumentTheStoreHasPendingIsWrittenAndMarkedNotReportedAsRestored) {
+  fetch_at("2023-06-19T01:47:05Z");
+  // A revision saved, its document not yet written: what a killed fetch leaves.
+  auto articles = archive_->store().articles(std::nullopt);
+  ASSERT_TRUE(articles.has_value());
+  const store::ArticleSummary& summary = articles->front();
+  auto revisions = archive_->store().revisions(summary.id);
+  ASSERT_TRUE(revisions.has_value());
+  auto article = article_from_json(revisions->back().revision.content);
+  ASSERT_TRUE(article.has_value());
+  article->body_html = "<p>Corrected at the source</p>";
+  store::ArticleRevision revision = revisions->back().revision;
+  revision.content = article_to_json(*article);
+  auto feed = archive_->store().feed_by_name("world");
+  ASSERT_TRUE(feed.has_value() && feed->has_value());
+  ASSERT_TRUE(archive_->store().save_revision((*feed)->id, revision, *parse_date("2023-06-19T02:00:00Z")));
+  ASSERT_EQ(archive_->store().articles_needing_documents().value().size(), 1u);
+
+  PublishRequest request;
+  request.now = *parse_date("2023-06-20T00:00:00Z");
+  auto published = run_publish(*archive_, request);
+  ASSERT_TRUE(published.has_value()) << published.error().message();
+  EXPECT_TRUE(published->restored.empty());
+  EXPECT_EQ(published->documents_rendered, 1u);
+  EXPECT_TRUE(archive_->store().articles_needing_documents().value().empty());
+  const std::string written = testing::read_file(root_ / summary.document_path);
+  EXPECT_NE(written.find("Corrected at the source"), std::string::npos) << written;
+  EXPECT_EQ(git(root_, "show HEAD:" + summary.document_path), written);
 }
 
 TEST_F(PublishRunTest, WithGitDisabledARunWritesFeedsOutButCommitsNothing) {

@@ -15,10 +15,15 @@ namespace newsvault::pipeline {
 
 namespace {
 
-// The run lock's descriptor, locked.
-Result<int> lock_runs(const std::filesystem::path& root) {
+// The run lock's descriptor, locked; -1 when `read_only` and there is no
+// lock file it may open.
+Result<int> lock_runs(const std::filesystem::path& root, bool read_only = false) {
   const auto lock_path = root / kStateDirectory / "fetch.lock";
-  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = read_only ? ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC)
+                           : ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // A reader of a folder it cannot write (a read-only copy), without a
+  // lock file it may open: there is no lock to take.
+  if (fd < 0 && read_only && (errno == ENOENT || errno == EACCES)) return -1;
   if (fd < 0) return make_error(ErrorCode::kIo, lock_path.string() + ": " + std::strerror(errno));
   // flock is released by the kernel when the process dies, however it dies.
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -47,8 +52,13 @@ void remove_git_locks(const std::filesystem::path& git) {
 
 }  // namespace
 
+std::optional<std::string> cannot_write(const std::filesystem::path& path) {
+  if (::faccessat(AT_FDCWD, path.c_str(), W_OK, AT_EACCESS) == 0 || errno == ENOENT) return std::nullopt;
+  return std::strerror(errno);
+}
+
 Result<std::unique_ptr<RunGuard>> RunGuard::acquire_to_read(const std::filesystem::path& root) {
-  auto fd = lock_runs(root);
+  auto fd = lock_runs(root, cannot_write(root / kStateDirectory).has_value());
   if (!fd) return std::unexpected(fd.error());
   const bool interrupted = std::filesystem::exists(root / kStateDirectory / "fetch.running");
   return std::unique_ptr<RunGuard>(new RunGuard(*fd, {}, interrupted));
@@ -85,7 +95,7 @@ Result<std::unique_ptr<RunGuard>> RunGuard::acquire(const std::filesystem::path&
 RunGuard::~RunGuard() {
   std::error_code ignored;
   if (succeeded_ && !running_marker_.empty()) std::filesystem::remove(running_marker_, ignored);
-  ::close(lock_fd_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 }  // namespace newsvault::pipeline

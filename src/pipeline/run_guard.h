@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "core/core.h"
 
@@ -18,7 +20,11 @@ class RunGuard {
   static Result<std::unique_ptr<RunGuard>> acquire(const std::filesystem::path& root);
   // Takes the run lock only, to read the archive while no run changes it:
   // writes no marker and removes nothing (the lock's file is made when
-  // missing). Its destructor only releases the lock.
+  // missing). Its destructor only releases the lock. Where this user cannot
+  // write .newsvault/ (a read-only copy), nothing is made: an existing lock
+  // file is locked through a read-only descriptor (flock needs no more), and
+  // without one there is no lock to take, since no run can have begun in a
+  // folder that has never had one.
   static Result<std::unique_ptr<RunGuard>> acquire_to_read(const std::filesystem::path& root);
   // Releases the lock; says the run ended cleanly when it did (below).
   ~RunGuard();
@@ -38,11 +44,17 @@ class RunGuard {
   RunGuard(int lock_fd, std::filesystem::path running_marker, bool previous_run_interrupted)
       : lock_fd_(lock_fd), running_marker_(std::move(running_marker)),
         previous_run_interrupted_(previous_run_interrupted) {}
-  int lock_fd_;
+  int lock_fd_;  // -1: a reader of a read-only archive without a lock file
   std::filesystem::path running_marker_;
   bool previous_run_interrupted_;
   bool succeeded_ = false;
 };
+
+// Why this process may not write `path` (for a folder: make files in it),
+// as access(2) says with the effective ids: "Permission denied", "Read-only
+// file system". nullopt when it may, or when `path` does not exist. Root
+// may write anything but a read-only mount.
+std::optional<std::string> cannot_write(const std::filesystem::path& path);
 
 }  // namespace newsvault::pipeline
 

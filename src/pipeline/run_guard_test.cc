@@ -2,6 +2,7 @@
 #include "pipeline/run_guard.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "support/test_support.h"
 
@@ -62,6 +63,24 @@ TEST_F(RunGuardTest, OneRunAtATimeAndAReaderWaitsForNone) {
   auto reader = RunGuard::acquire_to_read(dir_.path());
   ASSERT_TRUE(reader.has_value());
   EXPECT_FALSE(fs::exists(at(".newsvault/fetch.running")));  // a reader marks nothing
+}
+
+// Permission bits do not stop root: src/cli/read_only_archive_test.cc runs
+// the commands as another user; this one proves itself only as one.
+TEST_F(RunGuardTest, AReaderOfAFolderItCannotWriteMakesNoLockFileButTakesOneThatIsThere) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root writes whatever the permission bits say";
+  fs::permissions(at(".newsvault"), fs::perms::owner_write, fs::perm_options::remove);
+  {
+    auto reader = RunGuard::acquire_to_read(dir_.path());
+    ASSERT_TRUE(reader.has_value()) << reader.error().message();
+    EXPECT_FALSE(fs::exists(at(".newsvault/fetch.lock")));
+  }
+  fs::permissions(at(".newsvault"), fs::perms::owner_write, fs::perm_options::add);
+  auto running = RunGuard::acquire(dir_.path());
+  ASSERT_TRUE(running.has_value());
+  fs::permissions(at(".newsvault"), fs::perms::owner_write, fs::perm_options::remove);
+  EXPECT_FALSE(RunGuard::acquire_to_read(dir_.path()).has_value()) << "a run holds the lock";
+  fs::permissions(at(".newsvault"), fs::perms::owner_write, fs::perm_options::add);
 }
 
 }  // namespace

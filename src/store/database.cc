@@ -1,8 +1,12 @@
 #include "store/database.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <utility>
 
@@ -53,6 +57,59 @@ std::string describe_failure(sqlite3* connection, std::string message) {
 }
 
 std::int64_t to_milliseconds(Timestamp time) { return time.time_since_epoch().count(); }
+
+// Whether this process may make files in the folder holding `path`, as
+// access(2) says with the effective ids: root may, except on a read-only
+// mount.
+bool folder_writable(const std::string& path) {
+  std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  if (folder.empty()) folder = ".";
+  return ::faccessat(AT_FDCWD, folder.c_str(), W_OK, AT_EACCESS) == 0;
+}
+
+// `path` as an SQLite URI filename with `parameters` (https://www.sqlite.org/uri.html):
+// "file://" and the absolute path, every byte but unreserved ones and '/'
+// percent-encoded, so that a '?', '#' or '%' in a folder's name stays in it.
+std::string uri_for(const std::string& path, std::string_view parameters) {
+  std::error_code ignored;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ignored);
+  const std::string plain = absolute.empty() ? path : absolute.string();
+  constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file://";
+  for (const unsigned char byte : plain) {
+    const bool unreserved = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
+                            (byte >= '0' && byte <= '9') || byte == '/' || byte == '-' ||
+                            byte == '.' || byte == '_' || byte == '~';
+    if (unreserved) {
+      uri += static_cast<char>(byte);
+    } else {
+      uri += '%';
+      uri += kHex[byte >> 4];
+      uri += kHex[byte & 0x0f];
+    }
+  }
+  return uri + "?" + std::string(parameters);
+}
+
+// How kRead opens `path`. A WAL database is read through its -shm file
+// (the index of the -wal): SQLite makes it when the folder can be written,
+// and reads one that is there (https://www.sqlite.org/wal.html, "Read-Only
+// Databases"). Without either, it cannot open the file at all; then, with
+// no changes left in a -wal (a store whose last writer closed it cleanly
+// has none), the file holds everything and is read immutable.
+Result<OpenMode> read_mode_for(const std::string& path) {
+  if (folder_writable(path)) return OpenMode::kRead;
+  const std::string wal = path + "-wal";
+  std::error_code missing;
+  const std::uintmax_t wal_bytes = std::filesystem::file_size(wal, missing);
+  if (missing) return OpenMode::kImmutable;
+  if (std::filesystem::exists(path + "-shm", missing)) return OpenMode::kRead;
+  if (wal_bytes == 0) return OpenMode::kImmutable;
+  return make_error(ErrorCode::kIo,
+                    wal + ": holds changes that can be read only with " + path +
+                        "-shm beside it, which this user cannot make there; open the store once "
+                        "with write access");
+}
 
 }  // namespace
 
@@ -164,12 +221,22 @@ std::optional<Timestamp> Query::optional_time(int column) const {
 // ---------------------------------------------------------------------------
 // Database
 
-Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
+Result<std::unique_ptr<Database>> Database::open(const std::string& path, OpenMode mode) {
+  std::string name = path;
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  if (mode == OpenMode::kReadWrite) {
+    flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  } else {
+    if (mode == OpenMode::kRead) {
+      Result<OpenMode> chosen = read_mode_for(path);
+      if (!chosen) return std::unexpected(chosen.error());
+      mode = *chosen;
+    }
+    name = uri_for(path, mode == OpenMode::kImmutable ? "mode=ro&immutable=1" : "mode=ro");
+    flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+  }
   sqlite3* raw = nullptr;
-  const int opened = sqlite3_open_v2(
-      path.c_str(), &raw,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-      nullptr);
+  const int opened = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
   // SQLite returns a handle even when opening fails; it carries the message.
   Connection connection(raw);
   if (opened != SQLITE_OK) {
@@ -191,9 +258,15 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   // cache_size = -65536 (64 MiB, the most it grows to) holds a large run's
   // pages in memory: with the default 2 MiB, a 50,000-article transaction
   // spilled pages to the WAL and read them back hundreds of thousands of times.
-  Result<void> configured = database->execute(
+  // A reader leaves the journal mode as the file has it (it cannot change
+  // it), and reads the schema, so that it too fails here on a file that is
+  // not a database.
+  const char* const kReadWriteSettings =
       "PRAGMA journal_mode = WAL;"
-      "PRAGMA synchronous = NORMAL;"
+      "PRAGMA synchronous = NORMAL;";
+  const char* const kReaderCheck = "SELECT count(*) FROM sqlite_schema;";
+  Result<void> configured = database->execute(
+      std::string(mode == OpenMode::kReadWrite ? kReadWriteSettings : kReaderCheck) +
       "PRAGMA foreign_keys = ON;"
       "PRAGMA temp_store = MEMORY;"
       "PRAGMA cache_size = -65536;");
@@ -271,6 +344,8 @@ Result<void> Database::transaction(const std::function<Result<void>()>& work) {
   (void)execute(rollback);
   return result;
 }
+
+bool Database::read_only() const { return sqlite3_db_readonly(connection_.get(), "main") == 1; }
 
 std::int64_t Database::last_insert_rowid() const {
   return sqlite3_last_insert_rowid(connection_.get());

@@ -96,19 +96,39 @@ class Query {
   int bind_result_ = SQLITE_OK;
 };
 
+// How a connection may use its file.
+enum class OpenMode {
+  // Created when missing, in WAL mode (below).
+  kReadWrite,
+  // Never written (SQLite's mode=ro): a reader of an archive it may not or
+  // need not change. WAL readers share the -shm file, which SQLite makes
+  // beside the database when the folder can be written; when it cannot
+  // and no -shm is there, the file is opened kImmutable instead.
+  kRead,
+  // Read as a file nothing changes (mode=ro&immutable=1: no -shm, no
+  // locks, the -wal never read): a copy. Only kRead's choice, and tests.
+  kImmutable,
+};
+
 class Database {
  public:
-  // Opens or creates the database file at `path` (":memory:" for a private
-  // in-memory one) in WAL mode with foreign keys on and a busy timeout.
-  // Fails with kIo naming the path when the file cannot be opened or is not
-  // a database.
-  static Result<std::unique_ptr<Database>> open(const std::string& path);
+  // Opens the database file at `path` (":memory:" for a private in-memory
+  // one). kReadWrite creates it when missing and sets WAL mode; every mode
+  // turns foreign keys on and sets a busy timeout. Fails with kIo naming
+  // the path when the file cannot be opened or is not a database, and, to
+  // read, when it is missing or its write-ahead log holds changes that
+  // cannot be read without write access to its folder.
+  static Result<std::unique_ptr<Database>> open(const std::string& path,
+                                                OpenMode mode = OpenMode::kReadWrite);
 
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
   const std::string& path() const { return path_; }
   sqlite3* connection() const { return connection_.get(); }
+  // Opened kRead or kImmutable: every write fails ("attempt to write a
+  // readonly database").
+  bool read_only() const;
 
   // Runs `sql` (one or more statements, no parameters, rows ignored).
   Result<void> execute(const std::string& sql);

@@ -1,7 +1,9 @@
 #include "store/database.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -126,6 +128,22 @@ TEST(MigrationsTest, RefuseADatabaseFromANewerVersion) {
                 std::to_string(migrations().back().version) + ")");
 }
 
+TEST(MigrationsTest, AStoreBehindTheSchemaOpenedToReadSaysItNeedsUpgradingAndStaysAsItIs) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  {
+    std::unique_ptr<Database> database = open_or_die(path);
+    ASSERT_TRUE(migrate(*database, migrations().first(2)).has_value());
+  }
+  Result<std::unique_ptr<Store>> store = Store::open(path, Store::Access::kRead);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store.error().message(),
+            path + ": the store is at schema version 2 and needs upgrading; open it once with write access");
+  std::unique_ptr<Database> database = open_or_die(path);
+  EXPECT_EQ(user_version(*database), "2");
+}
+
 // ---------------------------------------------------------------------------
 // Connection
 
@@ -183,6 +201,100 @@ TEST(DatabaseTest, QueryBindsEmptyTextAsTextNotNull) {
   query->bind(1, std::string_view());
   ASSERT_TRUE(query->step().value_or(false));
   EXPECT_EQ(query->text(0), "text");
+}
+
+// ---------------------------------------------------------------------------
+// Opened to read
+
+// A store with one feed, written and closed: its last writer checkpointed
+// and removed the -wal and -shm, as a clean copy of an archive has them.
+std::string closed_store(const testing::TempDir& dir) {
+  const std::string path = (dir.path() / "store.db").string();
+  Result<std::unique_ptr<Store>> store = Store::open(path);
+  EXPECT_TRUE(store.has_value()) << store.error().message();
+  if (store) {
+    EXPECT_TRUE((*store)->add_feed("world", "https://news.example.org/feed", "").has_value());
+  }
+  return path;
+}
+
+TEST(ReadOnlyOpenTest, ReadsWhatAWriterSavedAndRefusesEveryWrite) {
+  testing::TempDir dir;
+  const std::string path = closed_store(dir);
+  Result<std::unique_ptr<Store>> store = Store::open(path, Store::Access::kRead);
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  auto feeds = (*store)->feeds();
+  ASSERT_TRUE(feeds.has_value());
+  ASSERT_EQ(feeds->size(), 1u);
+  EXPECT_EQ(feeds->front().name, "world");
+  auto added = (*store)->add_feed("asia", "https://news.example.org/asia", "");
+  ASSERT_FALSE(added.has_value());
+  EXPECT_NE(added.error().message().find("readonly database"), std::string::npos) << added.error().message();
+}
+
+TEST(ReadOnlyOpenTest, AMissingFileIsNotCreated) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  Result<std::unique_ptr<Database>> database = Database::open(path, OpenMode::kRead);
+  ASSERT_FALSE(database.has_value());
+  EXPECT_EQ(database.error().code(), ErrorCode::kIo);
+  EXPECT_TRUE(database.error().message().starts_with(path + ": ")) << database.error().message();
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(ReadOnlyOpenTest, AFileThatIsNotADatabaseFailsAtOpen) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  testing::write_file(path, std::string(8192, 'x'));
+  Result<std::unique_ptr<Database>> database = Database::open(path, OpenMode::kRead);
+  ASSERT_FALSE(database.has_value());
+  EXPECT_NE(database.error().message().find("not a database"), std::string::npos)
+      << database.error().message();
+}
+
+// What kRead chooses in a folder it cannot write (the test below), here
+// asked for directly, so that it runs as root too.
+TEST(ReadOnlyOpenTest, AnImmutableOpenReadsTheFileAndMakesNothingBesideIt) {
+  testing::TempDir dir;
+  const std::string path = closed_store(dir);
+  ASSERT_FALSE(std::filesystem::exists(path + "-wal"));
+  std::unique_ptr<Database> database;
+  {
+    Result<std::unique_ptr<Database>> opened = Database::open(path, OpenMode::kImmutable);
+    ASSERT_TRUE(opened.has_value()) << opened.error().message();
+    database = std::move(*opened);
+  }
+  EXPECT_TRUE(database->read_only());
+  EXPECT_EQ(column(*database, "SELECT name FROM feeds"), std::vector<std::string>{"world"});
+  EXPECT_FALSE(database->execute("DELETE FROM feeds").has_value());
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+  EXPECT_FALSE(std::filesystem::exists(path + "-shm"));
+}
+
+TEST(ReadOnlyOpenTest, AFolderWithAQuestionMarkOrPercentInItsNameIsOpened) {
+  testing::TempDir dir;
+  const std::filesystem::path folder = dir.path() / "a?b#c%20d";
+  std::filesystem::create_directories(folder);
+  const std::string path = (folder / "store.db").string();
+  ASSERT_TRUE(Store::open(path).has_value());
+  Result<std::unique_ptr<Store>> store = Store::open(path, Store::Access::kRead);
+  EXPECT_TRUE(store.has_value()) << store.error().message();
+}
+
+// Permission bits do not stop root: this one proves itself only as another user.
+TEST(ReadOnlyOpenTest, AStoreInAFolderThisUserCannotWriteIsReadWithoutMakingAFile) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root writes whatever the permission bits say";
+  testing::TempDir dir;
+  const std::string path = closed_store(dir);
+  namespace fs = std::filesystem;
+  fs::permissions(dir.path(), fs::perms::owner_write, fs::perm_options::remove);
+  Result<std::unique_ptr<Store>> store = Store::open(path, Store::Access::kRead);
+  EXPECT_TRUE(store.has_value()) << store.error().message();
+  if (store) {
+    EXPECT_EQ((*store)->feeds().value().size(), 1u);
+  }
+  EXPECT_FALSE(fs::exists(path + "-shm"));
+  fs::permissions(dir.path(), fs::perms::owner_write, fs::perm_options::add);
 }
 
 // ---------------------------------------------------------------------------

@@ -183,6 +183,13 @@ Result<void> migrate(Database& database, std::span<const Migration> list) {
                       database.path() + ": schema version " + std::to_string(*start) +
                           " is newer than this newsvault knows (" + std::to_string(latest) + ")");
   }
+  // A reader cannot upgrade, and reading an older schema with this
+  // newsvault's statements would fail on whatever changed since.
+  if (*start < latest && database.read_only()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      database.path() + ": the store is at schema version " + std::to_string(*start) +
+                          " and needs upgrading; open it once with write access");
+  }
 
   for (const Migration& migration : list) {
     if (migration.version <= *start) continue;

@@ -25,7 +25,8 @@ std::span<const Migration> migrations();
 // migration runs in its own transaction, so a failure leaves the database
 // at the level before it. An up-to-date database is only read.
 // Fails with kInternal naming the path and the migration that failed, or
-// when the database is at a level newer than `list` knows.
+// when the database is at a level newer than `list` knows; with
+// kInvalidArgument when a read-only database is behind `list`.
 Result<void> migrate(Database& database, std::span<const Migration> list = migrations());
 
 }  // namespace newsvault::store

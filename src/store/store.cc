@@ -805,8 +805,9 @@ Result<SaveResult> Store::save_revision(std::int64_t feed_id, const ArticleRevis
   return save_revision(feed_id, *prepared, seen_at);
 }
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
-  Result<std::unique_ptr<Database>> database = Database::open(path);
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, Access access) {
+  Result<std::unique_ptr<Database>> database =
+      Database::open(path, access == Access::kRead ? OpenMode::kRead : OpenMode::kReadWrite);
   NEWSVAULT_TRY(database);
   NEWSVAULT_TRY(migrate(**database));
   return std::make_unique<SqliteStore>(std::move(*database));

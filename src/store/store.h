@@ -166,12 +166,21 @@ struct StoredRevision {
 
 class Store {
  public:
+  enum class Access {
+    kReadWrite,
+    // Every write fails; nothing is created beside a store in a folder
+    // this process cannot write (a read-only copy of an archive).
+    kRead,
+  };
   // Opens (creating and migrating as needed) the database at `path`;
   // ":memory:" for a private in-memory database. Fails with kIo naming the
   // path (a missing directory, a file that is not a database, a lock held
   // too long), or kInternal naming the migration that failed or when the
-  // database was written by a newer newsvault.
-  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  // database was written by a newer newsvault. With kRead, the file must
+  // exist and is never written: one at an older schema version fails with
+  // kInvalidArgument saying it needs upgrading.
+  static Result<std::unique_ptr<Store>> open(const std::string& path,
+                                             Access access = Access::kReadWrite);
   virtual ~Store() = default;
 
   // Feeds. add_feed fails with kInvalidArgument when the name is empty or

@@ -84,8 +84,7 @@ std::string head_tree(const fs::path& archive) {
 }
 
 pid_t start_newsvault(const std::vector<std::string>& arguments) {
-  const char* env = std::getenv("NEWSVAULT_BIN");
-  const std::string binary = env ? env : "build/newsvault";
+  const std::string binary = newsvault_binary();
   std::vector<char*> argv{const_cast<char*>(binary.c_str())};
   for (const std::string& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
   argv.push_back(nullptr);

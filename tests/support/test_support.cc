@@ -53,10 +53,13 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-CommandResult run_newsvault(const std::string& arguments) {
+std::string newsvault_binary() {
   const char* env = std::getenv("NEWSVAULT_BIN");
-  const std::string binary = env ? env : "build/newsvault";
-  return run_command(binary + " " + arguments);
+  return env ? env : "build/newsvault";
+}
+
+CommandResult run_newsvault(const std::string& arguments) {
+  return run_command(newsvault_binary() + " " + arguments);
 }
 
 CommandResult run_command(const std::string& command_line) {

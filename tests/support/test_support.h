@@ -45,8 +45,11 @@ struct CommandResult {
 // stdin from /dev/null, capturing both streams.
 CommandResult run_command(const std::string& command_line);
 
-// Runs the built `newsvault` (path from $NEWSVAULT_BIN, else build/newsvault)
-// with `arguments` (already shell-quoted where needed), capturing both streams.
+// The built `newsvault`: $NEWSVAULT_BIN, else build/newsvault.
+std::string newsvault_binary();
+
+// Runs the built `newsvault` with `arguments` (already shell-quoted where
+// needed), capturing both streams.
 CommandResult run_newsvault(const std::string& arguments);
 
 // Single quotes for the shell around any text.
