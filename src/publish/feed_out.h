@@ -58,6 +58,23 @@ std::string render_rss(const FeedOut& feed, const PublishOptions& options,
 std::string render_json_feed(const FeedOut& feed, const PublishOptions& options,
                              const FeedsOutOptions& feeds_out);
 
+// One event of the archive's changes feed (changes.xml): an article changed
+// at the source, no longer listed by its feed, or removed at the source.
+struct ArchiveChange {
+  enum class Kind { kChanged, kDelisted, kRemoved };
+  Kind kind;
+  Timestamp when;
+  const store::ArticleSummary* article;
+};
+// The changes of `articles` (source changes, delistings, removals), newest
+// first, at most `limit`.
+std::vector<ArchiveChange> archive_changes(const std::vector<const store::ArticleSummary*>& articles,
+                                           std::size_t limit);
+// changes.xml, Atom 1.0: each event an entry with its own id (a later
+// event of the same article is a new entry), linking the archived copy.
+std::string render_changes_atom(const std::vector<ArchiveChange>& changes,
+                                const FeedsOutOptions& feeds_out);
+
 }  // namespace newsvault::publish
 
 #endif  // NEWSVAULT_PUBLISH_FEED_OUT_H_

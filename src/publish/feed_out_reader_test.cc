@@ -107,7 +107,8 @@ TEST(FeedOutReaderTest, NewsboatListsTheArticlesOfAtomAndRssFeeds) {
   HttpTestServer server;
   std::size_t checked = 0;
   for (const std::string& path : written) {
-    if (path.ends_with("feed.json")) continue;
+    // changes.xml is a feed of events, not of articles: FeedOutTest reads it.
+    if (path.ends_with("feed.json") || path == publish::kChangesFeedFileName) continue;
     const std::string type = path.ends_with("atom.xml") ? "application/atom+xml" : "application/rss+xml";
     server.set("/" + path, {.headers = {{"Content-Type", type}},
                             .body = testing::read_file(archive.path() / path)});

@@ -86,7 +86,8 @@ TEST(FeedOutTest, WritesThreeFormatsPerFeedAndForTheWholeArchive) {
   const auto written = write_sample(dir.path());
   const std::vector<std::string> expected = {"world/atom.xml", "world/rss.xml", "world/feed.json",
                                              "zh/atom.xml",    "zh/rss.xml",    "zh/feed.json",
-                                             "atom.xml",       "rss.xml",       "feed.json"};
+                                             "atom.xml",       "rss.xml",       "feed.json",
+                                             "changes.xml"};
   EXPECT_EQ(written, expected);
   for (const std::string& path : expected) EXPECT_TRUE(fs::exists(dir.path() / path)) << path;
 }
@@ -219,6 +220,32 @@ TEST(FeedOutTest, FeedparserReadsAtomAndRssWithoutComplaint) {
         << file;
     EXPECT_FALSE(parsed["entries"][2]["published"].is_null()) << file;
   }
+}
+
+TEST(FeedOutTest, TheChangesFeedListsEditsAtTheSourceDelistingsAndRemovalsNewestFirst) {
+  if (testing::run_command(std::string(kPython) + " -c 'import feedparser'").exit_status != 0) {
+    GTEST_SKIP() << "Debian's python3-feedparser is not installed (scripts/install-deps.sh)";
+  }
+  testing::TempDir dir;
+  Fixture fixture = sample();
+  fixture.summaries[0].revisions = 3;
+  fixture.summaries[0].source_changes = 1;  // one edit at the source, one of newsvault's own
+  fixture.summaries[1].delisted_at = at("2023-06-20T00:00:00Z");
+  fixture.summaries[1].removed_at = at("2023-06-20T06:00:00Z");
+  fixture.summaries[1].removed_reason = "HTTP 410";
+  fixture.summaries[2].revisions = 2;  // newsvault's change only: not in the feed
+  ASSERT_TRUE(write_feeds_out(dir.path(), fixture.feeds, fixture.summaries, fixture.loader(),
+                              PublishOptions{}, FeedsOutOptions{})
+                  .has_value());
+  const nlohmann::json parsed = feedparser_read(dir.path() / "changes.xml");
+  ASSERT_FALSE(parsed.is_discarded());
+  EXPECT_EQ(parsed["bozo"], 0) << parsed["problem"];
+  ASSERT_EQ(parsed["entries"].size(), 2u) << parsed.dump();
+  EXPECT_EQ(parsed["entries"][0]["id"], "urn:newsvault:article:world:odd:removed:1687240800000");
+  EXPECT_NE(parsed["entries"][0]["title"].get<std::string>().find("Removed at the source: "), std::string::npos);
+  EXPECT_NE(parsed["entries"][0]["content"].get<std::string>().find("(HTTP 410)"), std::string::npos);
+  EXPECT_EQ(parsed["entries"][1]["id"], "urn:newsvault:article:world:storm:revision:3");
+  EXPECT_EQ(parsed["entries"][1]["title"], "Changed at the source: Storm & <floods> \"north\"");
 }
 
 }  // namespace

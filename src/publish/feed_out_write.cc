@@ -131,8 +131,40 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
       for (FeedFormat format : kFormats) written.push_back(feed_out_path(batch[i], format));
     }
   }
+  const std::string changes = render_changes_atom(archive_changes(all, feeds_out.max_items), feeds_out);
+  if (auto wrote = write_file_atomically(root, std::string(kChangesFeedFileName), changes, Durability::kBatched);
+      !wrote) {
+    return std::unexpected(wrote.error());
+  }
+  written.emplace_back(kChangesFeedFileName);
   if (auto synced = sync_archive(root); !synced) return std::unexpected(synced.error());
   return written;
+}
+
+std::vector<ArchiveChange> archive_changes(const std::vector<const store::ArticleSummary*>& articles,
+                                           std::size_t limit) {
+  std::vector<ArchiveChange> changes;
+  for (const store::ArticleSummary* article : articles) {
+    if (article->source_changes > 0) {
+      changes.push_back({ArchiveChange::Kind::kChanged, article->last_changed, article});
+    }
+    if (article->removed_at) {
+      changes.push_back({ArchiveChange::Kind::kRemoved, *article->removed_at, article});
+    } else if (article->delisted_at) {
+      changes.push_back({ArchiveChange::Kind::kDelisted, *article->delisted_at, article});
+    }
+  }
+  // Newest first; the document path and the kind break ties, so the bytes
+  // never depend on the store's order.
+  std::ranges::sort(changes, [](const ArchiveChange& a, const ArchiveChange& b) {
+    if (a.when != b.when) return a.when > b.when;
+    if (a.article->document_path != b.article->document_path) {
+      return a.article->document_path < b.article->document_path;
+    }
+    return a.kind < b.kind;
+  });
+  if (changes.size() > limit) changes.resize(limit);
+  return changes;
 }
 
 }  // namespace newsvault::publish

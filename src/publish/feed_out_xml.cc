@@ -78,6 +78,72 @@ std::string item_title(const ArchivedArticle& item) {
 
 }  // namespace
 
+std::string render_changes_atom(const std::vector<ArchiveChange>& changes,
+                                const FeedsOutOptions& feeds_out) {
+  // The links are the root feeds' own: to the documents, from the root.
+  const FeedOut root{"", "Changes", "urn:newsvault:changes", "", {}};
+  XmlWriter out;
+  out.start("feed");
+  out.attribute("xmlns", kAtomNamespace);
+  out.element("id", root.id);
+  out.element("title", "Archive changes: edits at the source, delistings and removals");
+  out.element("updated", format_iso8601_millis(changes.empty() ? Timestamp() : changes.front().when));
+  out.empty_element("link", {{"rel", "alternate"}, {"type", "text/markdown"},
+                             {"href", feed_folder_link(root, "README.md", feeds_out)}});
+  out.start("author");
+  out.element("name", "newsvault");
+  out.end();
+  out.element("generator", kGenerator);
+  for (const ArchiveChange& change : changes) {
+    const store::ArticleSummary& article = *change.article;
+    const ArchivedArticle item{article, {}, {}};
+    std::string event;
+    std::string title;
+    std::string text;
+    switch (change.kind) {
+      case ArchiveChange::Kind::kChanged:
+        event = "revision:" + std::to_string(article.revisions);
+        title = "Changed at the source: ";
+        text = std::to_string(article.source_changes + 1) + " versions from the source are archived (" +
+               std::to_string(article.revisions) + " revisions in all).";
+        break;
+      case ArchiveChange::Kind::kDelisted:
+        event = "delisted:" + std::to_string(change.when.time_since_epoch().count());
+        title = "No longer listed: ";
+        text = "No longer listed by its feed since " + format_iso8601_seconds(change.when) +
+               ", while older articles still are. The archived copy stays.";
+        break;
+      case ArchiveChange::Kind::kRemoved:
+        event = "removed:" + std::to_string(change.when.time_since_epoch().count());
+        title = "Removed at the source: ";
+        text = "Found gone " + format_iso8601_seconds(change.when) +
+               (article.removed_reason.empty() ? std::string() : " (" + article.removed_reason + ")") +
+               ". The archived copy stays.";
+        break;
+    }
+    out.start("entry");
+    out.element("id", feed_out_item_id(item) + ":" + event);
+    out.start("title");
+    out.attribute("type", "text");
+    out.text(xml_safe_text(title + (article.title.empty() ? article.url : article.title)));
+    out.end();
+    out.element("updated", format_iso8601_millis(change.when));
+    out.empty_element("link", {{"rel", "alternate"}, {"type", "text/markdown"},
+                               {"href", archived_copy_link(root, item, feeds_out)}});
+    if (!article.url.empty()) {
+      out.empty_element("link", {{"rel", "via"}, {"href", percent_encode_url(article.url)}});
+    }
+    out.empty_element("category", {{"term", article.feed_name}});
+    out.start("summary");
+    out.attribute("type", "text");
+    out.text(xml_safe_text(text));
+    out.end();
+    out.end();
+  }
+  out.end();
+  return out.finish();
+}
+
 std::string render_atom(const FeedOut& feed, const PublishOptions& options,
                         const FeedsOutOptions& feeds_out) {
   XmlWriter out;

@@ -156,10 +156,16 @@ std::string render_feed_out(const FeedOut& feed, FeedFormat format, const Publis
 // Reads an article's latest revision (the caller knows how the store keeps it).
 using ArticleLoader = std::function<Result<extract::Article>(const store::ArticleSummary&)>;
 
+// The archive's changes feed, at the root beside the feeds out.
+inline constexpr std::string_view kChangesFeedFileName = "changes.xml";
+
 // Writes every feed out: the three formats for each feed (its newest
-// max_items articles that have a document) and for the whole archive.
-// Unchanged files are not rewritten. Returns the paths written, relative to
-// the root; fails with the loader's error or kIo naming the path.
+// max_items articles that have a document) and for the whole archive, and
+// changes.xml (Atom: the newest max_items edits at the source, delistings
+// and removals, each an entry of its own). Unchanged files are not
+// rewritten. Returns the paths written, relative to the root; fails with
+// the loader's error or kIo naming the path.
+
 Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& root,
                                                  const std::vector<store::FeedRecord>& feeds,
                                                  const std::vector<store::ArticleSummary>& articles,
