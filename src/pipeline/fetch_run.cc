@@ -214,9 +214,14 @@ class FetchRun {
     parsing.wait();
     for (FeedRun& run : runs_) {
       if (!run.parse_error.empty()) {
-        // Nothing of it was read: the next run asks for it whole again.
+        // Nothing of it was read: the next run asks for it whole again
+        // (the body kept for a 304 would now be this one: it goes).
         run.record.etag = run.stored_etag;
         run.record.last_modified = run.stored_last_modified;
+        if (keeps_body(run)) {
+          std::error_code ignored;
+          std::filesystem::remove(archive_.root() / feed_body_path(run.record.id), ignored);
+        }
         fail_feed(run, run.parse_error);
       }
       if (!run.parsed) continue;

@@ -256,9 +256,9 @@ class AdapterFidelityTest : public FidelityTest {
     api_ = std::make_shared<std::string>(testing::read_file(extract::testing::dw_article_65955570()));
     server_.set_handler("/api/65955570", conditional_handler(api_, "application/json"));
     for (const char* section : {"china", "world"}) {
+      sections_[section] = std::make_shared<std::string>(dw_feed(section));
       server_.set_handler(std::string("/") + section + ".xml",
-                          conditional_handler(std::make_shared<std::string>(dw_feed(section)),
-                                              "application/rdf+xml"));
+                          conditional_handler(sections_[section], "application/rdf+xml"));
     }
     // The article's page, for re-checks once it leaves a feed.
     server_.set("/zh/title/a-65955570", {200, {}, "<html><body>there</body></html>", {}});
@@ -266,7 +266,23 @@ class AdapterFidelityTest : public FidelityTest {
   }
 
   std::shared_ptr<std::string> api_;
+  std::map<std::string, std::shared_ptr<std::string>> sections_;
 };
+
+// Regression: a feed whose articles come from an adapter keeps its last
+// body for a 304; a broken body kept that way was read again at every 304
+// once the server went back to the body it had before.
+TEST_F(AdapterFidelityTest, ABrokenFeedBodyIsNotKeptForTheNextNotModified) {
+  add_feed("dw-china", "/china.xml", "dw");
+  ASSERT_TRUE(fetch_at("2023-06-19T09:00:00Z").errors.empty());
+  const std::string good = *sections_["china"];
+  *sections_["china"] = "<rdf:RDF";
+  EXPECT_EQ(fetch_at("2023-06-19T10:00:00Z").feeds_failed, 1u);
+  *sections_["china"] = good;  // its ETag is the one stored before
+  const FetchSummary back = fetch_at("2023-06-19T11:00:00Z");
+  EXPECT_TRUE(back.errors.empty()) << back.errors.front();
+  EXPECT_EQ(feed("dw-china").last_error, "");
+}
 
 TEST_F(AdapterFidelityTest, AFeedAddedLaterHoldsTheArticleAnotherFeedArchivedThroughTheAdapter) {
   add_feed("dw-china", "/china.xml", "dw");

@@ -67,11 +67,17 @@ constexpr std::string_view kSelectSharedArticle =
 constexpr std::string_view kLinkArticle =
     "INSERT INTO feed_articles (feed_id, article_id, key, first_listed) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT DO NOTHING";
-// The latest revision of an article, and what it came from.
-constexpr std::string_view kSelectLatest =
-    "SELECT a.latest_revision, r.content_hash, r.origin, r.payload_hash, r.entry_hash "
-    "FROM articles a JOIN revisions r ON r.article_id = a.id AND r.number = a.latest_revision "
-    "WHERE a.id = ?1";
+// The latest revision of an article, what it came from, and whether the
+// article is marked removed: by id, or by the key a feed knows it by.
+#define NEWSVAULT_LATEST_COLUMNS                                                           \
+  "SELECT a.id, a.latest_revision, r.content_hash, r.origin, r.payload_hash, r.entry_hash, " \
+  "a.removed_at IS NOT NULL FROM articles a "                                              \
+  "JOIN revisions r ON r.article_id = a.id AND r.number = a.latest_revision "
+constexpr std::string_view kSelectLatest = NEWSVAULT_LATEST_COLUMNS "WHERE a.id = ?1";
+constexpr std::string_view kSelectLatestOfFeed =
+    NEWSVAULT_LATEST_COLUMNS
+    "WHERE a.id = (SELECT article_id FROM feed_articles WHERE feed_id = ?1 AND key = ?2)";
+#undef NEWSVAULT_LATEST_COLUMNS
 // The body hash of the latest revision read from one origin ("page", "api").
 constexpr std::string_view kSelectLastPayload =
     "SELECT payload_hash FROM revisions WHERE article_id = ?1 AND origin = ?2 "
@@ -595,27 +601,47 @@ class SqliteStore final : public Store {
 
   // The latest revision of an article, as save_revision compares with it.
   struct Latest {
+    std::int64_t article_id = 0;
     int number = 0;
     std::string content_hash;
     std::string origin;
     std::string payload_hash;
     std::string entry_hash;
+    bool removed = false;
   };
 
-  Result<Latest> latest_of(std::int64_t article_id) {
+  static Latest read_latest(const Query& row) {
+    return Latest{row.integer(0), static_cast<int>(row.integer(1)), row.text(2), row.text(3),
+                  row.text(4),    row.text(5),                      row.integer(6) != 0};
+  }
+
+  // The article `feed_id` knows by `key` (its own or one it lists), else,
+  // for a shared key, one another feed with the same adapter holds, which
+  // is linked to this feed; nullopt for a new article. One query for the
+  // common case.
+  Result<std::optional<Latest>> find_latest(std::int64_t feed_id, const ArticleRevision& revision,
+                                            Timestamp seen_at) {
+    {
+      Result<Query> select = database_->query(kSelectLatestOfFeed);
+      NEWSVAULT_TRY(select);
+      select->bind(1, feed_id).bind(2, revision.key);
+      Result<std::optional<Latest>> own = select->first_row(read_latest);
+      NEWSVAULT_TRY(own);
+      if (*own || !revision.shared_key) return own;
+    }
+    Result<std::optional<std::int64_t>> shared = find_article(feed_id, revision.key, true);
+    NEWSVAULT_TRY(shared);
+    if (!*shared) return std::optional<Latest>();
+    NEWSVAULT_TRY(link(feed_id, **shared, revision.key, seen_at));
     Result<Query> select = database_->query(kSelectLatest);
     NEWSVAULT_TRY(select);
-    select->bind(1, article_id);
-    Result<std::optional<Latest>> latest = select->first_row([](const Query& row) {
-      return Latest{static_cast<int>(row.integer(0)), row.text(1), row.text(2), row.text(3),
-                    row.text(4)};
-    });
+    select->bind(1, **shared);
+    Result<std::optional<Latest>> latest = select->first_row(read_latest);
     NEWSVAULT_TRY(latest);
     if (!*latest) {
-      return make_error(ErrorCode::kInternal,
-                        "article " + std::to_string(article_id) + " has no revision");
+      return make_error(ErrorCode::kInternal, "article " + std::to_string(**shared) + " has no revision");
     }
-    return **latest;
+    return latest;
   }
 
   // Why a revision that differs from `latest` exists (store.h, Provenance).
@@ -663,17 +689,14 @@ class SqliteStore final : public Store {
     const std::string& hash = prepared.content_hash;
     SaveResult saved;
     Provenance provenance = revision.provenance;
-    Result<std::optional<std::int64_t>> existing = find_article(feed_id, revision.key, revision.shared_key);
+    Result<std::optional<Latest>> existing = find_latest(feed_id, revision, seen_at);
     NEWSVAULT_TRY(existing);
     if (*existing) {
-      saved.article_id = **existing;
-      Result<void> linked = link(feed_id, saved.article_id, revision.key, seen_at);
-      NEWSVAULT_TRY(linked);
-      Result<Latest> latest = latest_of(saved.article_id);
-      NEWSVAULT_TRY(latest);
+      const Latest* latest = &**existing;
+      saved.article_id = latest->article_id;
       const bool entry_unchanged =
           latest->entry_hash.empty() || latest->entry_hash == provenance.entry_hash;
-      if (!revision.stand_in) {
+      if (!revision.stand_in && latest->removed) {
         Result<Query> clear = database_->query(kClearRemoved);
         NEWSVAULT_TRY(clear);
         clear->bind(1, saved.article_id);
