@@ -115,6 +115,10 @@ literals --min-length 4 "$corpus/config" src/pipeline/config_test.cc
 copy_as_seeds "$corpus/dw_adapter" examples/dw-api/*.json src/extract/testdata/dw/*.json
 literals --min-length 8 "$corpus/dw_adapter" src/extract/adapter_*test.cc
 
-for target in feed date url extract sanitize config dw_adapter; do
+# address: the address tests' literals, each behind a byte of hop facts
+# ('0': the operator's URL, first hop, nothing allowed).
+literals --prefix 0 --min-length 2 "$corpus/address" src/fetch/address_policy_test.cc
+
+for target in feed date url extract sanitize config dw_adapter address; do
   printf 'seed-corpus: %-10s %5d inputs\n' "$target" "$(find "$corpus/$target" -type f | wc -l)"
 done

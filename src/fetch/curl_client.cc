@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "fetch/address_policy.h"
 #include "fetch/connection_slots.h"
 #include "fetch/curl_handles.h"
 #include "fetch/fetch.h"
@@ -25,22 +26,36 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The host a request counts against for max_per_host ("" when unparsable:
-// libcurl will then fail the request itself).
-std::string host_of(const std::string& url) {
-  CurlUrl handle(curl_url());
-  if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return "";
-  char* raw = nullptr;
-  if (curl_url_get(handle.get(), CURLUPART_HOST, &raw, 0) != CURLUE_OK) return "";
-  CurlString host(raw);
-  std::string text(host.get());
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 std::string attempts_suffix(int attempts) {
   return attempts > 1 ? " (" + std::to_string(attempts) + " attempts)" : "";
+}
+
+// A hop refused by the private-address rule (address_policy.h), in words.
+std::string describe_refusal(const AttemptResult& result) {
+  const std::string off = " (allow_private_addresses is off)";
+  if (result.refused_policy == PrivateAddresses::kIfTheFirstHopIs) {
+    return "redirected to " + result.refused_url + " at private address " + result.refused_address +
+           ", refused" + off;
+  }
+  const std::string what = (result.refused_by_host ? "host " : "address ") + result.refused_address +
+                           " is " + result.refused_class +
+                           ", refused for a feed on a public address" + off;
+  return result.refused_first_hop ? what : "redirected to " + result.refused_url + ": " + what;
+}
+
+// Whether the source a request reached is on the operator's side
+// (Response::private_source): its first hop's address when one went out,
+// else its host as written.
+bool is_private_source(const Request& request, const AttemptResult* result,
+                       const ClientOptions& options) {
+  if (result != nullptr && result->first_hop_private) return *result->first_hop_private;
+  const std::string host = host_of_url(request.url);
+  const AddressClass kind = classify_host(host);
+  if (kind == AddressClass::kNotAnAddress) return false;
+  if (options.address_is_private && classify_address(host) != AddressClass::kNotAnAddress) {
+    return options.address_is_private(host);
+  }
+  return kind != AddressClass::kPublic;
 }
 
 // Why an attempt failed, in words for the error message (without "GET URL: ").
@@ -57,8 +72,7 @@ std::string describe_failure(const AttemptResult& result, const ClientOptions& o
       return "slower than " + std::to_string(options.low_speed_bytes_per_second) +
              " bytes/s for " + format_seconds(options.low_speed_time);
     case LimitHit::kPrivateAddress:
-      return "redirected to " + result.refused_url + " at private address " +
-             result.refused_address + ", refused (allow_private_addresses is off)";
+      return describe_refusal(result);
     case LimitHit::kNone:
       break;
   }
@@ -103,6 +117,7 @@ Response make_response(const Request& request, AttemptResult&& result, int attem
   response.final_url = result.final_url.empty() ? request.url : std::move(result.final_url);
   response.moved_permanently = result.moved_permanently;
   response.attempts = attempts;
+  response.private_source = is_private_source(request, &result, options);
   if (!is_success(result)) {
     response.outcome = FetchOutcome::kFailed;
     response.error =
@@ -125,9 +140,11 @@ Response make_response(const Request& request, AttemptResult&& result, int attem
   return response;
 }
 
-Response failed(const Request& request, std::string why, int attempts) {
+Response failed(const Request& request, std::string why, int attempts,
+                const ClientOptions& options) {
   Response response;
   response.outcome = FetchOutcome::kFailed;
+  response.private_source = is_private_source(request, nullptr, options);
   response.final_url = request.url;
   response.attempts = attempts;
   response.error = "GET " + request.url + ": " + std::move(why) + attempts_suffix(attempts);
@@ -186,7 +203,7 @@ void FetchRun::run() {
       on_done_(i, read_local(requests_[i], options_.max_response_bytes));
       continue;
     }
-    jobs_.push_back(Job{i, host_of(requests_[i].url), 0, nullptr});
+    jobs_.push_back(Job{i, host_of_url(requests_[i].url), 0, nullptr});
   }
   for (std::size_t id = 0; id < jobs_.size(); ++id) slots_.enqueue(id, jobs_[id].host);
   unfinished_ = jobs_.size();
@@ -221,7 +238,7 @@ void FetchRun::start_ready_jobs() {
     if (code != CURLM_OK) {
       job.attempt.reset();
       slots_.release(job.host);
-      complete(job, failed(requests_[job.index], curl_multi_strerror(code), job.attempts));
+      complete(job, failed(requests_[job.index], curl_multi_strerror(code), job.attempts, options_));
     }
   }
 }
@@ -322,7 +339,7 @@ class CurlHttpClient final : public HttpClient {
         if (is_local(requests[i].url)) {
           on_done(i, read_local(requests[i], options_.max_response_bytes));
         } else {
-          on_done(i, failed(requests[i], "libcurl could not start", 0));
+          on_done(i, failed(requests[i], "libcurl could not start", 0, options_));
         }
       }
       return;

@@ -9,9 +9,10 @@
 //
 // Servers are not trusted: every response is held to limits (its decoded
 // size, the size of its headers, the time it takes, the speed it comes at,
-// the redirects it makes), and a redirect from a public address to a private
-// or loopback one is refused (SSRF) unless allowed. What each limit is and
-// why: docs/internals/fetch.md.
+// the redirects it makes). A request made for a source on the internet never
+// reaches a private, loopback or otherwise special address (SSRF), on its
+// first hop or any redirect, unless allowed (Request::private_addresses).
+// What each limit is and why: docs/internals/fetch.md.
 //
 // file:// URLs and local paths are read directly, without libcurl, retries
 // or a proxy. Every failure is a Response with outcome kFailed and a message
@@ -34,11 +35,30 @@
 
 namespace newsvault::fetch {
 
+// Which private addresses (is_private_address) a request may reach. Who
+// the request is made for decides: the operator, or a source the operator
+// trusts, or a source on the internet that anyone may have written.
+enum class PrivateAddresses {
+  // A URL the operator gave (a feed's own URL, `add`, `extract`): the first
+  // hop goes where it says; a redirect may reach a private address only if
+  // that first hop did (a feed on the operator's own network, moved within it).
+  kIfTheFirstHopIs,
+  // Made for a source on a public address (an entry's page, an adapter's API
+  // document): no hop may reach one, the first included.
+  kRefused,
+  // Made for a source the operator put on a private address or in a file:
+  // any hop may.
+  kAllowed,
+};
+
 struct Request {
   std::string url;            // http://, https://, file://, or a local path
                               // ("/x/feed.xml", or "feeds/a.xml" from the current directory)
   std::string etag;           // sent as If-None-Match when not empty
   std::string last_modified;  // sent as If-Modified-Since when not empty
+  // ClientOptions::allow_private_addresses = true allows every hop whatever
+  // this says.
+  PrivateAddresses private_addresses = PrivateAddresses::kIfTheFirstHopIs;
 };
 
 // Expected outcomes are values (a 304 is not an error).
@@ -62,10 +82,19 @@ struct Response {
   // "GET https://x/feed: more than 10 redirects",
   // "GET https://x/feed: redirected to http://10.0.0.1/ at private address
   //  10.0.0.1, refused (allow_private_addresses is off)",
+  // "GET http://169.254.169.254/latest: address 169.254.169.254 is
+  //  link-local, refused for a feed on a public address
+  //  (allow_private_addresses is off)",
   // "GET https://x/feed: HTTP 503 with Retry-After 3600 s, beyond the 60 s limit",
   // "read /x/feed.xml: No such file or directory".
   std::string error;
   int attempts = 0;  // tries made, the first included (redirects are within one); 1 for a file
+  // The source is on the operator's own side: a local file, or the first
+  // hop of the last attempt went to a private address (through a proxy, or
+  // when no connection was made: the host as written is an IP literal of
+  // one, or localhost). Requests made for what it holds may then go to
+  // private addresses too (PrivateAddresses::kAllowed).
+  bool private_source = false;
 };
 
 struct ClientOptions {
@@ -90,12 +119,13 @@ struct ClientOptions {
   // The status line and headers of any one response, together; beyond it the
   // transfer ends. (libcurl also refuses any single header line over 100 KB.)
   std::size_t max_header_bytes = 256u * 1024;
-  // SSRF: a request that starts at a public address may not be redirected to
-  // a private, loopback or link-local one (an internal service the feed's
-  // server should not reach through us) unless this is true. A feed whose
-  // own URL is on a private address is the user's choice and is fetched; the
-  // check is on the address actually connected to, at every hop. Through a
-  // proxy the proxy connects, and the check sees only the proxy's address.
+  // SSRF: a request may reach a private, loopback or link-local address (an
+  // internal service a stranger's server should not reach through us) only
+  // as its Request::private_addresses says, unless this is true: then every
+  // request may. The check is on the address actually connected to, at
+  // every hop. Through a proxy (`proxy`, or the *_proxy environment
+  // variables) the proxy resolves names and connects: the check is then on
+  // the host as written (IP literals, localhost and names under it).
   bool allow_private_addresses = false;
   // Which addresses count as private ("10.0.0.1", "::1"); empty:
   // is_private_address below. Tests replace it to play a public server on a
@@ -107,11 +137,35 @@ struct ClientOptions {
   std::string proxy;
 };
 
-// True for the addresses a server on the internet should never send us to:
-// loopback, private (RFC 1918, RFC 4193), link-local, carrier-grade NAT
-// (RFC 6598), "this network" (0.0.0.0/8, ::), multicast and reserved, also
-// when written as IPv4-mapped IPv6 (::ffff:10.0.0.1). An address that is not
-// a literal IPv4 or IPv6 address counts as private: unknown is not safe.
+// What an IP address is, by RFC 6890's special-purpose registries: only
+// kPublic is the public internet.
+enum class AddressClass {
+  kPublic,
+  kLoopback,       // 127.0.0.0/8, ::1
+  kPrivate,        // RFC 1918, and the deprecated site-local fec0::/10, local-use NAT64
+  kLinkLocal,      // 169.254.0.0/16 (cloud metadata at 169.254.169.254), fe80::/10
+  kUniqueLocal,    // fc00::/7 (RFC 4193)
+  kSharedNat,      // 100.64.0.0/10 carrier-grade NAT (RFC 6598)
+  kUnspecified,    // 0.0.0.0/8 "this network", ::
+  kMulticast,      // 224.0.0.0/4, ff00::/8
+  kBroadcast,      // 255.255.255.255
+  kDocumentation,  // 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32
+  kBenchmarking,   // 198.18.0.0/15
+  kReserved,       // 240.0.0.0/4, 192.0.0.0/24, 2001::/23, 100::/64, outside 2000::/3
+  kNotAnAddress,   // not an IPv4 or IPv6 literal
+};
+
+// The class of an IPv4 ("10.0.0.1") or IPv6 ("::1", "[::1]", "fe80::1%eth0")
+// address. An IPv4 address written as IPv6 (mapped ::ffff:10.0.0.1,
+// compatible ::10.0.0.1, NAT64 64:ff9b::a00:1, 6to4 2002:a00:1::) is
+// classed as that IPv4 address.
+AddressClass classify_address(std::string_view address);
+
+// In words, for errors: "link-local", "loopback", "for documentation".
+std::string_view address_class_name(AddressClass kind);
+
+// True unless classify_address says kPublic: an address that is not a
+// literal IPv4 or IPv6 address counts as private, as unknown is not safe.
 bool is_private_address(std::string_view address);
 
 class HttpClient {

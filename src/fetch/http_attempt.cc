@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
+
+#include "fetch/address_policy.h"
 
 namespace newsvault::fetch {
 namespace {
@@ -26,12 +29,49 @@ bool append_header(CurlSlist& list, std::string_view name, std::string_view valu
   return true;
 }
 
+// Whether libcurl will go through a proxy: the option, or the environment
+// variables it reads (http_proxy lower case only, as libcurl does). no_proxy
+// is not weighed: judging a direct connection by its host as written is
+// only less exact, never less strict.
+bool uses_proxy(const ClientOptions& options) {
+  if (!options.proxy.empty()) return true;
+  for (const char* name : {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') return true;
+  }
+  return false;
+}
+
+// Where one hop goes, as the private-address rule sees it.
+struct Hop {
+  std::string address;  // connected to, or the host as written
+  AddressClass kind = AddressClass::kNotAnAddress;
+  bool is_private = false;
+};
+
+Hop judge_hop(const ClientOptions& options, std::string address, bool by_host) {
+  Hop hop;
+  hop.kind = by_host ? classify_host(address) : classify_address(address);
+  const bool literal = classify_address(address) != AddressClass::kNotAnAddress;
+  if (by_host && !literal) {
+    // Through a proxy a name is resolved where we cannot see it: only what
+    // the name itself says (localhost) can be judged.
+    hop.is_private = hop.kind != AddressClass::kNotAnAddress;
+  } else {
+    hop.is_private = options.address_is_private ? options.address_is_private(address)
+                                                : hop.kind != AddressClass::kPublic;
+  }
+  hop.address = std::move(address);
+  return hop;
+}
+
 }  // namespace
 
 std::unique_ptr<HttpAttempt> HttpAttempt::create(const Request& request,
                                                  const ClientOptions& options, std::size_t tag) {
   ensure_curl_initialized();
-  std::unique_ptr<HttpAttempt> attempt(new HttpAttempt(options));
+  std::unique_ptr<HttpAttempt> attempt(new HttpAttempt(options, request.private_addresses));
+  attempt->proxied_ = uses_proxy(options);
   attempt->easy_.reset(curl_easy_init());
   if (!attempt->easy_) return nullptr;
   if (!append_header(attempt->headers_, "If-None-Match", request.etag) ||
@@ -180,26 +220,35 @@ std::size_t HttpAttempt::on_header(char* data, std::size_t size, std::size_t cou
 int HttpAttempt::on_connected(void* self, char* primary_ip, char*, int, int) {
   auto* attempt = static_cast<HttpAttempt*>(self);
   const ClientOptions& options = attempt->options_;
-  const std::string_view address(primary_ip != nullptr ? primary_ip : "");
-  const bool is_private = options.address_is_private ? options.address_is_private(address)
-                                                     : is_private_address(address);
-  // The first request goes where the user said, private or not; a server on
-  // the internet may not send us on to a private address from there.
-  if (!attempt->connected_) {
-    attempt->connected_ = true;
-    attempt->started_public_ = !is_private;
+  AttemptResult& result = attempt->result_;
+  char* raw_url = nullptr;
+  std::string url;
+  if (curl_easy_getinfo(attempt->easy_.get(), CURLINFO_EFFECTIVE_URL, &raw_url) == CURLE_OK &&
+      raw_url != nullptr) {
+    url = raw_url;
+  }
+  // Without a proxy, the address this hop is connected to (after DNS, on a
+  // new or reused connection); through one, the proxy's, which says nothing:
+  // the host as written is judged instead.
+  const Hop hop = attempt->proxied_
+                      ? judge_hop(options, host_of_url(url), true)
+                      : judge_hop(options, primary_ip != nullptr ? primary_ip : "", false);
+  const bool first_hop = !result.first_hop_private.has_value();
+  if (first_hop) result.first_hop_private = hop.is_private;
+  if (hop_allowed(attempt->policy_, options.allow_private_addresses, first_hop,
+                  *result.first_hop_private, hop.is_private)) {
     return CURL_PREREQFUNC_OK;
   }
-  if (!attempt->started_public_ || !is_private || options.allow_private_addresses) {
-    return CURL_PREREQFUNC_OK;
-  }
-  attempt->result_.limit = LimitHit::kPrivateAddress;
-  attempt->result_.refused_address = address;
-  char* url = nullptr;
-  if (curl_easy_getinfo(attempt->easy_.get(), CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK &&
-      url != nullptr) {
-    attempt->result_.refused_url = url;
-  }
+  // The TCP connection is made, but not one byte of the request is sent.
+  result.limit = LimitHit::kPrivateAddress;
+  result.refused_address = hop.address;
+  result.refused_class = hop.kind == AddressClass::kPublic || hop.kind == AddressClass::kNotAnAddress
+                             ? "private"
+                             : std::string(address_class_name(hop.kind));
+  result.refused_first_hop = first_hop;
+  result.refused_by_host = attempt->proxied_;
+  result.refused_policy = attempt->policy_;
+  result.refused_url = std::move(url);
   return CURL_PREREQFUNC_ABORT;
 }
 

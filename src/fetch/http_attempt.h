@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,7 @@ enum class LimitHit {
   kHeaderSize,      // status line and headers over max_header_bytes
   kHeaderLine,      // one header line over libcurl's CURL_MAX_HTTP_HEADER
   kLowSpeed,        // slower than low_speed_bytes_per_second for low_speed_time
-  kPrivateAddress,  // redirected from a public address to a private one
+  kPrivateAddress,  // a hop to a private address its request may not reach
 };
 
 // What one attempt came back with.
@@ -34,8 +35,14 @@ struct AttemptResult {
   bool moved_permanently = false;        // a followed redirect was a 301 or 308
   std::chrono::microseconds elapsed{0};  // from start to end of the attempt
   LimitHit limit = LimitHit::kNone;
-  std::string refused_url;      // kPrivateAddress: where the redirect led
-  std::string refused_address;  // kPrivateAddress: the address it connected to
+  std::string refused_url;      // kPrivateAddress: where the hop led
+  std::string refused_address;  // kPrivateAddress: the address it connected to (the host through a proxy)
+  std::string refused_class;    // kPrivateAddress: address_class_name of it
+  bool refused_first_hop = false;  // kPrivateAddress: on the request's first hop
+  bool refused_by_host = false;    // kPrivateAddress: judged by the host as written (a proxy)
+  PrivateAddresses refused_policy = PrivateAddresses::kIfTheFirstHopIs;  // kPrivateAddress: the request's
+  // Whether the first hop went to a private address; empty when no hop went out.
+  std::optional<bool> first_hop_private;
   std::string body;
   std::string content_type;
   std::string etag;
@@ -68,7 +75,8 @@ class HttpAttempt {
   AttemptResult finish(CURLcode code);
 
  private:
-  explicit HttpAttempt(const ClientOptions& options) : options_(options) {}
+  HttpAttempt(const ClientOptions& options, PrivateAddresses policy)
+      : options_(options), policy_(policy) {}
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
@@ -82,8 +90,8 @@ class HttpAttempt {
   const ClientOptions& options_;  // the client's, which outlives every attempt
   std::size_t header_bytes_ = 0;  // of the response being received
   bool headers_ended_ = false;    // the last header line was the blank one
-  bool connected_ = false;        // a request of this attempt has been sent
-  bool started_public_ = false;   // the first one went to a public address
+  PrivateAddresses policy_;       // the request's
+  bool proxied_ = false;          // a proxy connects: hops are judged by their host as written
   std::vector<long> statuses_;  // every final (non-1xx) status line, in order
   AttemptResult result_;
   char error_buffer_[CURL_ERROR_SIZE] = {};

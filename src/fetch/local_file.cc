@@ -56,6 +56,7 @@ Response failure(std::string_view what, std::string_view why) {
   response.outcome = FetchOutcome::kFailed;
   response.error = "read " + std::string(what) + ": " + std::string(why);
   response.attempts = 1;
+  response.private_source = true;  // a file the operator named
   return response;
 }
 
@@ -114,6 +115,7 @@ Response read_local(const Request& request, std::size_t max_bytes) {
   response.body = std::move(body);
   response.final_url = request.url;
   response.attempts = 1;
+  response.private_source = true;  // a file the operator named
   return response;
 }
 

@@ -44,6 +44,10 @@ struct FeedRun {
   std::vector<std::string> listed_keys;  // every article the feed lists now
   bool read_in_full = false;             // parsed this run: listed_keys is its whole list
   bool fetch_failed = false;
+  // The feed is on the operator's side (fetch::Response::private_source:
+  // a file, or its own request went to a private address): requests for its
+  // entries may go to private addresses too; otherwise none may.
+  bool private_source = false;
   FullText full_text = FullText::kNever;  // [feeds.NAME] full_text; never with an adapter
   // The validators as stored before this run: kept when the body cannot be
   // read, so that the next run reads it again.
@@ -205,6 +209,7 @@ class FetchRun {
     client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
       FeedRun& run = runs_[index];
       run.record.last_fetched = now_;
+      run.private_source = response.private_source;
       if (auto job = read_feed_response(run, response)) {
         parsing.post([this, &run, job = std::move(*job)] { read_entries(run, job); });
       }
@@ -455,6 +460,15 @@ class FetchRun {
     }
   }
 
+  // What the requests made for a feed's entries (pages, API documents,
+  // re-checks, pending work of earlier runs alike) may reach: a feed on a
+  // public address cannot send us into the private network through its
+  // links (docs/internals/fetch.md).
+  static fetch::PrivateAddresses private_addresses(const FeedRun& run) {
+    return run.private_source ? fetch::PrivateAddresses::kAllowed
+                              : fetch::PrivateAddresses::kRefused;
+  }
+
   // A request for `url` carrying the validators its last answer gave.
   fetch::Request conditional_request(const std::string& url) {
     fetch::Request request{url, "", ""};
@@ -482,6 +496,7 @@ class FetchRun {
     std::vector<fetch::Request> requests;
     for (const AdapterCall& call : calls) {
       requests.push_back(conditional ? conditional_request(call.url) : fetch::Request{call.url, "", ""});
+      requests.back().private_addresses = private_addresses(runs_[call.feed_index]);
     }
     std::vector<AdapterCall> again;
     client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
@@ -567,6 +582,7 @@ class FetchRun {
     for (const PageCall& call : batch) {
       requests.push_back(conditional ? page_request(found[call.found_index], call.url)
                                      : fetch::Request{call.url, "", ""});
+      requests.back().private_addresses = private_addresses(runs_[found[call.found_index].feed_index]);
     }
     std::vector<fetch::Response> responses(batch.size());
     client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
@@ -1070,6 +1086,10 @@ class FetchRun {
     for (store::PendingWork& work : *due) {
       if (work.kind != kRecheckWork) continue;
       requests.push_back(conditional_request(work.url));
+      const auto feed = feed_index_.find(work.feed_id);
+      requests.back().private_addresses = feed == feed_index_.end()
+                                              ? fetch::PrivateAddresses::kRefused
+                                              : private_addresses(runs_[feed->second]);
       checks.push_back(std::move(work));
     }
     if (checks.empty()) return {};

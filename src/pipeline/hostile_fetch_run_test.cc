@@ -14,7 +14,35 @@ namespace {
 
 using testing::HttpTestServer;
 
-TEST(HostileFetchRunTest, RedirectFromAPublicFeedIntoThePrivateNetworkFailsThatFeedOnly) {
+// An archive with the operator's own feed "own" and a feed "hostile" on the
+// internet, and a client for which only 127.0.0.1 is private (127.0.0.2
+// plays the internet).
+class HostileFetchRunTest : public ::testing::Test {
+ protected:
+  void open_archive(const std::string& settings, const std::string& own_url,
+                    const std::string& hostile_url) {
+    ASSERT_TRUE(Archive::init(dir_.path()).has_value());
+    testing::write_file(dir_.path() / kConfigFileName, "[publish.git]\nenabled = false\n" + settings);
+    auto archive = Archive::open(dir_.path());
+    ASSERT_TRUE(archive.has_value()) << archive.error().message();
+    archive_ = std::move(*archive);
+    ASSERT_TRUE(archive_->store().add_feed("own", own_url, "").has_value());
+    ASSERT_TRUE(archive_->store().add_feed("hostile", hostile_url, "").has_value());
+    fetch::ClientOptions options = archive_->config().fetch;
+    options.address_is_private = [](std::string_view address) { return address == "127.0.0.1"; };
+    client_ = fetch::make_http_client(options);
+  }
+
+  Result<FetchSummary> fetch_at(const char* now) {
+    return run_fetch(*archive_, *client_, *parse_date(now), nullptr);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Archive> archive_;
+  std::unique_ptr<fetch::HttpClient> client_;
+};
+
+TEST_F(HostileFetchRunTest, RedirectFromAPublicFeedIntoThePrivateNetworkFailsThatFeedOnly) {
   HttpTestServer internal;  // 127.0.0.1 plays the private network
   internal.set("/own.xml",
                {.headers = {{"Content-Type", "application/rss+xml"}},
@@ -24,18 +52,9 @@ TEST(HostileFetchRunTest, RedirectFromAPublicFeedIntoThePrivateNetworkFailsThatF
   HttpTestServer outside("127.0.0.2");  // plays the internet
   outside.set("/feed.xml", {.status = 302, .headers = {{"Location", internal.url("/admin")}}});
 
-  testing::TempDir dir;
-  ASSERT_TRUE(Archive::init(dir.path()).has_value());
-  testing::write_file(dir.path() / kConfigFileName, "[publish.git]\nenabled = false\n");
-  auto archive = Archive::open(dir.path());
-  ASSERT_TRUE(archive.has_value()) << archive.error().message();
-  ASSERT_TRUE((*archive)->store().add_feed("own", internal.url("/own.xml"), "").has_value());
-  ASSERT_TRUE((*archive)->store().add_feed("hostile", outside.url("/feed.xml"), "").has_value());
-  fetch::ClientOptions options = (*archive)->config().fetch;
-  options.address_is_private = [](std::string_view address) { return address == "127.0.0.1"; };
-  auto client = fetch::make_http_client(options);
+  open_archive("", internal.url("/own.xml"), outside.url("/feed.xml"));
 
-  auto summary = run_fetch(**archive, *client, *parse_date("2023-06-19T01:47:05Z"), nullptr);
+  auto summary = fetch_at("2023-06-19T01:47:05Z");
 
   ASSERT_TRUE(summary.has_value()) << summary.error().message();
   EXPECT_EQ(summary->feeds_failed, 1u);
@@ -46,6 +65,49 @@ TEST(HostileFetchRunTest, RedirectFromAPublicFeedIntoThePrivateNetworkFailsThatF
                                     " at private address 127.0.0.1, refused "
                                     "(allow_private_addresses is off)");
   EXPECT_EQ(internal.request_count("/admin"), 0u);
+}
+
+std::string rss_with_link(const std::string& guid, const std::string& link) {
+  return "<rss version=\"2.0\"><channel><title>T</title><item><title>Story " + guid +
+         "</title><guid>" + guid + "</guid><link>" + link +
+         "</link><description>The entry's own text.</description></item></channel></rss>";
+}
+
+// Regression: only redirects were checked, so a feed on the internet could
+// link an entry to http://169.254.169.254/... or a loopback admin page, and
+// its text was fetched and published.
+TEST_F(HostileFetchRunTest, APublicFeedsEntryLinkingThePrivateNetworkIsNeverRequested) {
+  HttpTestServer internal;  // 127.0.0.1 plays the private network
+  internal.set("/secret", {.headers = {{"Content-Type", "text/html"}},
+                           .body = "<html><body><article><p>secret</p></article></body></html>"});
+  internal.set("/own.xml", {.headers = {{"Content-Type", "application/rss+xml"}},
+                            .body = rss_with_link("own-1", internal.url("/own-page"))});
+  internal.set("/own-page", {.headers = {{"Content-Type", "text/html"}},
+                             .body = "<html><body><article><p>The operator's own page, "
+                                     "read in full.</p></article></body></html>"});
+  HttpTestServer outside("127.0.0.2");  // plays the internet
+  outside.set("/feed.xml", {.headers = {{"Content-Type", "application/rss+xml"}},
+                            .body = rss_with_link("hostile-1", internal.url("/secret"))});
+
+  open_archive("[fetch]\nfull_text = \"always\"\n", internal.url("/own.xml"), outside.url("/feed.xml"));
+  const std::string refusal = "GET " + internal.url("/secret") +
+                              ": address 127.0.0.1 is loopback, refused for a feed on a public "
+                              "address (allow_private_addresses is off)";
+
+  // The first run, and a later one that asks the pending page again: the
+  // page belongs to its feed either way.
+  for (const char* now : {"2023-06-19T01:47:05Z", "2023-06-21T01:47:05Z"}) {
+    auto summary = fetch_at(now);
+
+    ASSERT_TRUE(summary.has_value()) << summary.error().message();
+    ASSERT_EQ(summary->errors.size(), 1u) << now;
+    EXPECT_NE(summary->errors[0].find("hostile: " + refusal), std::string::npos) << summary->errors[0];
+  }
+  EXPECT_EQ(internal.request_count("/secret"), 0u);
+  EXPECT_EQ(internal.request_count("/own-page"), 2u);  // the operator's own feed is trusted
+  auto articles = archive_->store().articles(std::nullopt);
+  ASSERT_TRUE(articles.has_value()) << articles.error().message();
+  ASSERT_EQ(articles->size(), 2u);  // the hostile entry stands in for its page
 }
 
 }  // namespace
