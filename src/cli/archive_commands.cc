@@ -1,7 +1,10 @@
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -135,7 +138,11 @@ int run_add(const GlobalOptions& global, const std::string& argument, std::strin
   return kExitOk;
 }
 
-int run_import_opml(const GlobalOptions& global, const std::string& file) {
+// An OPML file is often someone else's list: it is data, not commands. Its
+// outlines may add web feeds; a local file or file:// URL (which fetch
+// would read, and publish would publish) only with --allow-local. Each
+// outline left out is named on stderr with why.
+int run_import_opml(const GlobalOptions& global, const std::string& file, bool allow_local) {
   auto archive = open_archive(global);
   if (!archive) return fail("import-opml", archive.error());
   auto bytes = read_input_file(file, 64u * 1024 * 1024);
@@ -143,33 +150,63 @@ int run_import_opml(const GlobalOptions& global, const std::string& file) {
   auto outlines = pipeline::read_opml(*bytes, file);
   if (!outlines) return fail("import-opml", outlines.error());
   std::size_t added = 0;
-  std::size_t skipped = 0;
+  std::size_t known = 0;
+  std::vector<std::string> skipped;
+  std::set<std::string> added_urls;
+  const auto is_web_url = [](std::string_view url) {
+    const auto starts_with = [&](std::string_view prefix) {
+      return url.size() >= prefix.size() &&
+             std::equal(prefix.begin(), prefix.end(), url.begin(),
+                        [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+    };
+    return starts_with("http://") || starts_with("https://");
+  };
   auto imported = (*archive)->store().transaction([&]() -> Result<void> {
     auto existing = (*archive)->store().feeds();
     if (!existing) return std::unexpected(existing.error());
     for (const pipeline::OpmlFeed& outline : *outlines) {
+      std::string url = outline.url;
+      const std::string named = (outline.name.empty() ? "" : outline.name + " ") + "(" + url + ")";
+      if (!is_web_url(url)) {
+        if (!allow_local) {
+          skipped.push_back(named + ": not an http or https URL (--allow-local takes file:// URLs "
+                                    "and local paths)");
+          continue;
+        }
+        std::error_code ignored;
+        auto local = pipeline::feed_url_from_argument(url, std::filesystem::current_path(ignored));
+        if (!local) {
+          skipped.push_back(named + ": " + local.error().message());
+          continue;
+        }
+        url = std::move(*local);
+      }
+      // Known before, or earlier in this file (a path and its file:// URL).
       const bool known_url = std::any_of(existing->begin(), existing->end(),
-                                         [&](const auto& feed) { return feed.url == outline.url; });
-      if (known_url) {
-        ++skipped;
+                                         [&](const auto& feed) { return feed.url == url; });
+      if (known_url || !added_urls.insert(url).second) {
+        ++known;
         continue;
       }
-      std::string name = pipeline::feed_name_from(outline.name.empty() ? outline.url : outline.name);
+      std::string name = pipeline::feed_name_from(outline.name.empty() ? url : outline.name);
       // Two outlines may share a title: number the later ones.
       for (int suffix = 2; (*archive)->store().feed_by_name(name).value_or(std::nullopt); ++suffix) {
-        name = pipeline::feed_name_from(outline.name.empty() ? outline.url : outline.name) + "-" +
+        name = pipeline::feed_name_from(outline.name.empty() ? url : outline.name) + "-" +
                std::to_string(suffix);
       }
-      auto feed = (*archive)->store().add_feed(name, outline.url, outline.adapter);
+      auto feed = (*archive)->store().add_feed(name, url, outline.adapter);
       if (!feed) return std::unexpected(feed.error());
       ++added;
     }
     return {};
   });
   if (!imported) return fail("import-opml", imported.error());
+  // On stderr, -q or not: what a stranger's list tried is worth seeing.
+  for (const std::string& line : skipped) std::cerr << "import-opml: skipped " << line << "\n";
   if (!global.quiet) {
     std::cout << "imported " << added << " feeds from " << file;
-    if (skipped) std::cout << " (" << skipped << " already in the archive)";
+    if (known) std::cout << " (" << known << " already in the archive)";
+    if (!skipped.empty()) std::cout << " (" << skipped.size() << " skipped)";
     std::cout << "\n";
   }
   return kExitOk;
@@ -412,11 +449,19 @@ void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAct
     };
   });
 
-  auto opml_file = std::make_shared<std::string>();
+  struct ImportArguments {
+    std::string file;
+    bool allow_local = false;
+  };
+  auto import_arguments = std::make_shared<ImportArguments>();
   CLI::App* import = app.add_subcommand("import-opml", "Add the feeds of an OPML file.");
-  import->add_option("FILE", *opml_file, "The OPML file (- for stdin)")->required();
-  import->callback([&action, &global, opml_file] {
-    action = [&global, opml_file] { return run_import_opml(global, *opml_file); };
+  import->add_option("FILE", import_arguments->file, "The OPML file (- for stdin)")->required();
+  import->add_flag("--allow-local", import_arguments->allow_local,
+                   "Also add outlines that are local paths or file:// URLs");
+  import->callback([&action, &global, import_arguments] {
+    action = [&global, import_arguments] {
+      return run_import_opml(global, import_arguments->file, import_arguments->allow_local);
+    };
   });
 
   CLI::App* export_opml = app.add_subcommand("export-opml", "Print the archive's feeds as OPML.");

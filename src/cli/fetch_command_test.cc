@@ -74,5 +74,47 @@ TEST(FetchCommandTest, OpmlImportAndExportRoundTrip) {
   EXPECT_NE(exported.out.find("xmlUrl=\"https://two.example/feed\""), std::string::npos);
 }
 
+// An OPML file is often a stranger's: an outline naming a local file (which
+// fetch would read and publish would publish) is not added unless asked.
+TEST(FetchCommandTest, OpmlImportAddsOnlyWebFeedsUnlessAllowLocalAndNamesEachSkipped) {
+  testing::TempDir dir;
+  ASSERT_EQ(run_newsvault("init " + dir.path().string()).exit_status, 0);
+  const std::string secret = (dir.path() / "secret.xml").string();
+  testing::write_file(secret, "<rss version=\"2.0\"><channel><title>private</title></channel></rss>");
+  testing::write_file(dir.path() / "feeds.opml",
+                      "<opml version=\"2.0\"><body>"
+                      "<outline text=\"Web\" xmlUrl=\"HTTPS://web.example/feed\"/>"
+                      "<outline text=\"Path\" xmlUrl=\"" + secret + "\"/>"
+                      "<outline text=\"FileUrl\" xmlUrl=\"file://" + secret + "\"/>"
+                      "<outline text=\"Ftp\" xmlUrl=\"ftp://ftp.example/feed\"/>"
+                      "</body></opml>");
+  const std::string import = "--dir " + dir.path().string() + " import-opml " +
+                             (dir.path() / "feeds.opml").string();
+
+  const auto imported = run_newsvault(import);
+
+  ASSERT_EQ(imported.exit_status, 0) << imported.err;
+  EXPECT_NE(imported.out.find("imported 1 feeds"), std::string::npos) << imported.out;
+  const std::string why = ": not an http or https URL (--allow-local takes file:// URLs and local paths)";
+  EXPECT_NE(imported.err.find("import-opml: skipped Path (" + secret + ")" + why), std::string::npos)
+      << imported.err;
+  EXPECT_NE(imported.err.find("import-opml: skipped FileUrl (file://" + secret + ")" + why),
+            std::string::npos) << imported.err;
+  EXPECT_NE(imported.err.find("import-opml: skipped Ftp (ftp://ftp.example/feed)" + why),
+            std::string::npos) << imported.err;
+  auto listed = run_newsvault("--dir " + dir.path().string() + " export-opml");
+  EXPECT_EQ(listed.out.find("secret.xml"), std::string::npos) << listed.out;
+
+  const auto allowed = run_newsvault(import + " --allow-local");
+
+  ASSERT_EQ(allowed.exit_status, 0) << allowed.err;
+  EXPECT_NE(allowed.out.find("imported 1 feeds"), std::string::npos) << allowed.out;  // one file, twice
+  EXPECT_NE(allowed.err.find("import-opml: skipped Ftp (ftp://ftp.example/feed): ftp://"),
+            std::string::npos) << allowed.err;
+  EXPECT_EQ(allowed.err.find("skipped Path"), std::string::npos) << allowed.err;
+  listed = run_newsvault("--dir " + dir.path().string() + " export-opml");
+  EXPECT_NE(listed.out.find("secret.xml"), std::string::npos) << listed.out;
+}
+
 }  // namespace
 }  // namespace newsvault::cli
