@@ -450,8 +450,14 @@ class FetchRun {
           continue;
         }
         FoundArticle& item = found.emplace_back(index, std::move(entry.key), std::move(entry.article));
-        item.provenance = {"entry", run.record.url, run.http_status, run.record.etag,
-                           run.record.last_modified, run.body_hash, std::move(entry.entry_hash)};
+        store::Provenance& from = item.provenance;
+        from.origin = "entry";
+        from.url = run.record.url;
+        from.http_status = run.http_status;
+        from.etag = run.record.etag;
+        from.last_modified = run.record.last_modified;
+        from.payload_hash = run.body_hash;
+        from.entry_hash = std::move(entry.entry_hash);
         if (entry.page_wanted) {
           pages.push_back({found.size() - 1, found.back().article.url, *entry.page_wanted});
         }
@@ -530,9 +536,13 @@ class FetchRun {
           article_failed(run, article.error().message() + " (pending: asked again by later runs)");
         } else {
           FoundArticle& item = found.emplace_back(call.feed_index, call.key, std::move(*article));
-          item.provenance = {"api",         response.final_url.empty() ? call.url : response.final_url,
-                             response.http_status, response.etag, response.last_modified,
-                             store::sha256_hex(response.body), ""};
+          store::Provenance& from = item.provenance;
+          from.origin = "api";
+          from.url = response.final_url.empty() ? call.url : response.final_url;
+          from.http_status = response.http_status;
+          from.etag = response.etag;
+          from.last_modified = response.last_modified;
+          from.payload_hash = store::sha256_hex(response.body);
           item.shared_key = true;
           note_new_listing(feed_id, call.key);
           pending_validators_.push_back({call.url, response.etag, response.last_modified});
