@@ -158,16 +158,6 @@ std::string browser_url_text(std::string_view value) {
 // The scheme as a browser reads it (URL Standard, "scheme start state"): an
 // ASCII letter, then letters, digits, + - ., then ':'. Lower case; "" when
 // the URL has none (it is relative).
-std::string url_scheme(std::string_view url) {
-  if (url.empty() || !is_ascii_alpha(url.front())) return {};
-  for (std::size_t i = 1; i < url.size(); ++i) {
-    const char c = url[i];
-    if (c == ':') return lower_ascii(url.substr(0, i));
-    if (!is_ascii_alpha(c) && !is_ascii_digit(c) && c != '+' && c != '-' && c != '.') return {};
-  }
-  return {};
-}
-
 // The scheme `url` would have without its spaces ("java script:x" reads
 // as javascript:). No browser reads it so today, but older ones did with
 // other whitespace, and such a URL is no useful relative address: it is

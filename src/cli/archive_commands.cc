@@ -297,10 +297,11 @@ int list_feeds(store::Store& store, bool json) {
                               {"pending", std::move(pending_items)}});
       continue;
     }
-    std::cout << feed.name << "\t" << feed.url << "\t" << (feed.adapter.empty() ? "-" : feed.adapter)
-              << "\t" << (feed.last_error.empty() ? "ok" : "error: " + feed.last_error);
+    std::cout << terminal_text(feed.name) << "\t" << terminal_text(feed.url) << "\t"
+              << (feed.adapter.empty() ? "-" : terminal_text(feed.adapter)) << "\t"
+              << (feed.last_error.empty() ? "ok" : "error: " + terminal_text(feed.last_error));
     if (!items.empty()) {
-      std::cout << "\t" << items.size() << " pending (" << items.front()->last_error << ")";
+      std::cout << "\t" << items.size() << " pending (" << terminal_text(items.front()->last_error) << ")";
     }
     std::cout << "\n";
   }
@@ -331,10 +332,10 @@ int run_list(const GlobalOptions& global, const std::string& feed_name, bool fee
   }
   for (const store::ArticleSummary& article : *articles) {
     std::cout << article.id << "\t" << date_of(article.published) << "\t"
-              << joined(article.feed_names, ",") << "\t" << article.title;
+              << terminal_text(joined(article.feed_names, ",")) << "\t" << terminal_text(article.title);
     if (article.revisions > 1) std::cout << "\t(" << article.revisions << " revisions)";
     if (const std::string status = status_text(article); !status.empty()) {
-      std::cout << "\t[" << status << "]";
+      std::cout << "\t[" << terminal_text(status) << "]";
     }
     std::cout << "\n";
   }
@@ -381,30 +382,33 @@ int run_show(const GlobalOptions& global, std::int64_t id, bool json) {
     std::cout << json_text(out) << "\n";
     return kExitOk;
   }
-  std::cout << "title:     " << summary.title << "\n"
-            << "url:       " << summary.url << "\n"
-            << "feed:      " << joined(summary.feed_names, ", ") << "\n"
-            << "key:       " << summary.key << "\n"
+  std::cout << "title:     " << terminal_text(summary.title) << "\n"
+            << "url:       " << terminal_text(summary.url) << "\n"
+            << "feed:      " << terminal_text(joined(summary.feed_names, ", ")) << "\n"
+            << "key:       " << terminal_text(summary.key) << "\n"
             << "published: " << (summary.published ? format_iso8601_millis(*summary.published) : "-")
             << "\n"
             << "first seen " << format_iso8601_seconds(summary.first_seen) << ", last changed "
             << format_iso8601_seconds(summary.last_changed) << "\n"
             << "status:    " << store::status_name(store::status_of(summary));
-  if (const std::string status = status_text(summary); !status.empty()) std::cout << ", " << status;
+  if (const std::string status = status_text(summary); !status.empty()) {
+    std::cout << ", " << terminal_text(status);
+  }
   std::cout << "\n"
-            << "document:  " << summary.document_path << "\n";
+            << "document:  " << terminal_text(summary.document_path) << "\n";
   std::cout << "revisions:\n";
   for (const store::StoredRevision& revision : *revisions) {
     const store::Provenance& from = revision.revision.provenance;
     std::cout << "  " << revision.number << "  " << format_iso8601_seconds(revision.seen_at) << "  "
               << revision.content_hash.substr(0, 12) << "  " << store::cause_name(from.cause);
-    if (!from.note.empty()) std::cout << ": " << from.note;
+    if (!from.note.empty()) std::cout << ": " << terminal_text(from.note);
     if (!from.url.empty()) {
-      std::cout << " (" << (from.origin.empty() ? "fetched" : from.origin) << " " << from.url;
+      std::cout << " (" << (from.origin.empty() ? "fetched" : terminal_text(from.origin)) << " "
+                << terminal_text(from.url);
       if (from.http_status != 0) std::cout << ", HTTP " << from.http_status;
       std::cout << ")";
     }
-    std::cout << "  " << revision.revision.title << "\n";
+    std::cout << "  " << terminal_text(revision.revision.title) << "\n";
   }
   return kExitOk;
 }

@@ -58,6 +58,14 @@ void report_publish(std::string_view command, const pipeline::PublishSummary& su
 // -q or not: a misspelt name silently drops its settings otherwise.
 void warn_about_settings(std::string_view command, pipeline::Archive& archive);
 
+// `text` as it may go to a terminal: what the terminal would act on rather
+// than show (C0 and C1 controls, DEL, line separators, bidi overrides and
+// isolates, noncharacters) written as an escape, `\x1b` or `\u202e`, and
+// bytes that are not UTF-8 as `\xe9`. Every text an archive or a feed
+// gave is printed through it: a title cannot move the cursor, ring the
+// bell, start a new row or reverse the line.
+std::string terminal_text(std::string_view text);
+
 // Reads a whole file, refusing more than `max_bytes`.
 Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes);
 

@@ -26,14 +26,14 @@ void print_summary(const feed::Feed& feed) {
                                     ? std::string_view("unknown")
                                     : feed::format_name(feed.format))
             << "\n";
-  std::cout << "title:    " << feed.title << "\n";
-  std::cout << "link:     " << feed.link << "\n";
-  std::cout << "encoding: " << feed.encoding << "\n";
+  std::cout << "title:    " << terminal_text(feed.title) << "\n";
+  std::cout << "link:     " << terminal_text(feed.link) << "\n";
+  std::cout << "encoding: " << terminal_text(feed.encoding) << "\n";
   std::cout << "entries:  " << feed.entries.size() << "\n";
   for (const feed::Entry& entry : feed.entries) {
     const auto& when = entry.published ? entry.published : entry.updated;
     std::cout << "  " << (when ? format_iso8601_seconds(*when) : std::string(20, ' ')) << "  "
-              << entry.title << "\n";
+              << terminal_text(entry.title) << "\n";
   }
 }
 
@@ -60,7 +60,7 @@ int run_parse(const ParseArguments& arguments) {
     return kExitFailure;
   }
   for (const std::string& problem : parsed->problems) {
-    std::cerr << "newsvault parse: warning: " << arguments.input << ": " << problem << "\n";
+    std::cerr << "newsvault parse: warning: " << arguments.input << ": " << terminal_text(problem) << "\n";
   }
   if (arguments.json) {
     std::cout << feed_to_json(*parsed) << "\n";

@@ -100,6 +100,32 @@ std::string_view trim_ascii(std::string_view text);
 // before it must look at a character closely.
 std::size_t printable_ascii_prefix(std::string_view text);
 
+// RFC 3986 §3.1: the scheme `url` starts with, lower-cased ("https"), or
+// "" when it has none (a relative reference, or text before ':' that is no
+// scheme, as in "java script:").
+std::string url_scheme(std::string_view url);
+
+// Whether `url` is an absolute http or https address: the only kind an
+// archive gives people as a source's address (javascript:, data:,
+// vbscript:, file: and relative references are not).
+bool is_web_url(std::string_view url);
+
+// `url` as it may be printed, stored or logged: the userinfo of its
+// authority ("https://TOKEN@host/", "https://user:pass@host/") shown as
+// "***", and the values of query parameters named like credentials
+// (access_token, token, private_token, key, api_key, password, auth, any
+// case) as "***": "https://***@host/repo?access_token=***". Text that is
+// no URL comes back unchanged.
+std::string redact_url(std::string_view url);
+
+// Whether redact_url would hide anything in `url`.
+bool url_holds_credentials(std::string_view url);
+
+// `text` (a message, an error a library wrote) with every URL in it
+// ("scheme://...", up to the next space, quote or bracket) passed through
+// redact_url.
+std::string redact_urls(std::string_view text);
+
 // RFC 3986 §5.2: `reference` resolved against `base`. An empty base, or a
 // reference that is already absolute, returns the reference unchanged
 // (whitespace trimmed). Never fails: an unparsable pair returns the

@@ -1,7 +1,10 @@
 #include <libxml/uri.h>
 #include <libxml/xmlmemory.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
+#include <utility>
 
 #include "core/core.h"
 
@@ -13,6 +16,98 @@ struct XmlCharFree {
 };
 
 }  // namespace
+
+std::string url_scheme(std::string_view url) {
+  const auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (url.empty() || !is_alpha(url.front())) return {};
+  for (std::size_t i = 1; i < url.size(); ++i) {
+    const char c = url[i];
+    if (c == ':') return lower_ascii(url.substr(0, i));
+    if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') return {};
+  }
+  return {};
+}
+
+bool is_web_url(std::string_view url) {
+  const std::string scheme = url_scheme(url);
+  return scheme == "http" || scheme == "https";
+}
+
+namespace {
+
+// RFC 3986 §3.4: names of query parameters that carry a secret, as
+// services name them (GitLab's private_token, OAuth's access_token, ...).
+bool is_credential_parameter(std::string_view name) {
+  const std::string lowered = lower_ascii(name);
+  for (const char* secret : {"access_token", "token", "private_token", "key", "api_key", "apikey",
+                             "password", "passwd", "auth", "secret", "client_secret"}) {
+    if (lowered == secret) return true;
+  }
+  return false;
+}
+
+// Where the userinfo of `url` is (RFC 3986 §3.2.1: "scheme://userinfo@host"),
+// as [begin, end) of the text before '@'; begin == end when it has none.
+std::pair<std::size_t, std::size_t> userinfo_span(std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos || url_scheme(url).empty()) return {0, 0};
+  const std::size_t begin = scheme_end + 3;
+  const std::size_t authority_end = std::min(url.find_first_of("/?#", begin), url.size());
+  const std::size_t at = url.substr(0, authority_end).rfind('@');
+  if (at == std::string_view::npos || at < begin) return {0, 0};
+  return {begin, at};
+}
+
+}  // namespace
+
+std::string redact_url(std::string_view url) {
+  std::string out;
+  const auto [user_begin, user_end] = userinfo_span(url);
+  if (user_end > user_begin) {
+    out.append(url.substr(0, user_begin)).append("***");
+    url.remove_prefix(user_end);
+  }
+  const std::size_t query = url.find('?');
+  if (query == std::string_view::npos) return out.append(url);
+  const std::size_t fragment = std::min(url.find('#', query), url.size());
+  out.append(url.substr(0, query + 1));
+  std::size_t at = query + 1;
+  while (at <= fragment) {
+    std::size_t end = std::min(url.find('&', at), fragment);
+    const std::string_view parameter = url.substr(at, end - at);
+    const std::size_t equals = parameter.find('=');
+    if (equals != std::string_view::npos && is_credential_parameter(parameter.substr(0, equals))) {
+      out.append(parameter.substr(0, equals + 1)).append("***");
+    } else {
+      out.append(parameter);
+    }
+    if (end == fragment) break;
+    out += '&';
+    at = end + 1;
+  }
+  return out.append(url.substr(fragment));
+}
+
+bool url_holds_credentials(std::string_view url) { return redact_url(url) != url; }
+
+std::string redact_urls(std::string_view text) {
+  std::string out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t marker = text.find("://", at);
+    if (marker == std::string_view::npos) break;
+    std::size_t begin = marker;
+    while (begin > at && (std::isalnum(static_cast<unsigned char>(text[begin - 1])) ||
+                          text[begin - 1] == '+' || text[begin - 1] == '-' || text[begin - 1] == '.')) {
+      --begin;
+    }
+    const std::size_t end = std::min(text.find_first_of(" \t\r\n\"'<>()[]{}`", marker), text.size());
+    out.append(text.substr(at, begin - at));
+    out.append(redact_url(text.substr(begin, end - begin)));
+    at = end;
+  }
+  return out.append(text.substr(at));
+}
 
 std::string resolve_url(std::string_view base, std::string_view reference) {
   reference = trim_ascii(reference);

@@ -51,7 +51,12 @@ std::optional<Image> lead_image(const feed::Entry& entry) {
 Article article_from_entry(const feed::Entry& entry) {
   Article article;
   article.title = std::string(trim_ascii(entry.title));
+  // The article's address is shown and followed (the document's header,
+  // the feeds out, the site, a page fetch): a javascript:, data: or
+  // vbscript: link, or a file: one that names a path here, is no address
+  // of the story, and the article keeps none.
   article.url = std::string(trim_ascii(entry.link));
+  if (!is_web_url(article.url)) article.url.clear();
   article.published = entry.published ? entry.published : entry.updated;
 
   BodyOptions options;

@@ -27,6 +27,25 @@ TEST(ArticleFromEntryTest, TakesTitleLinkAndPublishedTime) {
   EXPECT_EQ(format_iso8601_millis(*article.published), "2023-06-19T01:41:50.000Z");
 }
 
+// Regression: a javascript: link went into the document's header line and
+// the feeds out as the article's address.
+TEST(ArticleFromEntryTest, KeepsNoAddressButAnHttpOne) {
+  for (const char* link : {"javascript:alert(document.domain)", "JavaScript:alert(1)",
+                           "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)",
+                           "file:///etc/passwd", "mailto:desk@example.org", "/news/relative",
+                           "java script:alert(1)"}) {
+    feed::Entry entry = story();
+    entry.link = link;
+    entry.content = "<p>See <a href=\"more\">more</a></p>";
+    const Article article = article_from_entry(entry);
+    EXPECT_EQ(article.url, "") << link;
+    EXPECT_EQ(article.body_html.find("javascript"), std::string::npos) << article.body_html;
+  }
+  feed::Entry entry = story();
+  entry.link = "HTTP://example.org/a";
+  EXPECT_EQ(article_from_entry(entry).url, "HTTP://example.org/a");
+}
+
 TEST(ArticleFromEntryTest, UpdatedStandsInForAMissingPublishedTime) {
   feed::Entry entry = story();
   entry.published.reset();

@@ -94,7 +94,9 @@ Result<Article> read_adapter_article(const Adapter& adapter, std::string_view js
 // shows that image). The body is rewritten as read_adapter_article's is:
 // each <img> (src, else a lazy-loading data-src, else srcset's first) becomes
 // the <figure> form with its address resolved against the entry's link, as
-// are relative links; an image with no http(s) address is dropped.
+// are relative links; an image with no http(s) address is dropped. The
+// article's url is the entry's link only when that is an http(s) address,
+// "" otherwise (javascript:, data:, vbscript:, file:, relative).
 Article article_from_entry(const feed::Entry& entry);
 
 // --- Web pages ---------------------------------------------------------------

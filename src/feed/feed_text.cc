@@ -101,7 +101,102 @@ bool has_c1_control(std::string_view text, std::size_t from) {
   return false;
 }
 
+// What clean_source_text does with one character.
+enum class Keep { kYes, kDrop, kSpace };
+
+Keep judge(char32_t c, TextLayout layout) {
+  const bool single_line = layout == TextLayout::kSingleLine;
+  if (c == '\t' || c == '\n' || c == '\r') return single_line ? Keep::kSpace : Keep::kYes;
+  if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) return Keep::kDrop;
+  if (c == 0x2028 || c == 0x2029) return single_line ? Keep::kSpace : Keep::kYes;
+  if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+    return single_line ? Keep::kDrop : Keep::kYes;
+  }
+  // Unicode §23.7: noncharacters are for a program's own use, never for
+  // interchange.
+  if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) return Keep::kDrop;
+  return Keep::kYes;
+}
+
+void clean_in_place(std::string& text, TextLayout layout) {
+  text = clean_source_text(std::move(text), layout);
+}
+
+void clean_all(std::vector<std::string>& texts, TextLayout layout) {
+  for (std::string& text : texts) clean_in_place(text, layout);
+}
+
+void clean_entry_text(Entry& entry) {
+  constexpr TextLayout kLine = TextLayout::kSingleLine;
+  constexpr TextLayout kText = TextLayout::kMultiLine;
+  for (std::string* line : {&entry.id, &entry.title, &entry.link, &entry.author}) {
+    clean_in_place(*line, kLine);
+  }
+  clean_in_place(entry.summary, kText);
+  clean_in_place(entry.content, kText);
+  for (Enclosure& enclosure : entry.enclosures) {
+    clean_in_place(enclosure.url, kLine);
+    clean_in_place(enclosure.type, kLine);
+  }
+  clean_all(entry.tags, kLine);
+  for (Media& media : entry.media) {
+    for (std::string* line : {&media.url, &media.type, &media.medium}) clean_in_place(*line, kLine);
+    clean_in_place(media.description, kText);
+  }
+  for (Extension& extension : entry.extensions) {
+    clean_in_place(extension.value, kText);
+    for (auto& [name, value] : extension.attributes) clean_in_place(value, kLine);
+  }
+}
+
 }  // namespace
+
+std::string clean_source_text(std::string text, TextLayout layout) {
+  // Find the first character to change; most texts have none.
+  std::size_t at = 0;
+  while (true) {
+    at += printable_ascii_prefix(std::string_view(text).substr(at));
+    if (at == text.size()) return text;
+    const Utf8Char c = decode_utf8(std::string_view(text).substr(at));
+    if (c.length == 0 || judge(c.code_point, layout) != Keep::kYes) break;
+    at += c.length;
+  }
+  std::string cleaned(text, 0, at);
+  cleaned.reserve(text.size());
+  while (at < text.size()) {
+    const std::size_t run = printable_ascii_prefix(std::string_view(text).substr(at));
+    cleaned.append(text, at, run);
+    at += run;
+    if (at == text.size()) break;
+    const Utf8Char c = decode_utf8(std::string_view(text).substr(at));
+    if (c.length == 0) {
+      newsvault::append_utf8(0xFFFD, cleaned);
+      ++at;
+      continue;
+    }
+    switch (judge(c.code_point, layout)) {
+      case Keep::kYes: cleaned.append(text, at, c.length); break;
+      case Keep::kDrop: break;
+      case Keep::kSpace:
+        if (!cleaned.empty() && cleaned.back() != ' ') cleaned += ' ';
+        break;
+    }
+    at += c.length;
+  }
+  if (layout == TextLayout::kSingleLine) {
+    const std::string_view trimmed = trim_text(cleaned);
+    if (trimmed.size() != cleaned.size()) return std::string(trimmed);
+  }
+  return cleaned;
+}
+
+void clean_feed_text(Feed& feed) {
+  for (std::string* line : {&feed.title, &feed.link, &feed.language}) {
+    clean_in_place(*line, TextLayout::kSingleLine);
+  }
+  clean_in_place(feed.description, TextLayout::kMultiLine);
+  for (Entry& entry : feed.entries) clean_entry_text(entry);
+}
 
 std::string_view trim_text(std::string_view text) {
   std::size_t first = 0;

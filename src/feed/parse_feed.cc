@@ -5,6 +5,7 @@
 
 #include "feed/encoding.h"
 #include "feed/feed.h"
+#include "feed/feed_text.h"
 #include "feed/json_feed.h"
 #include "feed/reference_repair.h"
 #include "feed/xml_feed_mapper.h"
@@ -127,8 +128,12 @@ Result<Feed> parse_feed(std::string_view bytes, const ParseOptions& given_option
     return make_error(ErrorCode::kParse, options.source_name + ": the document is empty");
   }
   // The format comes from the content, never from a file name or a label.
-  if (looks_like_json(bytes)) return parse_json_feed(bytes, options);
-  return parse_xml_feed(bytes, options);
+  Result<Feed> feed = looks_like_json(bytes) ? parse_json_feed(bytes, options)
+                                             : parse_xml_feed(bytes, options);
+  // One cleaning for every format: a JSON Feed's strings may hold what
+  // XML cannot (\u0000, \u001b), and no format keeps a title to one line.
+  if (feed) clean_feed_text(*feed);
+  return feed;
 }
 
 }  // namespace newsvault::feed

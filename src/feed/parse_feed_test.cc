@@ -225,5 +225,37 @@ TEST(ParseFeedTest, KeepsEntriesInDocumentOrderAcrossManyItems) {
   EXPECT_EQ(feed.entries[4999].title, "item 4999");
 }
 
+// Regression: a JSON Feed's strings kept ESC, BEL and NUL (\u escapes XML
+// cannot carry), and every format kept newlines and bidi overrides in
+// titles, so `newsvault list` printed a title that drew a row of its own.
+TEST(ParseFeedTest, CleansJsonFeedTextAsXmlTextIsCleaned) {
+  const Feed feed = parse_ok(R"({"version": "https://jsonfeed.org/version/1.1",
+    "title": "Feed\u001b]0;owned\u0007",
+    "items": [{"id": "1\n",
+               "title": "Real\u001b[2J\u0000 title\n2\t2023-01-01\tfake \u202eevil\u2066",
+               "url": "https://example.org/a\r\n",
+               "authors": [{"name": "Ann\u0085 \u2067Lee"}],
+               "content_html": "<p>one\u0007</p>\n<p>two\uffff\ufdd0</p>",
+               "tags": ["t\u0000ag"]}]})");
+  EXPECT_EQ(feed.title, "Feed]0;owned");
+  ASSERT_EQ(feed.entries.size(), 1u);
+  const Entry& entry = feed.entries[0];
+  EXPECT_EQ(entry.id, "1");
+  EXPECT_EQ(entry.title, "Real[2J title 2 2023-01-01 fake evil");
+  EXPECT_EQ(entry.link, "https://example.org/a");
+  EXPECT_EQ(entry.author, "Ann Lee");
+  EXPECT_EQ(entry.content, "<p>one</p>\n<p>two</p>");
+  EXPECT_EQ(entry.tags, std::vector<std::string>{"tag"});
+}
+
+TEST(ParseFeedTest, KeepsRssTitlesToOneLineWithoutBidiOverrides) {
+  const Feed feed = parse_ok(
+      "<rss version=\"2.0\"><channel><title>c</title><item><title>a\n1\tfake&#x202E;x&#x2069;</title>"
+      "<description>keeps\nlines &#x202E;here</description></item></channel></rss>");
+  ASSERT_EQ(feed.entries.size(), 1u);
+  EXPECT_EQ(feed.entries[0].title, "a 1 fakex");
+  EXPECT_EQ(feed.entries[0].summary, "keeps\nlines \xE2\x80\xAE" "here");
+}
+
 }  // namespace
 }  // namespace newsvault::feed

@@ -136,6 +136,26 @@ class TableReader {
   std::set<std::string> known_;
 };
 
+// A secret in the settings file is one anybody reading the file (or a
+// copy of it, or a message quoting it) has, so a URL that holds one is
+// refused, quoted with the secret hidden: userinfo in an http(s) URL
+// ("https://TOKEN@host/", "https://user%3Atoken@host/"), a password in any
+// URL ("ssh://git:pass@host/"), a query parameter named like a credential
+// ("?access_token=..."). An ssh user name ("ssh://git@host/") is no secret.
+Result<void> refuse_credentials(const toml::value& value, const std::string& key, const std::string& url,
+                                const std::string& instead) {
+  std::string checked = url;
+  if (url_scheme(url) == "ssh") {
+    const std::size_t begin = url.find("://") + 3;
+    const std::size_t at = url.find('@', begin);
+    if (at < url.find_first_of("/?#", begin) && url.substr(begin, at - begin).find(':') == std::string::npos) {
+      checked.erase(begin, at + 1 - begin);
+    }
+  }
+  if (!url_holds_credentials(checked)) return {};
+  return std::unexpected(setting_error(value, key, redact_url(url) + " holds credentials; " + instead));
+}
+
 Result<void> read_fetch(const toml::value& table, Config& config) {
   fetch::ClientOptions& options = config.fetch;
   TableReader reader(table, "fetch");
@@ -146,6 +166,14 @@ Result<void> read_fetch(const toml::value& table, Config& config) {
   using std::chrono::seconds;
   if (auto r = reader.text("user_agent", options.user_agent); !r) return r;
   if (auto r = reader.text("proxy", options.proxy); !r) return r;
+  if (!options.proxy.empty()) {
+    if (auto r = refuse_credentials(table.at("proxy"), "fetch.proxy", options.proxy,
+                                    "leave proxy empty and give the proxy with its credentials in the "
+                                    "environment (https_proxy, http_proxy, all_proxy), which libcurl reads");
+        !r) {
+      return r;
+    }
+  }
   if (auto r = reader.integer("max_connections", 1, 1000, [&](long long n) { options.max_connections = n; }); !r) return r;
   if (auto r = reader.integer("max_per_host", 1, 100, [&](long long n) { options.max_per_host = n; }); !r) return r;
   if (auto r = reader.integer("timeout_seconds", 1, 3600, [&](long long n) { options.timeout = seconds(n); }); !r) return r;
@@ -179,14 +207,10 @@ Result<void> read_git_remotes(const toml::value& array, std::vector<publish::Git
     if (remote.name.empty() || remote.url.empty()) {
       return std::unexpected(setting_error(table, section, "needs a name and a url"));
     }
-    // "https://user:secret@host/": a password in the settings file is one
-    // anybody reading the file (or a copy of it) has.
-    const auto scheme_end = remote.url.find("://");
-    const auto at = remote.url.find('@');
-    if (scheme_end != std::string::npos && at != std::string::npos &&
-        remote.url.find(':', scheme_end + 3) < at) {
-      return std::unexpected(setting_error(table.at("url"), section + ".url",
-                                           "holds a password; name an environment variable in password_env instead"));
+    if (auto r = refuse_credentials(table.at("url"), section + ".url", remote.url,
+                                    "name environment variables in username_env and password_env instead");
+        !r) {
+      return r;
     }
     for (const publish::GitRemote& other : remotes) {
       if (other.name == remote.name) {

@@ -498,9 +498,41 @@ TEST(ConfigTest, RefusesAPasswordWrittenInARemotesUrl) {
   auto config = load_text(dir, "[publish.git]\n[[publish.git.remote]]\nname = \"origin\"\n"
                                "url = \"https://me:hunter2@example.org/a.git\"\n");
   ASSERT_FALSE(config.has_value());
-  EXPECT_NE(config.error().message().find("newsvault.toml:4: publish.git.remote.url: holds a password"),
+  EXPECT_NE(config.error().message().find("newsvault.toml:4: publish.git.remote.url: https://***@"),
             std::string::npos)
       << config.error().message();
+}
+
+TEST(ConfigTest, RefusesATokenInARemotesUrlShowingTheUrlWithoutIt) {
+  for (const char* url : {"https://ghp_SECRET123@github.com/a/b.git", "https://user%3Aghp_SECRET123@host/a.git",
+                          "https://host/a.git?private_token=ghp_SECRET123",
+                          "https://host/a.git?x=1&Access_Token=ghp_SECRET123",
+                          "ssh://git:ghp_SECRET123@host/a.git"}) {
+    testing::TempDir dir;
+    auto config = load_text(dir, std::string("[publish.git]\n[[publish.git.remote]]\nname = \"origin\"\n"
+                                             "url = \"") + url + "\"\n");
+    ASSERT_FALSE(config.has_value()) << url;
+    const std::string message = config.error().message();
+    EXPECT_NE(message.find("newsvault.toml:4: publish.git.remote.url: "), std::string::npos) << message;
+    EXPECT_NE(message.find("***"), std::string::npos) << message;
+    EXPECT_EQ(message.find("SECRET"), std::string::npos) << message;
+  }
+  // An ssh user name is no secret.
+  testing::TempDir dir;
+  auto config = load_text(dir, "[publish.git]\n[[publish.git.remote]]\nname = \"origin\"\n"
+                               "url = \"ssh://git@github.com/a/b.git\"\n");
+  EXPECT_TRUE(config.has_value()) << config.error().message();
+}
+
+TEST(ConfigTest, RefusesAProxyWithCredentialsShowingItWithoutThem) {
+  testing::TempDir dir;
+  auto config = load_text(dir, "[fetch]\nproxy = \"http://alice:SECRET@proxy.example:3128\"\n");
+  ASSERT_FALSE(config.has_value());
+  const std::string message = config.error().message();
+  EXPECT_NE(message.find("newsvault.toml:2: fetch.proxy: http://***@proxy.example:3128 holds credentials"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("SECRET"), std::string::npos) << message;
 }
 
 TEST(ConfigTest, AnUnknownGitSettingNamesFileLineAndKey) {

@@ -424,7 +424,6 @@ class FetchRun {
       if (!read.adapter_id.empty()) continue;
       read.entry_hash = entry_hash(entry);
       read.article = extract::article_from_entry(entry);
-      if (read.article.url.empty()) read.article.url = entry.link;
       // The archive links the story, not the campaign that led to it.
       read.article.url = strip_tracking_parameters(read.article.url);
       if (run.full_text != FullText::kNever) {

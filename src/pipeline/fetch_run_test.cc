@@ -170,6 +170,50 @@ TEST_F(FetchRunTest, FeedContentIsCleanedBeforeItIsStored) {
             "<iframe src=\"https://www.youtube.com/embed/v\"></iframe> kept");
 }
 
+// Regression: an entry's javascript: link became the article's address,
+// and so the target of the document's header, the feeds out's source links
+// and the site's "source" link.
+TEST_F(FetchRunTest, AnEntryLinkThatIsNoWebAddressLeavesTheArticleWithoutOne) {
+  server_.set(kFeedPath, {404, {}, "", {}});  // only the hostile feed's articles are archived
+  server_.set("/hostile.xml", {200, {{"Content-Type", "application/rss+xml"}}, R"rss(<?xml version="1.0"?>
+<rss version="2.0"><channel><title>t</title><link>https://news.example/</link><description>d</description>
+<item><title>js</title><link>javascript:alert(document.cookie)</link><guid>js</guid>
+<description>one</description></item>
+<item><title>data</title><link>data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==</link><guid>data</guid>
+<description>two</description></item>
+<item><title>vb</title><link>VBScript:MsgBox(1)</link><guid>vb</guid><description>three</description></item>
+<item><title>ok</title><link>https://news.example/ok</link><guid>ok</guid><description>four</description></item>
+</channel></rss>)rss", {}});
+  ASSERT_TRUE(archive_->store().add_feed("hostile", server_.url("/hostile.xml"), "").has_value());
+  const FetchSummary summary = fetch_at("2023-06-19T01:47:05Z");
+  EXPECT_EQ(summary.counts.articles_new, 4u);
+  PublishRequest request;
+  request.now = *parse_date("2023-06-19T01:48:00Z");
+  request.write_site = true;
+  ASSERT_TRUE(run_publish(*archive_, request).has_value());
+
+  auto articles = archive_->store().articles(std::nullopt);
+  ASSERT_TRUE(articles.has_value());
+  ASSERT_EQ(articles->size(), 4u);
+  for (const store::ArticleSummary& article : *articles) {
+    EXPECT_EQ(article.url, article.title == "ok" ? "https://news.example/ok" : "") << article.title;
+  }
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
+    const std::string path = entry.path().string();
+    if (!entry.is_regular_file() || path.find("/.git/") != std::string::npos ||
+        path.find("/.newsvault/") != std::string::npos) {
+      continue;
+    }
+    ++files;
+    const std::string bytes = lower_ascii(testing::read_file(entry.path()));
+    for (const char* scheme : {"javascript:", "data:text", "vbscript:"}) {
+      EXPECT_EQ(bytes.find(scheme), std::string::npos) << path << " holds " << scheme;
+    }
+  }
+  EXPECT_GT(files, 10u);  // documents, indexes, feeds out and the site were all looked at
+}
+
 TEST_F(FetchRunTest, AdapterArticlesAreCleanedBeforeTheyAreStored) {
   *article_body_ = R"({"id": 65955570, "name": "t", "canonicalUrl": "https://www.dw.com/zh/t/a-65955570",
     "displayDate": "2023-06-19T01:41:50.777Z",

@@ -72,7 +72,7 @@ Result<void> record_pushes(Archive& archive, const std::vector<publish::PushResu
   for (const publish::PushResult& push : pushes) {
     remotes[push.remote] = {{"last_attempt", format_iso8601_seconds(now)},
                             {"ok", push.error.empty()},
-                            {"error", push.error}};
+                            {"error", redact_urls(push.error)}};
   }
   return publish::write_file_atomically(archive.root(), kRemotesFile, remotes.dump(1) + "\n");
 }

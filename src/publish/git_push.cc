@@ -75,7 +75,7 @@ Result<GitRemoteHandle> configured_remote(git_repository* repository, const GitR
   int status = git_remote_lookup(&raw, repository, remote.name.c_str());
   if (status == GIT_ENOTFOUND) {
     if (git_remote_create(&raw, repository, remote.name.c_str(), remote.url.c_str()) != 0) {
-      return git_failure(root, "remote " + remote.name + " (" + remote.url + ")");
+      return git_failure(root, "remote " + remote.name + " (" + redact_url(remote.url) + ")");
     }
     return GitRemoteHandle(raw);
   }
@@ -86,7 +86,7 @@ Result<GitRemoteHandle> configured_remote(git_repository* repository, const GitR
   found.reset();
   if (git_remote_set_url(repository, remote.name.c_str(), remote.url.c_str()) != 0 ||
       git_remote_lookup(&raw, repository, remote.name.c_str()) != 0) {
-    return git_failure(root, "remote " + remote.name + " (" + remote.url + ")");
+    return git_failure(root, "remote " + remote.name + " (" + redact_url(remote.url) + ")");
   }
   return GitRemoteHandle(raw);
 }
@@ -106,7 +106,7 @@ PushResult push_one(git_repository* repository, const std::filesystem::path& roo
     remote.url = (std::filesystem::absolute(root) / remote.url).lexically_normal().string();
   }
   PushResult result{remote.name, false, ""};
-  const std::string where = "push to " + remote.name + " (" + remote.url + ")";
+  const std::string where = "push to " + remote.name + " (" + redact_url(remote.url) + ")";
   const std::string tracking = "refs/remotes/" + remote.name + "/" + branch;
   git_oid remote_head;
   if (git_reference_name_to_id(&remote_head, repository, tracking.c_str()) == 0 &&
@@ -136,7 +136,8 @@ PushResult push_one(git_repository* repository, const std::filesystem::path& roo
   char* refspec_text = refspec.data();
   const git_strarray refspecs{&refspec_text, 1};
   if (git_remote_push(handle->get(), &refspecs, &options) != 0) {
-    result.error = where + ": " + (state.error.empty() ? git_last_error() : state.error);
+    // libgit2's words may quote the URL it was given or redirected to.
+    result.error = where + ": " + redact_urls(state.error.empty() ? git_last_error() : state.error);
     return result;
   }
   if (!state.error.empty()) {
