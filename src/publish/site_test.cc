@@ -50,7 +50,8 @@ class SiteFixture {
     std::vector<SiteRevision> revisions;
     for (std::size_t i = 0; i < versions.size(); ++i) {
       versions[i].published = summary.published;
-      revisions.push_back({static_cast<int>(i + 1), summary.first_seen + std::chrono::hours(i), versions[i]});
+      revisions.push_back({static_cast<int>(i + 1), summary.first_seen + std::chrono::hours(i), versions[i],
+                           store::Cause::kSource, ""});
     }
     revisions_[summary.id] = std::move(revisions);
     summaries_.push_back(std::move(summary));
