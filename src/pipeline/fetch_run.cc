@@ -308,13 +308,16 @@ class FetchRun {
     return {};
   }
 
-  // An article another feed with the same adapter archived, which this
-  // feed lists for the first time: its indexes and feeds out change.
-  void note_new_listing(std::int64_t feed_id, const std::string& key) {
+  // The article a feed with this adapter archived under `key`: this feed's
+  // own, else another's, which this feed then lists for the first time (its
+  // indexes and feeds out change).
+  std::optional<std::int64_t> adapter_article(std::int64_t feed_id, const std::string& key) {
     auto own = store_.find_article(feed_id, key, false);
-    if (!own || *own) return;
+    if (own && *own) return *own;
     auto shared = store_.find_article(feed_id, key, true);
-    if (shared && *shared) statuses_changed_ = true;
+    if (!shared || !*shared) return std::nullopt;
+    statuses_changed_ = true;
+    return *shared;
   }
 
   // What became of work that may be pending: kept for record_feeds, which
@@ -509,19 +512,17 @@ class FetchRun {
       FeedRun& run = runs_[call.feed_index];
       const std::int64_t feed_id = run.record.id;
       if (response.outcome == fetch::FetchOutcome::kNotModified) {
-        auto archived = store_.find_article(feed_id, call.key, true);
-        if (archived && *archived) {
-          note_new_listing(feed_id, call.key);
+        if (adapter_article(feed_id, call.key)) {
           ++summary_.counts.articles_unchanged;
           work_done(kApiWork, feed_id, call.key);
         } else {
           again.push_back(call);
         }
       } else if (response.outcome == fetch::FetchOutcome::kFailed) {
-        auto archived = store_.find_article(feed_id, call.key, true);
         const bool gone = response.http_status == 404 || response.http_status == 410;
-        if (gone && archived && *archived) {
-          removals_.emplace_back(**archived, call.url,
+        const auto archived = gone ? adapter_article(feed_id, call.key) : std::nullopt;
+        if (archived) {
+          removals_.emplace_back(*archived, call.url,
                                  "HTTP " + std::to_string(response.http_status) + " from " + call.url);
           work_done(kApiWork, feed_id, call.key);
         } else {
@@ -543,7 +544,7 @@ class FetchRun {
           from.last_modified = response.last_modified;
           from.payload_hash = store::sha256_hex(response.body);
           item.shared_key = true;
-          note_new_listing(feed_id, call.key);
+          adapter_article(feed_id, call.key);  // linked when another feed archived it
           pending_validators_.push_back({call.url, response.etag, response.last_modified});
           work_done(kApiWork, feed_id, call.key);
         }
@@ -1062,9 +1063,12 @@ class FetchRun {
         pending_.erase(before);
         continue;
       }
-      // Its next answer must be whole: a 304 would stand for a copy that
-      // the latest revision may not hold (the entry stood in for it).
-      if (auto cleared = store_.set_validators(outcome.url, "", ""); !cleared) return cleared;
+      // An API document's next answer must be whole: a 304 would stand for
+      // a copy the article may not hold. (Pages are asked with the
+      // validators of their article's own copy: page_request.)
+      if (outcome.kind == kApiWork) {
+        if (auto cleared = store_.set_validators(outcome.url, "", ""); !cleared) return cleared;
+      }
       store::PendingWork work;
       work.kind = outcome.kind;
       work.feed_id = outcome.feed_id;
@@ -1092,37 +1096,32 @@ class FetchRun {
     if (!due) return std::unexpected(due.error());
     std::vector<store::PendingWork> checks;
     std::vector<fetch::Request> requests;
+    std::vector<std::size_t> asked;  // checks[asked[i]] is requests[i]'s
     for (store::PendingWork& work : *due) {
       if (work.kind != kRecheckWork) continue;
-      requests.push_back(conditional_request(work.url));
-      const auto feed = feed_index_.find(work.feed_id);
-      requests.back().private_addresses = feed == feed_index_.end()
-                                              ? fetch::PrivateAddresses::kRefused
-                                              : private_addresses(runs_[feed->second]);
+      if (is_web_url(work.url)) {
+        fetch::Request& request = requests.emplace_back(conditional_request(work.url));
+        const auto feed = feed_index_.find(work.feed_id);
+        request.private_addresses = feed == feed_index_.end() ? fetch::PrivateAddresses::kRefused
+                                                              : private_addresses(runs_[feed->second]);
+        asked.push_back(checks.size());
+      }
       checks.push_back(std::move(work));
     }
     if (checks.empty()) return {};
-    std::vector<fetch::Response> responses(checks.size());
-    std::vector<fetch::Request> web_requests;
-    std::vector<std::size_t> asked;
-    for (std::size_t i = 0; i < checks.size(); ++i) {
-      if (!checks[i].url.starts_with("http://") && !checks[i].url.starts_with("https://")) continue;
-      asked.push_back(i);
-      web_requests.push_back(std::move(requests[i]));
-    }
-    client_.fetch_all(web_requests, [&](std::size_t index, fetch::Response response) {
+    // nullopt: not a web address, so not asked.
+    std::vector<std::optional<fetch::Response>> responses(checks.size());
+    client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
       responses[asked[index]] = std::move(response);
     });
-    std::vector<char> was_asked(checks.size(), 0);
-    for (std::size_t i : asked) was_asked[i] = 1;
     return store_.transaction([&]() -> Result<void> {
       for (std::size_t i = 0; i < checks.size(); ++i) {
         store::PendingWork& work = checks[i];
-        if (!was_asked[i]) {
+        if (!responses[i]) {
           if (auto finished = store_.finish_work(work.kind, work.feed_id, work.key); !finished) return finished;
           continue;
         }
-        const RecheckResult result = read_recheck(work.url, responses[i]);
+        const RecheckResult result = read_recheck(work.url, *responses[i]);
         if (result.finding == RecheckFinding::kGone) {
           auto article = store_.find_article(work.feed_id, work.key, false);
           if (!article) return std::unexpected(article.error());
