@@ -15,9 +15,9 @@ packages=(
   libcurl4-openssl-dev           # fetching (multi interface, HTTP/2, gzip/deflate/br)
   libsqlite3-dev                 # the store
   sqlite3                        # a store test damages a database behind the store's back
-  libssl-dev                     # SHA-256 of article revisions
+  libssl-dev                     # SHA-256 of article revisions, SHA-1 of git packs
   libtoml11-dev                  # newsvault.toml
-  zlib1g-dev                     # the extraction corpus test reads gzipped pages
+  zlib1g-dev                     # git packs; the extraction corpus test reads gzipped pages
   libzstd-dev                    # the store packs revisions' content
   libgit2-dev                    # the archive's history: commits and pushes
   libmimalloc-dev                # the program's allocator

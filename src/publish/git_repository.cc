@@ -7,6 +7,7 @@
 #include <set>
 
 #include "publish/git_handles.h"
+#include "publish/git_pack.h"
 #include "publish/publish.h"
 
 namespace newsvault::publish {
@@ -125,12 +126,17 @@ std::string commit_message(const std::vector<FeedChanges>& changes) {
   return message;
 }
 
-Result<std::optional<std::string>> commit_all_changes(const std::filesystem::path& root,
-                                                      const std::string& message,
-                                                      const GitOptions& options, Timestamp when) {
+// The commit itself: every object it needs written to one new pack.
+static Result<std::optional<std::string>> commit_changes(const std::filesystem::path& root, const std::string& message,
+                                                  const GitOptions& options, Timestamp when) {
   auto repository = open_git_repository(root);
   if (!repository) return std::unexpected(repository.error());
   git_repository* repo = repository->get();
+  if (auto removed = remove_unfinished_packs(git_repository_path(repo)); !removed) {
+    return std::unexpected(removed.error());
+  }
+  auto pack = PackWriter::attach(repo, root);
+  if (!pack) return std::unexpected(pack.error());
 
   git_index* raw_index = nullptr;
   if (git_repository_index(&raw_index, repo) != 0) return git_failure(root, "cannot read the git index");
@@ -142,9 +148,14 @@ Result<std::optional<std::string>> commit_all_changes(const std::filesystem::pat
     return git_failure(root, "cannot stage the changes");
   }
   git_oid tree_id;
-  if (git_index_write(index.get()) != 0 || git_index_write_tree(&tree_id, index.get()) != 0) {
-    return git_failure(root, "cannot write the git index");
-  }
+  if (git_index_write_tree(&tree_id, index.get()) != 0) return git_failure(root, "cannot write the tree");
+  // The index (the stat cache that spares the next run hashing unchanged
+  // files) is saved only once the objects it names are in an installed pack.
+  const auto save_index = [&]() -> Result<void> {
+    if (auto finished = pack->finish(); !finished) return finished;
+    if (git_index_write(index.get()) != 0) return git_failure(root, "cannot write the git index");
+    return {};
+  };
 
   git_reference* raw_head = nullptr;
   GitObject parent;
@@ -157,7 +168,10 @@ Result<std::optional<std::string>> commit_all_changes(const std::filesystem::pat
     }
     parent.reset(raw_parent);
     const git_commit* last = reinterpret_cast<const git_commit*>(parent.get());
-    if (git_oid_equal(git_commit_tree_id(last), &tree_id)) return std::nullopt;
+    if (git_oid_equal(git_commit_tree_id(last), &tree_id)) {
+      if (auto saved = save_index(); !saved) return std::unexpected(saved.error());
+      return std::nullopt;
+    }
   } else if (head_status != GIT_EUNBORNBRANCH && head_status != GIT_ENOTFOUND) {
     return git_failure(root, "cannot read HEAD");
   }
@@ -174,14 +188,16 @@ Result<std::optional<std::string>> commit_all_changes(const std::filesystem::pat
   GitSignature signature(raw_signature);
   const git_commit* parents[1] = {reinterpret_cast<const git_commit*>(parent.get())};
   git_oid commit_id;
-  // The commit's objects first, flushed; only then the branch moves to it,
-  // so a power cut never leaves the branch naming objects that are not on
-  // disk (libgit2 does not fsync by default). A cut before the branch moves
-  // leaves the changes uncommitted, and the next run commits them.
+  // The commit's objects first, in a pack flushed to the disk; only then the
+  // branch moves to it, so a power cut never leaves the branch naming
+  // objects that are not on disk. A cut before the branch moves leaves the
+  // changes uncommitted (and perhaps a pack no commit uses yet), and the next
+  // run commits them.
   if (git_commit_create(&commit_id, repo, nullptr, signature.get(), signature.get(), nullptr,
                         message.c_str(), tree.get(), parent ? 1 : 0, parents) != 0) {
     return git_failure(root, "cannot commit");
   }
+  if (auto saved = save_index(); !saved) return std::unexpected(saved.error());
   if (auto synced = sync_archive(root); !synced) return std::unexpected(synced.error());
   const git_oid* parent_id = parent ? git_object_id(parent.get()) : nullptr;
   if (auto moved = move_branch(repo, root, commit_id, parent_id, message); !moved) {
@@ -191,6 +207,17 @@ Result<std::optional<std::string>> commit_all_changes(const std::filesystem::pat
   char hex[GIT_OID_HEXSZ + 1];
   git_oid_tostr(hex, sizeof hex, &commit_id);
   return std::optional<std::string>(hex);
+}
+
+Result<std::optional<std::string>> commit_all_changes(const std::filesystem::path& root,
+                                                      const std::string& message,
+                                                      const GitOptions& options, Timestamp when) {
+  auto committed = commit_changes(root, message, options, when);
+  if (!committed) return committed;
+  // Also when nothing was committed: loose objects an older version or an
+  // interrupted run left are packed by the next run either way.
+  if (auto packed = pack_history(root); !packed) return std::unexpected(packed.error());
+  return committed;
 }
 
 Result<std::vector<std::string>> uncommitted_changes(const std::filesystem::path& root) {

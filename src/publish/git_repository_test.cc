@@ -3,9 +3,16 @@
 // force.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <random>
+
+#include "publish/git_pack.h"
 #include "publish/publish.h"
+#include "support/archive_test_support.h"
 #include "support/http_test_server.h"
 #include "support/test_support.h"
 
@@ -29,6 +36,26 @@ std::string git(const fs::path& dir, const std::string& arguments) {
   const auto result = run_command("git -C " + shell_quote(dir.string()) + " " + arguments);
   EXPECT_EQ(result.exit_status, 0) << arguments << ": " << result.err;
   return result.out;
+}
+
+// A value of `git count-objects -v`: "count" (loose objects), "packs".
+std::size_t count_objects(const fs::path& dir, const std::string& field) {
+  const std::string report = git(dir, "count-objects -v");
+  const auto at = report.find(field + ": ");
+  EXPECT_NE(at, std::string::npos) << report;
+  return at == std::string::npos ? 0 : std::stoul(report.substr(at + field.size() + 2));
+}
+
+// Debian's git reads every object and every commit: fsck, then the whole
+// log with its patches.
+void expect_git_reads_everything(const fs::path& dir) {
+  const auto fsck = run_command("git -C " + shell_quote(dir.string()) + " fsck --full --strict --no-dangling");
+  EXPECT_EQ(fsck.exit_status, 0) << fsck.out << fsck.err;
+  if (run_command("git -C " + shell_quote(dir.string()) + " rev-parse -q --verify HEAD").exit_status != 0) {
+    return;  // nothing committed yet
+  }
+  const auto log = run_command("git -C " + shell_quote(dir.string()) + " log -p --format=%H%n%s");
+  EXPECT_EQ(log.exit_status, 0) << log.err;
 }
 
 class GitRepositoryTest : public ::testing::Test {
@@ -208,6 +235,102 @@ TEST_F(GitRepositoryTest, TakesAnHttpRemotesPasswordFromTheNamedVariable) {
     sent = sent || request.header("authorization") == "Basic eC1hY2Nlc3MtdG9rZW46czNjcmV0";
   }
   EXPECT_TRUE(sent) << "the token was never sent";
+}
+
+TEST(GeometricSplitTest, RollsUpWhatBreaksTheProgressionAndWhatTheNewPackWouldOvertake) {
+  EXPECT_EQ(geometric_split({}, 2), 0u);
+  EXPECT_EQ(geometric_split({5}, 2), 0u);
+  EXPECT_EQ(geometric_split({10, 25, 100}, 2), 0u) << "already a progression";
+  EXPECT_EQ(geometric_split({1, 1, 1, 1, 100}, 2), 4u);
+  // Rolling up the small three (30 objects) would make a pack larger than
+  // half of the 50: that one goes in too.
+  EXPECT_EQ(geometric_split({10, 10, 10, 50, 1000}, 2), 4u);
+}
+
+TEST_F(GitRepositoryTest, ACommitOfManyFilesIsOnePackThatGitReads) {
+  for (int i = 0; i < 3000; ++i) {
+    write_file(root() / ("feed/2023/06/" + std::to_string(i) + ".md"), "# Article " + std::to_string(i) + "\n");
+  }
+  ASSERT_TRUE(commit("3000 new in feed\n").has_value());
+  EXPECT_EQ(count_objects(root(), "count"), 0u) << "no loose objects";
+  EXPECT_EQ(count_objects(root(), "packs"), 1u);
+  expect_git_reads_everything(root());
+  EXPECT_EQ(git(root(), "show HEAD:feed/2023/06/1234.md"), "# Article 1234\n");
+
+  // Unchanged files are not written again: a second commit's pack holds
+  // the changed file, its trees and the commit.
+  write_file(root() / "feed/2023/06/7.md", "# Article 7, corrected\n");
+  ASSERT_TRUE(commit("1 updated in feed\n").has_value());
+  EXPECT_EQ(count_objects(root(), "count"), 0u);
+  EXPECT_EQ(git(root(), "show --name-status --format= HEAD"), "M\tfeed/2023/06/7.md\n");
+  expect_git_reads_everything(root());
+}
+
+TEST_F(GitRepositoryTest, ManyRunsLeaveLogarithmicallyFewPacks) {
+  constexpr int kRuns = 60;
+  for (int run = 0; run < kRuns; ++run) {
+    for (int i = 0; i < 5; ++i) {
+      write_file(root() / ("feed/" + std::to_string(run) + "-" + std::to_string(i) + ".md"),
+                 "run " + std::to_string(run) + ", article " + std::to_string(i) + "\n");
+    }
+    write_file(root() / "README.md", "# Archive\n\n" + std::to_string(5 * (run + 1)) + " articles\n");
+    ASSERT_TRUE(commit(std::to_string(run) + "\n").has_value());
+    const std::size_t objects = count_objects(root(), "in-pack");
+    // Each pack at least twice the next smaller one: at most log2(n) + 1.
+    EXPECT_LE(count_objects(root(), "packs"), static_cast<std::size_t>(std::log2(objects)) + 1)
+        << "after run " << run;
+    EXPECT_EQ(count_objects(root(), "count"), 0u) << "after run " << run;
+  }
+  EXPECT_EQ(git(root(), "rev-list --count HEAD"), std::to_string(kRuns) + "\n");
+  expect_git_reads_everything(root());
+  EXPECT_EQ(git(root(), "show HEAD~40:feed/3-2.md"), "run 3, article 2\n");
+}
+
+// Regression: versions that wrote every object as a loose file left
+// thousands in .git/objects, never packed.
+TEST_F(GitRepositoryTest, PacksTheLooseObjectsAnOlderVersionLeft) {
+  for (int i = 0; i < 200; ++i) write_file(root() / ("old/" + std::to_string(i) + ".md"), std::to_string(i) + "\n");
+  git(root(), "add -A");
+  git(root(), "-c gc.auto=0 -c user.name=x -c user.email=x@example.org commit -q -m old");
+  ASSERT_GT(count_objects(root(), "count"), 200u);
+
+  write_file(root() / "new.md", "new\n");
+  ASSERT_TRUE(commit("1 new\n").has_value());
+  EXPECT_EQ(count_objects(root(), "count"), 0u);
+  // The old objects in one pack, the new commit's in its own (much smaller).
+  EXPECT_LE(count_objects(root(), "packs"), 2u);
+  EXPECT_EQ(git(root(), "rev-list --count HEAD"), "2\n");
+  expect_git_reads_everything(root());
+}
+
+// A run killed at any moment of committing or packing: git still reads the
+// repository, and the next run commits what is left.
+TEST_F(GitRepositoryTest, KilledWhileCommittingOrPackingLeavesARepositoryGitReads) {
+  constexpr int kKills = 12;
+  std::mt19937 random(16);
+  for (int kill = 0; kill < kKills; ++kill) {
+    for (int i = 0; i < 400; ++i) {
+      write_file(root() / ("feed/" + std::to_string(kill) + "/" + std::to_string(i) + ".md"),
+                 std::string(200 + i, static_cast<char>('a' + kill % 26)) + "\n");
+    }
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      // Commits again and again (each packing its history), until killed.
+      for (int round = 0;; ++round) {
+        write_file(root() / "README.md", "round " + std::to_string(round) + "\n");
+        if (!commit_all_changes(root(), "round\n", options_, at("2023-06-19T01:47:05Z"))) ::_exit(1);
+      }
+    }
+    const auto ending = testing::kill_after(child, std::chrono::microseconds(20'000 + random() % 200'000));
+    ASSERT_TRUE(ending.killed) << "the committing process ended on its own";
+    expect_git_reads_everything(root());
+    commit("after the kill\n");
+    EXPECT_TRUE(uncommitted_changes(root())->empty()) << "kill " << kill;
+    EXPECT_EQ(git(root(), "show HEAD:feed/" + std::to_string(kill) + "/399.md").size(), 200u + 399 + 1);
+  }
+  EXPECT_EQ(count_objects(root(), "count"), 0u);
+  expect_git_reads_everything(root());
 }
 
 }  // namespace
