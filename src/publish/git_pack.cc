@@ -472,21 +472,24 @@ struct IndexFile {
   std::uint32_t count() const { return get_be32(reinterpret_cast<const unsigned char*>(bytes.data()) + 8 + 255 * 4); }
 };
 
-// Reads an index (version 2) far enough to trust its fan-out and ids.
-Result<IndexFile> read_index(const fs::path& path) {
+constexpr std::size_t kIndexHeader = 8 + 256 * 4;  // magic, version, fan-out
+
+// Reads an index (version 2): its header and fan-out (the object count), or
+// with `ids` the whole file, checked far enough to trust its object ids.
+Result<IndexFile> read_index(const fs::path& path, bool ids) {
   FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (file.fd < 0) return io_error(path, "cannot open");
   struct stat status {};
   if (::fstat(file.fd, &status) != 0) return io_error(path, "cannot read");
+  const auto file_size = static_cast<std::size_t>(status.st_size);
   IndexFile index;
-  index.bytes.resize(static_cast<std::size_t>(status.st_size));
+  index.bytes.resize(ids ? file_size : std::min(file_size, kIndexHeader));
   if (::pread(file.fd, index.bytes.data(), index.bytes.size(), 0) != static_cast<ssize_t>(index.bytes.size())) {
     return io_error(path, "cannot read");
   }
-  constexpr std::size_t kHeader = 8 + 256 * 4;
   const auto* bytes = reinterpret_cast<const unsigned char*>(index.bytes.data());
-  if (index.bytes.size() < kHeader + 40 || std::memcmp(bytes, "\377tOc", 4) != 0 || get_be32(bytes + 4) != 2 ||
-      index.bytes.size() < kHeader + std::size_t{index.count()} * 28 + 40) {
+  if (file_size < kIndexHeader + 40 || std::memcmp(bytes, "\377tOc", 4) != 0 || get_be32(bytes + 4) != 2 ||
+      file_size < kIndexHeader + std::size_t{index.count()} * 28 + 40) {
     return make_error(ErrorCode::kIo, path.string() + ": not a pack index of version 2");
   }
   return index;
@@ -531,7 +534,7 @@ Result<std::vector<PackFile>> list_packs(const fs::path& objects_dir) {
     if (path.extension() != ".idx" || !path.filename().string().starts_with("pack-")) continue;
     fs::path pack = path;
     if (!fs::exists(pack.replace_extension(".pack"))) continue;  // git and libgit2 skip it too
-    auto index = read_index(path);
+    auto index = read_index(path, false);
     if (!index) return std::unexpected(index.error());
     fs::path keep = path;
     packs.push_back({path, index->count(), fs::exists(keep.replace_extension(".keep"))});
@@ -599,9 +602,9 @@ Result<void> pack_history(const fs::path& root) {
   GitPackbuilder builder(raw_builder);
   git_packbuilder_set_threads(builder.get(), 0);  // one delta search per core
   for (std::size_t i = 0; i < rolled_packs; ++i) {
-    auto index = read_index(candidates[i].index);
+    auto index = read_index(candidates[i].index, true);
     if (!index) return std::unexpected(index.error());
-    const auto* ids = reinterpret_cast<const unsigned char*>(index->bytes.data()) + 8 + 256 * 4;
+    const auto* ids = reinterpret_cast<const unsigned char*>(index->bytes.data()) + kIndexHeader;
     for (std::uint32_t n = 0; n < index->count(); ++n) {
       git_oid oid;
       git_oid_fromraw(&oid, ids + std::size_t{n} * GIT_OID_RAWSZ);

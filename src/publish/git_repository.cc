@@ -142,9 +142,10 @@ static Result<std::optional<std::string>> commit_changes(const std::filesystem::
   if (git_repository_index(&raw_index, repo) != 0) return git_failure(root, "cannot read the git index");
   GitIndex index(raw_index);
   AllPaths all;
-  // add_all takes new and changed files; update_all drops removed ones.
-  if (git_index_add_all(index.get(), &all.spec, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr) != 0 ||
-      git_index_update_all(index.get(), &all.spec, nullptr, nullptr) != 0) {
+  // One walk of the folder against the index: new and changed files are
+  // hashed and added, removed ones dropped; a file whose size and times
+  // match its entry is not read (the stat cache).
+  if (git_index_add_all(index.get(), &all.spec, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr) != 0) {
     return git_failure(root, "cannot stage the changes");
   }
   git_oid tree_id;
