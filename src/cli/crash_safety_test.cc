@@ -143,6 +143,9 @@ class CrashSafetyTest : public ::testing::Test {
     // `check` finds nothing damaged: at most work the next fetch finishes.
     const auto checked = run_newsvault("--dir " + archive.string() + " check --json");
     EXPECT_EQ(checked.exit_status, 0) << context << "\n" << checked.out << checked.err;
+    // Debian's git reads every object the history has, whatever packing was cut short.
+    const auto fsck = testing::run_command("git -C " + archive.string() + " fsck --full --no-dangling");
+    EXPECT_EQ(fsck.exit_status, 0) << context << "\n" << fsck.out << fsck.err;
 
     if (store.articles == 0) return "fetching and parsing";
     if (store.documents_pending > 0) return "writing documents";
@@ -174,6 +177,9 @@ class CrashSafetyTest : public ::testing::Test {
     EXPECT_EQ(testing::head_tree(archive), expected_tree_) << context;
     const auto status = testing::run_command("git -C " + archive.string() + " status --porcelain");
     EXPECT_EQ(status.out, "") << context;
+    // The history is packed: no loose objects, whatever the kill left.
+    const auto objects = testing::run_command("git -C " + archive.string() + " count-objects -v");
+    EXPECT_NE(objects.out.find("count: 0\n"), std::string::npos) << context << "\n" << objects.out;
     const auto checked = run_newsvault("--dir " + archive.string() + " check --json");
     EXPECT_EQ(checked.exit_status, 0) << context << "\n" << checked.out << checked.err;
     const auto report = nlohmann::json::parse(checked.out, nullptr, false);

@@ -641,13 +641,20 @@ Result<void> pack_history(const fs::path& root) {
   // The new pack is on the disk: what it replaces can go. The index first,
   // so no reader finds an index whose pack is gone.
   for (std::size_t i = 0; i < rolled_packs; ++i) {
-    fs::path index = candidates[i].index;
+    const fs::path index = candidates[i].index;
     if (index.stem() == name) continue;  // the same objects, packed the same way
+    for (const char* extension : {".idx", ".pack", ".rev", ".bitmap"}) {
+      fs::path file = index;
+      std::error_code error;
+      fs::remove(file.replace_extension(extension), error);
+      if (error) return make_error(ErrorCode::kIo, file.string() + ": cannot remove: " + error.message());
+    }
+  }
+  if (rolled_packs > 0) {
+    // A multi-pack index (`git repack --write-midx`) would name packs that
+    // are gone; git reads the packs without it.
     std::error_code error;
-    fs::remove(index, error);
-    fs::remove(index.replace_extension(".pack"), error);
-    fs::remove(index.replace_extension(".rev"), error);
-    if (error) return make_error(ErrorCode::kIo, index.string() + ": cannot remove: " + error.message());
+    fs::remove(objects_dir / "pack" / "multi-pack-index", error);
   }
   for (const fs::path& path : packed_loose) {
     std::error_code error;
