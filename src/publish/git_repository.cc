@@ -3,7 +3,10 @@
 //
 //   folder ─► index (add all, update all; .gitignore honoured) ─► tree
 //          tree == HEAD's tree ? no commit : commit on the current branch
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <fstream>
 #include <set>
 
 #include "publish/git_handles.h"
@@ -20,12 +23,6 @@ void ensure_libgit2() {
   static const int initialised = git_libgit2_init();
   (void)initialised;
 }
-
-// A pathspec of every path: "*".
-struct AllPaths {
-  char* star = const_cast<char*>("*");
-  git_strarray spec{&star, 1};
-};
 
 // Points the branch HEAD names at `commit_id`: only from `parent_id` (the
 // commit it was made on), or, for a branch not born yet, only if nothing
@@ -45,6 +42,57 @@ Result<void> move_branch(git_repository* repo, const std::filesystem::path& root
     return git_failure(root, std::string("cannot move ") + branch);
   }
   GitReference owned(moved);
+  return {};
+}
+
+// Stages every difference between the folder and the index, as `git add
+// -A` does, in one walk: a file whose size and times match its entry is not
+// read (the stat cache). A new or changed regular file is read and stored
+// as it is (git_index_add_all would also look up its attributes, a
+// realpath of each file's folder and a .gitattributes in each parent,
+// about half of a first commit's time: the archive writes its files as
+// they must be committed, and sets no filters); anything else (a removed
+// file, a symbolic link) goes through libgit2's own path.
+Result<void> stage_all(git_repository* repo, git_index* index, const std::filesystem::path& root) {
+  git_diff_options options;
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
+  options.flags = GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+  git_diff* raw_diff = nullptr;
+  if (git_diff_index_to_workdir(&raw_diff, repo, index, &options) != 0) {
+    return git_failure(root, "cannot compare the folder with the git index");
+  }
+  const std::unique_ptr<git_diff, GitFree<git_diff, git_diff_free>> diff(raw_diff);
+  for (std::size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+    const char* path = delta->new_file.path;
+    if ((delta->new_file.flags & GIT_DIFF_FLAG_EXISTS) == 0) {
+      if (git_index_remove_bypath(index, delta->old_file.path) != 0) return git_failure(root, "cannot stage");
+      continue;
+    }
+    const std::filesystem::path file = root / path;
+    struct stat status {};
+    if (::lstat(file.c_str(), &status) != 0 || !S_ISREG(status.st_mode)) {
+      if (git_index_add_bypath(index, path) != 0) return git_failure(file, "cannot stage");
+      continue;
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in && !in.eof()) return make_error(ErrorCode::kIo, file.string() + ": cannot read");
+    git_index_entry entry{};
+    entry.ctime = {static_cast<std::int32_t>(status.st_ctim.tv_sec), static_cast<std::uint32_t>(status.st_ctim.tv_nsec)};
+    entry.mtime = {static_cast<std::int32_t>(status.st_mtim.tv_sec), static_cast<std::uint32_t>(status.st_mtim.tv_nsec)};
+    entry.dev = static_cast<std::uint32_t>(status.st_dev);
+    entry.ino = static_cast<std::uint32_t>(status.st_ino);
+    entry.mode = (status.st_mode & S_IXUSR) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+    entry.uid = status.st_uid;
+    entry.gid = status.st_gid;
+    entry.file_size = static_cast<std::uint32_t>(status.st_size);
+    entry.path = path;
+    if (git_blob_create_from_buffer(&entry.id, repo, content.data(), content.size()) != 0 ||
+        git_index_add(index, &entry) != 0) {
+      return git_failure(file, "cannot stage");
+    }
+  }
   return {};
 }
 
@@ -141,13 +189,7 @@ static Result<std::optional<std::string>> commit_changes(const std::filesystem::
   git_index* raw_index = nullptr;
   if (git_repository_index(&raw_index, repo) != 0) return git_failure(root, "cannot read the git index");
   GitIndex index(raw_index);
-  AllPaths all;
-  // One walk of the folder against the index: new and changed files are
-  // hashed and added, removed ones dropped; a file whose size and times
-  // match its entry is not read (the stat cache).
-  if (git_index_add_all(index.get(), &all.spec, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr) != 0) {
-    return git_failure(root, "cannot stage the changes");
-  }
+  if (auto staged = stage_all(repo, index.get(), root); !staged) return std::unexpected(staged.error());
   git_oid tree_id;
   if (git_index_write_tree(&tree_id, index.get()) != 0) return git_failure(root, "cannot write the tree");
   // The index (the stat cache that spares the next run hashing unchanged

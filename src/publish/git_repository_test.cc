@@ -111,6 +111,25 @@ TEST_F(GitRepositoryTest, CommitsEveryChangeButTheIgnoredStateAndNothingWhenUnch
   EXPECT_TRUE(uncommitted_changes(root())->empty());
 }
 
+// git itself, reading the index the commit left, finds nothing to add: the
+// same blobs and modes (an executable, a symbolic link) as `git add -A`.
+TEST_F(GitRepositoryTest, StagesWhatGitAddWouldIncludingLinksAndExecutables) {
+  write_file(root() / "tools/run.sh", "#!/bin/sh\n");
+  fs::permissions(root() / "tools/run.sh", fs::perms::owner_exec, fs::perm_options::add);
+  fs::create_symlink("tools/run.sh", root() / "run");
+  write_file(root() / "feed/2023/06/19-a.md", "a\n");
+  ASSERT_TRUE(commit("first\n").has_value());
+  EXPECT_EQ(git(root(), "ls-tree -r HEAD --format='%(objectmode) %(path)'"),
+            "100644 .gitignore\n100644 feed/2023/06/19-a.md\n120000 run\n100755 tools/run.sh\n");
+  EXPECT_EQ(git(root(), "status --porcelain"), "");
+
+  fs::remove(root() / "run");
+  write_file(root() / "run", "now a file\n");
+  ASSERT_TRUE(commit("second\n").has_value());
+  EXPECT_EQ(git(root(), "show HEAD:run"), "now a file\n");
+  EXPECT_EQ(git(root(), "status --porcelain"), "");
+}
+
 TEST_F(GitRepositoryTest, CommitsAsTheConfiguredAuthorAtTheRunsTime) {
   options_.author_name = "Archive Bot";
   options_.author_email = "bot@example.org";
