@@ -1,8 +1,10 @@
 // The archive's history in git (libgit2): the repository, the commit after
 // a run, and its status.
 //
-//   folder ─► index (add all, update all; .gitignore honoured) ─► tree
+//   folder ─► diff against the index (.gitignore honoured) ─► new and changed
+//          files stored, removed ones dropped ─► tree (objects: one new pack)
 //          tree == HEAD's tree ? no commit : commit on the current branch
+//          ─► pack_history
 #include <sys/stat.h>
 
 #include <algorithm>
