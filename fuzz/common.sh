@@ -4,7 +4,7 @@
 # targets asked for, empty for all) and sets it to the full list when empty.
 cxx="${CXX:-clang++-16}"
 build_dir="${FUZZ_BUILD_DIR:-build-fuzz}"
-all_targets=(feed date url extract sanitize config dw_adapter address)
+all_targets=(feed date url extract sanitize config dw_adapter address names)
 if [ "${#targets[@]}" -eq 0 ]; then targets=("${all_targets[@]}"); fi
 
 for target in "${targets[@]}"; do
@@ -31,7 +31,7 @@ fuzz/seed-corpus.sh "$build_dir" | grep -v "^seed-corpus: [a-z_]* *[0-9]* inputs
 # a date or a URL of any length a document holds.
 max_len() {
   case "$1" in
-    date | address) echo 256 ;;
+    date | address | names) echo 256 ;;
     url) echo 2048 ;;
     config) echo 8192 ;;
     sanitize | dw_adapter | extract) echo 32768 ;;

@@ -119,6 +119,9 @@ literals --min-length 8 "$corpus/dw_adapter" src/extract/adapter_*test.cc
 # ('0': the operator's URL, first hop, nothing allowed).
 literals --prefix 0 --min-length 2 "$corpus/address" src/fetch/address_policy_test.cc
 
-for target in feed date url extract sanitize config dw_adapter address; do
+# names: the name and path tests' literals (feed names, guids).
+literals --min-length 1 "$corpus/names" src/publish/document_path_test.cc src/cli/hostile_names_test.cc
+
+for target in feed date url extract sanitize config dw_adapter address names; do
   printf 'seed-corpus: %-10s %5d inputs\n' "$target" "$(find "$corpus/$target" -type f | wc -l)"
 done

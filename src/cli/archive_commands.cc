@@ -92,10 +92,12 @@ int run_add(const GlobalOptions& global, const std::string& argument, std::strin
   if (!adapter.empty()) {
     if (auto known = extract::builtin_adapter(adapter); !known) return fail("add", known.error());
   }
-  // The name is a folder of the archive: it may not climb out of it.
-  if (name.find_first_of("/\\") != std::string::npos || name.starts_with('.')) {
-    return fail("add", Error(ErrorCode::kInvalidArgument,
-                             "--name " + name + ": a feed's name names its folder; use no '/', '\\' or leading '.'"));
+  // The name is a folder of the archive: it may neither climb out of it
+  // nor take a name the archive's own files have.
+  if (!name.empty()) {
+    if (auto problem = pipeline::feed_name_problem(name, (*archive)->config().site.dir)) {
+      return fail("add", Error(ErrorCode::kInvalidArgument, "--name: " + *problem));
+    }
   }
   if (!full_text.empty() && !adapter.empty()) {
     return fail("add",
@@ -110,7 +112,12 @@ int run_add(const GlobalOptions& global, const std::string& argument, std::strin
   auto url = feed_to_add(**archive, *given, global);
   if (!url) return fail("add", url.error());
   // Named after what was typed, unless that was a page and not the feed.
-  if (name.empty()) name = pipeline::feed_name_from(*url == *given ? argument : *url);
+  if (name.empty()) {
+    name = pipeline::feed_name_from(*url == *given ? argument : *url);
+    if (auto problem = pipeline::feed_name_problem(name, (*archive)->config().site.dir)) {
+      return fail("add", Error(ErrorCode::kInvalidArgument, *problem + " (named after the URL: give --name)"));
+    }
+  }
   std::optional<std::string> settings;
   const auto config_file = (*archive)->root() / pipeline::kConfigFileName;
   if (!full_text.empty()) {
@@ -133,7 +140,7 @@ int run_add(const GlobalOptions& global, const std::string& argument, std::strin
                                                    written.error().message()));
     }
   }
-  if (!global.quiet) std::cout << "added " << added->name << ": " << added->url << "\n";
+  if (!global.quiet) std::cout << "added " << added->name << ": " << redact_url(added->url) << "\n";
   warn_about_settings("add", **archive);
   return kExitOk;
 }
@@ -193,6 +200,11 @@ int run_import_opml(const GlobalOptions& global, const std::string& file, bool a
       for (int suffix = 2; (*archive)->store().feed_by_name(name).value_or(std::nullopt); ++suffix) {
         name = pipeline::feed_name_from(outline.name.empty() ? url : outline.name) + "-" +
                std::to_string(suffix);
+      }
+      if (auto problem = pipeline::feed_name_problem(name, (*archive)->config().site.dir)) {
+        skipped.push_back(named + ": " + *problem);
+        added_urls.erase(url);
+        continue;
       }
       auto feed = (*archive)->store().add_feed(name, url, outline.adapter);
       if (!feed) return std::unexpected(feed.error());
@@ -283,25 +295,25 @@ int list_feeds(store::Store& store, bool json) {
       for (const store::PendingWork* work : items) {
         pending_items.push_back({{"kind", work->kind},
                                  {"key", work->key},
-                                 {"url", work->url},
+                                 {"url", redact_url(work->url)},
                                  {"attempts", work->attempts},
                                  {"next_attempt", time_json(work->next_attempt)},
-                                 {"error", work->last_error}});
+                                 {"error", redact_urls(work->last_error)}});
       }
       out["feeds"].push_back({{"name", feed.name},
-                              {"url", feed.url},
+                              {"url", redact_url(feed.url)},
                               {"adapter", feed.adapter},
                               {"last_fetched", time_json(feed.last_fetched)},
                               {"state", feed.last_error.empty() ? "ok" : "error"},
-                              {"error", feed.last_error},
+                              {"error", redact_urls(feed.last_error)},
                               {"pending", std::move(pending_items)}});
       continue;
     }
-    std::cout << terminal_text(feed.name) << "\t" << terminal_text(feed.url) << "\t"
+    std::cout << terminal_text(feed.name) << "\t" << terminal_text(redact_url(feed.url)) << "\t"
               << (feed.adapter.empty() ? "-" : terminal_text(feed.adapter)) << "\t"
-              << (feed.last_error.empty() ? "ok" : "error: " + terminal_text(feed.last_error));
+              << (feed.last_error.empty() ? "ok" : "error: " + terminal_text(redact_urls(feed.last_error)));
     if (!items.empty()) {
-      std::cout << "\t" << items.size() << " pending (" << terminal_text(items.front()->last_error) << ")";
+      std::cout << "\t" << items.size() << " pending (" << terminal_text(redact_urls(items.front()->last_error)) << ")";
     }
     std::cout << "\n";
   }

@@ -249,5 +249,32 @@ TEST_F(HostileFetchTest, HtmlNestedHundredThousandDeepIsFlattened) {
   EXPECT_LT(run.elapsed, 10s);
 }
 
+// Regression: an error quoting a URL with credentials (the feed's own, or
+// one curl echoes, a proxy's among them) was stored as the feed's error
+// and printed whole by fetch and list --feeds.
+TEST(FetchErrorRedactionTest, CredentialsInAFailingFeedsUrlAreNeitherStoredNorPrinted) {
+  testing::TempDir dir;
+  HttpTestServer server;
+  server.set("/feed.xml", {.headers = {{"Content-Type", "application/rss+xml"}}, .body = kGoodFeed});
+  const fs::path archive = dir.path() / "archive";
+  ASSERT_EQ(run_newsvault("init " + archive.string()).exit_status, 0);
+  testing::write_file(archive / "newsvault.toml", kSmallLimits);
+  std::string url = server.url("/feed.xml");
+  url.insert(url.find("//") + 2, "reader:s3cret@");
+  const auto added = run_newsvault("--dir " + archive.string() + " add " + url + " --name feed");
+  ASSERT_EQ(added.exit_status, 0) << added.err;
+  server.set("/feed.xml", {.status = 503, .body = "down"});
+
+  const auto fetched = run_newsvault("--dir " + archive.string() + " fetch");
+  EXPECT_NE(fetched.exit_status, 0);
+  EXPECT_NE(fetched.err.find("***@127.0.0.1"), std::string::npos) << fetched.err;
+  const auto listed = run_newsvault("--dir " + archive.string() + " list --feeds");
+  const auto json = run_newsvault("--dir " + archive.string() + " list --feeds --json");
+  EXPECT_NE(listed.out.find("error"), std::string::npos) << listed.out;
+  for (const std::string& text : {fetched.out, fetched.err, listed.out, listed.err, json.out}) {
+    EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
+  }
+}
+
 }  // namespace
 }  // namespace newsvault::cli

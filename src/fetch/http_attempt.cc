@@ -257,7 +257,8 @@ AttemptResult HttpAttempt::finish(CURLcode code) {
   CURL* easy = easy_.get();
   result_.code = code;
   if (code != CURLE_OK) {
-    result_.curl_error = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code);
+    // curl may echo a URL it was given (a proxy's): its credentials hidden.
+    result_.curl_error = redact_urls(error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code));
   }
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result_.http_status);
   char* url = nullptr;

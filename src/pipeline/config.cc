@@ -328,6 +328,12 @@ Result<Config> read_config(const toml::value& data) {
     else read = std::unexpected(setting_error(table, section, "unknown section"));
     if (!read) return std::unexpected(read.error());
   }
+  // Checked once every section is read: the site's folder may come later.
+  for (const auto& [feed, settings] : config.feeds) {
+    if (auto problem = feed_name_problem(feed, config.site.dir)) {
+      return std::unexpected(setting_error(data.at("feeds").at(feed), "feeds." + feed, *problem));
+    }
+  }
   return config;
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "extract/testdata_path.h"
 #include "pipeline/pipeline.h"
 #include "support/http_test_server.h"
 #include "support/test_support.h"
@@ -108,6 +109,42 @@ TEST_F(HostileFetchRunTest, APublicFeedsEntryLinkingThePrivateNetworkIsNeverRequ
   auto articles = archive_->store().articles(std::nullopt);
   ASSERT_TRUE(articles.has_value()) << articles.error().message();
   ASSERT_EQ(articles->size(), 2u);  // the hostile entry stands in for its page
+}
+
+// The operator's own adapter API ([adapters.dw] article_api written in
+// newsvault.toml) on a private address serves a feed on the internet: the
+// operator chose that host, the feed only the article's id.
+TEST_F(HostileFetchRunTest, TheOperatorsOwnAdapterApiOnAPrivateAddressServesAPublicFeed) {
+  HttpTestServer internal;  // 127.0.0.1: the operator's API
+  internal.set("/api/65955570", {.headers = {{"Content-Type", "application/json"}},
+                                 .body = testing::read_file(extract::testing::dw_article_65955570())});
+  internal.set("/own.xml", {.headers = {{"Content-Type", "application/rss+xml"}},
+                            .body = rss_with_link("own-1", internal.url("/own-page"))});
+  HttpTestServer outside("127.0.0.2");  // plays the internet
+  outside.set("/dw.rdf",
+              {.headers = {{"Content-Type", "application/rdf+xml"}},
+               .body = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+                       "xmlns=\"http://purl.org/rss/1.0/\" xmlns:dwsyn=\"http://rss.dw.com/syndication/dwsyn/\">"
+                       "<channel rdf:about=\"https://www.dw.com/zh\"><title>DW</title></channel>"
+                       "<item rdf:about=\"https://www.dw.com/zh/a-65955570\"><title>Story</title>"
+                       "<link>https://www.dw.com/zh/a-65955570</link>"
+                       "<dwsyn:contentID>65955570</dwsyn:contentID></item></rdf:RDF>"});
+
+  open_archive("[fetch]\nfull_text = \"never\"\n[adapters.dw]\narticle_api = \"" +
+                   internal.url("/api/{id}") + "\"\n",
+               internal.url("/own.xml"), outside.url("/none.xml"));
+  ASSERT_TRUE(archive_->store().add_feed("dw", outside.url("/dw.rdf"), "dw").has_value());
+
+  auto summary = fetch_at("2023-06-19T01:47:05Z");
+
+  ASSERT_TRUE(summary.has_value()) << summary.error().message();
+  EXPECT_EQ(internal.request_count("/api/65955570"), 1u);
+  auto dw = archive_->store().feed_by_name("dw");
+  ASSERT_TRUE(dw.has_value() && dw->has_value());
+  auto articles = archive_->store().articles((*dw)->id);
+  ASSERT_TRUE(articles.has_value());
+  ASSERT_EQ(articles->size(), 1u);
+  EXPECT_EQ(articles->front().latest.origin, "api");
 }
 
 }  // namespace

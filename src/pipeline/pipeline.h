@@ -247,6 +247,14 @@ std::string write_opml(const std::vector<store::FeedRecord>& feeds);
 // A name fit for a folder, from a feed's title or URL ("DW 中文" -> "dw-中文").
 std::string feed_name_from(std::string_view title_or_url);
 
+// Why `name` cannot name a feed, or nullopt when it can: "feed name
+// \"site\": the static site's folder". A feed's folder sits beside the
+// archive's own files, so a name the archive itself uses
+// (publish::reserved_name_use, case ignored), or that is or whose folder is
+// the site's folder `site_dir` ([publish.site] dir), is refused, and so is
+// one holding '/' or '\\' or starting with '.'.
+std::optional<std::string> feed_name_problem(std::string_view name, std::string_view site_dir);
+
 // --- Adding a feed (`newsvault add`, add_feed.cc) ---------------------------
 
 // What `add` is given as the URL the archive keeps: an http(s) URL checked

@@ -13,6 +13,7 @@
 
 #include "pipeline/article_record.h"
 #include "pipeline/document_check.h"
+#include "pipeline/document_moves.h"
 #include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
 #include "pipeline/state_files.h"
@@ -304,6 +305,8 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
 Result<PublishSummary> run_publish(Archive& archive, const PublishRequest& request) {
   auto guard = RunGuard::acquire(archive.root());
   if (!guard) return std::unexpected(guard.error());
+  auto moved = move_documents_to_current_names(archive.root(), archive.store());
+  if (!moved) return std::unexpected(moved.error());
   auto published = publish_locked(archive, request);
   // After a killed or failed run, its pending documents and indexes are
   // still the next fetch's to redo (a rebuild redoes them here).

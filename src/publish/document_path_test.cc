@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "publish/archive_paths.h"
@@ -54,7 +55,7 @@ TEST(DocumentPathTest, LongAndEmptyKeysGetBoundedNames) {
   const std::string path = document_path("f", long_key, at("2023-06-19T00:00:00Z"));
   EXPECT_LT(path.size(), 120u);
   const std::string empty = document_path("f", "", at("2023-06-19T00:00:00Z"));
-  EXPECT_EQ(empty.size(), std::string("f/2023/06/19-").size() + 8 + 3) << empty;
+  EXPECT_EQ(empty.size(), std::string("f/2023/06/19-").size() + 32 + 3) << empty;
   EXPECT_NE(document_path("f", "中文", at("2023-06-19T00:00:00Z")),
             document_path("f", "日本", at("2023-06-19T00:00:00Z")));
 }
@@ -66,6 +67,61 @@ TEST(SafePathComponentTest, KeepsSafeNamesAndSetsTheArchivesOwnFileNamesApart) {
   EXPECT_NE(safe_path_component("atom.xml"), "atom.xml");
   EXPECT_NE(safe_path_component("Feed.JSON"), "Feed.JSON");
   EXPECT_NE(safe_path_component("readme.MD"), "readme.MD");
+}
+
+// Regression: an unsafe key became "slug-HASH8" while a safe one stayed as
+// it was, so the guid "x-5d8c685d" took the document of the guid "../../x".
+TEST(DocumentPathTest, ASafeKeyShapedLikeAMappedOneCannotTakeItsDocument) {
+  const Timestamp date = at("2023-06-19T00:00:00Z");
+  const std::string hostile = document_path("feed", "../../x", date);
+  const std::string shaped = hostile.substr(std::string("feed/2023/06/19-").size(),
+                                            hostile.size() - std::string("feed/2023/06/19-.md").size());
+  EXPECT_NE(document_path("feed", shaped, date), hostile) << shaped;
+  EXPECT_NE(document_path("feed", "x-5d8c685d", date), document_path("feed", "../../x", date));
+}
+
+// Regression: feeds "x y" and "x-y-caca3794" shared one folder.
+TEST(DocumentPathTest, TwoFeedsNeverShareAFolder) {
+  EXPECT_NE(feed_folder("x y"), feed_folder("x-y-caca3794"));
+  const std::string mapped = feed_folder("x y");
+  EXPECT_NE(feed_folder(mapped), mapped);
+}
+
+// macOS and Windows fold case, and so do git checkouts there.
+TEST(DocumentPathTest, NamesDifferingOnlyInCaseGetFoldersThatDifferIgnoringCase) {
+  auto folded = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  EXPECT_EQ(feed_folder("news"), "news");
+  EXPECT_NE(folded(feed_folder("News")), folded(feed_folder("news")));
+  EXPECT_NE(folded(feed_folder("NEWS")), folded(feed_folder("News")));
+}
+
+TEST(DocumentPathTest, TheSeedDocumentKeepsItsPath) {
+  EXPECT_EQ(document_path("dw-chinese", "65955570", at("2023-06-19T01:41:50.777Z")),
+            "dw-chinese/2023/06/19-65955570.md");
+}
+
+TEST(DocumentPathTest, ADocumentOfTheFirstLayoutIsRenamedKeepingItsDay) {
+  EXPECT_EQ(renamed_document_path("x-y-caca3794/2020/02/29-1.md", "x y", "1"),
+            feed_folder("x y") + "/2020/02/29-1.md");
+  EXPECT_EQ(renamed_document_path("feed/2023/06/19-x-5d8c685d.md", "feed", "x-5d8c685d"),
+            document_path("feed", "x-5d8c685d", at("2023-06-19T00:00:00Z")));
+  EXPECT_EQ(renamed_document_path("feed/not-a-day.md", "feed", "k"), std::nullopt);
+  EXPECT_EQ(legacy_feed_folder("x y"), "x-y-caca3794");
+}
+
+TEST(SafePathComponentTest, NoNameMapsToWhatTheArchiveItselfUses) {
+  for (const char* name : {"site", "SITE", "media", "manifests", "changes.xml", ".git", ".newsvault",
+                           "newsvault.toml", "README.md", "atom.xml", "rss.xml", "feed.json", "con",
+                           "NUL.txt", "com1"}) {
+    EXPECT_TRUE(is_reserved_name(name)) << name;
+    const std::string mapped = safe_path_component(name);
+    EXPECT_FALSE(is_reserved_name(mapped)) << name << " -> " << mapped;
+  }
+  EXPECT_FALSE(is_reserved_name("sites"));
+  EXPECT_FALSE(is_reserved_name("console"));
 }
 
 }  // namespace

@@ -51,10 +51,37 @@ std::string render_document(const extract::Article& article, Timestamp archived_
                             const PublishOptions& options);
 
 // Where an article's document lives, relative to the archive root:
-// "{feed}/{yyyy}/{mm}/{dd}-{key}.md" by publication (else archive) date,
-// with the key made safe for file names. Stable for an article's lifetime.
+// "{feed}/{yyyy}/{mm}/{dd}-{key}.md" by publication (else archive) date.
+// The feed's name and the key each become one file name that no other
+// name or key becomes (docs/internals/publish.md, "Names"): one kept as it
+// is when it is lower-case a-z 0-9 . _ -, at most 80 bytes, not starting
+// or ending in '.' or '-', not reserved (is_reserved_name) and not shaped
+// like a mapped name; any other becomes its safe characters, '-' and 32
+// hex digits of its SHA-256. Stable for an article's lifetime.
 std::string document_path(std::string_view feed_name, std::string_view article_key,
                           Timestamp date);
+
+// The folder of feed `feed_name`, relative to the archive root.
+std::string feed_folder(std::string_view feed_name);
+
+// Whether `name` is one the archive's own files and folders take (case
+// ignored): README.md, the feeds out (atom.xml, rss.xml, feed.json),
+// changes.xml, site, media, manifests, .git, .newsvault, newsvault.toml,
+// and the device names Windows keeps (con, nul, com1, ...).
+// reserved_name_use says what uses it ("the archive's index"), nullopt
+// for a name nothing of the archive's own takes.
+bool is_reserved_name(std::string_view name);
+std::optional<std::string_view> reserved_name_use(std::string_view name);
+
+// `path`, a document path of an earlier layout ("FOLDER/YYYY/MM/DD-NAME.md"),
+// as document_path names it now for its feed and key: the day is kept.
+// nullopt when `path` is not of that shape.
+std::optional<std::string> renamed_document_path(std::string_view path, std::string_view feed_name,
+                                                 std::string_view article_key);
+
+// The folder the first layout gave a feed (a hash of 8 hex digits only
+// when the name was not already safe): where a moved feed's files were.
+std::string legacy_feed_folder(std::string_view feed_name);
 
 // How a write reaches the disk. kEachFile fsyncs the file and its folder
 // before returning: survives a power cut on its own. kBatched only renames

@@ -154,6 +154,21 @@ CREATE TABLE pending_work (
 ) STRICT;
 CREATE INDEX pending_work_due ON pending_work (next_attempt);
 )sql"},
+    {5, "document names no two names share, and the moves to them", R"sql(
+-- The names documents and folders are given by (publish's document_path):
+-- 1, the first, where a safe name could equal another's hashed one; 2,
+-- where none can. The pipeline moves an older layout's documents and then
+-- records the one it reached (store.h, relayout).
+CREATE TABLE archive_layout (version INTEGER NOT NULL) STRICT;
+INSERT INTO archive_layout (version) VALUES (1);
+-- Files of the archive still to move (to_path '': to remove), written in
+-- the transaction that renames their articles; a row goes once its file
+-- is moved, so a killed run's successor finishes the moves.
+CREATE TABLE document_moves (
+  from_path TEXT PRIMARY KEY,
+  to_path   TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql"},
 };
 
 Result<int> user_version(Database& database) {

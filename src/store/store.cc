@@ -588,6 +588,60 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<int> layout() override {
+    Result<Query> select = database_->query("SELECT version FROM archive_layout");
+    NEWSVAULT_TRY(select);
+    Result<bool> row = select->step();
+    NEWSVAULT_TRY(row);
+    return *row ? static_cast<int>(select->integer(0)) : 1;
+  }
+
+  Result<void> relayout(int layout, const std::vector<ArticlePath>& paths,
+                        const std::vector<DocumentMove>& moves) override {
+    return database_->transaction([&]() -> Result<void> {
+      for (const ArticlePath& article : paths) {
+        Result<Query> revisions = database_->query(
+            "UPDATE revisions SET document_path = ?2 WHERE article_id = ?1 AND document_path = "
+            "(SELECT document_path FROM articles WHERE id = ?1)");
+        NEWSVAULT_TRY(revisions);
+        revisions->bind(1, article.article_id).bind(2, article.path);
+        NEWSVAULT_TRY(revisions->run());
+        Result<Query> update = database_->query(
+            "UPDATE articles SET document_path = ?2, document_revision = 0 WHERE id = ?1");
+        NEWSVAULT_TRY(update);
+        update->bind(1, article.article_id).bind(2, article.path);
+        NEWSVAULT_TRY(update->run());
+        if (sqlite3_changes(database_->connection()) != 1) {
+          return make_error(ErrorCode::kNotFound, "no article " + std::to_string(article.article_id));
+        }
+      }
+      for (const DocumentMove& move : moves) {
+        Result<Query> insert =
+            database_->query("INSERT OR REPLACE INTO document_moves (from_path, to_path) VALUES (?1, ?2)");
+        NEWSVAULT_TRY(insert);
+        insert->bind(1, move.from).bind(2, move.to);
+        NEWSVAULT_TRY(insert->run());
+      }
+      Result<Query> update = database_->query("UPDATE archive_layout SET version = ?1");
+      NEWSVAULT_TRY(update);
+      update->bind(1, std::int64_t{layout});
+      return update->run();
+    });
+  }
+
+  Result<std::vector<DocumentMove>> document_moves() override {
+    Result<Query> select = database_->query("SELECT from_path, to_path FROM document_moves ORDER BY from_path");
+    NEWSVAULT_TRY(select);
+    return select->rows([](const Query& row) { return DocumentMove{row.text(0), row.text(1)}; });
+  }
+
+  Result<void> finish_move(std::string_view from) override {
+    Result<Query> remove = database_->query("DELETE FROM document_moves WHERE from_path = ?1");
+    NEWSVAULT_TRY(remove);
+    remove->bind(1, from);
+    return remove->run();
+  }
+
   Result<void> transaction(const std::function<Result<void>()>& work) override {
     return database_->transaction(work);
   }

@@ -164,6 +164,19 @@ struct StoredRevision {
   ArticleRevision revision;  // its provenance with cause and note as saved
 };
 
+// A file of the archive to move to `to` (relative to the archive root), or
+// to remove when `to` is "".
+struct DocumentMove {
+  std::string from;
+  std::string to;
+};
+
+// An article whose document is to be written again at `path`.
+struct ArticlePath {
+  std::int64_t article_id = 0;
+  std::string path;
+};
+
 class Store {
  public:
   enum class Access {
@@ -272,6 +285,20 @@ class Store {
   // (PRAGMA foreign_key_check), named by table and row. Empty when sound.
   // Fails only when the checks cannot run.
   virtual Result<std::vector<std::string>> integrity_problems() = 0;
+
+  // The layout documents are named by (1: the first; the pipeline knows
+  // the latest). relayout records `layout` in one transaction with: each
+  // article of `paths` given its document path (in the article and in its
+  // revisions that had the article's old path) and marked as needing its
+  // document written; each of `moves` kept until finish_move(from). An
+  // article id the store does not have is kNotFound, and nothing changes.
+  virtual Result<int> layout() = 0;
+  virtual Result<void> relayout(int layout, const std::vector<ArticlePath>& paths,
+                                const std::vector<DocumentMove>& moves) = 0;
+  // The moves relayout kept, by `from`; finish_move forgets one (none is
+  // no error).
+  virtual Result<std::vector<DocumentMove>> document_moves() = 0;
+  virtual Result<void> finish_move(std::string_view from) = 0;
 
   // Runs `work` in one transaction: committed when it returns a value,
   // rolled back when it returns an error (which is returned) or throws (the

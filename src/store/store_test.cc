@@ -327,6 +327,43 @@ TEST_F(StoreTest, AnArticleNeverSeenInAListingOrInAnotherFeedIsNotDelisted) {
 // ---------------------------------------------------------------------------
 // Documents
 
+TEST_F(StoreTest, RelayoutRenamesDocumentsKeepsTheMovesAndRecordsTheLayout) {
+  const SaveResult moved = save(revision("a", "v1"));
+  const SaveResult kept = save(revision("b", "v1"));
+  ASSERT_TRUE(store_->mark_document_written(moved.article_id, 1).has_value());
+  ASSERT_TRUE(store_->mark_document_written(kept.article_id, 1).has_value());
+  EXPECT_EQ(*store_->layout(), 1);
+
+  ASSERT_TRUE(store_->relayout(2, {{moved.article_id, "feed/renamed.md"}},
+                               {{"feed/a.html", "feed/renamed.md"}, {"old/README.md", ""}})
+                  .has_value());
+  EXPECT_EQ(*store_->layout(), 2);
+  EXPECT_EQ((*store_->article(moved.article_id))->document_path, "feed/renamed.md");
+  EXPECT_EQ(store_->revisions(moved.article_id)->front().revision.document_path, "feed/renamed.md");
+  EXPECT_EQ((*store_->article(kept.article_id))->document_path, "feed/b.html");
+  // The renamed document is written again at its new path.
+  EXPECT_EQ(*store_->articles_needing_documents(), std::vector<std::int64_t>{moved.article_id});
+
+  auto moves = store_->document_moves();
+  ASSERT_TRUE(moves.has_value());
+  ASSERT_EQ(moves->size(), 2u);
+  EXPECT_EQ((*moves)[0].from, "feed/a.html");
+  EXPECT_EQ((*moves)[0].to, "feed/renamed.md");
+  EXPECT_EQ((*moves)[1].to, "");
+  ASSERT_TRUE(store_->finish_move("feed/a.html").has_value());
+  EXPECT_EQ(store_->document_moves()->size(), 1u);
+}
+
+TEST_F(StoreTest, RelayoutOfAnUnknownArticleChangesNothing) {
+  const SaveResult saved = save(revision("a", "v1"));
+  auto done = store_->relayout(2, {{saved.article_id, "feed/x.md"}, {999, "feed/y.md"}}, {{"a", "b"}});
+  ASSERT_FALSE(done.has_value());
+  EXPECT_EQ(done.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(*store_->layout(), 1);
+  EXPECT_EQ((*store_->article(saved.article_id))->document_path, "feed/a.html");
+  EXPECT_TRUE(store_->document_moves()->empty());
+}
+
 TEST_F(StoreTest, SavedArticleNeedsItsDocumentUntilMarkedWritten) {
   const SaveResult saved = save(revision("a", "v1"));
   EXPECT_EQ(*store_->articles_needing_documents(), std::vector<std::int64_t>{saved.article_id});
