@@ -166,7 +166,8 @@ new_archive() {  # ARCHIVE PUBLISHING(yes|no)
   printf '[fetch]\nmax_connections = %s\nmax_per_host = %s\nfull_text = "never"\n' \
     "$connections" "$connections" >"$archive/newsvault.toml"
   if [ "$2" = no ]; then
-    printf '[publish]\nfeed_items = 0\n[publish.git]\nenabled = false\n' >>"$archive/newsvault.toml"
+    printf '[publish]\nfeed_items = 0\n[publish.git]\nenabled = false\n[publish.site]\nenabled = false\n' \
+      >>"$archive/newsvault.toml"
   fi
   "$newsvault" --dir "$archive" --quiet import-opml "$out/feeds.opml"
 }

@@ -1171,10 +1171,10 @@ class FetchRun {
     const bool changed = summary_.documents_written > 0 || repair_ || statuses_changed_ || indexes_upgraded_;
     const bool feeds_out_missing = archive_.config().feeds_out.max_items > 0 &&
                                    !std::filesystem::exists(archive_.root() / "feed.json");
-    const bool site_missing =
-        !std::filesystem::exists(archive_.root() / archive_.config().site.dir / "index.html");
+    const bool site_missing = archive_.config().site_enabled &&
+                              !std::filesystem::exists(archive_.root() / archive_.config().site.dir / "index.html");
     request.write_outputs = changed || feeds_out_missing;
-    request.write_site = changed || site_missing;
+    request.write_site = archive_.config().site_enabled && (changed || site_missing);
     request.commit = changed;
     // Only what shows this run's documents is made again, unless the run
     // must redo everything (after a killed run, a status that changed

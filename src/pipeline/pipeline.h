@@ -67,6 +67,8 @@ struct Config {
   // [publish.site]: where the static site goes (its image proxy is
   // [publish]'s).
   publish::SiteOptions site;
+  // [publish.site] enabled: fetch and publish write the site (false: neither does).
+  bool site_enabled = true;
   // By feed name. A name no feed has is kept, for a feed added later.
   std::map<std::string, FeedSettings> feeds;
   // Per adapter, overrides of its mapping: "article_api" -> URL template.
