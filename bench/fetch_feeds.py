@@ -222,6 +222,10 @@ class _FeedHandler(BaseHTTPRequestHandler):
                     stats.reset()
             self._send(200, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))], body)
             return
+        if self.path == "/_advance":
+            body = json.dumps({"round": self.server.advance()}).encode()
+            self._send(200, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))], body)
+            return
         feed = self.server.feeds.get(self.path)
         if feed is None:
             with stats.lock:
@@ -269,6 +273,24 @@ class _Server(ThreadingHTTPServer):
     # socketserver's default listen backlog is 5: 32 clients connecting at
     # once would see dropped SYNs and one-second retransmits.
     request_queue_size = 1024
+    rounds = 0
+
+    def advance(self):
+        """The steady state: every feed publishes one new item, at the top,
+        a minute after the last; its validators change with it. Returns
+        the number of rounds so far."""
+        self.rounds += 1
+        when = _EPOCH + datetime.timedelta(minutes=self.rounds)
+        for path, (body, _, _, _) in list(self.feeds.items()):
+            number = int(path.rsplit("-", 1)[1].split(".")[0])
+            rng = random.Random(f"{self.seed}/{number}/new/{self.rounds}")
+            host = f"news{number % 97}.example.org"
+            item = _item(rng, number, 100000 + self.rounds, host, when).encode("utf-8")
+            at = body.index(b"    <item>")
+            body = body[:at] + item + body[at:]
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            self.feeds[path] = (body, etag, email.utils.format_datetime(when, usegmt=True), when)
+        return self.rounds
 
 
 def serve(args):
@@ -282,6 +304,7 @@ def serve(args):
         feeds["/feeds/" + name] = (body, etag, email.utils.format_datetime(_EPOCH, usegmt=True), _EPOCH)
     server = _Server(("127.0.0.1", args.port), _FeedHandler)
     server.feeds = feeds
+    server.seed = args.seed
     server.stats = _Stats()
     # The port file appears whole: written aside, then renamed.
     with open(args.port_file + ".tmp", "w") as f:
@@ -371,6 +394,37 @@ def report(args):
     # fetch_feeds.sh); newsvault's is its re-run.
     ratio("newsboat / newsvault, every feed 304", by.get(("newsboat", "3rd run")),
           by.get(("newsvault", "re-run")))
+    ratio("newsboat / newsvault, steady state", by.get(("newsboat", "steady")),
+          by.get(("newsvault", "steady, publishing")), ">= 15", lambda v: v >= 15)
+
+
+def steady(args):
+    with open(args.tsv, encoding="utf-8") as f:
+        _, growth, new_bytes, new_documents, changed, committed, commits = f.read().split()
+    growth, new_bytes = int(growth), int(new_bytes)
+    ratio = growth / new_bytes if new_bytes else float("inf")
+    print(f"steady state, newsvault with publishing: {new_documents} new documents ({new_bytes / 1e6:.2f} MB);")
+    print(f"  .git grew {growth / 1e6:.2f} MB = {ratio:.2f}x the new documents' bytes "
+          f"(target <= 4: {'met' if ratio <= 4 else 'MISSED'});")
+    print(f"  files written (bytes changed, outside .git and the store): {changed}; "
+          f"files in its commit: {committed}; commits in the history: {commits}")
+
+
+def record(args):
+    """Replaces the block between the markers of the results page with the table."""
+    begin, end = "<!-- fetch_feeds: begin -->", "<!-- fetch_feeds: end -->"
+    with open(args.page, encoding="utf-8") as f:
+        page = f.read()
+    with open(args.table, encoding="utf-8") as f:
+        table = f.read()
+    block = f"{begin}\n`{args.command}`\n\n```\n{table.strip()}\n```\n{end}"
+    if begin in page and end in page:
+        page = page[:page.index(begin)] + block + page[page.index(end) + len(end):]
+    else:
+        page = page.rstrip("\n") + "\n\n" + block + "\n"
+    with open(args.page + ".tmp", "w", encoding="utf-8") as f:
+        f.write(page)
+    os.replace(args.page + ".tmp", args.page)
 
 
 def main():
@@ -389,6 +443,7 @@ def main():
     srv.add_argument("--port-file", required=True)
     srv.add_argument("--port", type=int, default=0, help="0: an ephemeral port")
     srv.add_argument("--max-seconds", type=float, default=3600)
+    srv.add_argument("--seed", type=int, default=20240601, help="of the items /_advance adds")
     srv.set_defaults(run=serve)
 
     lst = commands.add_parser("lists")
@@ -406,6 +461,16 @@ def main():
     rep = commands.add_parser("report")
     rep.add_argument("results")
     rep.set_defaults(run=report)
+
+    std = commands.add_parser("steady")
+    std.add_argument("tsv")
+    std.set_defaults(run=steady)
+
+    rec = commands.add_parser("record")
+    rec.add_argument("page")
+    rec.add_argument("table")
+    rec.add_argument("command")
+    rec.set_defaults(run=record)
 
     args = parser.parse_args()
     args.run(args)

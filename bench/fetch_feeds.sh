@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Feed-fetching benchmark: how long `newsvault fetch` takes to poll 1,000
 # feeds and archive their 50,000 articles, and to poll them again when
-# nothing changed (every feed answers 304), beside newsboat (the peer: a C++
-# feed reader that also fetches with curl and stores in SQLite).
+# nothing changed (every feed answers 304), and once every feed has one new
+# item (the steady state of a mirror run from cron: the run publishes
+# everything, and the .git growth and the files it wrote are measured),
+# beside newsboat (the peer: a C++ feed reader that also fetches with curl
+# and stores in SQLite). The table is also written into docs/benchmarks.md.
 #
 # usage: bench/fetch_feeds.sh          (from anywhere; needs build/newsvault)
 # environment:
@@ -163,7 +166,8 @@ new_archive() {  # ARCHIVE PUBLISHING(yes|no)
   printf '[fetch]\nmax_connections = %s\nmax_per_host = %s\nfull_text = "never"\n' \
     "$connections" "$connections" >"$archive/newsvault.toml"
   if [ "$2" = no ]; then
-    printf '[publish]\nfeed_items = 0\n[publish.git]\nenabled = false\n' >>"$archive/newsvault.toml"
+    printf '[publish]\nfeed_items = 0\n[publish.git]\nenabled = false\n[publish.site]\nenabled = false\n' \
+      >>"$archive/newsvault.toml"
   fi
   "$newsvault" --dir "$archive" --quiet import-opml "$out/feeds.opml"
 }
@@ -204,11 +208,40 @@ for run in first re-run "3rd run"; do
     newsboat -x reload -q -u "$peer/urls" -c "$peer/cache.db" -C "$peer/config"
 done
 
+# The steady state: every feed publishes one new item (the server's
+# /_advance), and each tool polls once more. newsvault's run is the
+# publishing archive's, as cron runs it: documents, indexes, feeds out, the
+# site's pages, one commit. What it wrote is measured beside it: files
+# whose bytes changed (newer than a marker), files in its commit, and the
+# growth of .git against the bytes of the new documents.
+curl -s "$base/_advance" >/dev/null
+bytes_of() { du -sb "$1" | cut -f1; }
+git_before=$(bytes_of "$published/.git")
+touch "$out/steady.marker"
+sleep 1  # mtimes of one second's resolution on some file systems
+timed newsvault "steady, publishing" "$published/.newsvault/store.db" \
+  "$newsvault" --dir "$published" fetch --quiet
+git_growth=$(($(bytes_of "$published/.git") - git_before))
+new_documents=$(find "$published" \( -path "$published/.newsvault" -o -path "$published/.git" \) -prune -o \
+  -name '*.md' ! -name README.md -newer "$out/steady.marker" -print)
+new_document_bytes=$(if [ -n "$new_documents" ]; then echo "$new_documents" | xargs cat | wc -c; else echo 0; fi)
+files_changed=$(find "$published" \( -path "$published/.newsvault" -o -path "$published/.git" \) -prune -o \
+  -type f -newer "$out/steady.marker" -print | wc -l)
+files_committed=$(git -C "$published" diff --name-only HEAD~1 HEAD 2>/dev/null | wc -l)
+commits=$(git -C "$published" rev-list --count HEAD 2>/dev/null || echo 0)
+printf 'steady\t%s\t%s\t%s\t%s\t%s\t%s\n' "$git_growth" "$new_document_bytes" "$(echo "$new_documents" | grep -c . || true)" \
+  "$files_changed" "$files_committed" "$commits" >"$out/steady.tsv"
+timed newsboat "steady" "$peer/cache.db" \
+  env HOME="$peer/home" XDG_CONFIG_HOME="$peer/xdg-config" XDG_DATA_HOME="$peer/xdg-data" \
+  XDG_CACHE_HOME="$peer/xdg-cache" \
+  newsboat -x reload -q -u "$peer/urls" -c "$peer/cache.db" -C "$peer/config"
+
 stop_server
 rm -rf "$archive".old.* "$published".old.*
 
 # --- the table -----------------------------------------------------------------------------
-echo
+table=$out/table.md
+{
 echo "Feed fetching: $("$newsvault" --version 2>/dev/null | head -n 1) ($newsvault), $newsboat_version"
 echo "$(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); $feeds RSS 2.0 feeds of $items items," \
   "$((feed_bytes / 1000000)) MB, served from 127.0.0.1 (HTTP/1.1 keep-alive, ETag and Last-Modified)"
@@ -221,3 +254,12 @@ echo "feeds: fetched without error, as the tool's store says; items: articles in
 echo "requests, 304s: counted by the server during the run. newsvault wrote $documents Markdown files (documents and indexes)."
 echo "server alone (one curl, $connections connections): $floor_full_requests feeds downloaded in ${floor_full}s," \
   "$floor_304_count answered 304 in ${floor_304}s"
+echo
+"$python" "$helper" steady "$out/steady.tsv"
+} >"$table"
+cat "$table"
+# The results page in docs/ keeps the last table, with how it was made.
+results_page=docs/benchmarks.md
+if [ -f "$results_page" ]; then
+  "$python" "$helper" record "$results_page" "$table" "FEEDS=$feeds ITEMS=$items CONNECTIONS=$connections bench/fetch_feeds.sh"
+fi

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The first command of the README: installs what newsvault needs (Debian 12
-# packages), builds it, and runs the main job on the bundled sample.
+# packages), builds the newsvault binary alone (the tests are built by
+# scripts/test.sh), and runs the main job on the bundled sample.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh newsvault
 # The main job: an archive of the bundled sample (feeds and DW-shaped
 # article JSON of our own, reached through file:// URLs, so it runs offline),
 # on the embedded default store.

@@ -39,7 +39,7 @@ int run_publish(const GlobalOptions& global, const PublishArguments& arguments) 
   pipeline::PublishRequest request;
   request.now = *now;
   request.rebuild = arguments.rebuild;
-  request.write_site = true;
+  request.write_site = (*archive)->config().site_enabled;
   auto summary = pipeline::run_publish(**archive, request);
   if (!summary) {
     std::cerr << "newsvault publish: " << summary.error().message() << "\n";

@@ -22,7 +22,7 @@ Result<void> Archive::init(const std::filesystem::path& root) {
   }
   // The default settings keep a history: the folder is a repository from
   // the start, its first commit made by the first fetch that archives.
-  return publish::init_git_repository(root, git_ignored_paths());
+  return publish::init_git_repository(root, git_ignored_paths(publish::SiteOptions{}.dir));
 }
 
 Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& root, Access access) {

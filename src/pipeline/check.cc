@@ -205,6 +205,9 @@ class ArchiveCheck {
       if (interrupted_) {
         warn(path, std::string(on_disk ? "out of date" : "missing") +
                        ": the interrupted run did not get to it; the next fetch writes it");
+      } else if (!on_disk && in_index_before_months(path)) {
+        warn(path, "missing: the feed's index lists its articles in one file, as before indexes were "
+                   "split by month; the next fetch or publish writes the month indexes");
       } else if (!on_disk && (path.find('/') == std::string::npos || feeds_with_articles.contains(folder))) {
         error(path, "missing; 'newsvault publish --rebuild' rewrites it");
       } else if (!on_disk) {
@@ -215,6 +218,16 @@ class ArchiveCheck {
       }
     }
     return {};
+  }
+
+  // Whether `path` is a month index (FEED/YYYY/MM/README.md) of a feed
+  // whose README.md is still the single index of archives made before
+  // indexes were split by month: it links documents, not months.
+  bool in_index_before_months(const std::string& path) const {
+    const fs::path relative(path);
+    if (relative.filename() != "README.md" || std::distance(relative.begin(), relative.end()) != 4) return false;
+    const auto feed_index = read_whole_file(root_ / *relative.begin() / "README.md");
+    return feed_index && publish::is_index_before_months(*feed_index);
   }
 
   // What no run should leave: temporary files of cut-short writes, and

@@ -249,6 +249,7 @@ Result<void> read_publish(const toml::value& table, Config& config) {
   if (auto r = reader.table("site", [&](const toml::value& site) -> Result<void> {
         TableReader site_reader(site, "publish.site");
         if (auto read = site_reader.text("dir", config.site.dir); !read) return read;
+        if (auto read = site_reader.boolean("enabled", config.site_enabled); !read) return read;
         return site_reader.no_unknown_keys();
       });
       !r) {
@@ -581,8 +582,10 @@ std::string default_config_text() {
 # username_env = "ARCHIVE_PUSH_USER"      # optional
 # password_env = "ARCHIVE_PUSH_TOKEN"
 
-# The static site 'newsvault publish' renders, a folder of the archive:
+# The static site 'newsvault fetch' and 'newsvault publish' render, a
+# folder of the archive (served, not committed):
 # [publish.site]
+# enabled = true
 # dir = "site"
 
 # A feed's own settings, by its name. convert: also write a Traditional or

@@ -881,6 +881,7 @@ class FetchRun {
             break;
           case store::Change::kUnchanged: ++summary_.counts.articles_unchanged; continue;
         }
+        changed_articles_.insert(result->article_id);
         documents.push_back({result->article_id, result->revision, &item.article, now_, feed.name,
                              std::move(revisions[i]->revision.document_path)});
       }
@@ -984,6 +985,7 @@ class FetchRun {
       auto summary = store_.article(article_id);
       if (!summary) return std::unexpected(summary.error());
       articles.push_back(std::move(*article));
+      changed_articles_.insert(article_id);
       documents.push_back({article_id, latest.number, &articles.back(), latest.seen_at,
                            *summary ? (*summary)->feed_name : std::string(),
                            std::move(latest.revision.document_path)});
@@ -1187,11 +1189,20 @@ class FetchRun {
     PublishRequest request;
     request.now = now_;
     request.changes = summary_.changes;
-    const bool changed = summary_.documents_written > 0 || repair_ || statuses_changed_;
+    const bool changed = summary_.documents_written > 0 || repair_ || statuses_changed_ || indexes_upgraded_;
     const bool feeds_out_missing = archive_.config().feeds_out.max_items > 0 &&
                                    !std::filesystem::exists(archive_.root() / "feed.json");
+    const bool site_missing = archive_.config().site_enabled &&
+                              !std::filesystem::exists(archive_.root() / archive_.config().site.dir / "index.html");
     request.write_outputs = changed || feeds_out_missing;
+    request.write_site = archive_.config().site_enabled && (changed || site_missing);
     request.commit = changed;
+    // Only what shows this run's documents is made again, unless the run
+    // must redo everything (after a killed run, a status that changed
+    // other articles' lines, outputs missing altogether).
+    if (!repair_ && !statuses_changed_ && !indexes_upgraded_ && !feeds_out_missing && !site_missing) {
+      request.changed_articles = changed_articles_;
+    }
     auto published = publish_locked(archive_, request);
     if (!published) return std::unexpected(published.error());
     summary_.publish = std::move(*published);
@@ -1205,17 +1216,27 @@ class FetchRun {
   // own when no document of this run is due.
   std::optional<std::future<Result<void>>> start_indexes() {
     const bool missing_root_index = !std::filesystem::exists(archive_.root() / "README.md");
-    // Documents of this run still being written or flushed count as written.
-    const bool written = summary_.documents_written > 0 || documents_due_ > 0;
-    if (!written && !missing_root_index && !repair_ && !statuses_changed_) return std::nullopt;
+    // An archive made before indexes were split by month: every index
+    // is written in the new form, whether or not anything is new.
     std::vector<store::FeedRecord> feeds;
     for (const FeedRun& run : runs_) feeds.push_back(run.record);
+    const bool upgrade = publish::indexes_before_months(archive_.root(), feeds);
+    indexes_upgraded_ = upgrade;
+    // Documents of this run still being written or flushed count as written.
+    const bool written = summary_.documents_written > 0 || documents_due_ > 0;
+    if (!written && !missing_root_index && !repair_ && !statuses_changed_ && !upgrade) return std::nullopt;
     auto articles = store_.articles(std::nullopt);
     if (!articles) return ready(std::unexpected(articles.error()));
+    // The month indexes of this run's articles (and any missing); all of
+    // them when a status may have changed other lines, or after a kill.
+    std::optional<std::set<std::int64_t>> changed;
+    if (!missing_root_index && !repair_ && !statuses_changed_ && !upgrade) changed = changed_articles_;
     return std::async(std::launch::async, [root = archive_.root(), feeds = std::move(feeds),
-                                           articles = std::move(*articles),
+                                           articles = std::move(*articles), changed = std::move(changed),
                                            flush = documents_due_ == 0]() -> Result<void> {
-      if (auto indexed = publish::write_indexes(root, feeds, articles); !indexed) return indexed;
+      if (auto indexed = publish::write_indexes(root, feeds, articles, changed ? &*changed : nullptr); !indexed) {
+        return indexed;
+      }
       return flush ? publish::sync_archive(root) : Result<void>{};
     });
   }
@@ -1248,6 +1269,11 @@ class FetchRun {
   // read when first needed (archived).
   std::map<std::int64_t, std::map<std::string, store::Provenance>> archived_;
   std::map<std::string, publish::FeedChanges> changes_;  // by feed name
+  // Articles whose document this run writes: the indexes, feeds out and
+  // site pages made again are those that show one of them.
+  std::set<std::int64_t> changed_articles_;
+  // The indexes were in the form before months: all rewritten and committed.
+  bool indexes_upgraded_ = false;
   // Documents written and being flushed to disk (start_flush), not yet
   // marked written in the store (mark_flushed).
   std::vector<std::pair<std::int64_t, int>> unmarked_;

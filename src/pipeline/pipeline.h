@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,8 @@ struct Config {
   // [publish.site]: where the static site goes (its image proxy is
   // [publish]'s).
   publish::SiteOptions site;
+  // [publish.site] enabled: fetch and publish write the site (false: neither does).
+  bool site_enabled = true;
   // By feed name. A name no feed has is kept, for a feed added later.
   std::map<std::string, FeedSettings> feeds;
   // Per adapter, overrides of its mapping: "article_api" -> URL template.
@@ -156,6 +159,9 @@ struct PublishRequest {
   bool write_site = false;    // the static site too (write_site below), before the commit
   bool commit = true;         // commit what differs from the last commit
   std::vector<publish::FeedChanges> changes;  // the commit message's counts; none: a republish
+  // The articles whose documents changed: feeds out and site pages are made
+  // only where they show one of them. nullopt: all of them.
+  std::optional<std::set<std::int64_t>> changed_articles;
 };
 
 // Publishes the archive as the settings say: feeds out, then (git enabled)
@@ -199,7 +205,7 @@ Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Time
 // Renders the static site from the store (publish::write_site) into
 // root/[publish.site] dir. Fails as write_site does, or when a stored
 // revision cannot be read back.
-Result<publish::SiteSummary> write_site(Archive& archive);
+Result<publish::SiteSummary> write_site(Archive& archive, const std::set<std::int64_t>* changed = nullptr);
 
 // What `newsvault check` found wrong with an archive. kError: damage that
 // no run repairs by itself (a store SQLite finds corrupt, a document that

@@ -14,6 +14,7 @@
 #include "pipeline/article_record.h"
 #include "pipeline/document_check.h"
 #include "pipeline/document_moves.h"
+#include "pipeline/file_bytes.h"
 #include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
 #include "pipeline/state_files.h"
@@ -53,14 +54,14 @@ Result<std::size_t> rebuild_documents(Archive& archive, const std::vector<store:
 // summary lists them.
 Result<void> write_outputs(Archive& archive, const std::vector<store::FeedRecord>& feeds,
                            const std::vector<store::ArticleSummary>& articles,
-                           std::vector<std::string>& written) {
+                           const std::set<std::int64_t>* changed, std::vector<std::string>& written) {
   const publish::ArticleLoader load = [&](const store::ArticleSummary& summary) -> Result<extract::Article> {
     auto latest = latest_revision(archive.store(), summary.id);
     if (!latest) return std::unexpected(latest.error());
     return std::move(latest->first);
   };
   auto feeds_out = publish::write_feeds_out(archive.root(), feeds, articles, load,
-                                            archive.config().publish, archive.config().feeds_out);
+                                            archive.config().publish, archive.config().feeds_out, changed);
   if (!feeds_out) return std::unexpected(feeds_out.error());
   written.insert(written.end(), feeds_out->begin(), feeds_out->end());
   return {};
@@ -212,11 +213,44 @@ class DocumentRestorer {
   std::vector<std::pair<std::int64_t, int>> written_pending_;  // to mark once flushed
 };
 
+// An archive whose .gitignore lacks a line of `ignored` (made before the
+// feeds out and the site left the history) has the derived outputs taken
+// out of the index first, then the lines added: the next commit records
+// them as gone, and a kill in between leaves work the next run redoes.
+Result<void> keep_derived_outputs_out(Archive& archive, const std::vector<std::string>& ignored) {
+  // No .gitignore: init_git_repository has just written the whole list.
+  std::optional<std::string> text = read_whole_file(archive.root() / ".gitignore");
+  if (!text) return {};
+  std::set<std::string> present;
+  for (std::size_t start = 0; start < text->size();) {
+    const std::size_t end = std::min(text->find('\n', start), text->size());
+    present.insert(text->substr(start, end - start));
+    start = end + 1;
+  }
+  std::string missing;
+  for (const std::string& path : ignored) {
+    if (!present.contains("/" + path)) missing += "/" + path + "\n";
+  }
+  if (missing.empty()) return {};
+  const std::string site_dir = archive.config().site.dir;
+  auto untracked = publish::untrack_paths(
+      archive.root(), [&](std::string_view path) { return is_derived_output(path, site_dir); });
+  if (!untracked) return std::unexpected(untracked.error());
+  if (!text->empty() && !text->ends_with('\n')) *text += '\n';
+  *text += "# Made from the store again at will (feeds out, site): served, not kept in history.\n" + missing;
+  return publish::write_file_atomically(archive.root(), ".gitignore", *text);
+}
+
 Result<void> publish_history(Archive& archive, const PublishRequest& request,
                              const std::vector<store::ArticleSummary>& articles, PublishSummary& summary) {
   const publish::GitOptions& git = archive.config().git;
-  if (auto made = publish::init_git_repository(archive.root(), git_ignored_paths()); !made) {
+  const std::vector<std::string> ignored = git_ignored_paths(archive.config().site.dir);
+  if (auto made = publish::init_git_repository(archive.root(), ignored); !made) {
     summary.errors.push_back(made.error().message());
+    return {};
+  }
+  if (auto kept_out = keep_derived_outputs_out(archive, ignored); !kept_out) {
+    summary.errors.push_back(kept_out.error().message());
     return {};
   }
   if (request.commit) {
@@ -255,10 +289,29 @@ Result<std::pair<extract::Article, store::StoredRevision>> latest_revision(store
   return std::pair{std::move(*article), std::move(revisions->back())};
 }
 
-std::vector<std::string> git_ignored_paths() {
-  // The store and the settings are the operator's: the history is the
-  // documents, the indexes and the feeds out.
-  return {std::string(kStateDirectory) + "/", kConfigFileName};
+std::vector<std::string> git_ignored_paths(std::string_view site_dir) {
+  // The store and the settings are the operator's. The history keeps the
+  // documents and their indexes; the feeds out (whole bodies of the newest
+  // articles, rewritten whenever a feed has a new one) and the site are
+  // made again from the store at will, and committing them would grow the
+  // history by many times the new documents' size each run.
+  std::string site(site_dir);
+  while (site.ends_with('/')) site.pop_back();
+  return {std::string(kStateDirectory) + "/", kConfigFileName, "atom.xml", "rss.xml", "feed.json",
+          std::string(publish::kChangesFeedFileName), "*/atom.xml", "*/rss.xml", "*/feed.json", site + "/"};
+}
+
+bool is_derived_output(std::string_view path, std::string_view site_dir) {
+  std::string site(site_dir);
+  while (site.ends_with('/')) site.pop_back();
+  if (path.starts_with(site + "/")) return true;
+  const std::size_t slash = path.find('/');
+  const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (name.find('/') != std::string_view::npos) return false;
+  for (std::string_view file : {"atom.xml", "rss.xml", "feed.json"}) {
+    if (name == file) return true;
+  }
+  return slash == std::string_view::npos && name == publish::kChangesFeedFileName;
 }
 
 Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& request) {
@@ -270,6 +323,8 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
   const bool outputs_wanted = request.write_outputs && archive.config().feeds_out.max_items > 0;
   const bool committing = archive.config().git.enabled && request.commit;
   std::vector<store::ArticleSummary> articles;
+  const std::set<std::int64_t>* changed =
+      request.rebuild || !request.changed_articles ? nullptr : &*request.changed_articles;
   if (request.rebuild || outputs_wanted || committing) {
     auto read = archive.store().articles(std::nullopt);
     if (!read) return std::unexpected(read.error());
@@ -284,15 +339,21 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
       summary.documents_rendered = *rendered;
     }
     if (outputs_wanted) {
-      if (auto written = write_outputs(archive, *feeds, articles, summary.files_written); !written) {
+      if (auto written = write_outputs(archive, *feeds, articles, changed, summary.files_written); !written) {
         return std::unexpected(written.error());
       }
     }
   }
   if (request.write_site) {
-    auto site = write_site(archive);
-    if (!site) return make_error(site.error().code(), "site: " + site.error().message());
-    summary.site = *site;
+    // The site is made from the store, so a page that cannot be made
+    // (a conversion that does not load) must not hold back the documents'
+    // commit: it is an error of the run, whose marker stays, so the next
+    // run makes the whole site again.
+    if (auto site = write_site(archive, changed); site) {
+      summary.site = *site;
+    } else {
+      summary.errors.push_back("site: " + site.error().message());
+    }
   }
   if (archive.config().git.enabled) {
     if (auto published = publish_history(archive, request, articles, summary); !published) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,8 +21,14 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
 Result<std::pair<extract::Article, store::StoredRevision>> latest_revision(store::Store& store,
                                                                           std::int64_t article_id);
 
-// What the archive's history leaves out, relative to the root.
-std::vector<std::string> git_ignored_paths();
+// What the archive's history leaves out, relative to the root (.gitignore
+// lines without their leading "/"): the store, the settings, the feeds
+// out and the site in `site_dir`.
+std::vector<std::string> git_ignored_paths(std::string_view site_dir);
+
+// Whether `path` (relative to the root) is an output the history leaves out:
+// a feed out (root or a feed's folder), changes.xml, or a page of the site.
+bool is_derived_output(std::string_view path, std::string_view site_dir);
 
 }  // namespace newsvault::pipeline
 

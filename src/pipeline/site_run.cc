@@ -5,7 +5,7 @@
 
 namespace newsvault::pipeline {
 
-Result<publish::SiteSummary> write_site(Archive& archive) {
+Result<publish::SiteSummary> write_site(Archive& archive, const std::set<std::int64_t>* changed) {
   store::Store& store = archive.store();
   publish::SiteSource source;
   auto feeds = store.feeds();
@@ -14,6 +14,7 @@ Result<publish::SiteSummary> write_site(Archive& archive) {
   auto articles = store.articles(std::nullopt);
   if (!articles) return std::unexpected(articles.error());
   source.articles = std::move(*articles);
+  source.changed = changed;
   source.revisions = [&store](const store::ArticleSummary& article)
       -> Result<std::vector<publish::SiteRevision>> {
     auto stored = store.revisions(article.id);

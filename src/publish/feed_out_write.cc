@@ -28,10 +28,15 @@ bool newer(const store::ArticleSummary& a, const store::ArticleSummary& b) {
 // feeds' newest articles, not the archive's.
 constexpr std::size_t kFeedsPerBatch = 64;
 
-Result<std::vector<ArchivedArticle>> newest(std::vector<const store::ArticleSummary*> summaries,
-                                            std::size_t limit, const ArticleLoader& load) {
+std::vector<const store::ArticleSummary*> newest(std::vector<const store::ArticleSummary*> summaries,
+                                                 std::size_t limit) {
   std::ranges::sort(summaries, [](const auto* a, const auto* b) { return newer(*a, *b); });
   if (summaries.size() > limit) summaries.resize(limit);
+  return summaries;
+}
+
+Result<std::vector<ArchivedArticle>> load_items(const std::vector<const store::ArticleSummary*>& summaries,
+                                                const ArticleLoader& load) {
   std::vector<ArchivedArticle> items;
   items.reserve(summaries.size());
   for (const store::ArticleSummary* summary : summaries) {
@@ -85,7 +90,8 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
                                                  const std::vector<store::ArticleSummary>& articles,
                                                  const ArticleLoader& load,
                                                  const PublishOptions& options,
-                                                 const FeedsOutOptions& feeds_out) {
+                                                 const FeedsOutOptions& feeds_out,
+                                                 const std::set<std::int64_t>* changed) {
   // An article whose document is not written yet has no archived copy to link.
   std::vector<const store::ArticleSummary*> all;
   for (const store::ArticleSummary& article : articles) {
@@ -97,18 +103,22 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
     for (std::int64_t feed_id : article->feed_ids) by_feed[feed_id].push_back(article);
   }
 
-  // Index i < feeds.size() is that feed's feed out; the last, the archive's.
-  auto feed_out = [&](std::size_t i) -> Result<FeedOut> {
+  // Index i < feeds.size() is that feed's feed out; the last, the
+  // archive's. nullopt: none of its items changed, its files stay.
+  auto feed_out = [&](std::size_t i) -> Result<std::optional<FeedOut>> {
+    std::vector<const store::ArticleSummary*> chosen;
     if (i == feeds.size()) {
-      auto items = newest(all, feeds_out.max_items, load);
-      if (!items) return std::unexpected(items.error());
-      return FeedOut{"", "Archive", "urn:newsvault:archive", "", std::move(*items)};
+      chosen = newest(all, feeds_out.max_items);
+    } else if (const auto own = by_feed.find(feeds[i].id); own != by_feed.end()) {
+      chosen = newest(own->second, feeds_out.max_items);
     }
-    const store::FeedRecord& feed = feeds[i];
-    const auto own = by_feed.find(feed.id);
-    auto items = newest(own == by_feed.end() ? std::vector<const store::ArticleSummary*>() : own->second,
-                        feeds_out.max_items, load);
+    const bool due = changed == nullptr ||
+                     std::ranges::any_of(chosen, [&](const auto* article) { return changed->contains(article->id); });
+    if (!due) return std::nullopt;
+    auto items = load_items(chosen, load);
     if (!items) return std::unexpected(items.error());
+    if (i == feeds.size()) return FeedOut{"", "Archive", "urn:newsvault:archive", "", std::move(*items)};
+    const store::FeedRecord& feed = feeds[i];
     return FeedOut{feed_folder(feed.name), feed.name, "urn:newsvault:feed:" + encode_uri_component(feed.name),
                    feed.url, std::move(*items)};
   };
@@ -120,7 +130,7 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
     for (std::size_t i = first; i < std::min(count, first + kFeedsPerBatch); ++i) {
       auto out = feed_out(i);
       if (!out) return std::unexpected(out.error());
-      batch.push_back(std::move(*out));
+      if (*out) batch.push_back(std::move(**out));
     }
     std::vector<Result<void>> results(batch.size());
     parallel_for(batch.size(), [&](std::size_t i) {

@@ -1,11 +1,16 @@
-// The archive's index files: {feed}/README.md per feed and README.md at the
-// root, Markdown that code hosts render as the folder's front page.
+// The archive's index files: {feed}/README.md per feed listing its months,
+// {feed}/YYYY/MM/README.md per month listing its articles, and README.md at
+// the root, Markdown that code hosts render as the folder's front page.
 //
-//   {feed}/README.md:  # name / Source: [url](url) / - 2023-06-19 [title](2023/06/19-key.md) ...
+//   {feed}/README.md:          # name / Source: [url](url) / - [2023-06](2023/06/README.md): N articles ...
+//   {feed}/YYYY/MM/README.md:  # name, 2023-06 / - 2023-06-19 [title](19-key.md) ...
 //   README.md:         # Archive / - [name](name/README.md): N articles, latest DATE [title](...)
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -99,12 +104,46 @@ std::map<const store::FeedRecord*, std::vector<const store::ArticleSummary*>> ar
   return listed;
 }
 
-std::string feed_index(const store::FeedRecord& feed,
-                       const std::vector<const store::ArticleSummary*>& listed) {
-  const std::string folder = feed_folder(feed.name);
+// "2023/06": the month folder an article is listed under, by its
+// publication (else first-seen) time, as its document's folder.
+std::string month_folder(const store::ArticleSummary& article) {
+  const std::string day = format_day(article_time(article));  // "2023-06-19"
+  return day.substr(0, 4) + "/" + day.substr(5, 2);
+}
+
+// A feed's articles by month folder, newest month first; each month keeps
+// the feed's order (newest first).
+using Months = std::map<std::string, std::vector<const store::ArticleSummary*>, std::greater<>>;
+
+Months by_month(const std::vector<const store::ArticleSummary*>& listed) {
+  Months months;
+  for (const store::ArticleSummary* article : listed) months[month_folder(*article)].push_back(article);
+  return months;
+}
+
+// {feed}/README.md: the feed's source and its months, newest first, each
+// linking its own index. Small whatever the archive's age: a line a month.
+std::string feed_index(const store::FeedRecord& feed, const Months& months) {
   std::string index = "# " + markdown_link_text(feed.name) + "\n\n";
   if (!feed.url.empty()) index += "Source: " + link(feed.url, feed.url) + "\n\n";
-  if (listed.empty()) index += "No articles yet.\n";
+  if (months.empty()) index += "No articles yet.\n";
+  for (const auto& [month, articles] : months) {
+    std::string label = month;
+    label[4] = '-';
+    index += "- " + link(label, month + "/README.md") + ": " + count_text(articles.size()) + "\n";
+  }
+  return index;
+}
+
+// {feed}/YYYY/MM/README.md: one line per article of that month, newest
+// first (date, linked title, what became of it at its source).
+std::string month_index(const store::FeedRecord& feed, const std::string& month,
+                        const std::vector<const store::ArticleSummary*>& listed) {
+  const std::string folder = feed_folder(feed.name) + "/" + month;
+  std::string label = month;
+  label[4] = '-';
+  std::string index = "# " + markdown_link_text(feed.name) + ", " + label + "\n\n" +
+                      link("All months", "../../README.md") + "\n\n";
   for (const store::ArticleSummary* article : listed) {
     index += "- " + format_day(article_time(*article)) + " " +
              link(title_of(*article), relative_to(folder, article->document_path)) +
@@ -132,11 +171,34 @@ std::string root_index(
   return index;
 }
 
+// A feed's indexes: its README.md always (a line a month, so cheap to
+// compare), and each month's index that holds a changed article or is
+// missing (the first run after indexes were split by month writes them
+// all). Everything when `changed` is null.
+Result<void> write_feed_indexes(const std::filesystem::path& root, const store::FeedRecord& feed,
+                                const std::vector<const store::ArticleSummary*>& listed,
+                                const std::set<std::int64_t>* changed) {
+  const std::string folder = feed_folder(feed.name);
+  const Months months = by_month(listed);
+  for (const auto& [month, articles] : months) {
+    const std::string path = folder + "/" + month + "/README.md";
+    const bool due = changed == nullptr || !std::filesystem::exists(root / path) ||
+                     std::ranges::any_of(articles, [&](const auto* article) { return changed->contains(article->id); });
+    if (!due) continue;
+    if (auto written = write_file_atomically(root, path, month_index(feed, month, articles), Durability::kBatched);
+        !written) {
+      return written;
+    }
+  }
+  return write_file_atomically(root, folder + "/README.md", feed_index(feed, months), Durability::kBatched);
+}
+
 }  // namespace
 
 Result<void> write_indexes(const std::filesystem::path& root,
                            const std::vector<store::FeedRecord>& feeds,
-                           const std::vector<store::ArticleSummary>& articles) {
+                           const std::vector<store::ArticleSummary>& articles,
+                           const std::set<std::int64_t>* changed) {
   std::vector<const store::FeedRecord*> sorted;
   for (const store::FeedRecord& feed : feeds) sorted.push_back(&feed);
   std::ranges::sort(sorted, [](const store::FeedRecord* a, const store::FeedRecord* b) {
@@ -149,13 +211,27 @@ Result<void> write_indexes(const std::filesystem::path& root,
   std::vector<Result<void>> results(sorted.size());
   parallel_for(sorted.size(), [&](std::size_t i) {
     const store::FeedRecord* feed = sorted[i];
-    results[i] = write_file_atomically(root, feed_folder(feed->name) + "/README.md",
-                                       feed_index(*feed, listed.at(feed)), Durability::kBatched);
+    results[i] = write_feed_indexes(root, *feed, listed.at(feed), changed);
   });
   for (const Result<void>& written : results) {
     if (!written) return written;
   }
   return write_file_atomically(root, "README.md", root_index(sorted, listed), Durability::kBatched);
+}
+
+bool is_index_before_months(std::string_view feed_index) {
+  // The old form links documents ("(2023/06/19-key.md)"); the new one links
+  // months ("(2023/06/README.md)") or says "No articles yet.".
+  return feed_index.find("/README.md)") == std::string_view::npos && feed_index.find(".md)") != std::string_view::npos;
+}
+
+bool indexes_before_months(const std::filesystem::path& root, const std::vector<store::FeedRecord>& feeds) {
+  return std::ranges::any_of(feeds, [&](const store::FeedRecord& feed) {
+    std::ifstream file(root / feed_folder(feed.name) / "README.md", std::ios::binary);
+    if (!file) return false;
+    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    return is_index_before_months(text);
+  });
 }
 
 }  // namespace newsvault::publish

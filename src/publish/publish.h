@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,14 +112,29 @@ Result<std::vector<std::filesystem::path>> find_unfinished_writes(const std::fil
 // root but .git. Returns how many were removed; kIo naming the path.
 Result<std::size_t> remove_unfinished_writes(const std::filesystem::path& root);
 
-// Rewrites the index files: {feed}/README.md for each feed (newest first,
-// one line per article: date, linked title) and the root README.md (the
-// feeds with their counts and latest article). Unchanged indexes are not
-// rewritten. Written batched (Durability::kBatched): the caller's
-// sync_archive() makes them durable, with whatever else it wrote.
+// Rewrites the index files: {feed}/README.md for each feed (its months,
+// newest first, each with its count and a link to its index),
+// {feed}/YYYY/MM/README.md for each month of a feed (newest first, one line
+// per article: date, linked title, status) and the root README.md (the
+// feeds with their counts and latest article). Split by month, so that a
+// new article rewrites a small index, never one as long as the archive.
+// With `changed` (article ids), only the month indexes holding one of them,
+// or missing, are made; the feeds' and the root index always. Unchanged
+// indexes are not rewritten. Written batched (Durability::kBatched): the
+// caller's sync_archive() makes them durable, with whatever else it wrote.
 Result<void> write_indexes(const std::filesystem::path& root,
                            const std::vector<store::FeedRecord>& feeds,
-                           const std::vector<store::ArticleSummary>& articles);
+                           const std::vector<store::ArticleSummary>& articles,
+                           const std::set<std::int64_t>* changed = nullptr);
+
+// Whether `feed_index` (a {feed}/README.md's text) is the single index of
+// archives made before indexes were split by month: one line per article
+// rather than per month. Such an archive has its indexes written whole by
+// its next run.
+bool is_index_before_months(std::string_view feed_index);
+
+// Whether the README.md of any of `feeds` under root is such an index.
+bool indexes_before_months(const std::filesystem::path& root, const std::vector<store::FeedRecord>& feeds);
 
 
 // ---------------------------------------------------------------------------
@@ -190,7 +206,9 @@ inline constexpr std::string_view kChangesFeedFileName = "changes.xml";
 // max_items articles that have a document) and for the whole archive, and
 // changes.xml (Atom: the newest max_items edits at the source, delistings
 // and removals, each an entry of its own). Unchanged files are not
-// rewritten. Returns the paths written, relative to the root; fails with
+// rewritten. With `changed` (article ids), only the feeds out whose newest
+// items hold one of them are made (the feeds a run touched), and
+// changes.xml. Returns the paths written, relative to the root; fails with
 // the loader's error or kIo naming the path.
 
 Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& root,
@@ -198,7 +216,8 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
                                                  const std::vector<store::ArticleSummary>& articles,
                                                  const ArticleLoader& load,
                                                  const PublishOptions& options,
-                                                 const FeedsOutOptions& feeds_out);
+                                                 const FeedsOutOptions& feeds_out,
+                                                 const std::set<std::int64_t>* changed = nullptr);
 
 // A remote the archive is pushed to. Credentials never sit in the settings:
 // an https remote takes its user name and password (or token) from the
@@ -244,6 +263,15 @@ std::string commit_message(const std::vector<FeedChanges>& changes);
 Result<std::optional<std::string>> commit_all_changes(const std::filesystem::path& root,
                                                       const std::string& message,
                                                       const GitOptions& options, Timestamp when);
+
+// Takes every tracked path (relative to the root, '/'-separated) for which
+// `leave_out` is true out of the index, leaving the files in the folder
+// (`git rm --cached`): the next commit records them as gone from the
+// history, and a .gitignore line keeps them out after. Returns how many
+// were taken out; kNotFound when root is no repository, kIo with
+// libgit2's reason.
+Result<std::size_t> untrack_paths(const std::filesystem::path& root,
+                                  const std::function<bool(std::string_view)>& leave_out);
 
 // Paths that differ from the last commit (the `git status` of the folder),
 // sorted; empty when the folder is clean.
@@ -293,6 +321,11 @@ struct SiteSource {
   std::vector<store::FeedRecord> feeds;
   std::vector<store::ArticleSummary> articles;
   std::function<Result<std::vector<SiteRevision>>(const store::ArticleSummary&)> revisions;
+  // Article ids a run changed: only their pages, the index pages of their
+  // feeds and days, the home and the changes page are made (the changes
+  // page reads the revisions of every article it shows). Null: the whole
+  // site, and stale pages removed.
+  const std::set<std::int64_t>* changed = nullptr;
 };
 
 enum class ChineseConversion;  // below, with the Chinese copies

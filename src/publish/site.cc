@@ -403,6 +403,9 @@ class SiteWriter {
     return write_file_atomically(root_, dir_ + "/" + path, content, Durability::kBatched);
   }
 
+  // A page left as it is (an incremental update): counted, not written.
+  void keep(const std::string& path) { written_.insert(path); }
+
   std::size_t pages() const { return written_.size() - 1; }  // style.css is not a page
 
   // The .html files no page was written to, and the folders they leave empty.
@@ -450,14 +453,21 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
   SiteWriter writer(root, dir);
   // Each conversion's dictionaries are loaded once, at first use.
   std::map<ChineseConversion, ChineseConverter> converters;
-  auto write_article_pages = [&](SiteWriter& out, const store::ArticleSummary& article,
-                                 const extract::Article& latest) -> Result<void> {
+  auto article_variants = [&](const store::ArticleSummary& article) {
     std::vector<ArticleVariant> variants = {{std::nullopt, article_page(article)}};
     if (const auto wanted = options.conversions.find(article.feed_name); wanted != options.conversions.end()) {
       for (ChineseConversion conversion : wanted->second) {
         variants.push_back({conversion, converted_article_page(article, conversion)});
       }
     }
+    return variants;
+  };
+  auto keep_article_pages = [&](const store::ArticleSummary& article) {
+    for (const ArticleVariant& variant : article_variants(article)) writer.keep(variant.page);
+  };
+  auto write_article_pages = [&](SiteWriter& out, const store::ArticleSummary& article,
+                                 const extract::Article& latest) -> Result<void> {
+    const std::vector<ArticleVariant> variants = article_variants(article);
     for (const ArticleVariant& variant : variants) {
       extract::Article converted;
       if (variant.conversion) {
@@ -486,6 +496,9 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
   std::map<std::string, std::vector<const store::ArticleSummary*>, std::greater<>> days;
   std::vector<const store::ArticleSummary*> latest;
   std::vector<ChangeEntry> changes;
+  // With source.changed: the feeds and days whose index pages list a changed article.
+  std::set<std::int64_t> changed_feeds;
+  std::set<std::string> changed_days;
 
   for (const store::ArticleSummary& article : source.articles) {
     for (FeedListing& listing : listings) {
@@ -496,13 +509,25 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
     days[format_day(article_time(article))].push_back(&article);
     if (latest.size() < kLatestOnHome) latest.push_back(&article);
 
+    const bool in_changes = is_changed(article) || article.delisted_at || article.removed_at;
+    const bool due = source.changed == nullptr || source.changed->contains(article.id);
+    if (due) {
+      for (std::int64_t feed_id : article.feed_ids) changed_feeds.insert(feed_id);
+      changed_days.insert(format_day(article_time(article)));
+    }
+    if (!due && !in_changes) {
+      keep_article_pages(article);
+      continue;
+    }
     auto revisions = source.revisions(article);
     if (!revisions) return std::unexpected(revisions.error());
     if (revisions->empty()) continue;  // nothing to show; the store always has one
-    if (auto written = write_article_pages(writer, article, revisions->back().article); !written) {
+    if (!due) {
+      keep_article_pages(article);
+    } else if (auto written = write_article_pages(writer, article, revisions->back().article); !written) {
       return std::unexpected(written.error());
     }
-    if (is_changed(article) || article.delisted_at || article.removed_at) {
+    if (in_changes) {
       Timestamp when = is_changed(article) ? article.last_changed : article.first_seen;
       if (article.delisted_at) when = std::max(when, *article.delisted_at);
       if (article.removed_at) when = std::max(when, *article.removed_at);
@@ -516,8 +541,21 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
   pages.emplace_back("index.html", render_home_page(listings, latest, changed));
   pages.emplace_back("changes.html", render_changes_page(std::move(changes)));
   pages.emplace_back("days/index.html", render_days_page(days));
-  for (const auto& [day, articles] : days) pages.emplace_back(day_page(day), render_day_page(day, articles));
-  for (const FeedListing& listing : listings) pages.emplace_back(feed_index_page(listing.feed->name), render_feed_page(listing));
+  const bool whole = source.changed == nullptr;
+  for (const auto& [day, articles] : days) {
+    if (whole || changed_days.contains(day)) {
+      pages.emplace_back(day_page(day), render_day_page(day, articles));
+    } else {
+      writer.keep(day_page(day));
+    }
+  }
+  for (const FeedListing& listing : listings) {
+    if (whole || changed_feeds.contains(listing.feed->id)) {
+      pages.emplace_back(feed_index_page(listing.feed->name), render_feed_page(listing));
+    } else {
+      writer.keep(feed_index_page(listing.feed->name));
+    }
+  }
   for (const auto& [path, content] : pages) {
     if (auto written = writer.write(path, content); !written) return std::unexpected(written.error());
   }
@@ -525,6 +563,9 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
 
   SiteSummary summary;
   summary.pages = writer.pages();
+  // Stale pages are looked for only when the whole site was made: an
+  // update knows only the pages it wrote.
+  if (!whole) return summary;
   auto removed = writer.remove_stale_pages();
   if (!removed) return std::unexpected(removed.error());
   summary.pages_removed = *removed;
