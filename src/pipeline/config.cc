@@ -203,6 +203,11 @@ Result<void> read_git_remotes(const toml::value& array, std::vector<publish::Git
     if (auto r = reader.text("url", remote.url); !r) return r;
     if (auto r = reader.text("username_env", remote.username_env); !r) return r;
     if (auto r = reader.text("password_env", remote.password_env); !r) return r;
+    if (auto r = reader.integer("push_timeout_seconds", 1, 86400,
+                                [&](long long n) { remote.push_timeout = std::chrono::seconds(n); });
+        !r) {
+      return r;
+    }
     if (auto r = reader.no_unknown_keys(); !r) return r;
     if (remote.name.empty() || remote.url.empty()) {
       return std::unexpected(setting_error(table, section, "needs a name and a url"));
@@ -229,6 +234,11 @@ Result<void> read_git(const toml::value& table, publish::GitOptions& options) {
   if (auto r = reader.boolean("enabled", options.enabled); !r) return r;
   if (auto r = reader.text("author_name", options.author_name); !r) return r;
   if (auto r = reader.text("author_email", options.author_email); !r) return r;
+  if (auto r = reader.integer("push_timeout_seconds", 1, 86400,
+                              [&](long long n) { options.push_timeout = std::chrono::seconds(n); });
+      !r) {
+    return r;
+  }
   if (const toml::value* remotes = reader.nested("remote")) {
     if (auto r = read_git_remotes(*remotes, options.remotes); !r) return r;
   }
@@ -328,6 +338,10 @@ Result<Config> read_config(const toml::value& data) {
     else read = std::unexpected(setting_error(table, section, "unknown section"));
     if (!read) return std::unexpected(read.error());
   }
+  // A push waits to connect and for progress as long as a fetch does.
+  config.git.connect_timeout =
+      std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(config.fetch.connect_timeout));
+  config.git.stall_timeout = config.fetch.low_speed_time;
   return config;
 }
 
@@ -566,6 +580,10 @@ std::string default_config_text() {
 # enabled = true
 # author_name = "newsvault"
 # author_email = "newsvault@localhost"
+# The longest one push may take (each remote may set its own). A push also
+# gives up when its host does not connect within [fetch]
+# connect_timeout_seconds, or shows no progress for [fetch] low_speed_seconds.
+# push_timeout_seconds = 120
 
 # One table per remote. Credentials come from the environment (https: the
 # variables named here) or the SSH agent (ssh), never from this file.
@@ -574,6 +592,7 @@ std::string default_config_text() {
 # url = "https://github.com/example/archive.git"
 # username_env = "ARCHIVE_PUSH_USER"      # optional
 # password_env = "ARCHIVE_PUSH_TOKEN"
+# push_timeout_seconds = 300             # optional: this remote's own bound
 
 # The static site 'newsvault publish' renders, a folder of the archive:
 # [publish.site]
