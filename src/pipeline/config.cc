@@ -184,6 +184,7 @@ Result<void> read_fetch(const toml::value& table, Config& config) {
   if (auto r = reader.integer("max_response_bytes", 1024, 1LL << 40, [&](long long n) { options.max_response_bytes = static_cast<std::size_t>(n); }); !r) return r;
   if (auto r = reader.integer("low_speed_bytes_per_second", 0, 1LL << 30, [&](long long n) { options.low_speed_bytes_per_second = static_cast<std::size_t>(n); }); !r) return r;
   if (auto r = reader.integer("low_speed_seconds", 1, 3600, [&](long long n) { options.low_speed_time = seconds(n); }); !r) return r;
+  if (auto r = reader.integer("run_timeout_seconds", 0, 7 * 86400, [&](long long n) { options.run_timeout = seconds(n); }); !r) return r;
   if (auto r = reader.integer("max_redirects", 0, 50, [&](long long n) { options.max_redirects = static_cast<int>(n); }); !r) return r;
   if (auto r = reader.integer("max_header_bytes", 1024, 1LL << 30, [&](long long n) { options.max_header_bytes = static_cast<std::size_t>(n); }); !r) return r;
   if (auto r = reader.boolean("allow_private_addresses", options.allow_private_addresses); !r) return r;
@@ -547,6 +548,9 @@ std::string default_config_text() {
 # max_header_bytes = 262144     # status line and headers of one response
 # low_speed_bytes_per_second = 100  # slower than this for low_speed_seconds ends a
 # low_speed_seconds = 20            # transfer (0 bytes/s: no check)
+# The longest a whole fetch run's transfers may take; then those in flight
+# are abandoned, what was archived is kept, the rest waits for the next run.
+# run_timeout_seconds = 0           # 0: no bound but each transfer's own
 # max_redirects = 10
 # A feed on the internet may not redirect to a private, loopback or
 # link-local address (a service inside your network) unless this is true.

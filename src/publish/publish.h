@@ -236,9 +236,9 @@ struct PushResult {
   std::string remote;
   bool pushed = false;  // false: already up to date, or failed
   // "" on success: what failed, naming the remote, its URL (credentials
-  // hidden) and the cause: "timed out connecting after 30 s", "no answer
-  // for 60 s", "gave up after 120 s", "connection refused", "rejected: …",
-  // "authentication failed: …".
+  // hidden) and the cause: "timed out connecting after 30 s", "timed out:
+  // no answer for 60 s", "timed out: no progress for 60 s", "connection
+  // refused by HOST:PORT", "rejected: …", "authentication failed: …".
   std::string error;
   // Commits of the local branch the remote's copy lacks, as far as this
   // repository knows (its remote-tracking ref); 0 after a push it took.

@@ -146,16 +146,18 @@ std::string run_bounded(const PushBounds& bounds, const std::function<void(const
   bool have_result = false;
   std::string stopped;
   while (true) {
-    // The first bound to pass, and what passing it means.
+    // The first bound to pass, and what passing it means: named for what
+    // the push was waiting on then.
     Clock::time_point limit = start + total;
-    std::string cause = "timed out after " + seconds_text(total);
+    std::chrono::seconds bound = total;
     const Clock::time_point phase = connected ? last_sign + stall : start + connect;
     if (phase < limit) {
       limit = phase;
-      cause = !connected ? "timed out connecting after " + seconds_text(connect)
-              : answered ? "timed out: no progress for " + seconds_text(stall)
-                         : "timed out: no answer for " + seconds_text(stall);
+      bound = connected ? stall : connect;
     }
+    const std::string cause = !connected ? "timed out connecting after " + seconds_text(bound)
+                              : answered ? "timed out: no progress for " + seconds_text(bound)
+                                         : "timed out: no answer for " + seconds_text(bound);
     const auto now = Clock::now();
     if (now >= limit) {
       stopped = cause;

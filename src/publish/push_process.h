@@ -44,8 +44,9 @@ struct PushBounds {
 
 // Runs `push` in a forked child within `bounds`. Returns "" when the child
 // finished with success, its error when it finished with one, or why it
-// was stopped: "timed out connecting after 30 s", "timed out: no answer for
-// 60 s", "timed out: no progress for 60 s", "timed out after 120 s".
+// was stopped, named for what it was waiting on when the first bound
+// passed: "timed out connecting after 30 s", "timed out: no answer for 60
+// s" (connected, nothing back yet), "timed out: no progress for 60 s".
 std::string run_bounded(const PushBounds& bounds, const std::function<void(const PushChannel&)>& push);
 
 // In the child, before libgit2 connects: opens and closes a TCP connection
