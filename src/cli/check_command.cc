@@ -14,6 +14,34 @@ std::string_view severity_name(Severity severity) {
   return severity == Severity::kError ? "error" : "warning";
 }
 
+nlohmann::json optional_text(const std::optional<std::string>& text) {
+  return text ? nlohmann::json(*text) : nlohmann::json(nullptr);
+}
+
+nlohmann::json remote_json(const pipeline::RemoteStatus& remote) {
+  return {{"name", remote.name},
+          {"last_attempt", optional_text(remote.last_attempt)},
+          {"last_success", optional_text(remote.last_success)},
+          {"last_error", remote.last_error},
+          {"failures", remote.failures},
+          {"next_attempt", optional_text(remote.next_attempt)},
+          {"behind", remote.behind}};
+}
+
+// "remote mirror: 2 commits behind; last pushed 2023-06-19T01:47:05Z; last
+// attempt failed (1 time, next after …): push to mirror (…): timed out …"
+std::string remote_line(const pipeline::RemoteStatus& remote) {
+  std::string line = "remote " + remote.name + ": ";
+  line += remote.behind == 0 ? "up to date" : std::to_string(remote.behind) + (remote.behind == 1 ? " commit" : " commits") + " behind";
+  line += "; last pushed " + remote.last_success.value_or("never");
+  if (!remote.last_error.empty()) {
+    line += "; last attempt failed (" + std::to_string(remote.failures) + (remote.failures == 1 ? " time" : " times");
+    if (remote.next_attempt) line += ", next after " + *remote.next_attempt;
+    line += "): " + remote.last_error;
+  }
+  return line;
+}
+
 int run_check(const GlobalOptions& global, bool json) {
   auto report = pipeline::check_archive(global.dir);
   if (!report) {
@@ -29,10 +57,12 @@ int run_check(const GlobalOptions& global, bool json) {
       problems.push_back(
           {{"severity", severity_name(problem.severity)}, {"path", problem.path}, {"what", problem.what}});
     }
+    nlohmann::json remotes = nlohmann::json::array();
+    for (const pipeline::RemoteStatus& remote : report->remotes) remotes.push_back(remote_json(remote));
     const nlohmann::json out = {{"sound", report->sound()},         {"articles", report->articles},
                                 {"documents", report->documents},   {"outputs", report->outputs},
                                 {"errors", errors},                 {"warnings", warnings},
-                                {"problems", std::move(problems)}};
+                                {"problems", std::move(problems)},  {"remotes", std::move(remotes)}};
     // Text the archive holds may be any bytes: never let it stop the report.
     std::cout << out.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
@@ -40,6 +70,7 @@ int run_check(const GlobalOptions& global, bool json) {
       std::cout << severity_name(problem.severity) << ": " << (problem.path.empty() ? "." : problem.path)
                 << ": " << problem.what << "\n";
     }
+    for (const pipeline::RemoteStatus& remote : report->remotes) std::cout << remote_line(remote) << "\n";
     if (!global.quiet) {
       std::cout << (report->sound() ? "sound" : "damaged") << ": " << report->articles << " articles, "
                 << report->documents << " documents, " << report->outputs

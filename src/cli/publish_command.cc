@@ -73,8 +73,10 @@ void report_publish(std::string_view command, const pipeline::PublishSummary& su
   if (out != nullptr) {
     nlohmann::json pushes = nlohmann::json::array();
     for (const publish::PushResult& push : summary.pushes) {
-      pushes.push_back({{"remote", push.remote}, {"pushed", push.pushed}, {"error", push.error}});
+      pushes.push_back(
+          {{"remote", push.remote}, {"pushed", push.pushed}, {"error", push.error}, {"behind", push.behind}});
     }
+    (*out)["pushes_deferred"] = summary.pushes_deferred;
     (*out)["commit"] = summary.commit ? nlohmann::json(*summary.commit) : nlohmann::json(nullptr);
     (*out)["pushes"] = pushes;
     (*out)["publish_errors"] = summary.errors;
@@ -82,6 +84,9 @@ void report_publish(std::string_view command, const pipeline::PublishSummary& su
     return;
   }
   if (quiet) return;
+  for (const std::string& line : summary.pushes_deferred) {
+    std::cerr << "newsvault " << command << ": push deferred: " << line << "\n";
+  }
   if (summary.commit) std::cout << "committed " << summary.commit->substr(0, 12) << "\n";
   for (const publish::PushResult& push : summary.pushes) {
     if (push.pushed) std::cout << "pushed to " << push.remote << "\n";

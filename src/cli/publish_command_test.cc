@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "support/http_test_server.h"
 #include "support/test_support.h"
 
 namespace newsvault::cli {
@@ -152,6 +153,68 @@ TEST(PublishSiteTest, TheSiteFolderIsASettingAndAFolderOfItsOwn) {
   ASSERT_EQ(result.exit_status, 0) << result.err;
   EXPECT_NE(result.out.find("\"pages\": 8"), std::string::npos) << result.out;
   EXPECT_TRUE(fs::exists(archive / "www/index.html"));
+}
+
+// A remote that takes the connection and the request and never answers.
+void answer_nothing(testing::HttpTestServer& server) {
+  for (const char* path : {"/mirror.git/info/refs", "/mirror.git/git-receive-pack"}) {
+    server.set(path, {.raw = [](testing::HttpTestServer::RawConnection& connection) {
+                 while (connection.pause(std::chrono::milliseconds(50))) {
+                 }
+               }});
+  }
+}
+
+TEST_F(PublishCommandTest, AHungRemoteEndsPublishWithFourNamingItAndCheckShowsItBehind) {
+  testing::HttpTestServer server;
+  answer_nothing(server);
+  testing::write_file(archive_ / "newsvault.toml",
+                      "[publish.git]\npush_timeout_seconds = 1\n[[publish.git.remote]]\nname = \"mirror\"\n"
+                      "url = \"" + server.url("/mirror.git") + "\"\n");
+  const auto published = run_newsvault(dir_option() + " publish");
+  EXPECT_EQ(published.exit_status, 4) << published.out << published.err;
+  EXPECT_NE(published.out.find("committed "), std::string::npos) << published.out;
+  EXPECT_NE(published.err.find("push to mirror (" + server.url("/mirror.git") + "): timed out"), std::string::npos)
+      << published.err;
+
+  const auto checked = run_newsvault(dir_option() + " check --json");
+  const auto report = nlohmann::json::parse(checked.out);
+  ASSERT_EQ(report["remotes"].size(), 1u) << checked.out;
+  const auto& remote = report["remotes"][0];
+  EXPECT_EQ(remote["name"], "mirror");
+  EXPECT_EQ(remote["behind"], 1);
+  EXPECT_EQ(remote["failures"], 1);
+  EXPECT_TRUE(remote["last_success"].is_null());
+  EXPECT_NE(remote["last_error"].get<std::string>().find("timed out"), std::string::npos) << checked.out;
+  const auto text = run_newsvault(dir_option() + " check");
+  EXPECT_NE(text.out.find("remote mirror: 1 commit behind; last pushed never; last attempt failed (1 time"),
+            std::string::npos)
+      << text.out;
+}
+
+TEST_F(PublishCommandTest, ATokenFromPasswordEnvNeverShowsInErrorsJsonOrTheRemotesFile) {
+  const std::string token = "ghp_s3cr3tT0kenValue";
+  testing::HttpTestServer server;
+  server.set("/mirror.git/info/refs", {.status = 401, .headers = {{"WWW-Authenticate", "Basic realm=\"git\""}}});
+  testing::write_file(archive_ / "newsvault.toml",
+                      "[publish.git]\npush_timeout_seconds = 5\n[[publish.git.remote]]\nname = \"mirror\"\n"
+                      "url = \"" + server.url("/mirror.git") + "\"\npassword_env = \"MIRROR_TOKEN\"\n");
+  const auto published = run_command("MIRROR_TOKEN=" + token + " " + testing::newsvault_binary() + " " + dir_option() +
+                                     " publish --json");
+  EXPECT_EQ(published.exit_status, 4) << published.out << published.err;
+  EXPECT_NE(published.err.find("push to mirror ("), std::string::npos) << published.err;
+  EXPECT_NE(published.err.find("authentication failed"), std::string::npos) << published.err;
+  // The token was offered (so it could have leaked)...
+  bool offered = false;
+  for (const auto& request : server.requests()) offered = offered || !request.header("authorization").empty();
+  EXPECT_TRUE(offered);
+  // ...and shows nowhere.
+  EXPECT_EQ(published.err.find(token), std::string::npos) << published.err;
+  EXPECT_EQ(published.out.find(token), std::string::npos) << published.out;
+  EXPECT_NE(published.out.find("\"pushes\""), std::string::npos) << published.out;
+  const std::string remotes = testing::read_file(archive_ / ".newsvault/remotes.json");
+  EXPECT_NE(remotes.find("authentication failed"), std::string::npos) << remotes;
+  EXPECT_EQ(remotes.find(token), std::string::npos) << remotes;
 }
 
 }  // namespace

@@ -156,8 +156,10 @@ class FetchRun {
  public:
   FetchRun(CURLM* multi, const ClientOptions& options, std::mt19937_64& random,
            const std::vector<Request>& requests,
-           const std::function<void(std::size_t, Response)>& on_done)
-      : multi_(multi),
+           const std::function<void(std::size_t, Response)>& on_done,
+           std::optional<Clock::time_point> deadline)
+      : deadline_(deadline),
+        multi_(multi),
         options_(options),
         random_(random),
         requests_(requests),
@@ -172,6 +174,7 @@ class FetchRun {
     std::string host;
     int attempts = 0;
     std::unique_ptr<HttpAttempt> attempt;
+    bool done = false;  // on_done called
   };
   struct Sleeper {
     Clock::time_point wake_at;
@@ -185,7 +188,9 @@ class FetchRun {
   void finish_attempt(std::size_t job_id, CURLcode code);
   void complete(Job& job, Response response);
   void wait_for_activity();
+  void abandon_unfinished();
 
+  const std::optional<Clock::time_point> deadline_;  // the client's run_timeout
   CURLM* multi_;
   const ClientOptions& options_;
   std::mt19937_64& random_;
@@ -209,6 +214,10 @@ void FetchRun::run() {
   unfinished_ = jobs_.size();
 
   while (unfinished_ > 0) {
+    if (deadline_ && Clock::now() >= *deadline_) {
+      abandon_unfinished();
+      return;
+    }
     wake_sleepers();
     start_ready_jobs();
     int running = 0;
@@ -294,7 +303,21 @@ void FetchRun::finish_attempt(std::size_t job_id, CURLcode code) {
   sleepers_.push(Sleeper{Clock::now() + delay, job_id});
 }
 
+// At the run's deadline: whatever is in flight leaves libcurl (its
+// connection closed), and nothing waiting is begun. Each fails, so the
+// caller keeps it for its next run as any failure.
+void FetchRun::abandon_unfinished() {
+  const std::string why = "abandoned: the run's time limit passed (run_timeout_seconds = " +
+                          std::to_string(options_.run_timeout.count()) + ")";
+  for (Job& job : jobs_) {
+    if (job.done) continue;
+    job.attempt.reset();
+    complete(job, failed(requests_[job.index], why, job.attempts, options_));
+  }
+}
+
 void FetchRun::complete(Job& job, Response response) {
+  job.done = true;
   --unfinished_;
   on_done_(job.index, std::move(response));
 }
@@ -308,6 +331,10 @@ void FetchRun::wait_for_activity() {
   if (!sleepers_.empty()) {
     const auto until =
         std::chrono::ceil<std::chrono::milliseconds>(sleepers_.top().wake_at - Clock::now());
+    wait_ms = std::clamp(static_cast<long>(until.count()), 0L, wait_ms);
+  }
+  if (deadline_) {
+    const auto until = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now());
     wait_ms = std::clamp(static_cast<long>(until.count()), 0L, wait_ms);
   }
   if (wait_ms > 0) curl_multi_poll(multi_, nullptr, 0, static_cast<int>(wait_ms), nullptr);
@@ -344,11 +371,14 @@ class CurlHttpClient final : public HttpClient {
       }
       return;
     }
-    FetchRun(multi_.get(), options_, random_, requests, on_done).run();
+    std::optional<Clock::time_point> deadline;
+    if (options_.run_timeout.count() > 0) deadline = created_ + options_.run_timeout;
+    FetchRun(multi_.get(), options_, random_, requests, on_done, deadline).run();
   }
 
  private:
   ClientOptions options_;
+  const Clock::time_point created_ = Clock::now();  // run_timeout counts from here
   std::mt19937_64 random_;
   CurlMulti multi_;  // kept between calls: its connections and DNS cache are reused
 };

@@ -115,6 +115,13 @@ struct ClientOptions {
   // until the timeout, and again on every retry). 0 turns the check off.
   std::size_t low_speed_bytes_per_second = 100;
   std::chrono::seconds low_speed_time{20};
+  // The wall-clock bound on all the transfers of one client (a run makes
+  // its client as it begins), counted from the client's creation; 0: none.
+  // Once it passes, transfers in flight are abandoned (removed from
+  // libcurl, their connections closed) and those not begun are not: each
+  // is a kFailed response whose error names run_timeout_seconds, as every
+  // request of a later fetch_all is.
+  std::chrono::seconds run_timeout{0};
   int max_redirects = 10;  // followed within one attempt; one more fails it
   // The status line and headers of any one response, together; beyond it the
   // transfer ends. (libcurl also refuses any single header line over 100 KB.)

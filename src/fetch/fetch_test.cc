@@ -107,6 +107,29 @@ TEST(HttpClientTest, ReturnsBodyContentTypeAndValidatorsOf200) {
   EXPECT_TRUE(response.error.empty());
 }
 
+TEST(HttpClientTest, AtTheRunTimeoutATransferInFlightIsAbandonedAndWhatFinishedIsKept) {
+  HttpTestServer server;
+  server.set("/quick.xml", {.body = "<rss/>"});
+  server.set("/hung.xml", {.body = "<rss/>", .delay = 60s});  // held until the server stops
+  ClientOptions options = quick_options();
+  options.timeout = 60s;
+  options.run_timeout = 1s;
+  auto client = make_http_client(options);
+
+  const auto responses = fetch_all(*client, {get(server.url("/quick.xml")), get(server.url("/hung.xml"))});
+  EXPECT_EQ(responses[0].outcome, FetchOutcome::kOk) << responses[0].error;
+  EXPECT_EQ(responses[1].outcome, FetchOutcome::kFailed);
+  EXPECT_NE(responses[1].error.find("GET " + server.url("/hung.xml") + ": abandoned"), std::string::npos)
+      << responses[1].error;
+  EXPECT_NE(responses[1].error.find("run_timeout_seconds = 1"), std::string::npos) << responses[1].error;
+  EXPECT_EQ(server.request_count("/hung.xml"), 1u) << "it was in flight";
+
+  // The run's time is up: nothing more is begun.
+  const Response late = fetch_one(*client, get(server.url("/quick.xml")));
+  EXPECT_EQ(late.outcome, FetchOutcome::kFailed);
+  EXPECT_EQ(server.request_count("/quick.xml"), 1u);
+}
+
 TEST(HttpClientTest, SendsValidatorsAndReportsNotModifiedOn304) {
   HttpTestServer server;
   server.set_handler("/feed.xml", [](const HttpTestServer::RecordedRequest& request) {

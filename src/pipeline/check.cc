@@ -7,6 +7,7 @@
 //   store ─► indexes, feeds out into a scratch folder ─► == the archive's?
 //   folder ─► temporary files, documents no article has
 //   .git ─► uncommitted changes, lock files left by a cut-short commit
+//   .newsvault/remotes.json ─► each remote's last push, error, commits behind
 //
 // Everything a fetch renders depends only on the store, so rendering again
 // and comparing bytes is exact: no hashes to keep in step.
@@ -318,7 +319,9 @@ Result<CheckReport> check_archive(const fs::path& root) {
     report.problems.push_back({Severity::kError, kStoreFile, archive.error().message()});
     return report;
   }
-  return ArchiveCheck(**archive, (*guard)->previous_run_interrupted()).run();
+  auto report = ArchiveCheck(**archive, (*guard)->previous_run_interrupted()).run();
+  if (report) report->remotes = remote_statuses(**archive);
+  return report;
 }
 
 }  // namespace newsvault::pipeline

@@ -184,6 +184,7 @@ Result<void> read_fetch(const toml::value& table, Config& config) {
   if (auto r = reader.integer("max_response_bytes", 1024, 1LL << 40, [&](long long n) { options.max_response_bytes = static_cast<std::size_t>(n); }); !r) return r;
   if (auto r = reader.integer("low_speed_bytes_per_second", 0, 1LL << 30, [&](long long n) { options.low_speed_bytes_per_second = static_cast<std::size_t>(n); }); !r) return r;
   if (auto r = reader.integer("low_speed_seconds", 1, 3600, [&](long long n) { options.low_speed_time = seconds(n); }); !r) return r;
+  if (auto r = reader.integer("run_timeout_seconds", 0, 7 * 86400, [&](long long n) { options.run_timeout = seconds(n); }); !r) return r;
   if (auto r = reader.integer("max_redirects", 0, 50, [&](long long n) { options.max_redirects = static_cast<int>(n); }); !r) return r;
   if (auto r = reader.integer("max_header_bytes", 1024, 1LL << 30, [&](long long n) { options.max_header_bytes = static_cast<std::size_t>(n); }); !r) return r;
   if (auto r = reader.boolean("allow_private_addresses", options.allow_private_addresses); !r) return r;
@@ -203,6 +204,11 @@ Result<void> read_git_remotes(const toml::value& array, std::vector<publish::Git
     if (auto r = reader.text("url", remote.url); !r) return r;
     if (auto r = reader.text("username_env", remote.username_env); !r) return r;
     if (auto r = reader.text("password_env", remote.password_env); !r) return r;
+    if (auto r = reader.integer("push_timeout_seconds", 1, 86400,
+                                [&](long long n) { remote.push_timeout = std::chrono::seconds(n); });
+        !r) {
+      return r;
+    }
     if (auto r = reader.no_unknown_keys(); !r) return r;
     if (remote.name.empty() || remote.url.empty()) {
       return std::unexpected(setting_error(table, section, "needs a name and a url"));
@@ -229,6 +235,11 @@ Result<void> read_git(const toml::value& table, publish::GitOptions& options) {
   if (auto r = reader.boolean("enabled", options.enabled); !r) return r;
   if (auto r = reader.text("author_name", options.author_name); !r) return r;
   if (auto r = reader.text("author_email", options.author_email); !r) return r;
+  if (auto r = reader.integer("push_timeout_seconds", 1, 86400,
+                              [&](long long n) { options.push_timeout = std::chrono::seconds(n); });
+      !r) {
+    return r;
+  }
   if (const toml::value* remotes = reader.nested("remote")) {
     if (auto r = read_git_remotes(*remotes, options.remotes); !r) return r;
   }
@@ -335,6 +346,10 @@ Result<Config> read_config(const toml::value& data) {
       return std::unexpected(setting_error(data.at("feeds").at(feed), "feeds." + feed, *problem));
     }
   }
+  // A push waits to connect and for progress as long as a fetch does.
+  config.git.connect_timeout =
+      std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(config.fetch.connect_timeout));
+  config.git.stall_timeout = config.fetch.low_speed_time;
   return config;
 }
 
@@ -540,6 +555,9 @@ std::string default_config_text() {
 # max_header_bytes = 262144     # status line and headers of one response
 # low_speed_bytes_per_second = 100  # slower than this for low_speed_seconds ends a
 # low_speed_seconds = 20            # transfer (0 bytes/s: no check)
+# The longest a whole fetch run's transfers may take; then those in flight
+# are abandoned, what was archived is kept, the rest waits for the next run.
+# run_timeout_seconds = 0           # 0: no bound but each transfer's own
 # max_redirects = 10
 # A feed on the internet may not redirect to a private, loopback or
 # link-local address (a service inside your network) unless this is true.
@@ -573,6 +591,10 @@ std::string default_config_text() {
 # enabled = true
 # author_name = "newsvault"
 # author_email = "newsvault@localhost"
+# The longest one push may take (each remote may set its own). A push also
+# gives up when its host does not connect within [fetch]
+# connect_timeout_seconds, or shows no progress for [fetch] low_speed_seconds.
+# push_timeout_seconds = 120
 
 # One table per remote. Credentials come from the environment (https: the
 # variables named here) or the SSH agent (ssh), never from this file.
@@ -581,6 +603,7 @@ std::string default_config_text() {
 # url = "https://github.com/example/archive.git"
 # username_env = "ARCHIVE_PUSH_USER"      # optional
 # password_env = "ARCHIVE_PUSH_TOKEN"
+# push_timeout_seconds = 300             # optional: this remote's own bound
 
 # The static site 'newsvault fetch' and 'newsvault publish' render, a
 # folder of the archive (served, not committed):

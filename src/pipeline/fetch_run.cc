@@ -1178,9 +1178,9 @@ class FetchRun {
     });
   }
 
-  // Step 6: after documents changed, the feeds out, one commit counting
-  // the changes, and the pushes; otherwise only the pushes a remote still
-  // lacks (one that failed last time is tried again).
+  // Step 6: after documents changed, the feeds out and one commit
+  // counting the changes. The pushes follow once the run lock is released
+  // (run_fetch).
   Result<void> publish() {
     for (auto& [feed, changes] : changes_) {
       changes.feed = feed;
@@ -1290,7 +1290,14 @@ class FetchRun {
 
 Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Timestamp now,
                                const std::function<void(const FetchProgress&)>& on_progress) {
-  return FetchRun(archive, client, now, on_progress).run();
+  auto summary = FetchRun(archive, client, now, on_progress).run();
+  if (!summary) return summary;
+  // Every remote that lacks the commit and whose backoff has passed (one
+  // that failed last time is tried again), with the run lock released.
+  if (auto pushed = push_archive(archive, now, true, summary->publish); !pushed) {
+    return std::unexpected(pushed.error());
+  }
+  return summary;
 }
 
 }  // namespace newsvault::pipeline

@@ -147,6 +147,10 @@ struct PublishSummary {
   std::optional<publish::SiteSummary> site;  // when the request wrote it
   std::optional<std::string> commit;       // the new commit's id; none when nothing changed
   std::vector<publish::PushResult> pushes;
+  // Pushes not attempted, one line each: a remote waiting out its backoff
+  // after failures ("mirror: failed 2 times; next attempt after …"), or
+  // every remote while another process pushes.
+  std::vector<std::string> pushes_deferred;
   // One line per failure: a commit or push that failed. Documents are safe
   // on disk and in the store; the next run commits and pushes them.
   std::vector<std::string> errors;
@@ -198,6 +202,9 @@ struct FetchSummary {
 // feed never stops the others: its error is stored on the feed and listed
 // in the summary. Fails only when the archive itself cannot be used (the
 // store or the folder), and even then loses nothing already archived.
+// Then, with the run lock released, pushes to each remote that lacks the
+// commit and is not waiting out its backoff (as run_publish does): a push
+// that hangs never holds up the next fetch.
 // `now` is the time the run records (archive times, first-seen times).
 Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Timestamp now,
                                const std::function<void(const FetchProgress&)>& on_progress);
@@ -220,7 +227,24 @@ struct CheckProblem {
   std::string what;  // "differs from revision 2 of its article as the store keeps it"
 };
 
+// A remote as the archive's last pushes left it (.newsvault/remotes.json)
+// and as its history says now.
+struct RemoteStatus {
+  std::string name;
+  std::optional<std::string> last_attempt;  // ISO 8601; none: never tried
+  std::optional<std::string> last_success;  // the last push it took, or found it up to date
+  std::string last_error;                   // the last attempt's; "" when it succeeded
+  int failures = 0;                         // attempts failed since the last success
+  std::optional<std::string> next_attempt;  // after failures: fetch waits until then
+  std::size_t behind = 0;                   // commits of the branch the remote lacks
+};
+
+// Each configured remote's status, in the settings' order. A missing or
+// unreadable remotes.json counts as no attempt yet.
+std::vector<RemoteStatus> remote_statuses(const Archive& archive);
+
 struct CheckReport {
+  std::vector<RemoteStatus> remotes;  // each push remote
   std::size_t articles = 0;   // articles of the store
   std::size_t documents = 0;  // documents and converted copies compared with their revision
   std::size_t outputs = 0;    // indexes and feeds out compared with the store

@@ -5,8 +5,8 @@
 //   outputs: feeds out ─► {feed}/atom.xml rss.xml feed.json, root ones
 //   git:     documents differing from the last commit, or pending ─► == the store's rendering?
 //              no: restored (written as fetch writes them)
-//            commit_all_changes (no commit when nothing differs) ─► push_to_remotes
-//            ─► .newsvault/remotes.json (each remote's last push and error)
+//            commit_all_changes (no commit when nothing differs)
+//   run lock released ─► push_archive (push_run.cc, under the push lock)
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -21,8 +21,6 @@
 
 namespace newsvault::pipeline {
 namespace {
-
-constexpr const char* kRemotesFile = ".newsvault/remotes.json";
 
 // Every document and index as the store says it is: what fetch wrote, byte
 // for byte, since a document depends only on its revision.
@@ -65,18 +63,6 @@ Result<void> write_outputs(Archive& archive, const std::vector<store::FeedRecord
   if (!feeds_out) return std::unexpected(feeds_out.error());
   written.insert(written.end(), feeds_out->begin(), feeds_out->end());
   return {};
-}
-
-// Each remote's last attempt, kept where `newsvault` and people can read it.
-Result<void> record_pushes(Archive& archive, const std::vector<publish::PushResult>& pushes,
-                           Timestamp now) {
-  nlohmann::json remotes = nlohmann::json::object();
-  for (const publish::PushResult& push : pushes) {
-    remotes[push.remote] = {{"last_attempt", format_iso8601_seconds(now)},
-                            {"ok", push.error.empty()},
-                            {"error", redact_urls(push.error)}};
-  }
-  return publish::write_file_atomically(archive.root(), kRemotesFile, remotes.dump(1) + "\n");
 }
 
 // What a restored document was: "restored PATH: it differed from revision 2 of its article".
@@ -265,13 +251,6 @@ Result<void> publish_history(Archive& archive, const PublishRequest& request,
     }
     summary.commit = *committed;
   }
-  summary.pushes = publish::push_to_remotes(archive.root(), git);
-  bool attempted = false;
-  for (const publish::PushResult& push : summary.pushes) {
-    if (!push.error.empty()) summary.errors.push_back(push.error);
-    attempted = attempted || push.pushed || !push.error.empty();
-  }
-  if (attempted) return record_pushes(archive, summary.pushes, request.now);
   return {};
 }
 
@@ -364,14 +343,22 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
 }
 
 Result<PublishSummary> run_publish(Archive& archive, const PublishRequest& request) {
-  auto guard = RunGuard::acquire(archive.root());
-  if (!guard) return std::unexpected(guard.error());
-  auto moved = move_documents_to_current_names(archive.root(), archive.store());
-  if (!moved) return std::unexpected(moved.error());
-  auto published = publish_locked(archive, request);
-  // After a killed or failed run, its pending documents and indexes are
-  // still the next fetch's to redo (a rebuild redoes them here).
-  if (published && (request.rebuild || !(*guard)->previous_run_interrupted())) (*guard)->succeeded();
+  Result<PublishSummary> published;
+  {
+    auto guard = RunGuard::acquire(archive.root());
+    if (!guard) return std::unexpected(guard.error());
+    auto moved = move_documents_to_current_names(archive.root(), archive.store());
+    if (!moved) return std::unexpected(moved.error());
+    published = publish_locked(archive, request);
+    // After a killed or failed run, its pending documents and indexes are
+    // still the next fetch's to redo (a rebuild redoes them here).
+    if (published && (request.rebuild || !(*guard)->previous_run_interrupted())) (*guard)->succeeded();
+  }
+  if (!published) return published;
+  // Asked for by hand: every remote that lacks the commit, backoff or not.
+  if (auto pushed = push_archive(archive, request.now, false, *published); !pushed) {
+    return std::unexpected(pushed.error());
+  }
   return published;
 }
 

@@ -16,6 +16,14 @@ namespace newsvault::pipeline {
 // run_publish without taking the lock: the caller holds it.
 Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& request);
 
+// The push step of a fetch or publish, after the run lock is released:
+// takes the push lock (when another process holds it, every remote is
+// deferred to it), pushes to the remotes that lack the commit (with
+// `respect_backoff`, only those whose backoff has passed at `now`) and
+// records each attempt in .newsvault/remotes.json. Failures go to
+// `summary.errors`; fails only when remotes.json cannot be written.
+Result<void> push_archive(const Archive& archive, Timestamp now, bool respect_backoff, PublishSummary& summary);
+
 // The article as its latest revision keeps it, with that revision's time
 // (what its document shows). kInternal for an article without revisions.
 Result<std::pair<extract::Article, store::StoredRevision>> latest_revision(store::Store& store,

@@ -37,7 +37,8 @@ Result<int> lock_runs(const std::filesystem::path& root, bool read_only = false)
 // A commit cut short leaves the lock files git writes NAME through
 // (index.lock, HEAD.lock, refs/heads/main.lock), and each one left makes
 // every later commit fail. No one else commits in the archive while its
-// run lock is held, so they are stale.
+// run lock is held, so they are stale. The remote-tracking refs are the
+// pushes', which run under the push lock, not the run lock: left alone.
 void remove_git_locks(const std::filesystem::path& git) {
   std::error_code ignored;
   std::filesystem::remove(git / "index.lock", ignored);
@@ -45,6 +46,10 @@ void remove_git_locks(const std::filesystem::path& git) {
   std::vector<std::filesystem::path> locks;
   for (auto it = std::filesystem::recursive_directory_iterator(git / "refs", ignored);
        !ignored && it != std::filesystem::recursive_directory_iterator(); it.increment(ignored)) {
+    if (it->path() == git / "refs" / "remotes") {
+      it.disable_recursion_pending();
+      continue;
+    }
     if (it->path().extension() == ".lock") locks.push_back(it->path());
   }
   for (const auto& lock : locks) std::filesystem::remove(lock, ignored);
@@ -91,6 +96,19 @@ Result<std::unique_ptr<RunGuard>> RunGuard::acquire(const std::filesystem::path&
   ::close(marker_fd);
   return std::unique_ptr<RunGuard>(new RunGuard(fd, marker, interrupted));
 }
+
+Result<std::unique_ptr<PushLock>> PushLock::try_acquire(const std::filesystem::path& root) {
+  const auto lock_path = root / kStateDirectory / "push.lock";
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error(ErrorCode::kIo, lock_path.string() + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return nullptr;
+  }
+  return std::unique_ptr<PushLock>(new PushLock(fd));
+}
+
+PushLock::~PushLock() { ::close(lock_fd_); }
 
 RunGuard::~RunGuard() {
   std::error_code ignored;

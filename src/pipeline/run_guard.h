@@ -50,6 +50,23 @@ class RunGuard {
   bool succeeded_ = false;
 };
 
+// One push at a time per archive, under a lock of its own
+// (.newsvault/push.lock): a push that waits on a remote never holds the
+// run lock, so fetches archive and commit meanwhile.
+class PushLock {
+ public:
+  // The lock, or nullptr when another process holds it. kIo naming the
+  // lock file when it cannot be opened.
+  static Result<std::unique_ptr<PushLock>> try_acquire(const std::filesystem::path& root);
+  ~PushLock();
+  PushLock(const PushLock&) = delete;
+  PushLock& operator=(const PushLock&) = delete;
+
+ private:
+  explicit PushLock(int lock_fd) : lock_fd_(lock_fd) {}
+  int lock_fd_;
+};
+
 // Why this process may not write `path` (for a folder: make files in it),
 // as access(2) says with the effective ids: "Permission denied", "Read-only
 // file system". nullopt when it may, or when `path` does not exist. Root

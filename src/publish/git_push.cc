@@ -6,16 +6,23 @@
 //                                              : push BRANCH:BRANCH ─► tracking ref moved
 // The tracking ref moves only after the remote took the push, so a remote
 // that failed stays behind and is pushed again by the next run.
+//
+// Each push runs in a forked child (push_process.h), which the parent
+// kills at the first bound that passes: libgit2 1.5 has no timeouts.
+#include <git2/graph.h>
+
 #include <cstdlib>
 
 #include "publish/git_handles.h"
 #include "publish/publish.h"
+#include "publish/push_process.h"
 
 namespace newsvault::publish {
 namespace {
 
 struct PushState {
   const GitRemote* remote = nullptr;
+  const PushChannel* channel = nullptr;
   int credential_attempts = 0;
   std::string error;  // what the callbacks learnt: a refused ref, missing credentials
 };
@@ -29,8 +36,9 @@ const char* environment(const std::string& name) {
 int acquire_credentials(git_credential** out, const char* /*url*/, const char* username_from_url,
                         unsigned int allowed_types, void* payload) {
   auto& state = *static_cast<PushState*>(payload);
+  state.channel->progress();
   if (++state.credential_attempts > 3) {
-    state.error = "the remote refused the credentials";
+    state.error = "authentication failed: the remote refused the credentials";
     return GIT_EUSER;
   }
   const GitRemote& remote = *state.remote;
@@ -42,9 +50,10 @@ int acquire_credentials(git_credential** out, const char* /*url*/, const char* u
     const char* password = environment(remote.password_env);
     if (password == nullptr) {
       state.error = remote.password_env.empty()
-                        ? "the remote asks for a password: name the variable holding it in "
-                          "password_env"
-                        : "the remote asks for a password and $" + remote.password_env + " is not set";
+                        ? "authentication failed: the remote asks for a password: name the variable "
+                          "holding it in password_env"
+                        : "authentication failed: the remote asks for a password and $" +
+                              remote.password_env + " is not set";
       return GIT_EUSER;
     }
     // Code hosts take any user name with a token; this is GitHub's.
@@ -61,11 +70,37 @@ int acquire_credentials(git_credential** out, const char* /*url*/, const char* u
 
 // A ref the remote refused (non-fast-forward, a hook): status is its reason.
 int push_update_reference(const char* refname, const char* status, void* payload) {
-  if (status != nullptr) {
-    auto& state = *static_cast<PushState*>(payload);
-    state.error = std::string("refused ") + refname + ": " + status;
-  }
+  auto& state = *static_cast<PushState*>(payload);
+  state.channel->progress();
+  if (status != nullptr) state.error = std::string("rejected: refused ") + refname + ": " + status;
   return 0;
+}
+
+// Signs of life, which keep the parent's stall bound from passing.
+int on_transfer(unsigned int, unsigned int, size_t, void* payload) {
+  static_cast<PushState*>(payload)->channel->progress();
+  return 0;
+}
+
+int on_sideband(const char*, int, void* payload) {
+  static_cast<PushState*>(payload)->channel->progress();
+  return 0;
+}
+
+int on_pack(int, uint32_t, uint32_t, void* payload) {
+  static_cast<PushState*>(payload)->channel->progress();
+  return 0;
+}
+
+// libgit2's failure in the words of its cause.
+std::string push_failure(int status) {
+  const std::string reason = git_last_error();
+  if (status == GIT_EAUTH || reason.find("authentication") != std::string::npos ||
+      reason.find("401") != std::string::npos || reason.find("403") != std::string::npos) {
+    return "authentication failed: " + reason;
+  }
+  if (status == GIT_ENONFASTFORWARD) return "rejected: " + reason;
+  return reason;
 }
 
 // The remote as the settings say: created, or its URL brought up to date.
@@ -99,7 +134,25 @@ bool is_local_path(const std::string& url) {
   return colon == std::string::npos || url.find('/') < colon;  // not scp-like "host:path"
 }
 
-PushResult push_one(git_repository* repository, const std::filesystem::path& root,
+// Commits reachable from `local` that `tracking` lacks (all of them when
+// the remote has never been pushed to).
+std::size_t behind(git_repository* repository, const git_oid& local, const std::string& tracking) {
+  git_oid remote_head;
+  std::size_t ahead = 0, lacking = 0;
+  if (git_reference_name_to_id(&remote_head, repository, tracking.c_str()) == 0 &&
+      git_graph_ahead_behind(&ahead, &lacking, repository, &local, &remote_head) == 0) {
+    return ahead;
+  }
+  git_revwalk* raw = nullptr;
+  if (git_revwalk_new(&raw, repository) != 0) return 0;
+  std::unique_ptr<git_revwalk, GitFree<git_revwalk, git_revwalk_free>> walk(raw);
+  if (git_revwalk_push(walk.get(), &local) != 0) return 0;
+  git_oid each;
+  while (git_revwalk_next(&each, walk.get()) == 0) ++ahead;
+  return ahead;
+}
+
+PushResult push_one(git_repository* repository, const std::filesystem::path& root, const GitOptions& options,
                     GitRemote remote, const std::string& branch, const git_oid& local) {
   const bool local_path = is_local_path(remote.url);
   if (local_path && std::filesystem::path(remote.url).is_relative()) {
@@ -113,6 +166,7 @@ PushResult push_one(git_repository* repository, const std::filesystem::path& roo
       git_oid_equal(&remote_head, &local)) {
     return result;  // the remote has it already
   }
+  result.behind = behind(repository, local, tracking);
   // libgit2 reads a local path that does not exist as an unknown protocol;
   // say what is really wrong.
   if (local_path && !std::filesystem::exists(remote.url)) {
@@ -124,24 +178,43 @@ PushResult push_one(git_repository* repository, const std::filesystem::path& roo
     result.error = where + ": " + handle.error().message();
     return result;
   }
-  PushState state{&remote, 0, ""};
-  git_push_options options;
-  git_push_options_init(&options, GIT_PUSH_OPTIONS_VERSION);
-  options.callbacks.credentials = acquire_credentials;
-  options.callbacks.push_update_reference = push_update_reference;
-  options.callbacks.payload = &state;
-  // No leading '+': a remote whose branch moved elsewhere refuses the push
-  // instead of losing its commits.
-  std::string refspec = "refs/heads/" + branch + ":refs/heads/" + branch;
-  char* refspec_text = refspec.data();
-  const git_strarray refspecs{&refspec_text, 1};
-  if (git_remote_push(handle->get(), &refspecs, &options) != 0) {
+  const std::string refspec = "refs/heads/" + branch + ":refs/heads/" + branch;
+  const PushBounds bounds{options.connect_timeout, options.stall_timeout,
+                          remote.push_timeout.value_or(options.push_timeout)};
+  handle.value().reset();
+  // In the child: its own handles on the repository, nothing of the
+  // parent's but what was copied.
+  const std::string failure = run_bounded(bounds, [&](const PushChannel& channel) {
+    if (!local_path) {
+      if (std::string refused = connect_probe(remote.url); !refused.empty()) channel.finish(refused);
+    }
+    channel.connected();
+    auto child_repository = open_git_repository(root);
+    if (!child_repository) channel.finish(child_repository.error().message());
+    git_remote* raw = nullptr;
+    if (git_remote_lookup(&raw, child_repository->get(), remote.name.c_str()) != 0) channel.finish(git_last_error());
+    GitRemoteHandle child_remote(raw);
+    PushState state{&remote, &channel, 0, ""};
+    git_push_options push_options;
+    git_push_options_init(&push_options, GIT_PUSH_OPTIONS_VERSION);
+    push_options.callbacks.credentials = acquire_credentials;
+    push_options.callbacks.push_update_reference = push_update_reference;
+    push_options.callbacks.push_transfer_progress = on_transfer;
+    push_options.callbacks.sideband_progress = on_sideband;
+    push_options.callbacks.pack_progress = on_pack;
+    push_options.callbacks.payload = &state;
+    // No leading '+': a remote whose branch moved elsewhere refuses the
+    // push instead of losing its commits.
+    char* refspec_text = const_cast<char*>(refspec.c_str());
+    const git_strarray refspecs{&refspec_text, 1};
+    if (const int status = git_remote_push(child_remote.get(), &refspecs, &push_options); status != 0) {
+      channel.finish(state.error.empty() ? push_failure(status) : state.error);
+    }
+    channel.finish(state.error);
+  });
+  if (!failure.empty()) {
     // libgit2's words may quote the URL it was given or redirected to.
-    result.error = where + ": " + redact_urls(state.error.empty() ? git_last_error() : state.error);
-    return result;
-  }
-  if (!state.error.empty()) {
-    result.error = where + ": " + state.error;
+    result.error = where + ": " + redact_urls(failure);
     return result;
   }
   git_reference* moved = nullptr;
@@ -151,6 +224,7 @@ PushResult push_one(git_repository* repository, const std::filesystem::path& roo
   }
   GitReference owned(moved);
   result.pushed = true;
+  result.behind = 0;
   return result;
 }
 
@@ -177,9 +251,23 @@ std::vector<PushResult> push_to_remotes(const std::filesystem::path& root,
   }
   const std::string branch = git_reference_shorthand(head.get());
   for (const GitRemote& remote : options.remotes) {
-    results.push_back(push_one(repository->get(), root, remote, branch, *local));
+    results.push_back(push_one(repository->get(), root, options, remote, branch, *local));
   }
   return results;
+}
+
+Result<std::size_t> commits_behind(const std::filesystem::path& root, const std::string& remote_name) {
+  auto repository = open_git_repository(root);
+  if (!repository) return std::unexpected(repository.error());
+  git_reference* raw_head = nullptr;
+  const int head_status = git_repository_head(&raw_head, repository->get());
+  if (head_status == GIT_EUNBORNBRANCH) return 0;
+  if (head_status != 0) return git_failure(root, "cannot read HEAD");
+  GitReference head(raw_head);
+  const git_oid* local = git_reference_target(head.get());
+  if (!git_reference_is_branch(head.get()) || local == nullptr) return 0;
+  return behind(repository->get(), *local,
+                "refs/remotes/" + remote_name + "/" + git_reference_shorthand(head.get()));
 }
 
 }  // namespace newsvault::publish

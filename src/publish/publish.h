@@ -11,6 +11,7 @@
 #ifndef NEWSVAULT_PUBLISH_PUBLISH_H_
 #define NEWSVAULT_PUBLISH_PUBLISH_H_
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -227,6 +228,8 @@ struct GitRemote {
   std::string url;           // https://…, ssh://…, git@host:path, or a local path (relative: to the archive)
   std::string username_env;  // "" : the URL's user name, else "x-access-token"
   std::string password_env;  // "" : no password (local paths, ssh)
+  // This remote's overall bound on one push; none: GitOptions::push_timeout.
+  std::optional<std::chrono::seconds> push_timeout;
 };
 
 struct GitOptions {
@@ -234,6 +237,13 @@ struct GitOptions {
   std::string author_name = "newsvault";
   std::string author_email = "newsvault@localhost";
   std::vector<GitRemote> remotes;
+  // Every wait of a push is bounded (the push runs in a child process that
+  // is killed at its bound, see push_to_remotes): reaching the remote's
+  // host (TCP connected), any progress once connected, and the whole push.
+  // The first two are never longer than the third.
+  std::chrono::seconds push_timeout{120};
+  std::chrono::seconds connect_timeout{30};
+  std::chrono::seconds stall_timeout{60};
 };
 
 // Makes `root` a git repository (branch "main") when it is not one yet, and
@@ -280,16 +290,32 @@ Result<std::vector<std::string>> uncommitted_changes(const std::filesystem::path
 struct PushResult {
   std::string remote;
   bool pushed = false;  // false: already up to date, or failed
-  std::string error;    // "" on success: what failed, naming the remote and URL
+  // "" on success: what failed, naming the remote, its URL (credentials
+  // hidden) and the cause: "timed out connecting after 30 s", "timed out:
+  // no answer for 60 s", "timed out: no progress for 60 s", "connection
+  // refused by HOST:PORT", "rejected: …", "authentication failed: …".
+  std::string error;
+  // Commits of the local branch the remote's copy lacks, as far as this
+  // repository knows (its remote-tracking ref); 0 after a push it took.
+  std::size_t behind = 0;
 };
 
 // Pushes the current branch to every remote in `options` whose copy of it
 // (refs/remotes/NAME/BRANCH) is not the local one: a remote that failed
 // before is tried again. Never forces: a remote that moved elsewhere
 // refuses the push, which is reported, and nothing local is rewritten.
-// One result per remote, in the order given.
+// Each push runs in a forked child process that the caller kills when a
+// bound of `options` passes (libgit2 1.5 has no network timeouts of its
+// own): a remote that accepts and never answers costs at most its
+// push_timeout. One result per remote, in the order given.
 std::vector<PushResult> push_to_remotes(const std::filesystem::path& root,
                                         const GitOptions& options);
+
+// How many commits of the current branch the remote `remote_name` lacks,
+// as its remote-tracking ref says (all of them when it has none); 0 when
+// nothing is committed. kIo naming the folder when the repository cannot
+// be read.
+Result<std::size_t> commits_behind(const std::filesystem::path& root, const std::string& remote_name);
 
 // ---------------------------------------------------------------------------
 // Static site: the archive as HTML pages, read from disk (file://) or from
