@@ -22,9 +22,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto start = std::chrono::steady_clock::now();
-  auto committed = publish::commit_all_changes(root, message, publish::GitOptions{},
-                                               std::chrono::time_point_cast<Timestamp::duration>(
-                                                   std::chrono::system_clock::now()));
+  auto committed = publish::commit_all_changes(
+      root, message, publish::GitOptions{},
+      std::chrono::time_point_cast<Timestamp::duration>(std::chrono::system_clock::now()));
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   if (!committed) {
     std::fprintf(stderr, "%s\n", committed.error().message().c_str());

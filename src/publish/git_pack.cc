@@ -38,7 +38,8 @@ constexpr int kCompressionLevel = 1;
 constexpr std::size_t kBufferSize = 1 << 20;
 
 std::unexpected<Error> io_error(const fs::path& path, std::string_view what) {
-  return make_error(ErrorCode::kIo, path.string() + ": " + std::string(what) + ": " + std::strerror(errno));
+  return make_error(ErrorCode::kIo,
+                    path.string() + ": " + std::string(what) + ": " + std::strerror(errno));
 }
 
 struct FileDescriptor {
@@ -71,12 +72,13 @@ Result<void> fsync_path(const fs::path& path, int flags) {
 }
 
 void put_be32(std::string& out, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((value >> shift) & 0xff));
 }
 
 std::uint32_t get_be32(const unsigned char* bytes) {
-  return (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) | (std::uint32_t{bytes[2]} << 8) |
-         std::uint32_t{bytes[3]};
+  return (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |
+         (std::uint32_t{bytes[2]} << 8) | std::uint32_t{bytes[3]};
 }
 
 // SHA-1, as pack and index checksums use (OpenSSL's libcrypto).
@@ -133,8 +135,10 @@ Result<void> install_pack(const fs::path& pack, const fs::path& index, const fs:
     if (auto synced = fsync_path(*file, O_RDONLY); !synced) return synced;
   }
   const fs::path target = pack_dir / name;
-  if (::rename(pack.c_str(), (target.string() + ".pack").c_str()) != 0) return io_error(target, "cannot install");
-  if (::rename(index.c_str(), (target.string() + ".idx").c_str()) != 0) return io_error(target, "cannot install");
+  if (::rename(pack.c_str(), (target.string() + ".pack").c_str()) != 0)
+    return io_error(target, "cannot install");
+  if (::rename(index.c_str(), (target.string() + ".idx").c_str()) != 0)
+    return io_error(target, "cannot install");
   return fsync_path(pack_dir, O_RDONLY | O_DIRECTORY);
 }
 
@@ -153,7 +157,8 @@ class PendingPack {
     std::size_t size = 0;
   };
 
-  PendingPack(fs::path git_dir, fs::path pack_dir) : git_dir_(std::move(git_dir)), pack_dir_(std::move(pack_dir)) {}
+  PendingPack(fs::path git_dir, fs::path pack_dir)
+      : git_dir_(std::move(git_dir)), pack_dir_(std::move(pack_dir)) {}
   ~PendingPack() { discard(); }
 
   bool contains(const git_oid& oid) {
@@ -176,10 +181,11 @@ class PendingPack {
     unsigned char header[16];
     std::size_t header_size = 0;
     std::size_t rest = size >> 4;
-    header[header_size++] = static_cast<unsigned char>((static_cast<unsigned>(type) << 4) | (size & 0x0f) |
-                                                       (rest != 0 ? 0x80 : 0));
+    header[header_size++] = static_cast<unsigned char>((static_cast<unsigned>(type) << 4) |
+                                                       (size & 0x0f) | (rest != 0 ? 0x80 : 0));
     while (rest != 0) {
-      header[header_size++] = static_cast<unsigned char>((rest & 0x7f) | (rest >> 7 != 0 ? 0x80 : 0));
+      header[header_size++] =
+          static_cast<unsigned char>((rest & 0x7f) | (rest >> 7 != 0 ? 0x80 : 0));
       rest >>= 7;
     }
     entry.crc = crc32(0, header, static_cast<uInt>(header_size));
@@ -273,8 +279,9 @@ class PendingPack {
     Sha1 sha1;
     std::string chunk(kBufferSize, '\0');
     for (std::uint64_t at = 0; at < offset_;) {
-      const ssize_t got = ::pread(fd_, chunk.data(), std::min<std::uint64_t>(chunk.size(), offset_ - at),
-                                  static_cast<off_t>(at));
+      const ssize_t got =
+          ::pread(fd_, chunk.data(), std::min<std::uint64_t>(chunk.size(), offset_ - at),
+                  static_cast<off_t>(at));
       if (got <= 0) return io_error(pack, "cannot read back");
       sha1.update(chunk.data(), static_cast<std::size_t>(got));
       at += static_cast<std::uint64_t>(got);
@@ -325,17 +332,20 @@ class PendingPack {
     return true;
   }
 
-  Result<void> write_index(const fs::path& path, const std::array<unsigned char, GIT_OID_RAWSZ>& checksum) {
+  Result<void> write_index(const fs::path& path,
+                           const std::array<unsigned char, GIT_OID_RAWSZ>& checksum) {
     std::vector<const Entry*> sorted;
     sorted.reserve(entries_.size());
     for (const Entry& entry : entries_) sorted.push_back(&entry);
-    std::ranges::sort(sorted, [](const Entry* a, const Entry* b) { return git_oid_cmp(&a->oid, &b->oid) < 0; });
+    std::ranges::sort(
+        sorted, [](const Entry* a, const Entry* b) { return git_oid_cmp(&a->oid, &b->oid) < 0; });
     std::string out = "\377tOc";
     put_be32(out, 2);
     std::array<std::uint32_t, 256> fanout{};
     for (const Entry* entry : sorted) ++fanout[entry->oid.id[0]];
     for (std::uint32_t i = 0, total = 0; i < 256; ++i) put_be32(out, total += fanout[i]);
-    for (const Entry* entry : sorted) out.append(reinterpret_cast<const char*>(entry->oid.id), GIT_OID_RAWSZ);
+    for (const Entry* entry : sorted)
+      out.append(reinterpret_cast<const char*>(entry->oid.id), GIT_OID_RAWSZ);
     for (const Entry* entry : sorted) put_be32(out, entry->crc);
     std::string large;
     std::uint32_t large_count = 0;
@@ -396,9 +406,12 @@ struct PackBackend {
   std::shared_ptr<PendingPack> pending;
 };
 
-PendingPack& pending_of(git_odb_backend* backend) { return *reinterpret_cast<PackBackend*>(backend)->pending; }
+PendingPack& pending_of(git_odb_backend* backend) {
+  return *reinterpret_cast<PackBackend*>(backend)->pending;
+}
 
-int backend_read(void** out, std::size_t* size, git_object_t* type, git_odb_backend* backend, const git_oid* oid) {
+int backend_read(void** out, std::size_t* size, git_object_t* type, git_odb_backend* backend,
+                 const git_oid* oid) {
   std::string data;
   const int status = pending_of(backend).read(*oid, data, *type);
   if (status != 0) return status;
@@ -410,7 +423,8 @@ int backend_read(void** out, std::size_t* size, git_object_t* type, git_odb_back
   return 0;
 }
 
-int backend_read_header(std::size_t* size, git_object_t* type, git_odb_backend* backend, const git_oid* oid) {
+int backend_read_header(std::size_t* size, git_object_t* type, git_odb_backend* backend,
+                        const git_oid* oid) {
   return pending_of(backend).read_header(*oid, *size, *type);
 }
 
@@ -419,7 +433,9 @@ int backend_write(git_odb_backend* backend, const git_oid* oid, const void* data
   return pending_of(backend).write(*oid, data, size, type);
 }
 
-int backend_exists(git_odb_backend* backend, const git_oid* oid) { return pending_of(backend).contains(*oid); }
+int backend_exists(git_odb_backend* backend, const git_oid* oid) {
+  return pending_of(backend).contains(*oid);
+}
 
 void backend_free(git_odb_backend* backend) { delete reinterpret_cast<PackBackend*>(backend); }
 
@@ -435,9 +451,11 @@ Result<PackWriter> PackWriter::attach(git_repository* repository, const fs::path
   const fs::path pack_dir = git_dir / "objects" / "pack";
   std::error_code error;
   fs::create_directories(pack_dir, error);
-  if (error) return make_error(ErrorCode::kIo, pack_dir.string() + ": cannot create: " + error.message());
+  if (error)
+    return make_error(ErrorCode::kIo, pack_dir.string() + ": cannot create: " + error.message());
   git_odb* odb = nullptr;
-  if (git_repository_odb(&odb, repository) != 0) return git_failure(root, "cannot open the object database");
+  if (git_repository_odb(&odb, repository) != 0)
+    return git_failure(root, "cannot open the object database");
   std::unique_ptr<git_odb, GitFree<git_odb, git_odb_free>> owned_odb(odb);
   auto pending = std::make_shared<PendingPack>(git_dir, pack_dir);
   auto* backend = new PackBackend{};
@@ -469,7 +487,9 @@ namespace {
 
 struct IndexFile {
   std::string bytes;
-  std::uint32_t count() const { return get_be32(reinterpret_cast<const unsigned char*>(bytes.data()) + 8 + 255 * 4); }
+  std::uint32_t count() const {
+    return get_be32(reinterpret_cast<const unsigned char*>(bytes.data()) + 8 + 255 * 4);
+  }
 };
 
 constexpr std::size_t kIndexHeader = 8 + 256 * 4;  // magic, version, fan-out
@@ -484,19 +504,21 @@ Result<IndexFile> read_index(const fs::path& path, bool ids) {
   const auto file_size = static_cast<std::size_t>(status.st_size);
   IndexFile index;
   index.bytes.resize(ids ? file_size : std::min(file_size, kIndexHeader));
-  if (::pread(file.fd, index.bytes.data(), index.bytes.size(), 0) != static_cast<ssize_t>(index.bytes.size())) {
+  if (::pread(file.fd, index.bytes.data(), index.bytes.size(), 0) !=
+      static_cast<ssize_t>(index.bytes.size())) {
     return io_error(path, "cannot read");
   }
   const auto* bytes = reinterpret_cast<const unsigned char*>(index.bytes.data());
-  if (file_size < kIndexHeader + 40 || std::memcmp(bytes, "\377tOc", 4) != 0 || get_be32(bytes + 4) != 2 ||
-      file_size < kIndexHeader + std::size_t{index.count()} * 28 + 40) {
+  if (file_size < kIndexHeader + 40 || std::memcmp(bytes, "\377tOc", 4) != 0 ||
+      get_be32(bytes + 4) != 2 || file_size < kIndexHeader + std::size_t{index.count()} * 28 + 40) {
     return make_error(ErrorCode::kIo, path.string() + ": not a pack index of version 2");
   }
   return index;
 }
 
 bool is_hex(std::string_view text) {
-  return std::ranges::all_of(text, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::ranges::all_of(
+      text, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 struct LooseObject {
@@ -507,21 +529,26 @@ struct LooseObject {
 Result<std::vector<LooseObject>> list_loose_objects(const fs::path& objects_dir) {
   std::vector<LooseObject> loose;
   std::error_code error;
-  for (fs::directory_iterator folder(objects_dir, error), end; !error && folder != end; folder.increment(error)) {
+  for (fs::directory_iterator folder(objects_dir, error), end; !error && folder != end;
+       folder.increment(error)) {
     const std::string prefix = folder->path().filename().string();
     if (prefix.size() != 2 || !is_hex(prefix) || !folder->is_directory()) continue;
-    for (fs::directory_iterator file(folder->path(), error); !error && file != end; file.increment(error)) {
+    for (fs::directory_iterator file(folder->path(), error); !error && file != end;
+         file.increment(error)) {
       const std::string rest = file->path().filename().string();
-      if (rest.size() != GIT_OID_HEXSZ - 2 || !is_hex(rest)) continue;  // tmp_obj_* of a cut-short write
+      if (rest.size() != GIT_OID_HEXSZ - 2 || !is_hex(rest))
+        continue;  // tmp_obj_* of a cut-short write
       git_oid oid;
       if (git_oid_fromstr(&oid, (prefix + rest).c_str()) == 0) loose.push_back({oid, file->path()});
     }
   }
-  if (error) return make_error(ErrorCode::kIo, objects_dir.string() + ": cannot list: " + error.message());
+  if (error)
+    return make_error(ErrorCode::kIo, objects_dir.string() + ": cannot list: " + error.message());
   return loose;
 }
 
-using GitPackbuilder = std::unique_ptr<git_packbuilder, GitFree<git_packbuilder, git_packbuilder_free>>;
+using GitPackbuilder =
+    std::unique_ptr<git_packbuilder, GitFree<git_packbuilder, git_packbuilder_free>>;
 
 }  // namespace
 
@@ -529,7 +556,8 @@ Result<std::vector<PackFile>> list_packs(const fs::path& objects_dir) {
   std::vector<PackFile> packs;
   const fs::path pack_dir = objects_dir / "pack";
   std::error_code error;
-  for (fs::directory_iterator file(pack_dir, error), end; !error && file != end; file.increment(error)) {
+  for (fs::directory_iterator file(pack_dir, error), end; !error && file != end;
+       file.increment(error)) {
     const fs::path& path = file->path();
     if (path.extension() != ".idx" || !path.filename().string().starts_with("pack-")) continue;
     fs::path pack = path;
@@ -561,18 +589,23 @@ std::size_t geometric_split(const std::vector<std::uint64_t>& objects, std::uint
   // until the progression holds.
   std::uint64_t rolled = 0;
   for (std::size_t i = 0; i < split; ++i) rolled += objects[i];
-  for (; split < objects.size() && objects[split] < factor * rolled; ++split) rolled += objects[split];
+  for (; split < objects.size() && objects[split] < factor * rolled; ++split)
+    rolled += objects[split];
   return split;
 }
 
 Result<void> remove_unfinished_packs(const fs::path& git_dir) {
   std::error_code error;
-  for (fs::directory_iterator entry(git_dir, error), end; !error && entry != end; entry.increment(error)) {
+  for (fs::directory_iterator entry(git_dir, error), end; !error && entry != end;
+       entry.increment(error)) {
     if (!entry->path().filename().string().starts_with(kTempPrefix)) continue;
     fs::remove_all(entry->path(), error);
-    if (error) return make_error(ErrorCode::kIo, entry->path().string() + ": cannot remove: " + error.message());
+    if (error)
+      return make_error(ErrorCode::kIo,
+                        entry->path().string() + ": cannot remove: " + error.message());
   }
-  if (error) return make_error(ErrorCode::kIo, git_dir.string() + ": cannot list: " + error.message());
+  if (error)
+    return make_error(ErrorCode::kIo, git_dir.string() + ": cannot list: " + error.message());
   return {};
 }
 
@@ -634,7 +667,8 @@ Result<void> pack_history(const fs::path& root) {
     return git_failure(*folder, "cannot write a pack");
   }
   const std::string name = std::string("pack-") + git_packbuilder_name(builder.get());
-  if (auto installed = install_pack(*folder / (name + ".pack"), *folder / (name + ".idx"), objects_dir / "pack", name);
+  if (auto installed = install_pack(*folder / (name + ".pack"), *folder / (name + ".idx"),
+                                    objects_dir / "pack", name);
       !installed) {
     return installed;
   }
@@ -647,7 +681,8 @@ Result<void> pack_history(const fs::path& root) {
       fs::path file = index;
       std::error_code error;
       fs::remove(file.replace_extension(extension), error);
-      if (error) return make_error(ErrorCode::kIo, file.string() + ": cannot remove: " + error.message());
+      if (error)
+        return make_error(ErrorCode::kIo, file.string() + ": cannot remove: " + error.message());
     }
   }
   if (rolled_packs > 0) {
@@ -659,7 +694,8 @@ Result<void> pack_history(const fs::path& root) {
   for (const fs::path& path : packed_loose) {
     std::error_code error;
     fs::remove(path, error);
-    if (error) return make_error(ErrorCode::kIo, path.string() + ": cannot remove: " + error.message());
+    if (error)
+      return make_error(ErrorCode::kIo, path.string() + ": cannot remove: " + error.message());
     fs::remove(path.parent_path(), error);  // once empty; an error here only means it is not
   }
   return {};

@@ -170,6 +170,7 @@ TEST_F(GitRepositoryTest, RetriesAFailedRemoteOnTheNextPush) {
   EXPECT_NE(results[1].error.find("push to later (" + missing.string() + ")"), std::string::npos)
       << results[1].error;
   EXPECT_EQ(git(good, "rev-parse main"), *first + "\n");
+  expect_git_reads_everything(good);  // what the packed history pushed
 
   // The remote appears; the next push (no new commit) brings it up to date,
   // and leaves the one that had it alone.
