@@ -10,6 +10,7 @@
 
 #include "publish/git_handles.h"
 #include "publish/publish.h"
+#include "publish/remote_head.h"
 
 namespace newsvault::publish {
 namespace {
@@ -178,6 +179,7 @@ std::vector<PushResult> push_to_remotes(const std::filesystem::path& root,
   const std::string branch = git_reference_shorthand(head.get());
   for (const GitRemote& remote : options.remotes) {
     results.push_back(push_one(repository->get(), root, remote, branch, *local));
+    if (results.back().pushed) point_unborn_remote_head(root, remote.url, branch);
   }
   return results;
 }
