@@ -17,6 +17,10 @@ inline constexpr int kExitPublishFailed = 4;
 // `check` found errors in the archive (warnings alone leave the status 0).
 inline constexpr int kExitArchiveDamaged = 5;
 
+// A feed named on the command line (pause, resume, remove, fetch NAME) is
+// not one of the archive's.
+inline constexpr int kExitNoSuchFeed = 6;
+
 // Runs the command line; returns the process exit status.
 int run(int argc, char** argv);
 

@@ -36,6 +36,13 @@ void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandActi
 // Adds publish.
 void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
+// Adds pause, resume, remove and status.
+void add_feed_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+
+// The exit status for a failure to use the archive or a feed in it:
+// kExitNoSuchFeed for an unknown feed, kExitFailure otherwise.
+int exit_status_of(const Error& error);
+
 // Adds check.
 void add_check_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 

@@ -14,6 +14,7 @@ namespace {
 struct FetchArguments {
   std::string now;
   bool json = false;
+  pipeline::FetchOptions options;
 };
 
 // One line, rewritten in place, while a terminal watches.
@@ -38,13 +39,13 @@ int run_fetch(const GlobalOptions& global, const FetchArguments& arguments) {
   warn_about_settings("fetch", **archive);
   auto client = fetch::make_http_client((*archive)->config().fetch);
   const bool live = !global.quiet && !arguments.json && ::isatty(STDERR_FILENO);
-  auto summary = pipeline::run_fetch(**archive, *client, now, [live](const auto& progress) {
+  auto summary = pipeline::run_fetch(**archive, *client, now, arguments.options, [live](const auto& progress) {
     if (live) show_progress(progress);
   });
   if (live) std::cerr << "\n";
   if (!summary) {
     std::cerr << "newsvault fetch: " << summary.error().message() << "\n";
-    return kExitFailure;
+    return exit_status_of(summary.error());
   }
   const pipeline::FetchProgress& counts = summary->counts;
   if (arguments.json) {
@@ -101,7 +102,12 @@ Result<Timestamp> parse_now_option(const std::string& text) {
 void add_fetch_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
   auto arguments = std::make_shared<FetchArguments>();
   CLI::App* command =
-      app.add_subcommand("fetch", "Poll every feed once and archive what is new or changed.");
+      app.add_subcommand("fetch",
+                         "Poll every feed once (or the feeds named) and archive what is new or changed.");
+  command->add_option("NAME", arguments->options.feeds,
+                      "Poll only these feeds (paused ones too); none: every feed not paused or removed");
+  command->add_flag("--force", arguments->options.force,
+                    "Ask without the saved validators, so that every server answers in full");
   command->add_option("--now", arguments->now,
                       "Run as if it were this time (ISO 8601 or Unix milliseconds)");
   command->add_flag("--json", arguments->json, "Print a machine-readable summary");

@@ -10,6 +10,7 @@
 #include "feed/feed.h"
 #include "pipeline/article_record.h"
 #include "pipeline/document_moves.h"
+#include "pipeline/feed_management.h"
 #include "pipeline/file_bytes.h"
 #include "pipeline/full_text.h"
 #include "pipeline/pending_work.h"
@@ -111,10 +112,11 @@ std::string feed_body_path(std::int64_t feed_id) {
 
 class FetchRun {
  public:
-  FetchRun(Archive& archive, fetch::HttpClient& client, Timestamp now,
+  FetchRun(Archive& archive, fetch::HttpClient& client, Timestamp now, FetchScope options,
            const std::function<void(const FetchProgress&)>& on_progress)
       : archive_(archive), store_(archive.store()), client_(client), now_(now),
-        on_progress_(on_progress), clean_options_(archive.config().clean) {}
+        options_(std::move(options)), on_progress_(on_progress),
+        clean_options_(archive.config().clean) {}
 
   Result<FetchSummary> run() {
     auto guard = RunGuard::acquire(archive_.root());
@@ -126,6 +128,7 @@ class FetchRun {
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
     for (store::FeedRecord& record : *feeds) {
+      if (!options_.polls(record.id)) continue;
       const FullText full_text = full_text_of(record);
       FeedRun& run = runs_.emplace_back();
       run.record = std::move(record);
@@ -201,8 +204,8 @@ class FetchRun {
     std::vector<fetch::Request> requests;
     for (const FeedRun& run : runs_) {
       std::error_code error;
-      if (keeps_body(run) &&
-          !std::filesystem::exists(archive_.root() / feed_body_path(run.record.id), error)) {
+      if (options_.force || (keeps_body(run) && !std::filesystem::exists(
+                                                    archive_.root() / feed_body_path(run.record.id), error))) {
         requests.push_back({run.record.url, "", ""});
       } else {
         requests.push_back({run.record.url, run.record.etag, run.record.last_modified});
@@ -523,7 +526,7 @@ class FetchRun {
     if (calls.empty()) return {};
     std::vector<fetch::Request> requests;
     for (const AdapterCall& call : calls) {
-      requests.push_back(conditional ? conditional_request(call.url) : fetch::Request{call.url, "", ""});
+      requests.push_back(conditional && !options_.force ? conditional_request(call.url) : fetch::Request{call.url, "", ""});
       requests.back().private_addresses = adapter_call_addresses(runs_[call.feed_index]);
     }
     std::vector<AdapterCall> again;
@@ -610,7 +613,7 @@ class FetchRun {
     if (batch.empty()) return {};
     std::vector<fetch::Request> requests;
     for (const PageCall& call : batch) {
-      requests.push_back(conditional ? page_request(found[call.found_index], call.url)
+      requests.push_back(conditional && !options_.force ? page_request(found[call.found_index], call.url)
                                      : fetch::Request{call.url, "", ""});
       requests.back().private_addresses = private_addresses(runs_[found[call.found_index].feed_index]);
     }
@@ -1251,6 +1254,7 @@ class FetchRun {
   store::Store& store_;
   fetch::HttpClient& client_;
   const Timestamp now_;
+  const FetchScope options_;
   const std::function<void(const FetchProgress&)>& on_progress_;
   clean::Options clean_options_;  // the archive's; each article's copy gets its base_url
   std::vector<FeedRun> runs_;
@@ -1290,7 +1294,15 @@ class FetchRun {
 
 Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Timestamp now,
                                const std::function<void(const FetchProgress&)>& on_progress) {
-  auto summary = FetchRun(archive, client, now, on_progress).run();
+  return run_fetch(archive, client, now, FetchOptions{}, on_progress);
+}
+
+Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Timestamp now,
+                               const FetchOptions& options,
+                               const std::function<void(const FetchProgress&)>& on_progress) {
+  auto scope = fetch_scope(archive, options);
+  if (!scope) return std::unexpected(scope.error());
+  auto summary = FetchRun(archive, client, now, std::move(*scope), on_progress).run();
   if (!summary) return summary;
   // Every remote that lacks the commit and whose backoff has passed (one
   // that failed last time is tried again), with the run lock released.

@@ -209,6 +209,23 @@ struct FetchSummary {
 Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Timestamp now,
                                const std::function<void(const FetchProgress&)>& on_progress);
 
+// Which feeds a fetch polls, and how.
+struct FetchOptions {
+  // Only these feeds, by name (paused ones too); empty: every feed that is
+  // neither paused nor removed.
+  std::vector<std::string> feeds;
+  // Ask the feeds, pages and API documents without the validators saved
+  // from earlier answers, so that every server answers in full.
+  bool force = false;
+};
+
+// run_fetch as above over the feeds `options` names. Fails with kNotFound
+// ("no feed named X") or kInvalidArgument ("X was removed: ...") before
+// anything is fetched when a name is not one of a feed it can poll.
+Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Timestamp now,
+                               const FetchOptions& options,
+                               const std::function<void(const FetchProgress&)>& on_progress);
+
 // Renders the static site from the store (publish::write_site) into
 // root/[publish.site] dir. Fails as write_site does, or when a stored
 // revision cannot be read back.
@@ -335,6 +352,55 @@ Result<FeedDiscovery> discover_feeds(fetch::HttpClient& client, std::string_view
 // did you mean dw-chinese?". Relative to newsvault.toml; by table name.
 std::vector<std::string> feed_settings_warnings(const Config& config,
                                                 const std::vector<store::FeedRecord>& feeds);
+
+// --- Managing feeds (feed_management.cc) -----------------------------------
+
+// Whether fetch polls a feed. Kept in .newsvault/feed_states.json by feed id
+// (a feed it does not list is active), written atomically; the feed's
+// settings stay in newsvault.toml.
+enum class FeedState {
+  kActive,
+  kPaused,   // skipped by fetch unless named; everything kept
+  kRemoved,  // never polled again; its articles, documents and history kept
+};
+std::string_view feed_state_name(FeedState state);  // "active", "paused", "removed"
+
+// The state of every feed of the store, by feed id. Fails with kIo or
+// kParse naming .newsvault/feed_states.json when it cannot be read.
+Result<std::map<std::int64_t, FeedState>> feed_states(Archive& archive);
+
+// Sets the state of the feed named `name`, under the run lock; returns the
+// state it had. Fails with kNotFound ("no feed named X; feeds: a, b") for an
+// unknown name, and kInvalidArgument while a fetch or publish runs.
+Result<FeedState> set_feed_state(Archive& archive, std::string_view name, FeedState state);
+
+// What `newsvault status` shows of one feed.
+struct FeedStatus {
+  store::FeedRecord feed;
+  FeedState state = FeedState::kActive;
+  std::size_t articles = 0;   // the articles it lists or listed
+  std::size_t revisions = 0;  // of those articles
+  std::size_t removed = 0;    // of those articles, gone at the source
+  std::size_t delisted = 0;   // of those articles, no longer listed
+  std::size_t pending = 0;    // pages, API documents and re-checks waiting
+  std::optional<Timestamp> next_retry;  // the earliest of those
+};
+
+// What `newsvault status` shows of an archive.
+struct ArchiveStatus {
+  std::vector<FeedStatus> feeds;  // by name
+  std::size_t articles = 0;
+  std::size_t revisions = 0;
+  std::size_t removed = 0;
+  std::size_t pending = 0;
+  std::uintmax_t store_bytes = 0;  // the store with its WAL
+  std::uintmax_t git_bytes = 0;    // .git; 0 without history
+  bool run_in_progress = false;    // a fetch, publish or check holds the run lock
+};
+
+// Reads the status of the archive without changing it (works on an archive
+// opened with Access::kRead). Fails only when the store cannot be read.
+Result<ArchiveStatus> archive_status(Archive& archive);
 
 }  // namespace newsvault::pipeline
 

@@ -16,6 +16,7 @@
 #include "publish/git_handles.h"
 #include "publish/publish.h"
 #include "publish/push_process.h"
+#include "publish/remote_head.h"
 
 namespace newsvault::publish {
 namespace {
@@ -252,6 +253,7 @@ std::vector<PushResult> push_to_remotes(const std::filesystem::path& root,
   const std::string branch = git_reference_shorthand(head.get());
   for (const GitRemote& remote : options.remotes) {
     results.push_back(push_one(repository->get(), root, options, remote, branch, *local));
+    if (results.back().pushed) point_unborn_remote_head(root, remote.url, branch);
   }
   return results;
 }

@@ -1,0 +1,26 @@
+// Private to the pipeline: which feeds a fetch polls.
+#ifndef NEWSVAULT_PIPELINE_FEED_MANAGEMENT_H_
+#define NEWSVAULT_PIPELINE_FEED_MANAGEMENT_H_
+
+#include <cstdint>
+#include <set>
+
+#include "pipeline/pipeline.h"
+
+namespace newsvault::pipeline {
+
+// The feeds one fetch polls, by id, and whether it asks without validators.
+struct FetchScope {
+  std::set<std::int64_t> feed_ids;
+  bool force = false;
+  bool polls(std::int64_t feed_id) const { return feed_ids.contains(feed_id); }
+};
+
+// Every active feed, or the feeds `options` names (paused ones too: naming
+// a feed asks for it). Fails with kNotFound naming an unknown feed, and
+// kInvalidArgument naming a removed one, before anything is fetched.
+Result<FetchScope> fetch_scope(Archive& archive, const FetchOptions& options);
+
+}  // namespace newsvault::pipeline
+
+#endif  // NEWSVAULT_PIPELINE_FEED_MANAGEMENT_H_
