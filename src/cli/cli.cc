@@ -35,6 +35,7 @@ int run(int argc, char** argv) {
   add_fetch_command(app, global, action);
   add_publish_command(app, global, action);
   add_check_command(app, global, action);
+  add_search_command(app, global, action);
 
   try {
     app.parse(argc, argv);

@@ -36,6 +36,9 @@ void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandActi
 // Adds publish.
 void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
+// Adds search (and search --rebuild).
+void add_search_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+
 // Adds check.
 void add_check_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
