@@ -36,6 +36,7 @@ int run(int argc, char** argv) {
   add_publish_command(app, global, action);
   add_check_command(app, global, action);
   add_feed_commands(app, global, action);
+  add_search_command(app, global, action);
 
   try {
     app.parse(argc, argv);

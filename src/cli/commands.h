@@ -43,6 +43,9 @@ void add_feed_commands(CLI::App& app, const GlobalOptions& global, CommandAction
 // kExitNoSuchFeed for an unknown feed, kExitFailure otherwise.
 int exit_status_of(const Error& error);
 
+// Adds search (and search --rebuild).
+void add_search_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+
 // Adds check.
 void add_check_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 

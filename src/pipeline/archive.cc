@@ -4,6 +4,7 @@
 #include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
 #include "pipeline/state_files.h"
+#include "search/search.h"
 
 namespace newsvault::pipeline {
 
@@ -45,6 +46,8 @@ Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& root
   if (!config) return std::unexpected(config.error());
   auto store = store::Store::open((root / kStoreFile).string(), access);
   if (!store) return std::unexpected(store.error());
+  // Every revision saved from here on is searchable when its transaction ends.
+  if (auto attached = search::attach(**store); !attached) return std::unexpected(attached.error());
   return std::unique_ptr<Archive>(new Archive(root, std::move(*config), std::move(*store)));
 }
 

@@ -1,6 +1,7 @@
 #include "store/migrations.h"
 
 #include <string>
+#include <utility>
 
 namespace newsvault::store {
 namespace {
@@ -169,6 +170,17 @@ CREATE TABLE document_moves (
   to_path   TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
 )sql"},
+    {9, "keep the text the search index covers", R"sql(
+-- The title and plain text of each article's latest revision, as the
+-- search index (src/search) reads them for snippets: the index is an FTS5
+-- table over this one (content='search_text'), made by the search stage,
+-- which registers the tokenizer it needs. Empty until the index is built.
+CREATE TABLE search_text (
+  article_id INTEGER PRIMARY KEY REFERENCES articles (id),
+  title      TEXT NOT NULL,
+  body       TEXT NOT NULL
+) STRICT;
+)sql"},
 };
 
 Result<int> user_version(Database& database) {
@@ -206,7 +218,11 @@ Result<void> migrate(Database& database, std::span<const Migration> list) {
                           " and needs upgrading; open it once with write access");
   }
 
+  // Versions ascend but may skip numbers: each migration follows the one
+  // listed before it.
+  int previous = 0;
   for (const Migration& migration : list) {
+    const int expected = std::exchange(previous, migration.version);
     if (migration.version <= *start) continue;
     Result<void> applied = database.transaction([&]() -> Result<void> {
       // Read again under the write lock: another process opening the same
@@ -214,10 +230,10 @@ Result<void> migrate(Database& database, std::span<const Migration> list) {
       Result<int> current = user_version(database);
       if (!current) return std::unexpected(current.error());
       if (*current >= migration.version) return {};
-      if (*current != migration.version - 1) {
+      if (*current != expected) {
         return make_error(ErrorCode::kInternal, "database is at version " +
                                                     std::to_string(*current) + ", expected " +
-                                                    std::to_string(migration.version - 1));
+                                                    std::to_string(expected));
       }
       if (Result<void> done = database.execute(std::string(migration.sql)); !done) return done;
       // PRAGMA takes no parameters; the version is a number we wrote.

@@ -20,8 +20,8 @@ struct Migration {
 // The store's schema, oldest first.
 std::span<const Migration> migrations();
 
-// Brings the database to the last of `list` (whose versions must be 1, 2,
-// 3... in order), recording the level in PRAGMA user_version. Each
+// Brings the database to the last of `list` (whose versions must ascend;
+// numbers may be skipped), recording the level in PRAGMA user_version. Each
 // migration runs in its own transaction, so a failure leaves the database
 // at the level before it. An up-to-date database is only read.
 // Fails with kInternal naming the path and the migration that failed, or

@@ -646,6 +646,12 @@ class SqliteStore final : public Store {
     return database_->transaction(work);
   }
 
+  sqlite3* connection() override { return database_->connection(); }
+  bool read_only() const override { return database_->read_only(); }
+  void set_revision_observer(std::unique_ptr<RevisionObserver> observer) override {
+    observer_ = std::move(observer);
+  }
+
  private:
   Result<void> run(std::string_view sql) {
     Result<Query> statement = database_->query(sql);
@@ -823,6 +829,7 @@ class SqliteStore final : public Store {
         .bind(17, cause_name(provenance.cause))
         .bind(18, provenance.note);
     NEWSVAULT_TRY(insert->run());
+    if (observer_) NEWSVAULT_TRY(observer_->revision_saved(saved.article_id, revision));
     return saved;
   }
 
@@ -835,6 +842,9 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<Database> database_;
+  // Declared after the database: it may hold statements of its connection,
+  // which must be finalized before the connection closes.
+  std::unique_ptr<RevisionObserver> observer_;
 };
 
 }  // namespace

@@ -20,6 +20,8 @@
 
 #include "core/core.h"
 
+struct sqlite3;
+
 namespace newsvault::store {
 
 struct FeedRecord {
@@ -177,6 +179,14 @@ struct ArticlePath {
   std::string path;
 };
 
+// Keeps something derived from revisions (the search index) current.
+class RevisionObserver {
+ public:
+  virtual ~RevisionObserver() = default;
+  // `revision` was saved as the latest of article `article_id`.
+  virtual Result<void> revision_saved(std::int64_t article_id, const ArticleRevision& revision) = 0;
+};
+
 class Store {
  public:
   enum class Access {
@@ -305,6 +315,16 @@ class Store {
   // exception goes on). Calls inside `work` nest as savepoints: an inner
   // failure rolls back only the inner work.
   virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;
+
+  // For the readers that keep their own tables in the store's database (the
+  // search index): its SQLite connection, owned by the Store, and whether
+  // it was opened kRead.
+  virtual sqlite3* connection() = 0;
+  virtual bool read_only() const = 0;
+  // Told of every revision save_revision adds, inside the same transaction:
+  // an error it returns rolls the revision back too. Replaces the one set
+  // before; destroyed before the connection closes.
+  virtual void set_revision_observer(std::unique_ptr<RevisionObserver> observer) = 0;
 };
 
 }  // namespace newsvault::store

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Search index build rate, query latency from the command line (process
+# start included) and index size, beside SQLite's own trigram tokenizer
+# over the same text (the peer, run by the sqlite3 shell on a copy).
+#
+#   bench/search.sh [ARTICLES]     (default 20000; build/newsvault first)
+set -eu
+articles=${1:-20000}
+bin=$(cd "$(dirname "$0")/.." && pwd)/build/newsvault
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Articles half Chinese (Traditional and Simplified), half English.
+python3 - "$work/feed.xml" "$articles" <<'PY'
+import random, sys
+from xml.sax.saxutils import escape
+random.seed(7)
+han = "臺灣台湾選舉选举政府軟體软体新聞新闻經濟经济中國中国北京上海香港民主自由人民發展发展國際国际今天明天記者记者報道报道社會社会文化教育環境环境科學科学技術技术市場市场公司銀行"
+words = "the election government market company people city news report week year policy economy taiwan china world today water power health school".split()
+def zh(n): return "".join(random.choice(han) for _ in range(n)) + "。"
+def en(n): return " ".join(random.choice(words) for _ in range(n)) + "."
+out = open(sys.argv[1], "w")
+out.write('<rss version="2.0"><channel><title>Bench</title>\n')
+for i in range(int(sys.argv[2])):
+    chinese = i % 2 == 0
+    title = zh(12) if chinese else en(8)
+    body = "".join("<p>%s</p>" % (zh(80) if chinese else en(60)) for _ in range(6))
+    out.write("<item><title>%s</title><link>https://bench.example/%d</link><guid>%d</guid>"
+              "<pubDate>Mon, 19 Jun 2023 01:00:00 GMT</pubDate><description>%s</description></item>\n"
+              % (escape(title), i, i, escape(body)))
+out.write("</channel></rss>\n")
+PY
+
+archive="$work/archive"
+"$bin" init -q "$archive"
+"$bin" --dir "$archive" add -q "$work/feed.xml" --name bench --full-text never
+sed -i 's/^max_entries = .*/max_entries = 1000000/' "$archive/newsvault.toml"
+"$bin" --dir "$archive" fetch -q --now 2023-06-20T00:00:00Z
+db="$archive/.newsvault/store.db"
+text_bytes=$(sqlite3 "$db" "SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB))) FROM search_text")
+indexed=$(sqlite3 "$db" "SELECT count(*) FROM search_text")
+
+start=$(date +%s.%N)
+"$bin" --dir "$archive" search -q --rebuild
+end=$(date +%s.%N)
+build_seconds=$(echo "$end - $start" | bc -l)
+index_bytes=$(sqlite3 "$db" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_index%'")
+
+# The peer: FTS5's trigram tokenizer over the same text, in the sqlite3 shell.
+cp "$db" "$work/peer.db"
+start=$(date +%s.%N)
+sqlite3 "$work/peer.db" "CREATE VIRTUAL TABLE peer USING fts5(title, body, content='search_text', content_rowid='article_id', tokenize='trigram'); INSERT INTO peer(peer) VALUES('rebuild');"
+end=$(date +%s.%N)
+peer_seconds=$(echo "$end - $start" | bc -l)
+peer_bytes=$(sqlite3 "$work/peer.db" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'peer%'")
+
+percentiles() {  # milliseconds, one a line, on stdin
+  sort -n | awk '{ v[NR] = $1 } END { printf "p50 %.1f ms, p95 %.1f ms", v[int(NR * 0.5 + 0.5)], v[int(NR * 0.95 + 0.5)] }'
+}
+queries="台湾 选举 軟體 国 election taiwan 經濟发展 market"
+ours=$(for round in 1 2 3 4 5; do for q in $queries; do
+  s=$(date +%s%N); "$bin" --dir "$archive" search --limit 20 "$q" > /dev/null; e=$(date +%s%N)
+  echo "($e - $s) / 1000000" | bc -l; done; done | percentiles)
+# The peer's trigram MATCH finds nothing under three characters, so its
+# queries are LIKE on the trigram table, which FTS5 answers from the index
+# for three characters or more and by scanning below.
+theirs=$(for round in 1 2 3 4 5; do for q in $queries; do
+  s=$(date +%s%N); sqlite3 "$work/peer.db" "SELECT rowid FROM peer WHERE body LIKE '%$q%' LIMIT 20" > /dev/null; e=$(date +%s%N)
+  echo "($e - $s) / 1000000" | bc -l; done; done | percentiles)
+
+mb=$(echo "$text_bytes / 1048576" | bc -l)
+printf 'articles indexed: %d, text %.1f MB\n' "$indexed" "$mb"
+printf 'newsvault: build %.1f MB/s (%.1f s), index %.2fx the text, query %s\n' \
+  "$(echo "$mb / $build_seconds" | bc -l)" "$build_seconds" "$(echo "$index_bytes / $text_bytes" | bc -l)" "$ours"
+printf 'trigram (sqlite3 shell): build %.1f MB/s (%.1f s), index %.2fx the text, LIKE query %s\n' \
+  "$(echo "$mb / $peer_seconds" | bc -l)" "$peer_seconds" "$(echo "$peer_bytes / $text_bytes" | bc -l)" "$theirs"
