@@ -21,7 +21,11 @@ int run(int argc, char** argv) {
   app.name("newsvault");
   app.set_version_flag("-V,--version", std::string("newsvault ") + NEWSVAULT_VERSION);
   app.require_subcommand(1);
-  app.footer("Run 'newsvault COMMAND --help' for a command's options.");
+  app.footer(
+      "Run 'newsvault COMMAND --help' for a command's options.\n\n"
+      "Exit status: 0 success; 1 the command failed; 2 the command line is wrong;\n"
+      "3 (fetch) some feeds or articles failed; 4 (fetch, publish) a commit or push\n"
+      "failed; 5 (check) the archive has errors; 6 no feed has the name given.");
 
   app.fallthrough();  // global options may follow the command's name too
   GlobalOptions global;

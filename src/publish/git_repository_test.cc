@@ -353,5 +353,47 @@ TEST_F(GitRepositoryTest, KilledWhileCommittingOrPackingLeavesARepositoryGitRead
   expect_git_reads_everything(root());
 }
 
+// A bare remote made with `git init --bare` (HEAD naming master, or
+// whatever init.defaultBranch says) clones plainly once newsvault pushed
+// main to it; a remote whose HEAD names a branch of its own is left alone.
+class RemoteHeadTest : public GitRepositoryTest {
+ protected:
+  void SetUp() override {
+    GitRepositoryTest::SetUp();
+    if (IsSkipped()) return;
+    write_file(root() / "a.md", "a\n");
+    ASSERT_TRUE(commit("first\n").has_value());
+    git(remotes_.path(), "-c init.defaultBranch=master init -q --bare " + shell_quote(bare_.string()));
+  }
+  TempDir remotes_;
+  fs::path bare_ = remotes_.path() / "mirror.git";
+};
+
+TEST_F(RemoteHeadTest, PlainCloneOfAFreshBareRemoteChecksOutMain) {
+  options_.remotes = {{"origin", bare_.string(), "", ""}};
+  const auto results = push_to_remotes(root(), options_);
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_TRUE(results[0].pushed) << results[0].error;
+
+  git(remotes_.path(), "clone -q " + shell_quote(bare_.string()) + " copy");
+  EXPECT_EQ(git(remotes_.path() / "copy", "rev-parse --abbrev-ref HEAD"), "main\n");
+  EXPECT_EQ(testing::read_file(remotes_.path() / "copy" / "a.md"), "a\n");
+}
+
+TEST_F(RemoteHeadTest, AFileUrlRemoteAlsoGetsMainAsItsHead) {
+  options_.remotes = {{"origin", "file://" + bare_.string(), "", ""}};
+  ASSERT_TRUE(push_to_remotes(root(), options_).at(0).pushed);
+  EXPECT_EQ(git(bare_, "symbolic-ref HEAD"), "refs/heads/main\n");
+}
+
+TEST_F(RemoteHeadTest, ARemoteWhoseHeadNamesAnExistingBranchKeepsIt) {
+  // The remote's owner keeps their own default branch there.
+  git(root(), "push -q " + shell_quote(bare_.string()) + " main:trunk");
+  git(bare_, "symbolic-ref HEAD refs/heads/trunk");
+  options_.remotes = {{"origin", bare_.string(), "", ""}};
+  ASSERT_TRUE(push_to_remotes(root(), options_).at(0).pushed);
+  EXPECT_EQ(git(bare_, "symbolic-ref HEAD"), "refs/heads/trunk\n");
+}
+
 }  // namespace
 }  // namespace newsvault::publish
