@@ -34,7 +34,7 @@ PY
 archive="$work/archive"
 "$bin" init -q "$archive"
 "$bin" --dir "$archive" add -q "$work/feed.xml" --name bench --full-text never
-sed -i 's/^max_entries = .*/max_entries = 1000000/' "$archive/newsvault.toml"
+sed -i "s/^# max_entries = 10000 .*/max_entries = 1000000/" "$archive/newsvault.toml"
 "$bin" --dir "$archive" fetch -q --now 2023-06-20T00:00:00Z
 db="$archive/.newsvault/store.db"
 text_bytes=$(sqlite3 "$db" "SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB))) FROM search_text")

@@ -104,7 +104,7 @@ TEST_F(SearchCommandTest, ReadOnlyArchiveSearches) {
 TEST_F(SearchCommandTest, RebuildIndexesArchiveMadeBeforeTheIndex) {
   if (run_command("command -v sqlite3").exit_status != 0) GTEST_SKIP() << "needs the sqlite3 shell";
   ASSERT_EQ(newsvault("fetch -q --now 2023-06-21T00:00:00Z").exit_status, 0);
-  // The store as a newsvault without search left it: schema version 4, no
+  // The store as a newsvault without search left it: schema version 5, no
   // search tables (the FTS5 table's own row goes by hand: the shell has no
   // newsvault tokenizer to drop it with).
   const std::string store = shell_quote((archive_ / ".newsvault/store.db").string());
@@ -115,9 +115,11 @@ TEST_F(SearchCommandTest, RebuildIndexesArchiveMadeBeforeTheIndex) {
   ASSERT_EQ(run_command("sqlite3 " + store +
                         " 'DROP TABLE search_index_data; DROP TABLE search_index_idx; "
                         "DROP TABLE search_index_docsize; DROP TABLE search_index_config; "
-                        "DROP TABLE search_text; PRAGMA user_version=4;'")
+                        "DROP TABLE search_text; PRAGMA user_version=5;'")
                 .exit_status,
             0);
+  // Upgraded by the next run that writes (migration 6), not yet indexed.
+  ASSERT_EQ(newsvault("fetch -q --now 2023-06-22T00:00:00Z").exit_status, 0);
   auto not_built = newsvault("search 台湾");
   EXPECT_NE(not_built.exit_status, 0);
   EXPECT_NE(not_built.err.find("newsvault search --rebuild"), std::string::npos) << not_built.err;

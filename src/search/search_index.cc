@@ -1,4 +1,4 @@
-// The search index: search_text (made by the store's migration 9) and the
+// The search index: search_text (made by the store's migration 6) and the
 // FTS5 table search_index over it, kept current by a RevisionObserver.
 //
 //   save_revision ─► IndexObserver ─► search_text row ─► search_index
@@ -72,6 +72,14 @@ Result<bool> table_exists(sqlite3* connection, std::string_view name) {
   bind_text(select->get(), 1, name);
   const int result = sqlite3_step(select->get());
   if (result != SQLITE_ROW && result != SQLITE_DONE) return std::unexpected(sqlite_error(connection, "schema"));
+  return result == SQLITE_ROW;
+}
+
+Result<bool> has_articles(sqlite3* connection) {
+  Result<Statement> select = prepare(connection, "SELECT 1 FROM articles LIMIT 1");
+  if (!select) return std::unexpected(select.error());
+  const int result = sqlite3_step(select->get());
+  if (result != SQLITE_ROW && result != SQLITE_DONE) return std::unexpected(sqlite_error(connection, "articles"));
   return result == SQLITE_ROW;
 }
 
@@ -223,9 +231,9 @@ Result<void> attach(store::Store& store) {
   if (!exists) return std::unexpected(exists.error());
   if (!*exists) {
     // A new archive gets its index now; one with articles waits for rebuild().
-    Result<Statement> any = prepare(connection, "SELECT 1 FROM articles LIMIT 1");
+    Result<bool> any = has_articles(connection);
     if (!any) return std::unexpected(any.error());
-    if (sqlite3_step(any->get()) == SQLITE_ROW) return {};
+    if (*any) return {};
     if (auto done = execute(connection, kCreateIndex); !done) return done;
   }
   return observe(store);
@@ -261,13 +269,17 @@ Result<std::vector<Hit>> search(store::Store& store, const Query& query) {
   sqlite3* connection = store.connection();
   const std::vector<std::string> terms = terms_of(query.text);
   if (terms.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "search: the query has no words to search for");
+    return make_error(ErrorCode::kInvalidArgument, "the query has no words to search for");
   }
   Result<bool> built = index_built(store);
   if (!built) return std::unexpected(built.error());
   if (!*built) {
+    // A new archive opened only to read has no index yet, and nothing to find.
+    Result<bool> any = has_articles(connection);
+    if (!any) return std::unexpected(any.error());
+    if (!*any) return std::vector<Hit>();
     return make_error(ErrorCode::kNotFound,
-                      "search: this archive's search index has not been built yet: run "
+                      "this archive's search index has not been built yet: run "
                       "'newsvault search --rebuild' once with write access");
   }
   std::string match;
@@ -287,7 +299,7 @@ WHERE search_index MATCH ?1)sql";
   if (query.feed) {
     Result<std::optional<store::FeedRecord>> feed = store.feed_by_name(*query.feed);
     if (!feed) return std::unexpected(feed.error());
-    if (!*feed) return make_error(ErrorCode::kInvalidArgument, "search: no feed named " + *query.feed);
+    if (!*feed) return make_error(ErrorCode::kInvalidArgument, "no feed named " + *query.feed);
   }
   Result<Statement> select = prepare(connection, sql);
   if (!select) return std::unexpected(select.error());

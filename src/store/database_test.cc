@@ -58,12 +58,29 @@ TEST(MigrationsTest, BringANewDatabaseToTheLatestVersion) {
   EXPECT_EQ(user_version(*database), std::to_string(migrations().back().version));
   EXPECT_EQ(column(*database, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"),
             (std::vector<std::string>{"archive_layout", "articles", "document_moves", "feed_articles",
-                                      "feeds", "pending_work", "revisions", "url_validators"}));
+                                      "feeds", "pending_work", "revisions", "search_text", "url_validators"}));
 }
 
-TEST(MigrationsTest, AreNumberedOneUpwardsWithoutGaps) {
-  int expected = 1;
-  for (const Migration& migration : migrations()) EXPECT_EQ(migration.version, expected++);
+TEST(MigrationsTest, ApplyOverASkippedNumber) {
+  constexpr Migration kSkipping[] = {
+      {1, "create a log", "CREATE TABLE log (entry TEXT)"},
+      {3, "write to the log", "INSERT INTO log VALUES ('migration 3 ran')"},
+  };
+  std::unique_ptr<Database> database = open_or_die(":memory:");
+  ASSERT_NE(database, nullptr);
+  ASSERT_TRUE(migrate(*database, kSkipping).has_value());
+  EXPECT_EQ(user_version(*database), "3");
+  EXPECT_EQ(column(*database, "SELECT entry FROM log"), std::vector<std::string>{"migration 3 ran"});
+}
+
+TEST(MigrationsTest, AreNumberedUpwardsFromOne) {
+  int previous = 0;
+  ASSERT_FALSE(migrations().empty());
+  EXPECT_EQ(migrations().front().version, 1);
+  for (const Migration& migration : migrations()) {
+    EXPECT_GT(migration.version, previous);
+    previous = migration.version;
+  }
 }
 
 TEST(MigrationsTest, DoNotRunAgainOnAMigratedDatabase) {

@@ -170,7 +170,7 @@ CREATE TABLE document_moves (
   to_path   TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
 )sql"},
-    {9, "keep the text the search index covers", R"sql(
+    {6, "keep the text the search index covers", R"sql(
 -- The title and plain text of each article's latest revision, as the
 -- search index (src/search) reads them for snippets: the index is an FTS5
 -- table over this one (content='search_text'), made by the search stage,
