@@ -88,7 +88,7 @@ TEST_F(PublishRunTest, AFetchThatChangesDocumentsIsOneCommitAndOneThatDoesNotIsN
   // Exactly what the run changed: the two documents and the indexes (the
   // feeds out and the site are served, not committed).
   EXPECT_EQ(git(root_, "show --name-only --format= HEAD"),
-            "README.md\nworld/2023/06/19-a.md\nworld/2023/06/19-c.md\nworld/2023/06/README.md\n");
+            "README.md\nworld/2023/06/19-a.md\nworld/2023/06/19-c.md\nworld/2023/06/README.md\nworld/README.md\n");
   EXPECT_TRUE(git(root_, "status --porcelain --ignored=no").empty());
 }
 
