@@ -68,8 +68,8 @@ TEST_F(CheckTest, AnArchiveAsFetchLeftItHasNoProblems) {
   EXPECT_TRUE(report.problems.empty());
   EXPECT_EQ(report.articles, 3u);
   EXPECT_EQ(report.documents, 3u);
-  // Two indexes, three feeds out for the feed and the root, changes.xml.
-  EXPECT_EQ(report.outputs, 9u);
+  // Three indexes (root, feed, month), three feeds out for the feed and the root, changes.xml.
+  EXPECT_EQ(report.outputs, 10u);
 }
 
 TEST_F(CheckTest, ADocumentEditedByHandIsAnErrorNamingItsPath) {

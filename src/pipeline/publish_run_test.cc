@@ -74,8 +74,8 @@ TEST_F(PublishRunTest, AFetchThatChangesDocumentsIsOneCommitAndOneThatDoesNotIsN
   ASSERT_TRUE(first.publish.commit.has_value());
   EXPECT_EQ(git(root_, "log -1 --format=%s%n%an"), "2 new in world\nArchive Bot\n");
   EXPECT_EQ(git(root_, "ls-files"),
-            ".gitignore\nREADME.md\natom.xml\nchanges.xml\nfeed.json\nrss.xml\nworld/2023/06/19-a.md\n"
-            "world/2023/06/19-b.md\nworld/README.md\nworld/atom.xml\nworld/feed.json\nworld/rss.xml\n");
+            ".gitignore\nREADME.md\nworld/2023/06/19-a.md\nworld/2023/06/19-b.md\nworld/2023/06/README.md\n"
+            "world/README.md\n");
 
   const FetchSummary unchanged = fetch_at("2023-06-19T02:47:05Z");
   EXPECT_FALSE(unchanged.publish.commit.has_value());
@@ -85,11 +85,10 @@ TEST_F(PublishRunTest, AFetchThatChangesDocumentsIsOneCommitAndOneThatDoesNotIsN
   const FetchSummary second = fetch_at("2023-06-19T03:47:05Z");
   ASSERT_TRUE(second.publish.commit.has_value());
   EXPECT_EQ(git(root_, "log -1 --format=%s"), "1 new, 1 updated in world\n");
-  // Exactly what the run changed: the two documents, the indexes, the feeds
-  // out, and changes.xml (a was edited at the source).
+  // Exactly what the run changed: the two documents and the indexes (the
+  // feeds out and the site are served, not committed).
   EXPECT_EQ(git(root_, "show --name-only --format= HEAD"),
-            "README.md\natom.xml\nchanges.xml\nfeed.json\nrss.xml\nworld/2023/06/19-a.md\nworld/2023/06/19-c.md\n"
-            "world/README.md\nworld/atom.xml\nworld/feed.json\nworld/rss.xml\n");
+            "README.md\nworld/2023/06/19-a.md\nworld/2023/06/19-c.md\nworld/2023/06/README.md\nworld/README.md\n");
   EXPECT_TRUE(git(root_, "status --porcelain --ignored=no").empty());
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,23 +53,53 @@ std::vector<store::ArticleSummary> articles() {
           article(2, "world", "a", "[Update] One", "2023-06-17T00:00:00Z")};
 }
 
-TEST(WriteIndexesTest, FeedIndexListsArticlesNewestFirst) {
+TEST(WriteIndexesTest, FeedIndexListsItsMonthsAndEachMonthItsArticlesNewestFirst) {
   TempDir root;
-  auto written = write_indexes(root.path(), feeds(), articles());
+  auto list = articles();
+  list.push_back(article(1, "dw-chinese", "6590", "五月", "2023-05-02T00:00:00Z"));
+  auto written = write_indexes(root.path(), feeds(), list);
   ASSERT_TRUE(written.has_value()) << written.error().message();
   EXPECT_EQ(read_file(root.path() / "dw-chinese" / "README.md"),
             "# dw-chinese\n"
             "\n"
             "Source: [https://rss.dw.com/rdf/rss-chi-all](https://rss.dw.com/rdf/rss-chi-all)\n"
             "\n"
-            "- 2023-06-19 [秦剛晤布林肯7.5小時 指中美關係處最低谷](2023/06/19-65955570.md)\n"
-            "- 2023-06-18 [布林肯抵達北京](2023/06/18-65953582.md)\n");
-  EXPECT_EQ(read_file(root.path() / "world" / "README.md"),
-            "# world\n"
+            "- [2023-06](2023/06/README.md): 2 articles\n"
+            "- [2023-05](2023/05/README.md): 1 article\n");
+  EXPECT_EQ(read_file(root.path() / "dw-chinese" / "2023" / "06" / "README.md"),
+            "# dw-chinese, 2023-06\n"
             "\n"
-            "Source: [https://example.org/world.xml](https://example.org/world.xml)\n"
+            "[All months](../../README.md)\n"
             "\n"
-            "- 2023-06-17 [\\[Update\\] One](2023/06/17-a.md)\n");
+            "- 2023-06-19 [秦剛晤布林肯7.5小時 指中美關係處最低谷](19-65955570.md)\n"
+            "- 2023-06-18 [布林肯抵達北京](18-65953582.md)\n");
+  EXPECT_EQ(read_file(root.path() / "world" / "2023" / "06" / "README.md"),
+            "# world, 2023-06\n"
+            "\n"
+            "[All months](../../README.md)\n"
+            "\n"
+            "- 2023-06-17 [\\[Update\\] One](17-a.md)\n");
+  EXPECT_FALSE(is_index_before_months(read_file(root.path() / "world" / "README.md")));
+}
+
+TEST(WriteIndexesTest, WithChangedArticlesOnlyTheirMonthsAndMissingMonthsAreWritten) {
+  TempDir root;
+  auto list = articles();
+  list.push_back(article(1, "dw-chinese", "6590", "五月", "2023-05-02T00:00:00Z"));
+  list.back().id = 7;
+  ASSERT_TRUE(write_indexes(root.path(), feeds(), list).has_value());
+  const fs::path june = root.path() / "dw-chinese" / "2023" / "06" / "README.md";
+  const fs::path may = root.path() / "dw-chinese" / "2023" / "05" / "README.md";
+  // Each month index says something the store no longer would: only the
+  // one holding a changed article (id 7) is made again.
+  testing::write_file(june, "stale\n");
+  testing::write_file(may, "stale\n");
+  fs::remove(root.path() / "world" / "2023" / "06" / "README.md");
+  const std::set<std::int64_t> changed = {7};
+  ASSERT_TRUE(write_indexes(root.path(), feeds(), list, &changed).has_value());
+  EXPECT_NE(read_file(may), "stale\n");
+  EXPECT_EQ(read_file(june), "stale\n");
+  EXPECT_TRUE(fs::exists(root.path() / "world" / "2023" / "06" / "README.md")) << "a missing month is written";
 }
 
 TEST(WriteIndexesTest, RootIndexListsFeedsWithTheirCounts) {
@@ -96,7 +127,7 @@ TEST(WriteIndexesTest, ArticlesWithoutADocumentAreNotListed) {
   auto list = articles();
   list[1].document_path.clear();
   ASSERT_TRUE(write_indexes(root.path(), feeds(), list).has_value());
-  const std::string index = read_file(root.path() / "dw-chinese" / "README.md");
+  const std::string index = read_file(root.path() / "dw-chinese" / "2023" / "06" / "README.md");
   EXPECT_EQ(index.find("65955570"), std::string::npos);
   EXPECT_NE(index.find("65953582"), std::string::npos);
 }
