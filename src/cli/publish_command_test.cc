@@ -146,7 +146,8 @@ TEST(PublishSiteTest, TheSiteFolderIsASettingAndAFolderOfItsOwn) {
   }
   const auto refused = run_newsvault("--dir " + archive.string() + " publish");
   EXPECT_EQ(refused.exit_status, 1);
-  EXPECT_NE(refused.err.find("publish.site.dir \"plain\": is the folder of feed plain"), std::string::npos)
+  EXPECT_NE(refused.err.find(
+                "feeds.plain: feed name \"plain\": the static site's folder ([publish.site] dir = \"plain\")"), std::string::npos)
       << refused.err;
 
   testing::write_file(archive / "newsvault.toml", "[publish.site]\ndir = \"www\"\n");

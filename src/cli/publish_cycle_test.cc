@@ -24,9 +24,9 @@ std::string item(int number, int day, const std::string& link) {
   const int month = 1 + day / 28;
   const int day_of_month = 1 + day % 28;
   char date[64];
-  std::snprintf(date, sizeof date, "%02d %s 2023 08:00:00 GMT", day_of_month,
-                (const char*[]){"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                                "Dec"}[(month - 1) % 12]);
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::snprintf(date, sizeof date, "%02d %s 2023 08:00:00 GMT", day_of_month, kMonths[(month - 1) % 12]);
   const std::string id = std::to_string(number);
   return "<item><title>Story " + id + "</title><link>" + link + "</link><guid>story-" + id +
          "</guid><pubDate>" + date + "</pubDate><description>&lt;p&gt;Text of story " + id +

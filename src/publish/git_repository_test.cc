@@ -158,7 +158,7 @@ TEST_F(GitRepositoryTest, RetriesAFailedRemoteOnTheNextPush) {
   const fs::path missing = remotes.path() / "later.git";
   const fs::path good = remotes.path() / "good.git";
   git(remotes.path(), "init -q --bare " + shell_quote(good.string()));
-  options_.remotes = {{"good", good.string(), "", ""}, {"later", missing.string(), "", ""}};
+  options_.remotes = {{"good", good.string(), "", "", {}}, {"later", missing.string(), "", "", {}}};
   write_file(root() / "a.md", "a\n");
   const auto first = commit("first\n");
   ASSERT_TRUE(first.has_value());
@@ -190,7 +190,7 @@ TEST_F(GitRepositoryTest, ARelativeLocalRemoteIsRelativeToTheArchive) {
   const fs::path archive = outer.path() / "archive";
   ASSERT_TRUE(init_git_repository(archive, {".newsvault/"}).has_value());
   git(outer.path(), "init -q --bare beside.git");
-  options_.remotes = {{"beside", "../beside.git", "", ""}};
+  options_.remotes = {{"beside", "../beside.git", "", "", {}}};
   write_file(archive / "a.md", "a\n");
   const auto first = commit_all_changes(archive, "first\n", options_, at("2023-06-19T01:47:05Z"));
   ASSERT_TRUE(first.has_value() && first->has_value());
@@ -203,7 +203,7 @@ TEST_F(GitRepositoryTest, NeverForcesOverARemoteThatMovedOn) {
   TempDir remotes;
   const fs::path bare = remotes.path() / "shared.git";
   git(remotes.path(), "init -q --bare " + shell_quote(bare.string()));
-  options_.remotes = {{"shared", bare.string(), "", ""}};
+  options_.remotes = {{"shared", bare.string(), "", "", {}}};
   write_file(root() / "a.md", "a\n");
   ASSERT_TRUE(commit("first\n").has_value());
   ASSERT_TRUE(push_to_remotes(root(), options_)[0].pushed);
@@ -234,7 +234,7 @@ TEST_F(GitRepositoryTest, TakesAnHttpRemotesPasswordFromTheNamedVariable) {
   server.set("/archive.git/info/refs",
              {.status = 401, .headers = {{"WWW-Authenticate", "Basic realm=\"archive\""}}});
   const std::string url = server.url("/archive.git");
-  options_.remotes = {{"origin", url, "", "NEWSVAULT_TEST_PUSH_TOKEN"}};
+  options_.remotes = {{"origin", url, "", "NEWSVAULT_TEST_PUSH_TOKEN", {}}};
   write_file(root() / "a.md", "a\n");
   ASSERT_TRUE(commit("first\n").has_value());
 
@@ -370,7 +370,7 @@ class RemoteHeadTest : public GitRepositoryTest {
 };
 
 TEST_F(RemoteHeadTest, PlainCloneOfAFreshBareRemoteChecksOutMain) {
-  options_.remotes = {{"origin", bare_.string(), "", ""}};
+  options_.remotes = {{"origin", bare_.string(), "", "", {}}};
   const auto results = push_to_remotes(root(), options_);
   ASSERT_EQ(results.size(), 1u);
   ASSERT_TRUE(results[0].pushed) << results[0].error;
@@ -381,7 +381,7 @@ TEST_F(RemoteHeadTest, PlainCloneOfAFreshBareRemoteChecksOutMain) {
 }
 
 TEST_F(RemoteHeadTest, AFileUrlRemoteAlsoGetsMainAsItsHead) {
-  options_.remotes = {{"origin", "file://" + bare_.string(), "", ""}};
+  options_.remotes = {{"origin", "file://" + bare_.string(), "", "", {}}};
   ASSERT_TRUE(push_to_remotes(root(), options_).at(0).pushed);
   EXPECT_EQ(git(bare_, "symbolic-ref HEAD"), "refs/heads/main\n");
 }
@@ -390,7 +390,7 @@ TEST_F(RemoteHeadTest, ARemoteWhoseHeadNamesAnExistingBranchKeepsIt) {
   // The remote's owner keeps their own default branch there.
   git(root(), "push -q " + shell_quote(bare_.string()) + " main:trunk");
   git(bare_, "symbolic-ref HEAD refs/heads/trunk");
-  options_.remotes = {{"origin", bare_.string(), "", ""}};
+  options_.remotes = {{"origin", bare_.string(), "", "", {}}};
   ASSERT_TRUE(push_to_remotes(root(), options_).at(0).pushed);
   EXPECT_EQ(git(bare_, "symbolic-ref HEAD"), "refs/heads/trunk\n");
 }
