@@ -39,3 +39,38 @@ TEST(RedactUrlTest, RedactsEveryUrlInAMessage) {
 
 }  // namespace
 }  // namespace newsvault
+
+namespace newsvault {
+namespace {
+
+TEST(NormalizeUrlTest, RemovesDotSegmentsAsRfc3986Section524Does) {
+  EXPECT_EQ(normalize_url("http://x/a/../b"), "http://x/b");
+  EXPECT_EQ(normalize_url("http://x/a/./b/../../c/"), "http://x/c/");
+  EXPECT_EQ(normalize_url("http://x/../../a"), "http://x/a");
+  EXPECT_EQ(normalize_url("http://x/a/b/.."), "http://x/a/");
+  EXPECT_EQ(normalize_url("http://x/a/b/."), "http://x/a/b/");
+  EXPECT_EQ(normalize_url("http://x/a/..b/c"), "http://x/a/..b/c") << "'..b' is a name, not a dot segment";
+}
+
+TEST(NormalizeUrlTest, LowerCasesSchemeAndHostAndDropsDefaultPorts) {
+  EXPECT_EQ(normalize_url("HTTPS://News.Example.ORG:443/World/Story"), "https://news.example.org/World/Story");
+  EXPECT_EQ(normalize_url("http://example.org:80"), "http://example.org/");
+  EXPECT_EQ(normalize_url("http://example.org:8080/a"), "http://example.org:8080/a");
+  EXPECT_EQ(normalize_url("https://example.org:80/a"), "https://example.org:80/a");
+  EXPECT_EQ(normalize_url("http://[2001:DB8::1]:80/a"), "http://[2001:db8::1]/a");
+}
+
+TEST(NormalizeUrlTest, NormalisesPercentEncodingCaseAndDecodesUnreservedCharacters) {
+  EXPECT_EQ(normalize_url("http://x/a%2fb%7Ec?q=%3a%41#%5b"), "http://x/a%2Fb~c?q=%3AA#%5B");
+  EXPECT_EQ(normalize_url("http://x/100%"), "http://x/100%") << "a stray percent sign stays";
+}
+
+TEST(NormalizeUrlTest, KeepsQueryAndFragmentAndLeavesOtherTextAlone) {
+  EXPECT_EQ(normalize_url("https://x/a/../b?page=../2#../c"), "https://x/b?page=../2#../c");
+  EXPECT_EQ(normalize_url("urn:uuid:1234"), "urn:uuid:1234");
+  EXPECT_EQ(normalize_url("/relative/../path"), "/relative/../path");
+  EXPECT_EQ(normalize_url("tag:example.org,2023:/a/../b"), "tag:example.org,2023:/a/../b");
+}
+
+}  // namespace
+}  // namespace newsvault
