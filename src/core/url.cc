@@ -149,7 +149,12 @@ std::string normalize_percent_encoding(std::string_view text) {
       continue;
     }
     const auto decoded = static_cast<unsigned char>(high * 16 + low);
-    if (is_unreserved(decoded)) {
+    // A digit decoded after a stray '%' ("%a%41") would make a new
+    // percent-encoding ("%aA"), so it stays encoded.
+    const std::size_t size = out.size();
+    const bool after_stray = hex_value(static_cast<char>(decoded)) >= 0 && size >= 1 &&
+                             (out[size - 1] == '%' || (size >= 2 && out[size - 2] == '%' && hex_value(out[size - 1]) >= 0));
+    if (is_unreserved(decoded) && !after_stray) {
       out.push_back(static_cast<char>(decoded));
     } else {
       constexpr char kDigits[] = "0123456789ABCDEF";
@@ -187,10 +192,11 @@ std::string remove_dot_segments(std::string_view input) {
   return output;
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
+// §6.2.2.1: a host is case-insensitive; its percent-encodings are
+// normalised first, so that a decoded letter ("%41") is lower-cased too,
+// then again, as lower-casing turned their hex digits.
+std::string normalize_host(std::string_view host) {
+  return normalize_percent_encoding(lower_ascii(normalize_percent_encoding(host)));
 }
 
 }  // namespace
@@ -216,11 +222,18 @@ std::string normalize_url(std::string_view url) {
     host = authority.substr(0, colon);
     port = authority.substr(colon + 1);
   }
+  // A host with a stray ':' or bracket, or a port that is no number, is no
+  // address to normalise (its parts could not be told apart again).
+  const bool literal = host.starts_with('[');
+  const bool bad_host = literal ? host.find(']') != host.size() - 1 : host.find_first_of(":[]") != std::string_view::npos;
+  if (bad_host || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::string(url);
+  }
   const bool default_port = port.empty() || (scheme == "http" && port == "80") || (scheme == "https" && port == "443");
   const std::size_t path_end = std::min(tail.find_first_of("?#"), tail.size());
   std::string path = normalize_percent_encoding(tail.substr(0, path_end));
   path = path.empty() ? "/" : remove_dot_segments(path);
-  std::string out = scheme + "://" + userinfo + normalize_percent_encoding(lower(host));
+  std::string out = scheme + "://" + userinfo + normalize_host(host);
   if (!default_port) out += ":" + std::string(port);
   return out + path + normalize_percent_encoding(tail.substr(path_end));
 }

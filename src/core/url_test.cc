@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "core/core.h"
 
 namespace newsvault {
@@ -37,11 +39,6 @@ TEST(RedactUrlTest, RedactsEveryUrlInAMessage) {
   EXPECT_EQ(redact_urls("no address here"), "no address here");
 }
 
-}  // namespace
-}  // namespace newsvault
-
-namespace newsvault {
-namespace {
 
 TEST(NormalizeUrlTest, RemovesDotSegmentsAsRfc3986Section524Does) {
   EXPECT_EQ(normalize_url("http://x/a/../b"), "http://x/b");
@@ -65,9 +62,25 @@ TEST(NormalizeUrlTest, NormalisesPercentEncodingCaseAndDecodesUnreservedCharacte
   EXPECT_EQ(normalize_url("http://x/100%"), "http://x/100%") << "a stray percent sign stays";
 }
 
+TEST(NormalizeUrlTest, LowerCasesAHostLetterThatWasPercentEncoded) {
+  EXPECT_EQ(normalize_url("http://%41%62.Example/%7e"), "http://ab.example/~");
+}
+
+TEST(NormalizeUrlTest, NormalisingTwiceChangesNothingMore) {
+  for (const char* url : {"HTTP://%41.x:80/a/%2E%2E/b/./%7e?Q=%3a#F%2f", "http://x", "http://x:/a/..//b",
+                          "https://[::1]:443/%2e%2E/", "http://u%3a@X/100%", "http://x/a/.%2E/.%2e%2e/c",
+                          // Regression: "%a%41" became "%aA", which a second pass upper-cased.
+                          "http://x/%a%41/%%34"}) {
+    const std::string once = normalize_url(url);
+    EXPECT_EQ(normalize_url(once), once) << url;
+  }
+}
+
 TEST(NormalizeUrlTest, KeepsQueryAndFragmentAndLeavesOtherTextAlone) {
   EXPECT_EQ(normalize_url("https://x/a/../b?page=../2#../c"), "https://x/b?page=../2#../c");
   EXPECT_EQ(normalize_url("urn:uuid:1234"), "urn:uuid:1234");
+  EXPECT_EQ(normalize_url("http://A:b:80/x/../y"), "http://A:b:80/x/../y") << "no host and port";
+  EXPECT_EQ(normalize_url("http://X:8o/x/../y"), "http://X:8o/x/../y") << "no port";
   EXPECT_EQ(normalize_url("/relative/../path"), "/relative/../path");
   EXPECT_EQ(normalize_url("tag:example.org,2023:/a/../b"), "tag:example.org,2023:/a/../b");
 }

@@ -19,7 +19,7 @@ std::string rss(const std::string& link, const std::string& body) {
          "</description></item></channel></rss>";
 }
 
-class ArticleIdentityTest : public ::testing::Test {
+class ArticleAddressTest : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = dir_.path() / "archive";
@@ -53,7 +53,7 @@ class ArticleIdentityTest : public ::testing::Test {
   std::unique_ptr<fetch::HttpClient> client_;
 };
 
-TEST_F(ArticleIdentityTest, AnEntrysLinkIsNormalisedBeforeItIsTheArticlesKeyAndAddress) {
+TEST_F(ArticleAddressTest, AnEntrysLinkIsNormalisedBeforeItIsTheArticlesKeyAndAddress) {
   testing::write_file(feed_, rss("HTTPS://News.Example.ORG:443/world/../story%7e1?utm_source=feed", "First"));
   const auto articles = fetch_at("2023-06-19T01:47:05Z");
   ASSERT_EQ(articles.size(), 1u);
@@ -61,7 +61,7 @@ TEST_F(ArticleIdentityTest, AnEntrysLinkIsNormalisedBeforeItIsTheArticlesKeyAndA
   EXPECT_EQ(articles[0].url, "https://news.example.org/story~1");
 }
 
-TEST_F(ArticleIdentityTest, AnArticleStoredUnderTheLinkAsGivenStaysTheSameArticle) {
+TEST_F(ArticleAddressTest, AnArticleStoredUnderTheLinkAsGivenStaysTheSameArticle) {
   if (run_command("command -v sqlite3").exit_status != 0) GTEST_SKIP() << "the sqlite3 command is not installed";
   const std::string link = "https://News.Example.org/world/../story";
   testing::write_file(feed_, rss(link, "First"));
