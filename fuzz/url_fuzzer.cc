@@ -1,9 +1,9 @@
 // URL resolution and normalising over any pair of strings: core's
 // resolve_url (RFC 3986 §5.2), the pipeline's strip_tracking_parameters and
-// the cleaner's safe_url. Input: the base, a newline, the reference.
-// Besides crashes, checks what the functions promise: stripping tracking
-// parameters twice strips nothing more, and safe_url keeps only the schemes
-// it names.
+// the cleaner's safe_url, and core's normalize_url (RFC 3986 §6.2.2). Input: the base, a newline, the reference.
+// Besides crashes, checks what the functions promise: normalising an
+// address twice changes nothing more, stripping tracking parameters twice
+// strips nothing more, and safe_url keeps only the schemes it names.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -48,6 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       newline == std::string_view::npos ? input : input.substr(newline + 1);
 
   const std::string resolved = newsvault::resolve_url(base, reference);
+
+  for (const std::string_view url : {reference, std::string_view(resolved)}) {
+    const std::string normal = newsvault::normalize_url(url);
+    if (newsvault::normalize_url(normal) != normal) fail("normalize_url is not idempotent on", url);
+  }
 
   const std::string stripped = newsvault::pipeline::strip_tracking_parameters(resolved);
   if (newsvault::pipeline::strip_tracking_parameters(stripped) != stripped) {

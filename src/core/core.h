@@ -132,6 +132,17 @@ std::string redact_urls(std::string_view text);
 // reference as given.
 std::string resolve_url(std::string_view base, std::string_view reference);
 
+// RFC 3986 §6.2.2 and §6.2.3: an http or https `url` in the one form that
+// identifies it, so that spellings of one address are one article. The
+// scheme and host lower-cased; the default port (80, 443) dropped; an
+// empty path made "/"; dot segments removed (§5.2.4: "http://x/a/../b" is
+// "http://x/b"); percent-encodings upper-cased ("%3a" is "%3A") and those
+// of unreserved characters decoded ("%7E" is "~"). The user info, query
+// and fragment keep their characters (their percent-encodings normalised
+// the same way). Anything else (another scheme, a relative reference,
+// text that is no URL) comes back unchanged.
+std::string normalize_url(std::string_view url);
+
 // Calls body(0) ... body(count - 1), spread over the machine's cores (one
 // thread each, handing out indexes in order), and returns when all are done.
 // body must be safe to run concurrently for different indexes; the order of

@@ -123,4 +123,119 @@ std::string resolve_url(std::string_view base, std::string_view reference) {
   return std::string(reinterpret_cast<const char*>(built.get()));
 }
 
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 3986 §2.3.
+bool is_unreserved(unsigned char c) {
+  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+// §6.2.2.1 and §6.2.2.2: "%7e" is "~", "%2f" is "%2F".
+std::string normalize_percent_encoding(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const int high = i + 2 < text.size() && text[i] == '%' ? hex_value(text[i + 1]) : -1;
+    const int low = high >= 0 ? hex_value(text[i + 2]) : -1;
+    if (low < 0) {
+      out.push_back(text[i]);
+      continue;
+    }
+    const auto decoded = static_cast<unsigned char>(high * 16 + low);
+    // A digit decoded after a stray '%' ("%a%41") would make a new
+    // percent-encoding ("%aA"), so it stays encoded.
+    const std::size_t size = out.size();
+    const bool after_stray = hex_value(static_cast<char>(decoded)) >= 0 && size >= 1 &&
+                             (out[size - 1] == '%' || (size >= 2 && out[size - 2] == '%' && hex_value(out[size - 1]) >= 0));
+    if (is_unreserved(decoded) && !after_stray) {
+      out.push_back(static_cast<char>(decoded));
+    } else {
+      constexpr char kDigits[] = "0123456789ABCDEF";
+      out += {'%', kDigits[high], kDigits[low]};
+    }
+    i += 2;
+  }
+  return out;
+}
+
+// §5.2.4, remove_dot_segments.
+std::string remove_dot_segments(std::string_view input) {
+  std::string output;
+  while (!input.empty()) {
+    if (input.starts_with("../")) {
+      input.remove_prefix(3);
+    } else if (input.starts_with("./")) {
+      input.remove_prefix(2);
+    } else if (input.starts_with("/./")) {
+      input.remove_prefix(2);
+    } else if (input == "/.") {
+      input = "/";
+    } else if (input.starts_with("/../") || input == "/..") {
+      input = input.size() == 3 ? std::string_view("/") : input.substr(3);
+      output.erase(std::min(output.rfind('/'), output.size()));  // the last segment and its '/'
+    } else if (input == "." || input == "..") {
+      input = {};
+    } else {
+      const auto next = input.find('/', 1);
+      const std::size_t length = next == std::string_view::npos ? input.size() : next;
+      output.append(input.substr(0, length));
+      input.remove_prefix(length);
+    }
+  }
+  return output;
+}
+
+// §6.2.2.1: a host is case-insensitive; its percent-encodings are
+// normalised first, so that a decoded letter ("%41") is lower-cased too,
+// then again, as lower-casing turned their hex digits.
+std::string normalize_host(std::string_view host) {
+  return normalize_percent_encoding(lower_ascii(normalize_percent_encoding(host)));
+}
+
+}  // namespace
+
+std::string normalize_url(std::string_view url) {
+  const std::string scheme = url_scheme(url);
+  if (scheme != "http" && scheme != "https") return std::string(url);
+  std::string_view rest = url.substr(scheme.size() + 1);
+  if (!rest.starts_with("//")) return std::string(url);
+  rest.remove_prefix(2);
+  const std::size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
+  std::string_view authority = rest.substr(0, authority_end);
+  std::string_view tail = rest.substr(authority_end);
+  std::string userinfo;
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    userinfo = normalize_percent_encoding(authority.substr(0, at + 1));
+    authority.remove_prefix(at + 1);
+  }
+  // The port follows the last ':' outside an IPv6 literal's brackets.
+  std::string_view host = authority, port;
+  const auto colon = authority.rfind(':');
+  if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  // A host with a stray ':' or bracket, or a port that is no number, is no
+  // address to normalise (its parts could not be told apart again).
+  const bool literal = host.starts_with('[');
+  const bool bad_host = literal ? host.find(']') != host.size() - 1 : host.find_first_of(":[]") != std::string_view::npos;
+  if (bad_host || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::string(url);
+  }
+  const bool default_port = port.empty() || (scheme == "http" && port == "80") || (scheme == "https" && port == "443");
+  const std::size_t path_end = std::min(tail.find_first_of("?#"), tail.size());
+  std::string path = normalize_percent_encoding(tail.substr(0, path_end));
+  path = path.empty() ? "/" : remove_dot_segments(path);
+  std::string out = scheme + "://" + userinfo + normalize_host(host);
+  if (!default_port) out += ":" + std::string(port);
+  return out + path + normalize_percent_encoding(tail.substr(path_end));
+}
+
 }  // namespace newsvault

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "core/core.h"
 
 namespace newsvault {
@@ -35,6 +37,52 @@ TEST(RedactUrlTest, RedactsEveryUrlInAMessage) {
             "push to origin (https://***@h/x): unexpected http status code: 401 for "
             "'https://h/x/info/refs?service=git-receive-pack&token=***'");
   EXPECT_EQ(redact_urls("no address here"), "no address here");
+}
+
+
+TEST(NormalizeUrlTest, RemovesDotSegmentsAsRfc3986Section524Does) {
+  EXPECT_EQ(normalize_url("http://x/a/../b"), "http://x/b");
+  EXPECT_EQ(normalize_url("http://x/a/./b/../../c/"), "http://x/c/");
+  EXPECT_EQ(normalize_url("http://x/../../a"), "http://x/a");
+  EXPECT_EQ(normalize_url("http://x/a/b/.."), "http://x/a/");
+  EXPECT_EQ(normalize_url("http://x/a/b/."), "http://x/a/b/");
+  EXPECT_EQ(normalize_url("http://x/a/..b/c"), "http://x/a/..b/c") << "'..b' is a name, not a dot segment";
+}
+
+TEST(NormalizeUrlTest, LowerCasesSchemeAndHostAndDropsDefaultPorts) {
+  EXPECT_EQ(normalize_url("HTTPS://News.Example.ORG:443/World/Story"), "https://news.example.org/World/Story");
+  EXPECT_EQ(normalize_url("http://example.org:80"), "http://example.org/");
+  EXPECT_EQ(normalize_url("http://example.org:8080/a"), "http://example.org:8080/a");
+  EXPECT_EQ(normalize_url("https://example.org:80/a"), "https://example.org:80/a");
+  EXPECT_EQ(normalize_url("http://[2001:DB8::1]:80/a"), "http://[2001:db8::1]/a");
+}
+
+TEST(NormalizeUrlTest, NormalisesPercentEncodingCaseAndDecodesUnreservedCharacters) {
+  EXPECT_EQ(normalize_url("http://x/a%2fb%7Ec?q=%3a%41#%5b"), "http://x/a%2Fb~c?q=%3AA#%5B");
+  EXPECT_EQ(normalize_url("http://x/100%"), "http://x/100%") << "a stray percent sign stays";
+}
+
+TEST(NormalizeUrlTest, LowerCasesAHostLetterThatWasPercentEncoded) {
+  EXPECT_EQ(normalize_url("http://%41%62.Example/%7e"), "http://ab.example/~");
+}
+
+TEST(NormalizeUrlTest, NormalisingTwiceChangesNothingMore) {
+  for (const char* url : {"HTTP://%41.x:80/a/%2E%2E/b/./%7e?Q=%3a#F%2f", "http://x", "http://x:/a/..//b",
+                          "https://[::1]:443/%2e%2E/", "http://u%3a@X/100%", "http://x/a/.%2E/.%2e%2e/c",
+                          // Regression: "%a%41" became "%aA", which a second pass upper-cased.
+                          "http://x/%a%41/%%34"}) {
+    const std::string once = normalize_url(url);
+    EXPECT_EQ(normalize_url(once), once) << url;
+  }
+}
+
+TEST(NormalizeUrlTest, KeepsQueryAndFragmentAndLeavesOtherTextAlone) {
+  EXPECT_EQ(normalize_url("https://x/a/../b?page=../2#../c"), "https://x/b?page=../2#../c");
+  EXPECT_EQ(normalize_url("urn:uuid:1234"), "urn:uuid:1234");
+  EXPECT_EQ(normalize_url("http://A:b:80/x/../y"), "http://A:b:80/x/../y") << "no host and port";
+  EXPECT_EQ(normalize_url("http://X:8o/x/../y"), "http://X:8o/x/../y") << "no port";
+  EXPECT_EQ(normalize_url("/relative/../path"), "/relative/../path");
+  EXPECT_EQ(normalize_url("tag:example.org,2023:/a/../b"), "tag:example.org,2023:/a/../b");
 }
 
 }  // namespace

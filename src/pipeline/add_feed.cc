@@ -85,9 +85,8 @@ std::string bad_host_because(std::string_view host) {
   return "";
 }
 
-// An http or https URL, checked, in its normal form (RFC 3986 §6.2.2.1:
-// scheme and host are case-insensitive; §6.2.3: the default port and an
-// empty path say what ":80" and "/" say), the rest as written.
+// An http or https URL, checked, in its normal form (normalize_url, as an
+// article's address is: RFC 3986 §6.2.2 and §6.2.3).
 Result<std::string> web_url(std::string_view url, const std::string& scheme) {
   if (std::string why = malformed_because(url); !why.empty()) {
     return refused(url, "not a valid URL: " + why);
@@ -122,12 +121,12 @@ Result<std::string> web_url(std::string_view url, const std::string& scheme) {
     if (error != std::errc() || end != port.data() + port.size() || number > 65535) {
       return refused(url, "not a valid URL: " + std::string(port) + " is no port");
     }
+    // Here, as normalize_url drops ":80" but not ":080".
     if ((scheme == "http" && number == 80) || (scheme == "https" && number == 443)) port = {};
   }
-  std::string normal = scheme + "://" + std::string(userinfo) + lower_ascii(host);
-  if (!port.empty()) normal += ":" + std::string(port);
-  if (!tail.starts_with('/')) normal += '/';
-  return normal + std::string(tail);
+  std::string spelled = scheme + "://" + std::string(userinfo) + std::string(host);
+  if (!port.empty()) spelled += ":" + std::string(port);
+  return normalize_url(spelled + std::string(tail));
 }
 
 // RFC 8089 §2: file:///PATH, file://localhost/PATH or file:/PATH. The path,

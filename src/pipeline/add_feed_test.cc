@@ -39,7 +39,7 @@ class FeedUrlTest : public ::testing::Test {
   testing::TempDir dir_;
 };
 
-TEST_F(FeedUrlTest, KeepsWebUrlsAsWrittenButForCaseOfSchemeAndHostAndDefaultPorts) {
+TEST_F(FeedUrlTest, KeepsWebUrlsAsWrittenButInTheNormalFormArticleAddressesHaveToo) {
   EXPECT_EQ(from("https://rss.dw.com/rdf/rss-chi-all").value_or(""),
             "https://rss.dw.com/rdf/rss-chi-all");
   EXPECT_EQ(from("  HTTPS://RSS.DW.com:443/rdf/Rss?a=B#x \n").value_or(""),
@@ -49,6 +49,7 @@ TEST_F(FeedUrlTest, KeepsWebUrlsAsWrittenButForCaseOfSchemeAndHostAndDefaultPort
   EXPECT_EQ(from("http://user:secret@[::1]:8080/feed").value_or(""),
             "http://user:secret@[::1]:8080/feed");
   EXPECT_EQ(from("https://中文.example/新闻").value_or(""), "https://中文.example/新闻");
+  EXPECT_EQ(from("http://Blog.Example/news/../feed%7e%2f").value_or(""), "http://blog.example/feed~%2F");
 }
 
 TEST_F(FeedUrlTest, RefusesSchemesItCannotReadNamingTheUrlAndTheScheme) {

@@ -45,10 +45,18 @@ std::string strip_tracking_parameters(std::string_view url) {
 
 std::string article_key(std::string_view adapter_id, const feed::Entry& entry) {
   if (!adapter_id.empty()) return std::string(adapter_id);
+  // RFC 4287 §4.2.6: ids are compared character by character, so an id
+  // that looks like a URL is kept as given.
   if (!entry.id.empty()) return entry.id;
-  if (!entry.link.empty()) return strip_tracking_parameters(entry.link);
+  if (!entry.link.empty()) return strip_tracking_parameters(normalize_url(entry.link));
   // Neither id nor link: the title is all that is left to tell entries apart.
   return "title:" + entry.title;
+}
+
+std::string unnormalised_article_key(std::string_view adapter_id, const feed::Entry& entry) {
+  if (!adapter_id.empty() || !entry.id.empty() || entry.link.empty()) return "";
+  std::string key = strip_tracking_parameters(entry.link);
+  return key == article_key(adapter_id, entry) ? "" : key;
 }
 
 namespace {

@@ -17,9 +17,15 @@ namespace newsvault::pipeline {
 std::string strip_tracking_parameters(std::string_view url);
 
 // An article's identity within its feed: the adapter's id where there is
-// one, else the entry's id, else its link without tracking parameters. A
-// retitled story keeps its identity.
+// one, else the entry's id, else its link normalised (normalize_url) and
+// without tracking parameters. A retitled story keeps its identity.
 std::string article_key(std::string_view adapter_id, const feed::Entry& entry);
+
+// The key archives made before links were normalised gave the same entry,
+// when it differs from article_key's; "" otherwise. A run looks it up when
+// the normalised key is not stored, so that an article archived under the
+// old spelling stays the same article.
+std::string unnormalised_article_key(std::string_view adapter_id, const feed::Entry& entry);
 
 // The article as the store keeps it: deterministic JSON (sorted keys), so
 // that the same article always hashes the same.

@@ -27,6 +27,7 @@ namespace {
 // the adapter id to ask the API for.
 struct EntryArticle {
   std::string key;
+  std::string unnormalised_key;      // article_record.h; "" when it is `key`
   std::string adapter_id;            // "" unless the feed's adapter reads the entry
   extract::Article article;          // when adapter_id is ""
   std::optional<double> page_wanted;  // a teaser: its text's size (full_text.h)
@@ -317,6 +318,15 @@ class FetchRun {
     return {};
   }
 
+  // The key an entry's article is stored under: its normalised key, unless
+  // an older archive stored it under the link as given and not under that.
+  std::string stored_key(std::int64_t feed_id, const EntryArticle& entry) {
+    auto normalised = store_.find_article(feed_id, entry.key, false);
+    if (!normalised || *normalised) return entry.key;
+    auto older = store_.find_article(feed_id, entry.unnormalised_key, false);
+    return older && *older ? entry.unnormalised_key : entry.key;
+  }
+
   // The article a feed with this adapter archived under `key`: this feed's
   // own, else another's, which this feed then lists for the first time (its
   // indexes and feeds out change).
@@ -433,11 +443,13 @@ class FetchRun {
       EntryArticle& read = run.entries.emplace_back();
       read.adapter_id = run.adapter ? extract::adapter_article_id(*run.adapter, entry) : std::string();
       read.key = article_key(read.adapter_id, entry);
+      read.unnormalised_key = unnormalised_article_key(read.adapter_id, entry);
       if (!read.adapter_id.empty()) continue;
       read.entry_hash = entry_hash(entry);
       read.article = extract::article_from_entry(entry);
-      // The archive links the story, not the campaign that led to it.
-      read.article.url = strip_tracking_parameters(read.article.url);
+      // The archive links the story, not the campaign that led to it, in
+      // the address's one spelling.
+      read.article.url = strip_tracking_parameters(normalize_url(read.article.url));
       if (run.full_text != FullText::kNever) {
         const TextMeasure measure = measure_text(entry_text(entry));
         if (wants_page(run.full_text, read.article.url, measure)) read.page_wanted = measure.size();
@@ -454,6 +466,7 @@ class FetchRun {
       if (!run.parsed) continue;
       run.read_in_full = true;
       for (EntryArticle& entry : run.entries) {
+        if (!entry.unnormalised_key.empty()) entry.key = stored_key(run.record.id, entry);
         run.listed_keys.push_back(entry.key);
         if (!entry.adapter_id.empty()) {
           calls.push_back(
