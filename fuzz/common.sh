@@ -47,6 +47,7 @@ dictionary() {
     date) echo fuzz/date.dict ;;
     url) echo fuzz/url.dict ;;
     address) echo fuzz/address.dict ;;
+    names) echo fuzz/names.dict ;;
   esac
 }
 

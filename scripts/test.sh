@@ -7,7 +7,7 @@ scripts/install-deps.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"
 # Then each fuzz target briefly over its corpus, two at a time, with ASan and
-# UBSan (docs/internals/fuzzing.md): 8 targets x 20 s is about 80 s of
+# UBSan (docs/internals/fuzzing.md): 9 targets x 20 s is about 90 s of
 # fuzzing on 2 cores. NEWSVAULT_FUZZ_SECONDS sets the time per target; 0
 # skips the fuzzing.
 fuzz_seconds="${NEWSVAULT_FUZZ_SECONDS:-20}"
