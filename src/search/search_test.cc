@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/fold.h"
+#include "publish/publish.h"
 #include "search/tokenizer.h"
 
 namespace newsvault::search {
@@ -193,6 +195,31 @@ TEST(TokenizerTest, CjkRunsBecomeBigramsWithColocatedCharactersAndOriginalOffset
   ASSERT_EQ(query.size(), 2u);
   EXPECT_EQ(query[0].text, "台湾");
   EXPECT_EQ(query[1].text, "湾人");
+}
+
+// The built-in table replaced loading OpenCC for every search: it must fold
+// every Han character exactly as OpenCC's t2s does one character at a time,
+// or an index built before would no longer match its queries.
+TEST(FoldTest, BuiltInT2sTableIsOpenCCsT2sOneCharacterAtATime) {
+  auto converter = publish::ChineseConverter::open(publish::ChineseConversion::kT2S);
+  if (!converter) GTEST_SKIP() << "OpenCC's t2s is not installed: " << converter.error().message();
+  std::size_t changed = 0;
+  for (const auto& [first, last] : {std::pair<char32_t, char32_t>{0x3400, 0x4DBF}, {0x4E00, 0x9FFF},
+                                    {0xF900, 0xFAFF}, {0x20000, 0x3FFFF}}) {
+    for (char32_t c = first; c <= last; ++c) {
+      std::string one;
+      append_utf8(c, one);
+      auto converted = converter->convert(one);
+      ASSERT_TRUE(converted.has_value());
+      const Utf8Char read = decode_utf8(*converted);
+      const char32_t expected = read.length == converted->size() ? read.code_point : c;
+      ASSERT_EQ(fold_character(c), expected) << "U+" << std::hex << static_cast<unsigned>(c);
+      changed += expected != c;
+    }
+  }
+  EXPECT_EQ(changed, t2s_characters().size());
+  EXPECT_EQ(fold_character(U'臺'), U'台');
+  EXPECT_EQ(fold_character(U'灣'), U'湾');
 }
 
 TEST(BodyTextTest, ParagraphsBecomeLinesWithoutMarkup) {

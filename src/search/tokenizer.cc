@@ -1,15 +1,11 @@
 // newsvault's FTS5 tokenizer (https://sqlite.org/fts5.html#custom_tokenizers).
 //
-//   text ─► code points ─► fold (full-width → ASCII, lower case, t2s) ─►
+//   text ─► code points ─► fold_character (full-width → ASCII, lower case, t2s) ─►
 //           Latin words │ CJK bigrams + colocated characters ─► tokens with
 //           offsets into the original text
 #include "search/tokenizer.h"
 
-#include <mutex>
-#include <optional>
-#include <unordered_map>
-
-#include "publish/publish.h"
+#include "core/fold.h"
 
 namespace newsvault::search {
 namespace {
@@ -34,90 +30,11 @@ std::vector<CodePoint> decode(std::string_view text) {
   return points;
 }
 
-bool is_han(char32_t c) {
-  return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF);
-}
-
-// Chinese, Japanese and Korean characters: written without spaces between
-// words, so indexed as bigrams.
-bool is_cjk(char32_t c) {
-  return is_han(c) || (c >= 0x2E80 && c <= 0x2FDF) ||  // radicals
-         (c >= 0x3040 && c <= 0x30FF) ||               // kana
-         (c >= 0x3100 && c <= 0x312F) || (c >= 0x31F0 && c <= 0x31FF) ||
-         (c >= 0xAC00 && c <= 0xD7AF);  // Hangul syllables
-}
-
-// Letters and digits of scripts written with spaces (Latin, Greek,
-// Cyrillic...), after folding.
-bool is_word(char32_t c) {
-  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-  if (c < 0xC0 || c == 0xD7 || c == 0xF7 || c == 0xFFFD) return false;
-  if (c >= 0x2000 && c <= 0x2BFF) return false;  // punctuation, symbols, arrows
-  if (c >= 0x3000 && c <= 0x303F) return false;  // CJK punctuation
-  if (c >= 0xFE30 && c <= 0xFE4F) return false;  // CJK compatibility forms
-  if (c >= 0xFF00 && c <= 0xFFEF) return false;  // full-width punctuation left after folding
-  if (c >= 0xD800 && c <= 0xDFFF) return false;
-  return !is_cjk(c);
-}
-
-// OpenCC's t2s, one character at a time so that every offset stays the
-// character's own; each character is asked once per process.
-class Simplifier {
- public:
-  char32_t simplify(char32_t c) {
-    std::lock_guard lock(mutex_);
-    if (auto found = cache_.find(c); found != cache_.end()) return found->second;
-    char32_t simplified = c;
-    if (!opened_) {
-      opened_ = true;
-      if (auto converter = publish::ChineseConverter::open(publish::ChineseConversion::kT2S)) {
-        converter_.emplace(std::move(*converter));
-      }
-    }
-    if (converter_) {
-      std::string one;
-      append_utf8(c, one);
-      if (auto converted = converter_->convert(one)) {
-        std::vector<CodePoint> points = decode(*converted);
-        if (points.size() == 1) simplified = points.front().value;
-      }
-    }
-    cache_.emplace(c, simplified);
-    return simplified;
-  }
-
- private:
-  std::mutex mutex_;
-  bool opened_ = false;
-  std::optional<publish::ChineseConverter> converter_;
-  std::unordered_map<char32_t, char32_t> cache_;
-};
-
-Simplifier& simplifier() {
-  static Simplifier* instance = new Simplifier();  // never destroyed: used until exit
-  return *instance;
-}
-
-char32_t fold(char32_t c) {
-  if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width ASCII
-  if (c >= 'A' && c <= 'Z') return c + 0x20;
-  if (c < 0x80) return c;
-  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3A9) ||
-      (c >= 0x410 && c <= 0x42F)) {
-    return c + 0x20;  // Latin-1, Greek, Cyrillic capitals
-  }
-  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
-  if (c >= 0x100 && c <= 0x17F && c % 2 == 0 && c != 0x130 && c != 0x138) return c + 1;
-  if (is_han(c)) return simplifier().simplify(c);
-  return c;
-}
-
 }  // namespace
 
 std::vector<Token> tokenize(std::string_view text, TokenizeFor purpose) {
   std::vector<CodePoint> points = decode(text);
-  for (CodePoint& point : points) point.value = fold(point.value);
+  for (CodePoint& point : points) point.value = fold_character(point.value);
   std::vector<Token> tokens;
   for (std::size_t i = 0; i < points.size();) {
     if (is_word(points[i].value)) {

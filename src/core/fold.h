@@ -1,0 +1,45 @@
+// Character folding for search: what the archive's search index and the
+// static site's search treat as the same character, and which characters
+// make words. One code point becomes one code point, so offsets into a
+// folded text are those of the original.
+//
+// Pure functions over constant tables; thread-safe.
+#ifndef NEWSVAULT_CORE_FOLD_H_
+#define NEWSVAULT_CORE_FOLD_H_
+
+#include <span>
+
+namespace newsvault {
+
+// A Traditional Chinese character and its Simplified form.
+struct T2sPair {
+  char32_t traditional;
+  char32_t simplified;
+};
+
+// Every Han character that OpenCC's t2s changes when converted alone, and
+// what it becomes (臺 → 台, 灣 → 湾, 軟 → 软, 體 → 体), sorted by the
+// Traditional character. Generated from OpenCC's data by
+// scripts/t2s-table.sh, so that folding needs no dictionary load.
+std::span<const T2sPair> t2s_characters();
+
+// Han ideographs (CJK Unified Ideographs and their extensions,
+// compatibility ideographs).
+bool is_han(char32_t c);
+
+// Chinese, Japanese and Korean characters: written without spaces between
+// words, so searched as substrings.
+bool is_cjk(char32_t c);
+
+// Letters and digits of scripts written with spaces (Latin, Greek,
+// Cyrillic...), after folding: a run of them is a word.
+bool is_word(char32_t c);
+
+// The character as search compares it: full-width ASCII as ASCII, Latin,
+// Greek and Cyrillic capitals in lower case, Han characters in Simplified
+// form (t2s_characters()); anything else as it is.
+char32_t fold_character(char32_t c);
+
+}  // namespace newsvault
+
+#endif  // NEWSVAULT_CORE_FOLD_H_
