@@ -121,6 +121,16 @@ void add_reader_pages(httplib::Server& server, Library& library) {
     response.set_content(page, "text/html; charset=utf-8");
   });
   server.Get("/.*", [&library](const httplib::Request& request, httplib::Response& response) {
+    // A client configured with the server's address and a trailing slash
+    // asks for //v1/feeds: sent on to the one path meant, as Miniflux does.
+    if (request.path.find("//") != std::string::npos) {
+      std::string path = request.path;
+      for (std::size_t at; (at = path.find("//")) != std::string::npos;) path.erase(at, 1);
+      const std::size_t query = request.target.find('?');
+      if (query != std::string::npos) path += request.target.substr(query);
+      response.set_redirect(path, 301);
+      return;
+    }
     if (!allowed(request, response, library)) return;
     std::string path = request.path.substr(1);
     if (path.empty() || path.ends_with('/')) path += "index.html";

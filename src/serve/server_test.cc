@@ -6,6 +6,7 @@
 // received.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -118,6 +119,7 @@ class ServeTest : public ::testing::Test {
   // access log) goes to a file.
   void start_server() {
     log_ = dir_.path() / "serve.log";
+    testing::write_file(log_, "");
     server_pid_ = fork();
     if (server_pid_ == 0) {
       const int log = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -547,7 +549,7 @@ TEST_F(ServeTest, NewsboatInMinifluxModeReceivesTheArticles) {
   const fs::path dir = newsboat_config(dir_.path() / "newsboat-miniflux",
                                        "urls-source \"miniflux\"\nminiflux-url \"" + base_url() +
                                            "/\"\nminiflux-login \"reader\"\nminiflux-password \"" + kPassword +
-                                           "\"\nminiflux-min-items 20\n");
+                                           "\"\n");
   auto ran = run_newsboat(dir);
   ASSERT_EQ(ran.exit_status, 0) << ran.out << ran.err;
   const auto rows = sqlite_rows(dir / "cache.db", "SELECT title, url FROM rss_item ORDER BY title");
