@@ -21,10 +21,14 @@ packages=(
   libzstd-dev                    # the store packs revisions' content
   libgit2-dev                    # the archive's history: commits and pushes
   libmimalloc-dev                # the program's allocator
+  libcpp-httplib-dev             # newsvault serve: the HTTP server (a thread pool, keep-alive)
+  libsodium-dev                  # newsvault serve: users' password hashes (crypto_pwhash_str)
+  wrk                            # bench/serve.sh: the load generator
   libgtest-dev libgmock-dev googletest
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   time                           # /usr/bin/time: peak memory in the benchmark
-  newsboat                       # the peer bench/fetch_feeds.sh times fetching against
+  newsboat                       # the peer bench/fetch_feeds.sh times fetching against, and the
+                                 #   client the serve tests read both APIs with
   nodejs                         # runs Mozilla Readability, the peer of bench/extract_pages.sh
                                  # (which installs it from npm into bench/node_modules)
   libopencc-dev                  # Traditional/Simplified Chinese copies ([feeds.NAME] convert)

@@ -51,4 +51,8 @@ Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& root
   return std::unique_ptr<Archive>(new Archive(root, std::move(*config), std::move(*store)));
 }
 
+Result<std::unique_ptr<store::Store>> Archive::open_store() const {
+  return store::Store::open((root_ / kStoreFile).string(), store_->read_only() ? Access::kRead : Access::kReadWrite);
+}
+
 }  // namespace newsvault::pipeline

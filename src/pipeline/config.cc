@@ -269,6 +269,12 @@ Result<void> read_publish(const toml::value& table, Config& config) {
   return reader.no_unknown_keys();
 }
 
+Result<void> read_serve(const toml::value& table, Config& config) {
+  TableReader reader(table, "serve");
+  if (auto r = reader.boolean("private", config.serve_private); !r) return r;
+  return reader.no_unknown_keys();
+}
+
 Result<void> read_feed_limits(const toml::value& table, feed::ParseOptions& options) {
   TableReader reader(table, "feed");
   if (auto r = reader.integer("max_entries", 1, 10'000'000, [&](long long n) { options.max_entries = static_cast<std::size_t>(n); }); !r) return r;
@@ -337,6 +343,7 @@ Result<Config> read_config(const toml::value& data) {
     else if (section == "publish") read = read_publish(table, config);
     else if (section == "feeds") read = read_feeds(table, config);
     else if (section == "adapters") read = read_adapters(table, config);
+    else if (section == "serve") read = read_serve(table, config);
     else read = std::unexpected(setting_error(table, section, "unknown section"));
     if (!read) return std::unexpected(read.error());
   }
@@ -610,6 +617,11 @@ std::string default_config_text() {
 # [publish.site]
 # enabled = true
 # dir = "site"
+
+# 'newsvault serve': the reader pages are public unless private is true
+# (then they ask for a user, as the APIs always do: 'newsvault user add').
+# [serve]
+# private = false
 
 # A feed's own settings, by its name. convert: also write a Traditional or
 # Simplified Chinese copy of each article (OpenCC: s2t, t2s, s2tw, s2hk),

@@ -71,6 +71,8 @@ struct Config {
   bool site_enabled = true;
   // By feed name. A name no feed has is kept, for a feed added later.
   std::map<std::string, FeedSettings> feeds;
+  // [serve] private: `newsvault serve`'s reader pages need a user too.
+  bool serve_private = false;
   // Per adapter, overrides of its mapping: "article_api" -> URL template.
   std::map<std::string, std::map<std::string, std::string>> adapters;
 };
@@ -115,6 +117,9 @@ class Archive {
   const std::filesystem::path& root() const { return root_; }
   const Config& config() const { return config_; }
   store::Store& store() { return *store_; }
+  // One more connection to the archive's store, with the same access
+  // (a server's readers); fails as open() does.
+  Result<std::unique_ptr<store::Store>> open_store() const;
 
  private:
   Archive(std::filesystem::path root, Config config, std::unique_ptr<store::Store> store)
@@ -123,6 +128,11 @@ class Archive {
   Config config_;
   std::unique_ptr<store::Store> store_;
 };
+
+// The article a revision's content holds (store::ArticleRevision::content,
+// as the pipeline saves it). kParse naming what is wrong when it is not
+// such content.
+Result<extract::Article> read_article_content(std::string_view content);
 
 struct FetchProgress {
   std::size_t feeds_total = 0;

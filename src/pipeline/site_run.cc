@@ -5,6 +5,8 @@
 
 namespace newsvault::pipeline {
 
+Result<extract::Article> read_article_content(std::string_view content) { return article_from_json(content); }
+
 Result<publish::SiteSummary> write_site(Archive& archive, const std::set<std::int64_t>* changed) {
   store::Store& store = archive.store();
   publish::SiteSource source;

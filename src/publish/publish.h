@@ -382,6 +382,26 @@ struct SiteSummary {
 Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSource& source,
                                const SiteOptions& options);
 
+// One page of the site, rendered as write_site renders it, for a server
+// that answers from the store: `path` as in the layout above ("index.html",
+// "feeds/dw/2023/06/19-k.html", "style.css"). nullopt when the site has no
+// such page; fails as write_site does when a revision or a conversion
+// cannot be read. Only what the page shows is read: an article's page
+// reads that article's revisions alone.
+Result<std::optional<std::string>> render_site_page(const SiteSource& source, const SiteOptions& options,
+                                                    std::string_view path);
+
+// The site's frame (head with its Content-Security-Policy, navigation,
+// footer) around `main` (HTML the caller has made safe), as page `path` of
+// the site. With `own_forms`, the policy lets a form submit to the page's
+// own origin (a server's search page), and nothing else changes.
+std::string render_site_frame(std::string_view path, std::string_view title, std::string_view main,
+                              bool own_forms = false);
+
+// The site's links and labels, for a server's pages in the same frame.
+std::string site_href(std::string_view from, std::string_view to);
+std::string site_article_page(const store::ArticleSummary& article);
+
 // ---------------------------------------------------------------------------
 // Traditional and Simplified Chinese: converted copies of a feed's
 // documents, made with OpenCC ([feeds.NAME] convert = ["s2t"]). The

@@ -573,3 +573,118 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
 }
 
 }  // namespace newsvault::publish
+
+namespace newsvault::publish {
+namespace {
+
+// The feed listings, days and latest articles the index pages show, as
+// write_site gathers them.
+struct SiteIndex {
+  std::vector<FeedListing> listings;
+  std::map<std::string, std::vector<const store::ArticleSummary*>, std::greater<>> days;
+  std::vector<const store::ArticleSummary*> latest;
+};
+
+SiteIndex index_site(const SiteSource& source) {
+  SiteIndex index;
+  for (const store::FeedRecord& feed : source.feeds) index.listings.push_back({&feed, {}});
+  std::ranges::sort(index.listings,
+                    [](const FeedListing& a, const FeedListing& b) { return a.feed->name < b.feed->name; });
+  for (const store::ArticleSummary& article : source.articles) {
+    for (FeedListing& listing : index.listings) {
+      if (std::ranges::find(article.feed_ids, listing.feed->id) != article.feed_ids.end()) {
+        listing.articles.push_back(&article);
+      }
+    }
+    index.days[format_day(article_time(article))].push_back(&article);
+    if (index.latest.size() < kLatestOnHome) index.latest.push_back(&article);
+  }
+  return index;
+}
+
+bool in_changes(const store::ArticleSummary& article) {
+  return is_changed(article) || article.delisted_at || article.removed_at;
+}
+
+Result<std::string> changes_page(const SiteSource& source) {
+  std::vector<ChangeEntry> changes;
+  for (const store::ArticleSummary& article : source.articles) {
+    if (!in_changes(article)) continue;
+    auto revisions = source.revisions(article);
+    if (!revisions) return std::unexpected(revisions.error());
+    if (revisions->empty()) continue;
+    Timestamp when = is_changed(article) ? article.last_changed : article.first_seen;
+    if (article.delisted_at) when = std::max(when, *article.delisted_at);
+    if (article.removed_at) when = std::max(when, *article.removed_at);
+    changes.push_back({when, article.id, render_changes_section(article, *revisions)});
+  }
+  return render_changes_page(std::move(changes));
+}
+
+std::size_t changed_count(const SiteSource& source) {
+  return static_cast<std::size_t>(std::ranges::count_if(source.articles, in_changes));
+}
+
+// The article page at `path`, or nullopt when no article (or converted
+// copy) has that page.
+Result<std::optional<std::string>> article_page_at(const SiteSource& source, const SiteOptions& options,
+                                                   std::string_view path) {
+  for (const store::ArticleSummary& article : source.articles) {
+    std::vector<ArticleVariant> variants = {{std::nullopt, article_page(article)}};
+    if (const auto wanted = options.conversions.find(article.feed_name); wanted != options.conversions.end()) {
+      for (ChineseConversion conversion : wanted->second) {
+        variants.push_back({conversion, converted_article_page(article, conversion)});
+      }
+    }
+    const auto shown = std::ranges::find(variants, path, &ArticleVariant::page);
+    if (shown == variants.end()) continue;
+    auto revisions = source.revisions(article);
+    if (!revisions) return std::unexpected(revisions.error());
+    if (revisions->empty()) return std::nullopt;
+    const extract::Article& latest = revisions->back().article;
+    if (!shown->conversion) return render_article_page(article, latest, *shown, variants, options);
+    auto converter = ChineseConverter::open(*shown->conversion);
+    if (!converter) return std::unexpected(converter.error());
+    auto converted = convert_article(latest, *converter);
+    if (!converted) return std::unexpected(converted.error());
+    return render_article_page(article, *converted, *shown, variants, options);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> render_site_page(const SiteSource& source, const SiteOptions& options,
+                                                    std::string_view path) {
+  if (path == "style.css") return std::string(site_stylesheet());
+  if (path == "changes.html") return changes_page(source);
+  if (path.starts_with("feeds/") && !path.ends_with("/index.html")) return article_page_at(source, options, path);
+  const SiteIndex index = index_site(source);
+  if (path == "index.html") return render_home_page(index.listings, index.latest, changed_count(source));
+  if (path == "days/index.html") return render_days_page(index.days);
+  for (const auto& [day, articles] : index.days) {
+    if (path == day_page(day)) return render_day_page(day, articles);
+  }
+  for (const FeedListing& listing : index.listings) {
+    if (path == feed_index_page(listing.feed->name)) return render_feed_page(listing);
+  }
+  return std::nullopt;
+}
+
+std::string render_site_frame(std::string_view path, std::string_view title, std::string_view main,
+                              bool own_forms) {
+  std::string out = page(path, title, main);
+  if (own_forms) {
+    constexpr std::string_view kNoForms = "form-action 'none'";
+    if (const std::size_t at = out.find(kNoForms); at != std::string::npos) {
+      out.replace(at, kNoForms.size(), "form-action 'self'");
+    }
+  }
+  return out;
+}
+
+std::string site_href(std::string_view from, std::string_view to) { return href(from, to); }
+
+std::string site_article_page(const store::ArticleSummary& article) { return article_page(article); }
+
+}  // namespace newsvault::publish

@@ -181,6 +181,38 @@ CREATE TABLE search_text (
   body       TEXT NOT NULL
 ) STRICT;
 )sql"},
+    {9, "readers of the server: users, their tokens, and what each has read or starred", R"sql(
+-- The people `newsvault serve` lets in (src/serve). password_hash is
+-- libsodium's crypto_pwhash_str: a slow salted hash that names its own
+-- algorithm and costs; the password itself is never kept.
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  created       INTEGER NOT NULL
+) STRICT;
+-- Tokens a user's apps present instead of the password: kind 'session'
+-- (Google Reader ClientLogin's Auth) or 'api_key' (Miniflux's
+-- X-Auth-Token). Only their SHA-256 is kept, so a copy of the store lets
+-- no one in.
+CREATE TABLE user_tokens (
+  token_hash  TEXT PRIMARY KEY,
+  user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  kind        TEXT NOT NULL,
+  created     INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX user_tokens_by_user ON user_tokens (user_id);
+-- What each user has read or starred. No row: unread, not starred.
+CREATE TABLE user_articles (
+  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  article_id INTEGER NOT NULL REFERENCES articles (id),
+  read       INTEGER NOT NULL DEFAULT 0,
+  starred    INTEGER NOT NULL DEFAULT 0,
+  changed    INTEGER NOT NULL,
+  PRIMARY KEY (user_id, article_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX user_articles_starred ON user_articles (user_id, starred) WHERE starred = 1;
+)sql"},
 };
 
 Result<int> user_version(Database& database) {

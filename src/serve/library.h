@@ -1,0 +1,157 @@
+// Private to serve: the archive as the server reads it. A few store
+// connections shared by the request threads; a snapshot of the feeds and
+// articles (what the reader pages list), made again when the store
+// changes; each article's body rendered once per revision; and each
+// reader's read and starred state.
+//
+//   request ─► Library ─► lease a connection ─► SQL over articles,
+//                                               feed_articles, user_articles
+//                      ─► snapshot (feeds, articles) ─► publish's pages
+//                      ─► body cache (article id, revision) ─► HTML
+#ifndef NEWSVAULT_SERVE_LIBRARY_H_
+#define NEWSVAULT_SERVE_LIBRARY_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "serve/accounts.h"
+#include "serve/serve.h"
+
+namespace newsvault::serve {
+
+// One article as the APIs show it to a reader.
+struct Item {
+  std::int64_t id = 0;
+  std::int64_t feed_id = 0;  // the feed it was first archived from
+  std::string feed_name;
+  std::string feed_url;
+  std::string title;
+  std::string url;   // "" when the source gave no web address
+  std::string html;  // its body as the archive's documents show it (publish::render_article_html)
+  std::optional<Timestamp> published;
+  Timestamp first_seen;
+  Timestamp last_changed;
+  bool read = false;
+  bool starred = false;
+  Timestamp time() const { return published.value_or(first_seen); }
+};
+
+// Which of a reader's articles a stream holds.
+struct StreamQuery {
+  std::optional<std::int64_t> feed_id;  // the articles a feed lists; none: every feed's
+  bool unread_only = false;
+  bool read_only = false;
+  bool starred_only = false;
+  std::optional<Timestamp> oldest;  // by Item::time(), inclusive
+  std::optional<Timestamp> newest;
+  std::optional<std::int64_t> after_id;  // ids above / below
+  std::optional<std::int64_t> before_id;
+  std::optional<std::vector<std::int64_t>> only_ids;  // a search's hits
+  enum class Order { kTime, kId } order = Order::kTime;
+  bool ascending = false;
+  std::size_t limit = 20;
+  std::size_t offset = 0;
+};
+
+struct StreamPage {
+  std::vector<std::int64_t> ids;
+  std::size_t total = 0;  // matching before limit and offset
+};
+
+struct FeedCount {
+  std::int64_t feed_id = 0;
+  std::size_t unread = 0;
+  std::optional<Timestamp> newest;
+};
+
+// The feeds and articles at one moment: what the reader pages show.
+// The site's source: its feeds and articles (the store's order, newest
+// first), its revisions read through the library.
+struct Snapshot {
+  publish::SiteSource source;
+  std::map<std::int64_t, std::size_t> article_index;  // id -> position in source.articles
+  const store::FeedRecord* feed(std::int64_t id) const;
+  const store::ArticleSummary* article(std::int64_t id) const;
+};
+
+class Library {
+ public:
+  static Result<std::unique_ptr<Library>> open(const Options& options);
+
+  // A connection, held until the lease goes; waits while all are lent.
+  class Lease {
+   public:
+    Lease(Library& library, std::unique_ptr<store::Store> store) : library_(&library), store_(std::move(store)) {}
+    Lease(Lease&&) = default;
+    ~Lease();
+    store::Store& operator*() { return *store_; }
+    store::Store* operator->() { return store_.get(); }
+
+   private:
+    Library* library_;
+    std::unique_ptr<store::Store> store_;
+  };
+  Lease lease();
+
+  Accounts& accounts() { return accounts_; }
+  const Options& options() const { return options_; }
+
+  // The snapshot of the store as it is now (made again when it changed,
+  // looked at no more often than every quarter of a second).
+  Result<std::shared_ptr<const Snapshot>> snapshot();
+  // A reader page, rendered once per snapshot; nullopt when there is none.
+  Result<std::optional<std::shared_ptr<const std::string>>> site_page(const std::string& path);
+
+  Result<StreamPage> stream(const Reader& reader, const StreamQuery& query);
+  // The items of `ids` that exist, in that order.
+  Result<std::vector<Item>> items(const Reader& reader, const std::vector<std::int64_t>& ids);
+  // Sets read and/or starred on each article of `ids` (unknown ids are left out).
+  Result<void> set_state(const Reader& reader, const std::vector<std::int64_t>& ids, std::optional<bool> read,
+                         std::optional<bool> starred);
+  // Marks read what a feed (or every feed) lists, first seen up to `until`.
+  Result<void> mark_all_read(const Reader& reader, std::optional<std::int64_t> feed_id, Timestamp until);
+  Result<std::vector<FeedCount>> unread_counts(const Reader& reader);
+
+ private:
+  struct Body {
+    std::int64_t revision = 0;
+    std::string title;
+    std::string url;
+    std::string html;
+    std::optional<Timestamp> published;
+  };
+  explicit Library(Options options) : options_(std::move(options)) {}
+  Result<std::shared_ptr<const Body>> body(store::Store& store, std::int64_t article_id, std::int64_t revision);
+  Result<std::vector<publish::SiteRevision>> site_revisions(const store::ArticleSummary& article);
+
+  Options options_;
+  Accounts accounts_;
+  std::mutex pool_mutex_;
+  std::condition_variable pool_returned_;
+  std::vector<std::unique_ptr<store::Store>> pool_;
+
+  // The snapshot and the pages rendered from it.
+  std::mutex snapshot_mutex_;
+  std::unique_ptr<store::Store> watcher_;  // only asks PRAGMA data_version
+  std::int64_t data_version_ = -1;
+  std::chrono::steady_clock::time_point looked_;
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::map<std::string, std::shared_ptr<const std::string>> pages_;
+  std::size_t page_bytes_ = 0;
+
+  std::shared_mutex bodies_mutex_;
+  std::map<std::int64_t, std::shared_ptr<const Body>> bodies_;
+  std::size_t body_bytes_ = 0;
+};
+
+}  // namespace newsvault::serve
+
+#endif  // NEWSVAULT_SERVE_LIBRARY_H_

@@ -1,0 +1,563 @@
+// `newsvault serve` as its users meet it: a real server on 127.0.0.1 over
+// an archive fetched from a feed on 127.0.0.1 whose articles differ
+// between runs, asked by HTTP as the reader apps ask (FreshRSS's and
+// Miniflux's request sequences), and by Debian's newsboat in its feedhq
+// (Google Reader) and miniflux modes, whose SQLite cache says what it
+// received.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/http_test_server.h"
+#include "support/test_support.h"
+
+namespace newsvault::serve {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+using testing::run_command;
+using testing::run_newsvault;
+using testing::shell_quote;
+
+constexpr char kPassword[] = "a long pass phrase";
+
+std::string rss_item(const std::string& guid, const std::string& title, const std::string& body, int day) {
+  char date[64];
+  std::snprintf(date, sizeof date, "%02d Jun 2023 08:00:00 GMT", day);
+  return "<item><title>" + title + "</title><link>https://news.example/" + guid + "</link><guid>" + guid +
+         "</guid><pubDate>" + date + "</pubDate><description>" + body + "</description></item>";
+}
+
+// Rows of a query on an SQLite file (newsboat's cache), one string per row,
+// columns joined by '|'.
+std::vector<std::string> sqlite_rows(const fs::path& file, const std::string& sql) {
+  std::vector<std::string> rows;
+  sqlite3* database = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &database, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(database);
+    return rows;
+  }
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(database, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(statement) == SQLITE_ROW) {
+      std::string row;
+      for (int column = 0; column < sqlite3_column_count(statement); ++column) {
+        if (column > 0) row += '|';
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+        row += text == nullptr ? "" : text;
+      }
+      rows.push_back(row);
+    }
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(database);
+  return rows;
+}
+
+// Every byte but letters and digits as %XX.
+std::string percent_encoded(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c)) {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+class ServeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Words no other run has: what the server answers was archived now.
+    word_ = "w" + std::to_string(std::random_device()());
+    feed_body_ = "<rss version=\"2.0\"><channel><title>Gazette</title>" +
+                 rss_item("one", "First " + word_, "&lt;p&gt;Text of the first story " + word_ + ".&lt;/p&gt;", 19) +
+                 rss_item("two", "Second " + word_, "&lt;p&gt;臺灣的選舉 and rain.&lt;/p&gt;", 20) +
+                 rss_item("three", "Third " + word_, "&lt;p&gt;More text.&lt;/p&gt;", 21) + "</channel></rss>";
+    feed_server_.set("/feed.xml", {.headers = {{"Content-Type", "application/rss+xml"}}, .body = feed_body_});
+    archive_ = dir_.path() / "archive";
+    ASSERT_EQ(run_newsvault("init -q " + shell_quote(archive_.string())).exit_status, 0);
+    ASSERT_EQ(newsvault("add -q " + feed_server_.url("/feed.xml") + " --name gazette --full-text never").exit_status, 0);
+    auto fetched = newsvault("fetch -q");
+    ASSERT_EQ(fetched.exit_status, 0) << fetched.err;
+    auto added = add_user("reader", kPassword);
+    ASSERT_EQ(added.exit_status, 0) << added.err;
+  }
+
+  void TearDown() override { stop_server(); }
+
+  testing::CommandResult newsvault(const std::string& arguments) {
+    return run_newsvault("--dir " + shell_quote(archive_.string()) + " " + arguments);
+  }
+
+  testing::CommandResult add_user(const std::string& name, const std::string& password, const std::string& extra = "") {
+    return run_command("printf '%s\\n' " + shell_quote(password) + " | " + shell_quote(testing::newsvault_binary()) +
+                       " --dir " + shell_quote(archive_.string()) + " user add " + shell_quote(name) +
+                       " --password-stdin " + extra);
+  }
+
+  // Starts `newsvault serve` on a port the system picks; its stderr (the
+  // access log) goes to a file.
+  void start_server() {
+    log_ = dir_.path() / "serve.log";
+    testing::write_file(log_, "");
+    server_pid_ = fork();
+    if (server_pid_ == 0) {
+      const int log = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      dup2(log, 2);
+      const std::string binary = testing::newsvault_binary();
+      execl(binary.c_str(), binary.c_str(), "--dir", archive_.c_str(), "serve", "--listen", "127.0.0.1:0",
+            "--threads", "16", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    const std::regex listening("listening on http://127\\.0\\.0\\.1:([0-9]+)/");
+    for (int attempt = 0; attempt < 600 && port_ == 0; ++attempt) {
+      std::smatch match;
+      const std::string text = testing::read_file(log_);
+      if (std::regex_search(text, match, listening)) {
+        port_ = std::stoi(match[1]);
+      } else {
+        int status = 0;
+        ASSERT_EQ(waitpid(server_pid_, &status, WNOHANG), 0) << "serve ended: " << text;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+    ASSERT_NE(port_, 0) << testing::read_file(log_);
+  }
+
+  // SIGTERM, and how the server ended.
+  int stop_server() {
+    if (server_pid_ <= 0) return -1;
+    kill(server_pid_, SIGTERM);
+    int status = 0;
+    waitpid(server_pid_, &status, 0);
+    server_pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  httplib::Client client() {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(60);
+    return client;
+  }
+
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  // ClientLogin, then the edit token, as every Google Reader client starts.
+  std::string log_in(httplib::Client& http) {
+    auto login = http.Post("/accounts/ClientLogin", "Email=reader&Passwd=" + std::string(kPassword),
+                           "application/x-www-form-urlencoded");
+    EXPECT_TRUE(login);
+    if (!login) return {};
+    EXPECT_EQ(login->status, 200) << login->body;
+    const std::smatch match = [&] {
+      std::smatch found;
+      std::regex_search(login->body, found, std::regex("Auth=([0-9a-f]+)"));
+      return found;
+    }();
+    EXPECT_FALSE(match.empty()) << login->body;
+    return match.empty() ? std::string() : std::string(match[1]);
+  }
+
+  httplib::Headers google_auth(const std::string& auth) { return {{"Authorization", "GoogleLogin auth=" + auth}}; }
+
+  Json get_json(httplib::Client& http, const std::string& path, const httplib::Headers& headers) {
+    auto response = http.Get(path, headers);
+    EXPECT_TRUE(response) << path;
+    if (!response) return {};
+    EXPECT_EQ(response->status, 200) << path << ": " << response->body;
+    return Json::parse(response->body, nullptr, false);
+  }
+
+  testing::TempDir dir_;
+  testing::HttpTestServer feed_server_;
+  fs::path archive_;
+  fs::path log_;
+  std::string word_;
+  std::string feed_body_;
+  pid_t server_pid_ = -1;
+  int port_ = 0;
+};
+
+TEST_F(ServeTest, ReaderPagesAreTheStaticSitesPagesWithItsPolicy) {
+  start_server();
+  httplib::Client http = client();
+  auto home = http.Get("/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->status, 200);
+  // The same rendering as the static site `fetch` wrote, byte for byte.
+  EXPECT_EQ(home->body, testing::read_file(archive_ / "site" / "index.html"));
+  EXPECT_NE(home->body.find("First " + word_), std::string::npos);
+  EXPECT_EQ(home->get_header_value("Content-Security-Policy"),
+            "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'");
+  // Every page the site has is served as the site has it.
+  std::size_t pages = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(archive_ / "site")) {
+    if (!entry.is_regular_file()) continue;
+    const std::string path = "/" + entry.path().lexically_relative(archive_ / "site").generic_string();
+    auto page = http.Get(path);
+    ASSERT_TRUE(page) << path;
+    EXPECT_EQ(page->status, 200) << path;
+    EXPECT_EQ(page->body, testing::read_file(entry.path())) << path;
+    ++pages;
+  }
+  EXPECT_GT(pages, 5u);
+  auto missing = http.Get("/feeds/nothing/here.html");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  // Each request is in the access log on stderr.
+  EXPECT_NE(testing::read_file(log_).find("\"GET /feeds/nothing/here.html HTTP/1.1\" 404"), std::string::npos);
+}
+
+TEST_F(ServeTest, SearchPageFindsChineseInEitherScript) {
+  start_server();
+  httplib::Client http = client();
+  auto found = http.Get("/search.html?q=%E5%8F%B0%E6%B9%BE");  // 台湾, the text has 臺灣
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->status, 200);
+  EXPECT_NE(found->body.find("Second " + word_), std::string::npos) << found->body;
+  EXPECT_EQ(found->body.find("First " + word_), std::string::npos);
+  // Its form may submit to the server, and nothing else changes.
+  EXPECT_EQ(found->get_header_value("Content-Security-Policy"),
+            "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'");
+  auto none = http.Get("/search.html?q=nothingmatches" + word_);
+  ASSERT_TRUE(none);
+  EXPECT_NE(none->body.find("No article holds every word"), std::string::npos);
+}
+
+TEST_F(ServeTest, GoogleReaderClientSequenceReadsAndMarksArticles) {
+  start_server();
+  httplib::Client http = client();
+  const std::string auth = log_in(http);
+  ASSERT_FALSE(auth.empty());
+  const auto headers = google_auth(auth);
+  auto token = http.Get("/reader/api/0/token", headers);
+  ASSERT_TRUE(token);
+  ASSERT_EQ(token->status, 200);
+  const std::string edit_token = token->body;
+
+  Json info = get_json(http, "/reader/api/0/user-info?output=json", headers);
+  EXPECT_EQ(info["userName"], "reader");
+
+  Json subscriptions = get_json(http, "/reader/api/0/subscription/list?output=json", headers);
+  ASSERT_EQ(subscriptions["subscriptions"].size(), 1u);
+  const std::string feed_stream = subscriptions["subscriptions"][0]["id"];
+  EXPECT_EQ(subscriptions["subscriptions"][0]["title"], "gazette");
+  EXPECT_EQ(subscriptions["subscriptions"][0]["url"], feed_server_.url("/feed.xml"));
+
+  Json tags = get_json(http, "/reader/api/0/tag/list?output=json", headers);
+  EXPECT_EQ(tags["tags"][0]["id"], "user/-/state/com.google/starred");
+
+  Json unread = get_json(http, "/reader/api/0/unread-count?output=json", headers);
+  EXPECT_EQ(unread["max"], 3);
+
+  // Unread ids, newest first, in decimal; two at a time with a continuation.
+  Json ids = get_json(http,
+                      "/reader/api/0/stream/items/ids?output=json&s=user/-/state/com.google/reading-list"
+                      "&xt=user/-/state/com.google/read&n=2",
+                      headers);
+  ASSERT_EQ(ids["itemRefs"].size(), 2u);
+  EXPECT_EQ(ids["continuation"], "2");
+  Json rest = get_json(http,
+                       "/reader/api/0/stream/items/ids?output=json&s=user/-/state/com.google/reading-list"
+                       "&xt=user/-/state/com.google/read&n=2&c=2",
+                       headers);
+  ASSERT_EQ(rest["itemRefs"].size(), 1u);
+  EXPECT_FALSE(rest.contains("continuation"));
+  const std::string newest = ids["itemRefs"][0]["id"];
+  const std::string middle = ids["itemRefs"][1]["id"];
+  const std::string oldest = rest["itemRefs"][0]["id"];
+
+  // The contents of items named in each form clients send: decimal, long
+  // hex, and short hex.
+  char long_form[64];
+  std::snprintf(long_form, sizeof long_form, "tag:google.com,2005:reader/item/%016llx", std::stoull(middle));
+  char short_form[32];
+  std::snprintf(short_form, sizeof short_form, "%llx", std::stoull(oldest));
+  auto contents = http.Post("/reader/api/0/stream/items/contents?output=json", headers,
+                            "i=" + newest + "&i=" + percent_encoded(long_form) + "&i=" + short_form,
+                            "application/x-www-form-urlencoded");
+  ASSERT_TRUE(contents);
+  ASSERT_EQ(contents->status, 200) << contents->body;
+  Json items = Json::parse(contents->body)["items"];
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0]["title"], "Third " + word_);
+  EXPECT_EQ(items[1]["id"], long_form);
+  EXPECT_EQ(items[1]["title"], "Second " + word_);
+  EXPECT_EQ(items[2]["title"], "First " + word_);
+  EXPECT_EQ(items[2]["alternate"][0]["href"], "https://news.example/one");
+  EXPECT_NE(items[2]["summary"]["content"].get<std::string>().find("Text of the first story " + word_),
+            std::string::npos);
+  EXPECT_EQ(items[2]["origin"]["streamId"], feed_stream);
+
+  // edit-tag without the edit token changes nothing.
+  auto forged = http.Post("/reader/api/0/edit-tag", headers, "i=" + newest + "&a=user/-/state/com.google/read",
+                          "application/x-www-form-urlencoded");
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 401);
+  // With it (newline and all, as newsboat sends it): read, then starred.
+  auto marked = http.Post("/reader/api/0/edit-tag", headers,
+                          "i=" + newest + "&a=user/-/state/com.google/read&T=" + edit_token + "%0A",
+                          "application/x-www-form-urlencoded");
+  ASSERT_TRUE(marked);
+  EXPECT_EQ(marked->status, 200);
+  EXPECT_EQ(marked->body, "OK");
+  auto starred = http.Post("/reader/api/0/edit-tag", headers,
+                           "i=" + std::string(long_form) + "&a=user/-/state/com.google/starred&T=" + edit_token,
+                           "application/x-www-form-urlencoded");
+  ASSERT_TRUE(starred);
+  EXPECT_EQ(starred->body, "OK");
+
+  EXPECT_EQ(get_json(http, "/reader/api/0/unread-count?output=json", headers)["max"], 2);
+  Json unread_stream = get_json(
+      http, "/reader/api/0/stream/contents/" + percent_encoded(feed_stream) + "?xt=user/-/state/com.google/read",
+      headers);
+  ASSERT_EQ(unread_stream["items"].size(), 2u);
+  EXPECT_EQ(unread_stream["items"][0]["title"], "Second " + word_);
+  Json starred_stream = get_json(http, "/reader/api/0/stream/contents/user/-/state/com.google/starred", headers);
+  ASSERT_EQ(starred_stream["items"].size(), 1u);
+  EXPECT_EQ(starred_stream["items"][0]["title"], "Second " + word_);
+  const Json categories = starred_stream["items"][0]["categories"];
+  EXPECT_NE(std::find(categories.begin(), categories.end(), "user/-/state/com.google/starred"), categories.end());
+
+  // kept-unread brings one back; mark-all-as-read reads the whole feed.
+  auto kept = http.Post("/reader/api/0/edit-tag", headers,
+                        "i=" + newest + "&r=user/-/state/com.google/read&a=user/-/state/com.google/kept-unread&T=" +
+                            edit_token,
+                        "application/x-www-form-urlencoded");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(get_json(http, "/reader/api/0/unread-count?output=json", headers)["max"], 3);
+  auto all_read = http.Post("/reader/api/0/mark-all-as-read", headers, "s=" + feed_stream + "&T=" + edit_token,
+                            "application/x-www-form-urlencoded");
+  ASSERT_TRUE(all_read);
+  EXPECT_EQ(all_read->body, "OK");
+  EXPECT_EQ(get_json(http, "/reader/api/0/unread-count?output=json", headers)["max"], 0);
+}
+
+TEST_F(ServeTest, LoginFailuresLookTheSameAndAreRateLimited) {
+  start_server();
+  httplib::Client http = client();
+  auto wrong = http.Post("/accounts/ClientLogin", "Email=reader&Passwd=wrong-password",
+                         "application/x-www-form-urlencoded");
+  auto unknown = http.Post("/accounts/ClientLogin", "Email=nobody&Passwd=wrong-password",
+                           "application/x-www-form-urlencoded");
+  ASSERT_TRUE(wrong);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(unknown->status, wrong->status);
+  EXPECT_EQ(unknown->body, wrong->body);
+  // The APIs need a user.
+  auto anonymous = http.Get("/reader/api/0/subscription/list?output=json");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  auto anonymous_miniflux = http.Get("/v1/feeds");
+  ASSERT_TRUE(anonymous_miniflux);
+  EXPECT_EQ(anonymous_miniflux->status, 401);
+  // Past five failures in a minute, even the right password is refused for
+  // a while, and says why.
+  for (int i = 0; i < 3; ++i) {
+    http.Post("/accounts/ClientLogin", "Email=reader&Passwd=wrong-password", "application/x-www-form-urlencoded");
+  }
+  auto limited = http.Post("/accounts/ClientLogin", "Email=reader&Passwd=" + std::string(kPassword),
+                           "application/x-www-form-urlencoded");
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(limited->status, 429);
+  EXPECT_EQ(limited->get_header_value("Retry-After"), "60");
+}
+
+TEST_F(ServeTest, MinifluxClientReadsFiltersSearchesAndMarksEntries) {
+  auto keyed = add_user("keyholder", "another pass phrase", "--key");
+  ASSERT_EQ(keyed.exit_status, 0) << keyed.err;
+  std::string key = keyed.out;
+  while (!key.empty() && key.back() == '\n') key.pop_back();
+  ASSERT_EQ(key.size(), 43u);
+  start_server();
+  httplib::Client http = client();
+  http.set_basic_auth("reader", kPassword);
+  const httplib::Headers none;
+
+  Json me = get_json(http, "/v1/me", none);
+  EXPECT_EQ(me["username"], "reader");
+  Json feeds = get_json(http, "/v1/feeds", none);
+  ASSERT_EQ(feeds.size(), 1u);
+  EXPECT_EQ(feeds[0]["title"], "gazette");
+  EXPECT_EQ(feeds[0]["feed_url"], feed_server_.url("/feed.xml"));
+  EXPECT_EQ(feeds[0]["category"]["id"], 1);
+  Json categories = get_json(http, "/v1/categories", none);
+  ASSERT_EQ(categories.size(), 1u);
+  const std::string feed_id = std::to_string(feeds[0]["id"].get<int>());
+
+  Json newest = get_json(http, "/v1/feeds/" + feed_id + "/entries?order=published_at&direction=desc&limit=2", none);
+  EXPECT_EQ(newest["total"], 3);
+  ASSERT_EQ(newest["entries"].size(), 2u);
+  EXPECT_EQ(newest["entries"][0]["title"], "Third " + word_);
+  EXPECT_EQ(newest["entries"][0]["status"], "unread");
+  EXPECT_EQ(newest["entries"][0]["published_at"], "2023-06-21T08:00:00Z");
+  Json oldest = get_json(http, "/v1/entries?order=published_at&direction=asc&limit=1&offset=0", none);
+  EXPECT_EQ(oldest["entries"][0]["title"], "First " + word_);
+  Json searched = get_json(http, "/v1/entries?search=%E5%8F%B0%E6%B9%BE", none);
+  ASSERT_EQ(searched["entries"].size(), 1u);
+  EXPECT_EQ(searched["entries"][0]["title"], "Second " + word_);
+
+  // PUT /v1/entries marks read for this user alone.
+  const int first_id = oldest["entries"][0]["id"];
+  auto put = http.Put("/v1/entries", Json{{"entry_ids", {first_id}}, {"status", "read"}}.dump(), "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 204);
+  Json unread = get_json(http, "/v1/entries?status=unread", none);
+  EXPECT_EQ(unread["total"], 2);
+  Json read = get_json(http, "/v1/entries?status=read", none);
+  ASSERT_EQ(read["entries"].size(), 1u);
+  EXPECT_EQ(read["entries"][0]["id"], first_id);
+
+  // The other user, by API key, has read nothing.
+  httplib::Client keyed_client = client();
+  Json theirs = get_json(keyed_client, "/v1/entries?status=unread", {{"X-Auth-Token", key}});
+  EXPECT_EQ(theirs["total"], 3);
+  auto wrong_key = keyed_client.Get("/v1/me", {{"X-Auth-Token", key + "x"}});
+  ASSERT_TRUE(wrong_key);
+  EXPECT_EQ(wrong_key->status, 401);
+  auto bad_status = http.Get("/v1/entries?status=deleted");
+  ASSERT_TRUE(bad_status);
+  EXPECT_EQ(bad_status->status, 400);
+}
+
+TEST_F(ServeTest, ArticlesFetchedWhileServingAppearWithoutARestart) {
+  start_server();
+  httplib::Client http = client();
+  http.set_basic_auth("reader", kPassword);
+  ASSERT_EQ(get_json(http, "/v1/entries", {})["total"], 3);
+  const std::string added = "Fourth " + word_;
+  std::string body = feed_body_;
+  body.insert(body.find("</channel>"), rss_item("four", added, "&lt;p&gt;News.&lt;/p&gt;", 22));
+  feed_server_.set("/feed.xml", {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+  auto fetched = newsvault("fetch -q");
+  ASSERT_EQ(fetched.exit_status, 0) << fetched.err;
+  // The server looks at the store again after a quarter of a second.
+  std::string home;
+  for (int attempt = 0; attempt < 100 && home.find(added) == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto page = http.Get("/");
+    ASSERT_TRUE(page);
+    home = page->body;
+  }
+  EXPECT_NE(home.find(added), std::string::npos);
+  EXPECT_EQ(get_json(http, "/v1/entries", {})["total"], 4);
+}
+
+TEST_F(ServeTest, SigtermStopsTheServerCleanly) {
+  start_server();
+  httplib::Client http = client();
+  ASSERT_TRUE(http.Get("/"));
+  EXPECT_EQ(stop_server(), 0);
+  EXPECT_NE(testing::read_file(log_).find("newsvault serve: stopped"), std::string::npos);
+}
+
+TEST_F(ServeTest, PrivateReaderPagesAskForAUser) {
+  std::ofstream(archive_ / "newsvault.toml", std::ios::app) << "\n[serve]\nprivate = true\n";
+  start_server();
+  httplib::Client http = client();
+  auto anonymous = http.Get("/");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  EXPECT_EQ(anonymous->get_header_value("WWW-Authenticate"), "Basic realm=\"newsvault\", charset=\"UTF-8\"");
+  EXPECT_EQ(anonymous->body.find(word_), std::string::npos);
+  http.set_basic_auth("reader", kPassword);
+  auto page = http.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("First " + word_), std::string::npos);
+}
+
+// newsboat's configuration for a remote API, its cache and files in `dir`.
+fs::path newsboat_config(const fs::path& dir, const std::string& lines) {
+  fs::create_directories(dir);
+  testing::write_file(dir / "urls", "");
+  testing::write_file(dir / "config", lines);
+  return dir;
+}
+
+testing::CommandResult run_newsboat(const fs::path& dir) {
+  return run_command("cd " + shell_quote(dir.string()) + " && HOME=" + shell_quote(dir.string()) +
+                     " XDG_CONFIG_HOME=" + shell_quote(dir.string()) + " XDG_DATA_HOME=" + shell_quote(dir.string()) +
+                     " timeout 120 newsboat -C config -u urls -c cache.db -x reload");
+}
+
+bool has_newsboat() { return run_command("command -v newsboat").exit_status == 0; }
+
+TEST_F(ServeTest, NewsboatInFeedhqModeReceivesTheArticlesAndTheirReadState) {
+  if (!has_newsboat()) GTEST_SKIP() << "newsboat is not installed (scripts/install-deps.sh installs it)";
+  start_server();
+  // One article read through the API first: newsboat must see it read.
+  httplib::Client http = client();
+  const std::string auth = log_in(http);
+  auto token = http.Get("/reader/api/0/token", google_auth(auth));
+  ASSERT_TRUE(token);
+  Json ids = get_json(http, "/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list&n=1",
+                      google_auth(auth));
+  ASSERT_EQ(ids["itemRefs"].size(), 1u);
+  auto marked = http.Post("/reader/api/0/edit-tag", google_auth(auth),
+                          "i=" + ids["itemRefs"][0]["id"].get<std::string>() + "&a=user/-/state/com.google/read&T=" +
+                              token->body,
+                          "application/x-www-form-urlencoded");
+  ASSERT_TRUE(marked);
+  ASSERT_EQ(marked->body, "OK");
+
+  const fs::path dir = newsboat_config(dir_.path() / "newsboat-feedhq",
+                                       "urls-source \"feedhq\"\nfeedhq-url \"" + base_url() +
+                                           "\"\nfeedhq-login \"reader\"\nfeedhq-password \"" + kPassword +
+                                           "\"\nfeedhq-show-special-feeds \"no\"\nfeedhq-min-items 20\n");
+  auto ran = run_newsboat(dir);
+  ASSERT_EQ(ran.exit_status, 0) << ran.out << ran.err;
+  const auto rows = sqlite_rows(dir / "cache.db", "SELECT title, unread FROM rss_item ORDER BY title");
+  EXPECT_EQ(rows, (std::vector<std::string>{"First " + word_ + "|1", "Second " + word_ + "|1", "Third " + word_ + "|0"}));
+  const auto feeds = sqlite_rows(dir / "cache.db", "SELECT title FROM rss_feed");
+  EXPECT_EQ(feeds, std::vector<std::string>{"gazette"});
+  const auto bodies = sqlite_rows(dir / "cache.db", "SELECT content FROM rss_item WHERE title = 'First " + word_ + "'");
+  ASSERT_EQ(bodies.size(), 1u);
+  EXPECT_NE(bodies[0].find("Text of the first story " + word_), std::string::npos);
+  // newsboat logged in, read the list and each feed as the API says.
+  const std::string log = testing::read_file(log_);
+  EXPECT_NE(log.find("reader [") , std::string::npos);
+  EXPECT_NE(log.find("\"POST /accounts/ClientLogin HTTP/1.1\" 200"), std::string::npos);
+  EXPECT_NE(log.find("\"GET /reader/api/0/subscription/list HTTP/1.1\" 200"), std::string::npos);
+  EXPECT_NE(log.find("\"GET /reader/atom/feed/"), std::string::npos);
+}
+
+TEST_F(ServeTest, NewsboatInMinifluxModeReceivesTheArticles) {
+  if (!has_newsboat()) GTEST_SKIP() << "newsboat is not installed (scripts/install-deps.sh installs it)";
+  start_server();
+  const fs::path dir = newsboat_config(dir_.path() / "newsboat-miniflux",
+                                       "urls-source \"miniflux\"\nminiflux-url \"" + base_url() +
+                                           "/\"\nminiflux-login \"reader\"\nminiflux-password \"" + kPassword +
+                                           "\"\n");
+  auto ran = run_newsboat(dir);
+  ASSERT_EQ(ran.exit_status, 0) << ran.out << ran.err;
+  const auto rows = sqlite_rows(dir / "cache.db", "SELECT title, url FROM rss_item ORDER BY title");
+  EXPECT_EQ(rows, (std::vector<std::string>{"First " + word_ + "|https://news.example/one",
+                                            "Second " + word_ + "|https://news.example/two",
+                                            "Third " + word_ + "|https://news.example/three"}));
+  EXPECT_NE(testing::read_file(log_).find("\"GET /v1/feeds/"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace newsvault::serve
