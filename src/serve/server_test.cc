@@ -623,6 +623,64 @@ TEST_F(ServeTest, NewsboatInFeedhqModeReceivesTheArticlesAndTheirReadState) {
   EXPECT_NE(log.find("\"GET /reader/atom/feed/"), std::string::npos);
 }
 
+// Drives newsboat's screen through a pseudo-terminal (its cache already
+// loaded by `newsboat -x reload`): waits for the feed's name, opens the feed, waits for the article's title, opens it (which
+// marks it read, and newsboat tells the server), then quits.
+constexpr char kNewsboatDriver[] = R"PY(
+import os, pty, select, sys, time
+feed, title = sys.argv[1].encode(), sys.argv[2].encode()
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ.update(HOME=os.getcwd(), TERM="xterm", COLUMNS="120", LINES="40")
+    os.execvp("newsboat", ["newsboat", "-C", "config", "-u", "urls", "-c", "cache.db"])
+screen = b""
+def wait_for(text, seconds=90):
+    global screen
+    end = time.time() + seconds
+    while time.time() < end:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                screen += os.read(fd, 65536)
+            except OSError:
+                return False
+            if text in screen:
+                screen = b""
+                return True
+    return False
+if not wait_for(feed): sys.exit("newsboat never listed the feed")
+os.write(fd, b"\r")
+if not wait_for(title): sys.exit("newsboat never listed the article")
+os.write(fd, b"\r")
+wait_for(b"Text of", 30)
+for key in b"qqq":
+    os.write(fd, bytes([key]))
+    wait_for(b"\0", 1)
+os.waitpid(pid, 0)
+)PY";
+
+TEST_F(ServeTest, AnArticleReadInNewsboatIsReadInTheStore) {
+  if (!has_newsboat()) GTEST_SKIP() << "newsboat is not installed (scripts/install-deps.sh installs it)";
+  start_server();
+  const fs::path dir = newsboat_config(dir_.path() / "newsboat-reading",
+                                       "urls-source \"feedhq\"\nfeedhq-url \"" + base_url() +
+                                           "\"\nfeedhq-login \"reader\"\nfeedhq-password \"" + kPassword +
+                                           "\"\nfeedhq-show-special-feeds \"no\"\narticle-sort-order \"title\"\n");
+  testing::write_file(dir / "drive.py", kNewsboatDriver);
+  auto loaded = run_newsboat(dir);
+  ASSERT_EQ(loaded.exit_status, 0) << loaded.out << loaded.err;
+  // Sorted by title, "First …" is the article the cursor starts on.
+  auto ran = run_command("cd " + shell_quote(dir.string()) + " && timeout 180 python3 drive.py gazette " +
+                         shell_quote("First " + word_));
+  ASSERT_EQ(ran.exit_status, 0) << ran.out << ran.err;
+  httplib::Client http = client();
+  http.set_basic_auth("reader", kPassword);
+  Json read = get_json(http, "/v1/entries?status=read", {});
+  ASSERT_EQ(read["entries"].size(), 1u) << testing::read_file(log_);
+  EXPECT_EQ(read["entries"][0]["title"], "First " + word_);
+  EXPECT_NE(testing::read_file(log_).find("\"POST /reader/api/0/edit-tag HTTP/1.1\" 200"), std::string::npos);
+}
+
 TEST_F(ServeTest, NewsboatInMinifluxModeReceivesTheArticles) {
   if (!has_newsboat()) GTEST_SKIP() << "newsboat is not installed (scripts/install-deps.sh installs it)";
   start_server();
