@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "core/core.h"
+
 namespace newsvault {
 namespace {
 
@@ -53,6 +55,65 @@ char32_t fold_character(char32_t c) {
     if (found != std::end(kT2sCharacters) && found->traditional == c) return found->simplified;
   }
   return c;
+}
+
+namespace {
+
+struct CodePoint {
+  char32_t value;
+  std::size_t start;
+  std::size_t end;
+};
+
+// Decodes UTF-8; a byte that starts no well-formed sequence is read as
+// U+FFFD, which is no word character.
+std::vector<CodePoint> decode(std::string_view text) {
+  std::vector<CodePoint> points;
+  points.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    Utf8Char read = decode_utf8(text.substr(i));
+    if (read.length == 0) read = {0xFFFD, 1};
+    points.push_back({read.code_point, i, i + read.length});
+    i += read.length;
+  }
+  return points;
+}
+
+}  // namespace
+
+std::vector<SearchToken> search_tokens(std::string_view text, TokenizeFor purpose) {
+  std::vector<CodePoint> points = decode(text);
+  for (CodePoint& point : points) point.value = fold_character(point.value);
+  std::vector<SearchToken> tokens;
+  for (std::size_t i = 0; i < points.size();) {
+    if (is_word(points[i].value)) {
+      SearchToken token{{}, points[i].start, 0, false};
+      for (; i < points.size() && is_word(points[i].value); ++i) append_utf8(points[i].value, token.text);
+      token.end = points[i - 1].end;
+      tokens.push_back(std::move(token));
+    } else if (is_cjk(points[i].value)) {
+      std::size_t run_end = i;
+      while (run_end < points.size() && is_cjk(points[run_end].value)) ++run_end;
+      const bool single = run_end - i == 1;
+      for (; i < run_end; ++i) {
+        const bool last = i + 1 == run_end;
+        if (!last) {
+          SearchToken bigram{{}, points[i].start, points[i + 1].end, false};
+          append_utf8(points[i].value, bigram.text);
+          append_utf8(points[i + 1].value, bigram.text);
+          tokens.push_back(std::move(bigram));
+        }
+        if (purpose == TokenizeFor::kDocument || single) {
+          SearchToken unigram{{}, points[i].start, points[i].end, !last};
+          append_utf8(points[i].value, unigram.text);
+          tokens.push_back(std::move(unigram));
+        }
+      }
+    } else {
+      ++i;
+    }
+  }
+  return tokens;
 }
 
 }  // namespace newsvault

@@ -172,20 +172,6 @@ Result<void> observe(store::Store& store) {
   return {};
 }
 
-void collect_text(const html::Node& node, std::string& out) {
-  if (node.is_text()) {
-    out += node.text;
-    return;
-  }
-  static constexpr std::string_view kBlocks[] = {"p",  "br", "div", "li", "h1", "h2", "h3",
-                                                 "h4", "h5", "h6",  "tr", "blockquote", "figcaption"};
-  bool block = false;
-  for (std::string_view name : kBlocks) block = block || node.name == name;
-  if (block && !out.empty() && out.back() != '\n') out += '\n';
-  for (const html::Node& child : node.children) collect_text(child, out);
-  if (block && !out.empty() && out.back() != '\n') out += '\n';
-}
-
 // A term as an FTS5 string ("..." with " doubled): the tokenizer, not
 // FTS5's query syntax, decides what it matches.
 std::string fts5_string(std::string_view term) {
@@ -204,7 +190,7 @@ std::vector<std::string> terms_of(std::string_view text) {
     // Spaces, and U+3000 (the ideographic space), separate terms.
     const bool ideographic = text.substr(i, 3) == "\xE3\x80\x80";
     if (i == text.size() || text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || ideographic) {
-      if (!current.empty() && !tokenize(current, TokenizeFor::kQuery).empty()) terms.push_back(current);
+      if (!current.empty() && !search_tokens(current, TokenizeFor::kQuery).empty()) terms.push_back(current);
       current.clear();
       if (ideographic) i += 2;
     } else {
@@ -216,12 +202,7 @@ std::vector<std::string> terms_of(std::string_view text) {
 
 }  // namespace
 
-std::string body_text(std::string_view body_html) {
-  std::string out;
-  for (const html::Node& node : html::parse_fragment(body_html)) collect_text(node, out);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
+std::string body_text(std::string_view body_html) { return html::text_lines(body_html); }
 
 Result<void> attach(store::Store& store) {
   sqlite3* connection = store.connection();
