@@ -81,7 +81,7 @@ theirs=$(for round in 1 2 3 4 5; do for q in $queries; do
 # The floor: grep -c of each query over the same text, one file.
 sqlite3 "$db" "SELECT title || char(10) || body FROM search_text" > "$work/text.txt"
 start=$(date +%s.%N)
-grep -c x "$work/text.txt" > /dev/null
+grep -c -F zzqq "$work/text.txt" > /dev/null || true  # reads it all
 end=$(date +%s.%N)
 grep_seconds=$(echo "$end - $start" | bc -l)
 floor=$(for round in 1 2 3 4 5; do for q in $queries; do

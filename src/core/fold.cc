@@ -81,16 +81,24 @@ std::vector<CodePoint> decode(std::string_view text) {
 
 }  // namespace
 
-std::vector<SearchToken> search_tokens(std::string_view text, TokenizeFor purpose) {
+bool visit_search_tokens(std::string_view text, TokenizeFor purpose,
+                         const std::function<bool(const SearchToken&)>& visit) {
   std::vector<CodePoint> points = decode(text);
   for (CodePoint& point : points) point.value = fold_character(point.value);
-  std::vector<SearchToken> tokens;
+  // One token, its text's buffer reused: a document has thousands.
+  SearchToken token{{}, 0, 0, false};
+  auto emit = [&](std::size_t start, std::size_t end, bool colocated) {
+    token.start = start;
+    token.end = end;
+    token.colocated = colocated;
+    return visit(token);
+  };
   for (std::size_t i = 0; i < points.size();) {
+    token.text.clear();
     if (is_word(points[i].value)) {
-      SearchToken token{{}, points[i].start, 0, false};
+      const std::size_t start = points[i].start;
       for (; i < points.size() && is_word(points[i].value); ++i) append_utf8(points[i].value, token.text);
-      token.end = points[i - 1].end;
-      tokens.push_back(std::move(token));
+      if (!emit(start, points[i - 1].end, false)) return false;
     } else if (is_cjk(points[i].value)) {
       std::size_t run_end = i;
       while (run_end < points.size() && is_cjk(points[run_end].value)) ++run_end;
@@ -98,21 +106,30 @@ std::vector<SearchToken> search_tokens(std::string_view text, TokenizeFor purpos
       for (; i < run_end; ++i) {
         const bool last = i + 1 == run_end;
         if (!last) {
-          SearchToken bigram{{}, points[i].start, points[i + 1].end, false};
-          append_utf8(points[i].value, bigram.text);
-          append_utf8(points[i + 1].value, bigram.text);
-          tokens.push_back(std::move(bigram));
+          token.text.clear();
+          append_utf8(points[i].value, token.text);
+          append_utf8(points[i + 1].value, token.text);
+          if (!emit(points[i].start, points[i + 1].end, false)) return false;
         }
         if (purpose == TokenizeFor::kDocument || single) {
-          SearchToken unigram{{}, points[i].start, points[i].end, !last};
-          append_utf8(points[i].value, unigram.text);
-          tokens.push_back(std::move(unigram));
+          token.text.clear();
+          append_utf8(points[i].value, token.text);
+          if (!emit(points[i].start, points[i].end, !last)) return false;
         }
       }
     } else {
       ++i;
     }
   }
+  return true;
+}
+
+std::vector<SearchToken> search_tokens(std::string_view text, TokenizeFor purpose) {
+  std::vector<SearchToken> tokens;
+  visit_search_tokens(text, purpose, [&](const SearchToken& token) {
+    tokens.push_back(token);
+    return true;
+  });
   return tokens;
 }
 

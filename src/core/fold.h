@@ -8,6 +8,7 @@
 #define NEWSVAULT_CORE_FOLD_H_
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,6 +62,12 @@ enum class TokenizeFor { kDocument, kQuery };
 // last of a run only as itself). kQuery: a run of one character as
 // itself, a longer run as its bigrams only, so that it matches as a phrase.
 std::vector<SearchToken> search_tokens(std::string_view text, TokenizeFor purpose);
+
+// The same tokens, each handed to `visit` as it is made (the token is
+// reused: copy what is kept) without building the list. Stops, returning
+// false, when `visit` returns false.
+bool visit_search_tokens(std::string_view text, TokenizeFor purpose,
+                         const std::function<bool(const SearchToken&)>& visit);
 
 }  // namespace newsvault
 

@@ -148,9 +148,15 @@ struct Tokens {
 
 Tokens tokens_of(const std::string& title, const std::string& text) {
   Tokens tokens;
-  for (SearchToken& token : search_tokens(title, TokenizeFor::kDocument)) tokens.title.insert(std::move(token.text));
+  visit_search_tokens(title, TokenizeFor::kDocument, [&](const SearchToken& token) {
+    tokens.title.insert(token.text);
+    return true;
+  });
   tokens.all = tokens.title;
-  for (SearchToken& token : search_tokens(text, TokenizeFor::kDocument)) tokens.all.insert(std::move(token.text));
+  visit_search_tokens(text, TokenizeFor::kDocument, [&](const SearchToken& token) {
+    tokens.all.insert(token.text);
+    return true;
+  });
   return tokens;
 }
 

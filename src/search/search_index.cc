@@ -266,17 +266,24 @@ Result<std::vector<Hit>> search(store::Store& store, const Query& query) {
   std::string match;
   for (const std::string& term : terms) match += (match.empty() ? "" : " AND ") + fts5_string(term);
 
-  std::string sql = R"sql(
+  // Ranked first, snippets after: SQLite computes a result column for
+  // every row it sorts, so snippet() in the ranking query would cut one
+  // from every matching article, not only from those shown.
+  std::string ranked = R"sql(
+SELECT a.id FROM search_index JOIN articles a ON a.id = search_index.rowid
+WHERE search_index MATCH ?1)sql";
+  if (query.feed) {
+    ranked += " AND a.id IN (SELECT fa.article_id FROM feed_articles fa JOIN feeds lf ON lf.id = fa.feed_id"
+              " WHERE lf.name = ?5)";
+  }
+  if (query.since) ranked += " AND coalesce(a.published, a.first_seen) >= ?6";
+  const std::string order = " ORDER BY bm25(search_index, 5.0, 1.0), a.published DESC NULLS LAST, a.id DESC";
+  ranked += order + " LIMIT ?4";
+  const std::string sql = R"sql(
 SELECT a.id, a.url, a.title, f.name, a.published,
        snippet(search_index, -1, ?2, ?3, '…', 24)
 FROM search_index JOIN articles a ON a.id = search_index.rowid JOIN feeds f ON f.id = a.feed_id
-WHERE search_index MATCH ?1)sql";
-  if (query.feed) {
-    sql += " AND a.id IN (SELECT fa.article_id FROM feed_articles fa JOIN feeds lf ON lf.id = fa.feed_id"
-           " WHERE lf.name = ?5)";
-  }
-  if (query.since) sql += " AND coalesce(a.published, a.first_seen) >= ?6";
-  sql += " ORDER BY bm25(search_index, 5.0, 1.0), a.published DESC NULLS LAST, a.id DESC LIMIT ?4";
+WHERE search_index MATCH ?1 AND search_index.rowid IN ()sql" + ranked + ")" + order;
   if (query.feed) {
     Result<std::optional<store::FeedRecord>> feed = store.feed_by_name(*query.feed);
     if (!feed) return std::unexpected(feed.error());

@@ -22,17 +22,19 @@ int tokenize_for_fts5(Fts5Tokenizer*, void* context, int flags, const char* text
                       int (*emit)(void*, int, const char*, int, int, int)) {
   const TokenizeFor purpose =
       (flags & FTS5_TOKENIZE_QUERY) != 0 ? TokenizeFor::kQuery : TokenizeFor::kDocument;
+  int result = SQLITE_OK;
   try {
-    for (const SearchToken& token : search_tokens(std::string_view(text, static_cast<std::size_t>(length)), purpose)) {
-      const int result = emit(context, token.colocated ? FTS5_TOKEN_COLOCATED : 0, token.text.data(),
-                              static_cast<int>(token.text.size()), static_cast<int>(token.start),
-                              static_cast<int>(token.end));
-      if (result != SQLITE_OK) return result;
-    }
+    visit_search_tokens(std::string_view(text, static_cast<std::size_t>(length)), purpose,
+                        [&](const SearchToken& token) {
+                          result = emit(context, token.colocated ? FTS5_TOKEN_COLOCATED : 0, token.text.data(),
+                                        static_cast<int>(token.text.size()), static_cast<int>(token.start),
+                                        static_cast<int>(token.end));
+                          return result == SQLITE_OK;
+                        });
   } catch (const std::bad_alloc&) {
     return SQLITE_NOMEM;  // no exception crosses into SQLite's C frames
   }
-  return SQLITE_OK;
+  return result;
 }
 
 fts5_tokenizer kTokenizer = {create_instance, delete_instance, tokenize_for_fts5};
