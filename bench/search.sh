@@ -1,15 +1,21 @@
 #!/bin/sh
 # Search index build rate, query latency from the command line (process
 # start included) and index size, beside SQLite's own trigram tokenizer
-# over the same text (the peer, run by the sqlite3 shell on a copy).
+# over the same text (the peer, run by the sqlite3 shell on a copy) and
+# `grep -c` over the same text in one file.
 #
-#   bench/search.sh [ARTICLES]     (default 20000; build/newsvault first)
+#   ARTICLES="20000 100000" bench/search.sh   (the default; build/newsvault first)
+#
+# Each size is an archive made by one fetch of a feed of that many entries,
+# with the feeds out, the site and the git history off (they are not
+# searched, and would take most of the time).
 set -eu
-articles=${1:-20000}
 bin=$(cd "$(dirname "$0")/.." && pwd)/build/newsvault
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+for articles in ${ARTICLES:-${1:-20000 100000}}; do
+rm -rf "$work"/*
 # Articles half Chinese (Traditional and Simplified), half English.
 python3 - "$work/feed.xml" "$articles" <<'PY'
 import random, sys
@@ -33,9 +39,13 @@ PY
 
 archive="$work/archive"
 "$bin" init -q "$archive"
+printf '[feed]\nmax_entries = 1000000\n[publish]\nfeed_items = 0\n[publish.git]\nenabled = false\n[publish.site]\nenabled = false\n' \
+  > "$archive/newsvault.toml"
 "$bin" --dir "$archive" add -q "$work/feed.xml" --name bench --full-text never
-sed -i "s/^# max_entries = 10000 .*/max_entries = 1000000/" "$archive/newsvault.toml"
+start=$(date +%s.%N)
 "$bin" --dir "$archive" fetch -q --now 2023-06-20T00:00:00Z
+end=$(date +%s.%N)
+fetch_seconds=$(echo "$end - $start" | bc -l)
 db="$archive/.newsvault/store.db"
 text_bytes=$(sqlite3 "$db" "SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB))) FROM search_text")
 indexed=$(sqlite3 "$db" "SELECT count(*) FROM search_text")
@@ -68,9 +78,23 @@ theirs=$(for round in 1 2 3 4 5; do for q in $queries; do
   s=$(date +%s%N); sqlite3 "$work/peer.db" "SELECT rowid FROM peer WHERE body LIKE '%$q%' LIMIT 20" > /dev/null; e=$(date +%s%N)
   echo "($e - $s) / 1000000" | bc -l; done; done | percentiles)
 
+# The floor: grep -c of each query over the same text, one file.
+sqlite3 "$db" "SELECT title || char(10) || body FROM search_text" > "$work/text.txt"
+start=$(date +%s.%N)
+grep -c -F zzqq "$work/text.txt" > /dev/null || true  # reads it all
+end=$(date +%s.%N)
+grep_seconds=$(echo "$end - $start" | bc -l)
+floor=$(for round in 1 2 3 4 5; do for q in $queries; do
+  s=$(date +%s%N); grep -c -i -F "$q" "$work/text.txt" > /dev/null || true; e=$(date +%s%N)
+  echo "($e - $s) / 1000000" | bc -l; done; done | percentiles)
+
 mb=$(echo "$text_bytes / 1048576" | bc -l)
-printf 'articles indexed: %d, text %.1f MB\n' "$indexed" "$mb"
+printf '\narticles indexed: %d, text %.1f MB (archived by one fetch in %.0f s, the index kept as it went)\n' \
+  "$indexed" "$mb" "$fetch_seconds"
 printf 'newsvault: build %.1f MB/s (%.1f s), index %.2fx the text, query %s\n' \
   "$(echo "$mb / $build_seconds" | bc -l)" "$build_seconds" "$(echo "$index_bytes / $text_bytes" | bc -l)" "$ours"
 printf 'trigram (sqlite3 shell): build %.1f MB/s (%.1f s), index %.2fx the text, LIKE query %s\n' \
   "$(echo "$mb / $peer_seconds" | bc -l)" "$peer_seconds" "$(echo "$peer_bytes / $text_bytes" | bc -l)" "$theirs"
+printf 'grep -c -i -F over the text (one file): read %.0f MB/s, query %s\n' \
+  "$(echo "$mb / $grep_seconds" | bc -l)" "$floor"
+done

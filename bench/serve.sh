@@ -50,7 +50,7 @@ base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -s -o /dev/null "$base/" && break; sleep 0.1; done
 auth=$(curl -s -d 'Email=bench&Passwd=bench pass phrase' "$base/accounts/ClientLogin" | sed -n 's/^Auth=//p')
 stream="$base/reader/api/0/stream/contents/user/-/state/com.google/reading-list?n=20&output=json"
-article=$(sed -n 's/.*<a href="\(feeds\/[^"]*\.html\)".*/\1/p' "$archive/site/index.html" | head -1)
+article=$(sed -n 's/.*<a href="\(feeds\/[^"]*\/[0-9][0-9]-[^"]*\.html\)".*/\1/p' "$archive/site/index.html" | head -1)
 
 # wrk's totals: requests/s and the 99th percentile.
 run() {  # NAME URL [HEADER]
@@ -78,5 +78,5 @@ run "article page" "$base/$article"
 run "stream/contents n=20" "$stream" "Authorization: GoogleLogin auth=$auth"
 run "stream/contents n=1" "${stream%n=20*}n=1&output=json" "Authorization: GoogleLogin auth=$auth"
 echo
-echo "server peak resident memory: $(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$server/status)"
+echo "server resident memory after the runs: $(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$server/status), peak $(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$server/status)"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (client and server share them)"

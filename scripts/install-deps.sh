@@ -33,6 +33,7 @@ packages=(
                                  # (which installs it from npm into bench/node_modules)
   libopencc-dev                  # Traditional/Simplified Chinese copies ([feeds.NAME] convert)
   chromium                       # the static site's browser test (headless)
+  strace                         # the site search test: which files Chromium opens
   fonts-wqy-microhei             # a CJK font, so the browser test's screenshots show the text
   clang-16 libclang-rt-16-dev    # the fuzz targets: libFuzzer, ASan, UBSan (fuzz/run.sh); clang 16
                                  # is the first that reads libstdc++ 12's <expected>

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "core/core.h"
+
 namespace newsvault {
 namespace {
 
@@ -53,6 +55,82 @@ char32_t fold_character(char32_t c) {
     if (found != std::end(kT2sCharacters) && found->traditional == c) return found->simplified;
   }
   return c;
+}
+
+namespace {
+
+struct CodePoint {
+  char32_t value;
+  std::size_t start;
+  std::size_t end;
+};
+
+// Decodes UTF-8; a byte that starts no well-formed sequence is read as
+// U+FFFD, which is no word character.
+std::vector<CodePoint> decode(std::string_view text) {
+  std::vector<CodePoint> points;
+  points.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    Utf8Char read = decode_utf8(text.substr(i));
+    if (read.length == 0) read = {0xFFFD, 1};
+    points.push_back({read.code_point, i, i + read.length});
+    i += read.length;
+  }
+  return points;
+}
+
+}  // namespace
+
+bool visit_search_tokens(std::string_view text, TokenizeFor purpose,
+                         const std::function<bool(const SearchToken&)>& visit) {
+  std::vector<CodePoint> points = decode(text);
+  for (CodePoint& point : points) point.value = fold_character(point.value);
+  // One token, its text's buffer reused: a document has thousands.
+  SearchToken token{{}, 0, 0, false};
+  auto emit = [&](std::size_t start, std::size_t end, bool colocated) {
+    token.start = start;
+    token.end = end;
+    token.colocated = colocated;
+    return visit(token);
+  };
+  for (std::size_t i = 0; i < points.size();) {
+    token.text.clear();
+    if (is_word(points[i].value)) {
+      const std::size_t start = points[i].start;
+      for (; i < points.size() && is_word(points[i].value); ++i) append_utf8(points[i].value, token.text);
+      if (!emit(start, points[i - 1].end, false)) return false;
+    } else if (is_cjk(points[i].value)) {
+      std::size_t run_end = i;
+      while (run_end < points.size() && is_cjk(points[run_end].value)) ++run_end;
+      const bool single = run_end - i == 1;
+      for (; i < run_end; ++i) {
+        const bool last = i + 1 == run_end;
+        if (!last) {
+          token.text.clear();
+          append_utf8(points[i].value, token.text);
+          append_utf8(points[i + 1].value, token.text);
+          if (!emit(points[i].start, points[i + 1].end, false)) return false;
+        }
+        if (purpose == TokenizeFor::kDocument || single) {
+          token.text.clear();
+          append_utf8(points[i].value, token.text);
+          if (!emit(points[i].start, points[i].end, !last)) return false;
+        }
+      }
+    } else {
+      ++i;
+    }
+  }
+  return true;
+}
+
+std::vector<SearchToken> search_tokens(std::string_view text, TokenizeFor purpose) {
+  std::vector<SearchToken> tokens;
+  visit_search_tokens(text, purpose, [&](const SearchToken& token) {
+    tokens.push_back(token);
+    return true;
+  });
+  return tokens;
 }
 
 }  // namespace newsvault

@@ -7,7 +7,12 @@
 #ifndef NEWSVAULT_CORE_FOLD_H_
 #define NEWSVAULT_CORE_FOLD_H_
 
+#include <cstddef>
+#include <functional>
 #include <span>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace newsvault {
 
@@ -39,6 +44,30 @@ bool is_word(char32_t c);
 // Greek and Cyrillic capitals in lower case, Han characters in Simplified
 // form (t2s_characters()); anything else as it is.
 char32_t fold_character(char32_t c);
+
+// A token of search text: what the archive's FTS5 index and the static
+// site's index hold.
+struct SearchToken {
+  std::string text;    // folded
+  std::size_t start;   // byte offsets into the original text
+  std::size_t end;
+  bool colocated;      // at the same position as the token before
+};
+
+enum class TokenizeFor { kDocument, kQuery };
+
+// The tokens of `text`, folded with fold_character. kDocument: Latin
+// words whole; each Chinese, Japanese or Korean character as a bigram with
+// the next character of its run, and as itself at the same position (the
+// last of a run only as itself). kQuery: a run of one character as
+// itself, a longer run as its bigrams only, so that it matches as a phrase.
+std::vector<SearchToken> search_tokens(std::string_view text, TokenizeFor purpose);
+
+// The same tokens, each handed to `visit` as it is made (the token is
+// reused: copy what is kept) without building the list. Stops, returning
+// false, when `visit` returns false.
+bool visit_search_tokens(std::string_view text, TokenizeFor purpose,
+                         const std::function<bool(const SearchToken&)>& visit);
 
 }  // namespace newsvault
 

@@ -420,4 +420,29 @@ std::string text_content(const Node& node) {
   return out;
 }
 
+namespace {
+
+void collect_text(const Node& node, std::string& out) {
+  if (node.is_text()) {
+    out += node.text;
+    return;
+  }
+  static constexpr std::string_view kBlocks[] = {"p",  "br", "div", "li", "h1", "h2", "h3",
+                                                 "h4", "h5", "h6",  "tr", "blockquote", "figcaption"};
+  bool block = false;
+  for (std::string_view name : kBlocks) block = block || node.name == name;
+  if (block && !out.empty() && out.back() != '\n') out += '\n';
+  for (const Node& child : node.children) collect_text(child, out);
+  if (block && !out.empty() && out.back() != '\n') out += '\n';
+}
+
+}  // namespace
+
+std::string text_lines(std::string_view fragment) {
+  std::string out;
+  for (const Node& node : parse_fragment(fragment)) collect_text(node, out);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
 }  // namespace newsvault::html

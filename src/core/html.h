@@ -82,6 +82,10 @@ std::string escape_attribute(std::string_view value);
 // The concatenated text of a node and its descendants.
 std::string text_content(const Node& node);
 
+// The text of an HTML fragment as search covers it: paragraphs, list
+// items, headings, table rows and line breaks become lines; markup dropped.
+std::string text_lines(std::string_view fragment);
+
 }  // namespace newsvault::html
 
 #endif  // NEWSVAULT_CORE_HTML_H_

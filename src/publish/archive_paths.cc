@@ -78,7 +78,12 @@ std::string slug(std::string_view text, std::size_t limit) {
   return name;
 }
 
-// FNV-1a, 32 bits: the hash of the first layout (legacy_feed_folder).
+std::chrono::year_month_day civil_day(Timestamp time) {
+  return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(time));
+}
+
+}  // namespace
+
 std::uint32_t fnv1a(std::string_view text) {
   std::uint32_t hash = 2166136261u;
   for (char c : text) {
@@ -87,12 +92,6 @@ std::uint32_t fnv1a(std::string_view text) {
   }
   return hash;
 }
-
-std::chrono::year_month_day civil_day(Timestamp time) {
-  return std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(time));
-}
-
-}  // namespace
 
 std::optional<std::string_view> reserved_name_use(std::string_view name) {
   struct Reserved {

@@ -20,6 +20,7 @@
 #include "publish/markdown.h"
 #include "publish/publish.h"
 #include "publish/site_diff.h"
+#include "publish/site_search.h"
 #include "publish/site_style.h"
 
 namespace newsvault::publish {
@@ -139,7 +140,7 @@ std::string page(std::string_view path, std::string_view title, std::string_view
   out += "</title>\n<link rel=\"stylesheet\" href=\"" + attribute(href(path, "style.css")) + "\">\n";
   out += "</head>\n<body>\n<header class=\"site\"><nav>";
   out += link(path, "index.html", "Archive") + link(path, "days/index.html", "Days") +
-         link(path, "changes.html", "Changes");
+         link(path, "changes.html", "Changes") + link(path, "search.html", "Search");
   out += "</nav></header>\n<main>\n";
   out += main;
   out += "</main>\n<footer class=\"site\">Archived with newsvault. Images load through an image "
@@ -372,6 +373,11 @@ std::string render_day_page(const std::string& day, const std::vector<const stor
   return page(path, day, "<h1>" + text(day) + "</h1>\n" + article_list(path, articles, true));
 }
 
+SiteSearchArticle search_article(const store::ArticleSummary& summary, const extract::Article& latest) {
+  return {summary.id, latest.title, article_page(summary), summary.feed_name, format_day(article_time(summary)),
+          site_search_text(latest)};
+}
+
 // [publish.site] dir must be a folder of the site's own: removing stale
 // pages must never reach the documents, the store or the git history.
 Result<void> check_site_dir(const std::string& dir, const std::vector<store::FeedRecord>& feeds) {
@@ -451,6 +457,7 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
   std::string dir = std::filesystem::path(options.dir).lexically_normal().generic_string();
   while (dir.ends_with('/')) dir.pop_back();
   SiteWriter writer(root, dir);
+  SiteSearchWriter search(root, dir, source.changed == nullptr);
   // Each conversion's dictionaries are loaded once, at first use.
   std::map<ChineseConversion, ChineseConverter> converters;
   auto article_variants = [&](const store::ArticleSummary& article) {
@@ -526,6 +533,8 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
       keep_article_pages(article);
     } else if (auto written = write_article_pages(writer, article, revisions->back().article); !written) {
       return std::unexpected(written.error());
+    } else if (auto indexed = search.add(search_article(article, revisions->back().article)); !indexed) {
+      return std::unexpected(indexed.error());
     }
     if (in_changes) {
       Timestamp when = is_changed(article) ? article.last_changed : article.first_seen;
@@ -556,6 +565,9 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
       writer.keep(feed_index_page(listing.feed->name));
     }
   }
+  auto search_page = search.finish(source.articles.size());
+  if (!search_page) return std::unexpected(search_page.error());
+  pages.emplace_back("search.html", std::move(*search_page));
   for (const auto& [path, content] : pages) {
     if (auto written = writer.write(path, content); !written) return std::unexpected(written.error());
   }

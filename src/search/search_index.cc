@@ -172,20 +172,6 @@ Result<void> observe(store::Store& store) {
   return {};
 }
 
-void collect_text(const html::Node& node, std::string& out) {
-  if (node.is_text()) {
-    out += node.text;
-    return;
-  }
-  static constexpr std::string_view kBlocks[] = {"p",  "br", "div", "li", "h1", "h2", "h3",
-                                                 "h4", "h5", "h6",  "tr", "blockquote", "figcaption"};
-  bool block = false;
-  for (std::string_view name : kBlocks) block = block || node.name == name;
-  if (block && !out.empty() && out.back() != '\n') out += '\n';
-  for (const html::Node& child : node.children) collect_text(child, out);
-  if (block && !out.empty() && out.back() != '\n') out += '\n';
-}
-
 // A term as an FTS5 string ("..." with " doubled): the tokenizer, not
 // FTS5's query syntax, decides what it matches.
 std::string fts5_string(std::string_view term) {
@@ -204,7 +190,7 @@ std::vector<std::string> terms_of(std::string_view text) {
     // Spaces, and U+3000 (the ideographic space), separate terms.
     const bool ideographic = text.substr(i, 3) == "\xE3\x80\x80";
     if (i == text.size() || text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || ideographic) {
-      if (!current.empty() && !tokenize(current, TokenizeFor::kQuery).empty()) terms.push_back(current);
+      if (!current.empty() && !search_tokens(current, TokenizeFor::kQuery).empty()) terms.push_back(current);
       current.clear();
       if (ideographic) i += 2;
     } else {
@@ -216,12 +202,7 @@ std::vector<std::string> terms_of(std::string_view text) {
 
 }  // namespace
 
-std::string body_text(std::string_view body_html) {
-  std::string out;
-  for (const html::Node& node : html::parse_fragment(body_html)) collect_text(node, out);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
+std::string body_text(std::string_view body_html) { return html::text_lines(body_html); }
 
 Result<void> attach(store::Store& store) {
   sqlite3* connection = store.connection();
@@ -285,17 +266,24 @@ Result<std::vector<Hit>> search(store::Store& store, const Query& query) {
   std::string match;
   for (const std::string& term : terms) match += (match.empty() ? "" : " AND ") + fts5_string(term);
 
-  std::string sql = R"sql(
+  // Ranked first, snippets after: SQLite computes a result column for
+  // every row it sorts, so snippet() in the ranking query would cut one
+  // from every matching article, not only from those shown.
+  std::string ranked = R"sql(
+SELECT a.id FROM search_index JOIN articles a ON a.id = search_index.rowid
+WHERE search_index MATCH ?1)sql";
+  if (query.feed) {
+    ranked += " AND a.id IN (SELECT fa.article_id FROM feed_articles fa JOIN feeds lf ON lf.id = fa.feed_id"
+              " WHERE lf.name = ?5)";
+  }
+  if (query.since) ranked += " AND coalesce(a.published, a.first_seen) >= ?6";
+  const std::string order = " ORDER BY bm25(search_index, 5.0, 1.0), a.published DESC NULLS LAST, a.id DESC";
+  ranked += order + " LIMIT ?4";
+  const std::string sql = R"sql(
 SELECT a.id, a.url, a.title, f.name, a.published,
        snippet(search_index, -1, ?2, ?3, '…', 24)
 FROM search_index JOIN articles a ON a.id = search_index.rowid JOIN feeds f ON f.id = a.feed_id
-WHERE search_index MATCH ?1)sql";
-  if (query.feed) {
-    sql += " AND a.id IN (SELECT fa.article_id FROM feed_articles fa JOIN feeds lf ON lf.id = fa.feed_id"
-           " WHERE lf.name = ?5)";
-  }
-  if (query.since) sql += " AND coalesce(a.published, a.first_seen) >= ?6";
-  sql += " ORDER BY bm25(search_index, 5.0, 1.0), a.published DESC NULLS LAST, a.id DESC LIMIT ?4";
+WHERE search_index MATCH ?1 AND search_index.rowid IN ()sql" + ranked + ")" + order;
   if (query.feed) {
     Result<std::optional<store::FeedRecord>> feed = store.feed_by_name(*query.feed);
     if (!feed) return std::unexpected(feed.error());

@@ -181,7 +181,7 @@ TEST_F(SearchTest, RebuildIndexesArticlesSavedBeforeTheIndex) {
 
 TEST(TokenizerTest, CjkRunsBecomeBigramsWithColocatedCharactersAndOriginalOffsets) {
   const std::string text = "A臺灣b";
-  auto tokens = tokenize(text, TokenizeFor::kDocument);
+  auto tokens = search_tokens(text, TokenizeFor::kDocument);
   ASSERT_EQ(tokens.size(), 5u);
   EXPECT_EQ(tokens[0].text, "a");
   EXPECT_EQ(tokens[1].text, "台湾");
@@ -191,7 +191,7 @@ TEST(TokenizerTest, CjkRunsBecomeBigramsWithColocatedCharactersAndOriginalOffset
   EXPECT_EQ(tokens[3].text, "湾");
   EXPECT_FALSE(tokens[3].colocated);
   EXPECT_EQ(tokens[4].text, "b");
-  auto query = tokenize("臺灣人", TokenizeFor::kQuery);
+  auto query = search_tokens("臺灣人", TokenizeFor::kQuery);
   ASSERT_EQ(query.size(), 2u);
   EXPECT_EQ(query[0].text, "台湾");
   EXPECT_EQ(query[1].text, "湾人");

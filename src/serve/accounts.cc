@@ -48,6 +48,31 @@ void Accounts::token_failed(std::string_view address) {
   count_failure_locked("a:" + std::string(address), Clock::now());
 }
 
+std::optional<LoginResult> Accounts::remembered_login(std::string_view address, std::string_view name,
+                                                      std::string_view password) {
+  const std::string remembered_key = store::sha256_hex(secret_ + std::string(name) + '\n' + std::string(password));
+  std::lock_guard lock(mutex_);
+  const auto now = Clock::now();
+  if (refused_locked("a:" + std::string(address), kFailuresPerAddress, now) ||
+      refused_locked("n:" + std::string(name), kFailuresPerName, now)) {
+    return LoginResult{Login::kRateLimited, {}};
+  }
+  if (auto found = remembered_.find(remembered_key); found != remembered_.end() && found->second.until > now) {
+    return LoginResult{Login::kAccepted, found->second.reader};
+  }
+  return std::nullopt;
+}
+
+std::optional<Reader> Accounts::remembered_token(std::string_view token) {
+  if (token.empty()) return std::nullopt;
+  std::lock_guard lock(mutex_);
+  if (auto found = remembered_.find("t:" + store::sha256_hex(token));
+      found != remembered_.end() && found->second.until > Clock::now()) {
+    return found->second.reader;
+  }
+  return std::nullopt;
+}
+
 Result<LoginResult> Accounts::log_in(store::Store& store, std::string_view address, std::string_view name,
                                      std::string_view password) {
   const std::string address_key = "a:" + std::string(address);

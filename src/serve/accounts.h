@@ -50,6 +50,12 @@ class Accounts {
   // A name and password from `address`. Store errors are failures.
   Result<LoginResult> log_in(store::Store& store, std::string_view address, std::string_view name,
                              std::string_view password);
+  // What log_in or reader_of_token would answer from memory alone, with no
+  // store: a login remembered (or refused for the rate limit), a token
+  // seen lately. nullopt: ask the store.
+  std::optional<LoginResult> remembered_login(std::string_view address, std::string_view name,
+                                              std::string_view password);
+  std::optional<Reader> remembered_token(std::string_view token);
   // The reader a token (a session's or an API key) names; nullopt for none.
   Result<std::optional<Reader>> reader_of_token(store::Store& store, std::string_view token);
   // A new session token for the reader (ClientLogin's Auth).

@@ -125,8 +125,11 @@ std::optional<Authorized> authorize(const httplib::Request& request, httplib::Re
     answer_text(response, "Too many failed logins: try again later.\n", 429);
     return std::nullopt;
   }
-  auto store = library.lease();
-  auto reader = library.accounts().reader_of_token(*store, token);
+  Result<std::optional<Reader>> reader = [&]() -> Result<std::optional<Reader>> {
+    if (auto known = library.accounts().remembered_token(token)) return known;
+    auto store = library.lease();
+    return library.accounts().reader_of_token(*store, token);
+  }();
   if (!reader) {
     answer_failure(response, reader.error());
     return std::nullopt;
@@ -380,9 +383,7 @@ class GoogleReader {
       out += "{\"id\":\"" + std::to_string(page->ids[i]) + "\"}";
     }
     out += "]";
-    if (query->offset + page->ids.size() < page->total) {
-      out += ",\"continuation\":\"" + std::to_string(query->offset + page->ids.size()) + "\"";
-    }
+    if (page->more) out += ",\"continuation\":\"" + std::to_string(query->offset + page->ids.size()) + "\"";
     answer_json(response, out + "}");
   }
 
@@ -407,7 +408,7 @@ class GoogleReader {
       return;
     }
     std::optional<std::size_t> continuation;
-    if (query->offset + page->ids.size() < page->total) continuation = query->offset + page->ids.size();
+    if (page->more) continuation = query->offset + page->ids.size();
     answer_json(response, items_json(stream_id, title, *items, continuation));
   }
 

@@ -30,20 +30,28 @@ Result<std::unique_ptr<store::Store>> open_connection(const Options& options) {
   return store;
 }
 
-// The stream's SQL, its order chosen from fixed texts.
+// What a stream keeps: ?1 the reader, ?2 a feed, ?3 unread only, ?4 read
+// only, ?5 starred only, ?6 and ?7 the oldest and newest time, ?8 and ?9
+// ids above and below, ?10 a JSON array of the ids to keep.
+constexpr char kStreamFrom[] =
+    "FROM articles a "
+    "LEFT JOIN user_articles u ON u.user_id = ?1 AND u.article_id = a.id "
+    "WHERE (?2 IS NULL OR a.id IN (SELECT article_id FROM feed_articles WHERE feed_id = ?2)) "
+    "AND (?3 = 0 OR coalesce(u.read, 0) = 0) AND (?4 = 0 OR u.read = 1) AND (?5 = 0 OR u.starred = 1) "
+    "AND (?6 IS NULL OR coalesce(a.published, a.first_seen) >= ?6) "
+    "AND (?7 IS NULL OR coalesce(a.published, a.first_seen) <= ?7) "
+    "AND (?8 IS NULL OR a.id > ?8) AND (?9 IS NULL OR a.id < ?9) "
+    "AND (?10 IS NULL OR a.id IN (SELECT value FROM json_each(?10))) ";
+
+// The stream's SQL, its order chosen from fixed texts. By time, it is the
+// store's order (published, undated last, then first seen), which the
+// index articles_by_date gives without a sort: a page of the newest
+// articles reads only that page's rows.
 std::string stream_sql(const StreamQuery& query) {
-  std::string sql =
-      "SELECT a.id, count(*) OVER () FROM articles a "
-      "LEFT JOIN user_articles u ON u.user_id = ?1 AND u.article_id = a.id "
-      "WHERE (?2 IS NULL OR a.id IN (SELECT article_id FROM feed_articles WHERE feed_id = ?2)) "
-      "AND (?3 = 0 OR coalesce(u.read, 0) = 0) AND (?4 = 0 OR u.read = 1) AND (?5 = 0 OR u.starred = 1) "
-      "AND (?6 IS NULL OR coalesce(a.published, a.first_seen) >= ?6) "
-      "AND (?7 IS NULL OR coalesce(a.published, a.first_seen) <= ?7) "
-      "AND (?8 IS NULL OR a.id > ?8) AND (?9 IS NULL OR a.id < ?9) "
-      "AND (?10 IS NULL OR a.id IN (SELECT value FROM json_each(?10))) ";
   const char* direction = query.ascending ? " ASC" : " DESC";
+  std::string sql = std::string("SELECT a.id ") + kStreamFrom;
   if (query.order == StreamQuery::Order::kTime) {
-    sql += std::string("ORDER BY coalesce(a.published, a.first_seen)") + direction + ", a.id" + direction;
+    sql += std::string("ORDER BY a.published") + direction + ", a.first_seen" + direction + ", a.id" + direction;
   } else {
     sql += std::string("ORDER BY a.id") + direction;
   }
@@ -171,45 +179,46 @@ Result<std::optional<std::shared_ptr<const std::string>>> Library::site_page(con
 
 namespace {
 
-Result<StreamPage> run_stream(store::Store& store, const Reader& reader, const StreamQuery& query) {
-  auto select = Statement::prepare(store.connection(), stream_sql(query));
-  if (!select) return std::unexpected(select.error());
-  select->bind(1, reader.id).bind(2, query.feed_id);
-  select->bind(3, std::int64_t{query.unread_only}).bind(4, std::int64_t{query.read_only});
-  select->bind(5, std::int64_t{query.starred_only});
-  select->bind(6, query.oldest ? std::optional<std::int64_t>(millis(*query.oldest)) : std::nullopt);
-  select->bind(7, query.newest ? std::optional<std::int64_t>(millis(*query.newest)) : std::nullopt);
-  select->bind(8, query.after_id).bind(9, query.before_id);
+void bind_stream(Statement& statement, const Reader& reader, const StreamQuery& query) {
+  statement.bind(1, reader.id).bind(2, query.feed_id);
+  statement.bind(3, std::int64_t{query.unread_only}).bind(4, std::int64_t{query.read_only});
+  statement.bind(5, std::int64_t{query.starred_only});
+  statement.bind(6, query.oldest ? std::optional<std::int64_t>(millis(*query.oldest)) : std::nullopt);
+  statement.bind(7, query.newest ? std::optional<std::int64_t>(millis(*query.newest)) : std::nullopt);
+  statement.bind(8, query.after_id).bind(9, query.before_id);
   if (query.only_ids) {
-    select->bind(10, nlohmann::json(*query.only_ids).dump());
+    statement.bind(10, nlohmann::json(*query.only_ids).dump());
   } else {
-    select->bind_null(10);
+    statement.bind_null(10);
   }
-  select->bind(11, static_cast<std::int64_t>(query.limit)).bind(12, static_cast<std::int64_t>(query.offset));
+}
+
+}  // namespace
+
+Result<StreamPage> Library::stream(const Reader& reader, const StreamQuery& query, bool count) {
+  Lease store = lease();
+  auto select = Statement::prepare(store->connection(), stream_sql(query));
+  if (!select) return std::unexpected(select.error());
+  bind_stream(*select, reader, query);
+  // One more than asked: whether a continuation follows.
+  select->bind(11, static_cast<std::int64_t>(query.limit) + 1).bind(12, static_cast<std::int64_t>(query.offset));
   StreamPage page;
   while (true) {
     auto row = select->step("stream");
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
     page.ids.push_back(select->integer(0));
-    page.total = static_cast<std::size_t>(select->integer(1));
   }
-  return page;
-}
-
-}  // namespace
-
-Result<StreamPage> Library::stream(const Reader& reader, const StreamQuery& query) {
-  Lease store = lease();
-  auto page = run_stream(*store, reader, query);
-  if (!page || !page->ids.empty() || query.offset == 0) return page;
-  // Past the end: the total still counts what matches.
-  StreamQuery first = query;
-  first.offset = 0;
-  first.limit = 1;
-  auto counted = run_stream(*store, reader, first);
-  if (!counted) return std::unexpected(counted.error());
-  page->total = counted->total;
+  page.more = page.ids.size() > query.limit;
+  if (page.more) page.ids.pop_back();
+  page.total = query.offset + page.ids.size();
+  if (!count) return page;
+  auto counter = Statement::prepare(store->connection(), std::string("SELECT count(*) ") + kStreamFrom);
+  if (!counter) return std::unexpected(counter.error());
+  bind_stream(*counter, reader, query);
+  auto row = counter->step("count");
+  if (!row) return std::unexpected(row.error());
+  page.total = static_cast<std::size_t>(counter->integer(0));
   return page;
 }
 

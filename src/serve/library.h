@@ -63,7 +63,8 @@ struct StreamQuery {
 
 struct StreamPage {
   std::vector<std::int64_t> ids;
-  std::size_t total = 0;  // matching before limit and offset
+  bool more = false;      // more follow the page
+  std::size_t total = 0;  // matching before limit and offset (counted only when asked)
 };
 
 struct FeedCount {
@@ -110,7 +111,8 @@ class Library {
   // A reader page, rendered once per snapshot; nullopt when there is none.
   Result<std::optional<std::shared_ptr<const std::string>>> site_page(const std::string& path);
 
-  Result<StreamPage> stream(const Reader& reader, const StreamQuery& query);
+  // A page of the stream; with `count`, its total too (a second query).
+  Result<StreamPage> stream(const Reader& reader, const StreamQuery& query, bool count = false);
   // The items of `ids` that exist, in that order.
   Result<std::vector<Item>> items(const Reader& reader, const std::vector<std::int64_t>& ids);
   // Sets read and/or starred on each article of `ids` (unknown ids are left out).

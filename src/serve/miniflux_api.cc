@@ -42,8 +42,11 @@ std::optional<Reader> authorize(const httplib::Request& request, httplib::Respon
       answer_error(response, 429, "too many failed logins: try again later");
       return std::nullopt;
     }
-    auto store = library.lease();
-    auto reader = library.accounts().reader_of_token(*store, key);
+    Result<std::optional<Reader>> reader = [&]() -> Result<std::optional<Reader>> {
+      if (auto known = library.accounts().remembered_token(key)) return known;
+      auto store = library.lease();
+      return library.accounts().reader_of_token(*store, key);
+    }();
     if (!reader) {
       answer_failure(response, reader.error());
       return std::nullopt;
@@ -252,7 +255,7 @@ class Miniflux {
     } else if (scope == "category" && std::stoll(request.matches[1]) != kCategoryId) {
       return answer_error(response, 404, "category not found");
     }
-    auto page = library_.stream(*reader, *query);
+    auto page = library_.stream(*reader, *query, true);
     if (!page) return answer_failure(response, page.error());
     auto items = library_.items(*reader, page->ids);
     if (!items) return answer_failure(response, items.error());
