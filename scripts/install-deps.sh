@@ -23,6 +23,9 @@ packages=(
   libmimalloc-dev                # the program's allocator
   libgtest-dev libgmock-dev googletest
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
+  python3-yaml                   # the GitHub Actions example's test reads the workflow
+  systemd                        # systemd-analyze verify: the units' test
+  groff                          # the man page's test renders it
   time                           # /usr/bin/time: peak memory in the benchmark
   newsboat                       # the peer bench/fetch_feeds.sh times fetching against
   nodejs                         # runs Mozilla Readability, the peer of bench/extract_pages.sh
