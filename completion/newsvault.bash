@@ -14,7 +14,7 @@ _newsvault() {
   local cur prev command word
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="init add import-opml export-opml list show fetch publish check pause resume remove status parse extract"
+  local commands="init add import-opml export-opml list show fetch publish check pause resume remove rename edit status search parse extract"
   for word in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
     if [[ " $commands " == *" $word "* ]]; then command=$word; break; fi
   done
@@ -30,8 +30,12 @@ _newsvault() {
       else
         COMPREPLY=($(compgen -W "$(_newsvault_feeds)" -- "$cur"))
       fi ;;
-    pause | resume | remove)
+    pause | resume)
       COMPREPLY=($(compgen -W "$(_newsvault_feeds) $global" -- "$cur")) ;;
+    remove | rename)
+      COMPREPLY=($(compgen -W "$(_newsvault_feeds) --json --now $([[ $command == remove ]] && echo --purge) $global" -- "$cur")) ;;
+    edit)
+      COMPREPLY=($(compgen -W "$(_newsvault_feeds) --adapter --full-text --convert --min-interval --max-interval --json $global" -- "$cur")) ;;
     status | list | show | check) COMPREPLY=($(compgen -W "--json $global" -- "$cur")) ;;
     publish) COMPREPLY=($(compgen -W "--rebuild --json $global" -- "$cur")) ;;
     init | import-opml | parse | extract) COMPREPLY=($(compgen -f -- "$cur")) ;;

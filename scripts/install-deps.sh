@@ -26,6 +26,9 @@ packages=(
   wrk                            # bench/serve.sh: the load generator
   libgtest-dev libgmock-dev googletest
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
+  python3-yaml                   # the GitHub Actions example's test reads the workflow
+  systemd                        # systemd-analyze verify: the units' test
+  groff                          # the man page's test renders it
   time                           # /usr/bin/time: peak memory in the benchmark
   newsboat                       # the peer bench/fetch_feeds.sh times fetching against, and the
                                  #   client the serve tests read both APIs with

@@ -168,6 +168,12 @@ int run_import_opml(const GlobalOptions& global, const std::string& file, bool a
     };
     return starts_with("http://") || starts_with("https://");
   };
+  // The settings the outlines carry go into newsvault.toml once the feeds
+  // are in the store; an outline whose settings cannot be taken is skipped.
+  const auto config_file = (*archive)->root() / pipeline::kConfigFileName;
+  auto settings_before = read_input_file(config_file.string(), 64u * 1024 * 1024);
+  if (!settings_before) return fail("import-opml", settings_before.error());
+  std::string settings = *settings_before;
   auto imported = (*archive)->store().transaction([&]() -> Result<void> {
     auto existing = (*archive)->store().feeds();
     if (!existing) return std::unexpected(existing.error());
@@ -195,24 +201,55 @@ int run_import_opml(const GlobalOptions& global, const std::string& file, bool a
         ++known;
         continue;
       }
-      std::string name = pipeline::feed_name_from(outline.name.empty() ? url : outline.name);
-      // Two outlines may share a title: number the later ones.
-      for (int suffix = 2; (*archive)->store().feed_by_name(name).value_or(std::nullopt); ++suffix) {
-        name = pipeline::feed_name_from(outline.name.empty() ? url : outline.name) + "-" +
-               std::to_string(suffix);
+      if (!outline.adapter.empty()) {
+        if (auto adapter = extract::builtin_adapter(outline.adapter); !adapter) {
+          skipped.push_back(named + ": newsvault:adapter=\"" + outline.adapter + "\": " +
+                            adapter.error().message());
+          added_urls.erase(url);
+          continue;
+        }
+      }
+      // The name an export gave it, when it is free and fit; else one made
+      // from its title (two outlines may share one: later ones numbered).
+      const auto free_name = [&](const std::string& name) {
+        return !(*archive)->store().feed_by_name(name).value_or(std::nullopt) &&
+               !pipeline::feed_name_problem(name, (*archive)->config().site.dir);
+      };
+      std::string name = outline.feed_name;
+      if (name.empty() || !free_name(name)) {
+        const std::string base = pipeline::feed_name_from(outline.name.empty() ? url : outline.name);
+        name = base;
+        for (int suffix = 2; (*archive)->store().feed_by_name(name).value_or(std::nullopt); ++suffix) {
+          name = base + "-" + std::to_string(suffix);
+        }
       }
       if (auto problem = pipeline::feed_name_problem(name, (*archive)->config().site.dir)) {
         skipped.push_back(named + ": " + *problem);
         added_urls.erase(url);
         continue;
       }
+      auto with_settings = pipeline::settings_from_opml(settings, config_file.string(), name, outline);
+      if (!with_settings) {
+        skipped.push_back(named + ": " + with_settings.error().message());
+        added_urls.erase(url);
+        continue;
+      }
       auto feed = (*archive)->store().add_feed(name, url, outline.adapter);
       if (!feed) return std::unexpected(feed.error());
+      settings = std::move(*with_settings);
       ++added;
     }
     return {};
   });
   if (!imported) return fail("import-opml", imported.error());
+  if (settings != *settings_before) {
+    if (auto written = publish::write_file_atomically((*archive)->root(), pipeline::kConfigFileName, settings);
+        !written) {
+      return fail("import-opml", Error(ErrorCode::kIo, "added " + std::to_string(added) +
+                                                           " feeds, but their settings were not saved: " +
+                                                           written.error().message()));
+    }
+  }
   // On stderr, -q or not: what a stranger's list tried is worth seeing.
   for (const std::string& line : skipped) std::cerr << "import-opml: skipped " << line << "\n";
   if (!global.quiet) {
@@ -229,7 +266,7 @@ int run_export_opml(const GlobalOptions& global) {
   if (!archive) return fail("export-opml", archive.error());
   auto feeds = (*archive)->store().feeds();
   if (!feeds) return fail("export-opml", feeds.error());
-  std::cout << pipeline::write_opml(*feeds);
+  std::cout << pipeline::write_opml(*feeds, (*archive)->config());
   return kExitOk;
 }
 

@@ -21,11 +21,17 @@ int run(int argc, char** argv) {
   app.name("newsvault");
   app.set_version_flag("-V,--version", std::string("newsvault ") + NEWSVAULT_VERSION);
   app.require_subcommand(1);
+  // One status a line: the man page's EXIT STATUS is made from this text.
   app.footer(
       "Run 'newsvault COMMAND --help' for a command's options.\n\n"
-      "Exit status: 0 success; 1 the command failed; 2 the command line is wrong;\n"
-      "3 (fetch) some feeds or articles failed; 4 (fetch, publish) a commit or push\n"
-      "failed; 5 (check) the archive has errors; 6 no feed has the name given.");
+      "Exit status:\n"
+      "  0  success\n"
+      "  1  the command failed (unreadable input, no archive, a broken config, a run holding the archive); the message says which and where\n"
+      "  2  the command line is wrong\n"
+      "  3  (fetch) some feeds or articles failed: each is printed and stored on its feed, everything else was archived and published\n"
+      "  4  (fetch, publish, rename, remove --purge) the archive is written but a commit, a push or a page of the site failed; the next run redoes it\n"
+      "  5  (check) the archive has errors\n"
+      "  6  (pause, resume, remove, rename, edit, fetch NAME) no feed has the name given; nothing was changed or fetched");
 
   app.fallthrough();  // global options may follow the command's name too
   GlobalOptions global;

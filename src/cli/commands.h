@@ -3,6 +3,7 @@
 #define NEWSVAULT_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -31,9 +32,6 @@ void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAct
 // Adds fetch.
 void add_fetch_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // Adds publish (the static site).
-void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
-
-// Adds publish.
 void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
 // Adds pause, resume, remove and status.
@@ -78,6 +76,32 @@ void warn_about_settings(std::string_view command, pipeline::Archive& archive);
 // gave is printed through it: a title cannot move the cursor, ring the
 // bell, start a new row or reverse the line.
 std::string terminal_text(std::string_view text);
+
+// A line on stderr rewritten in place while a person watches a long
+// command; shown only when `wanted` (not --quiet, not --json) and stderr is
+// a terminal, so logs and pipes never get it. Cleared when destroyed.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool wanted);
+  ~ProgressLine();
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+  bool live() const { return live_; }
+  double seconds() const;  // since it was made
+  void show(std::string_view text);
+  void clear();
+
+ private:
+  bool live_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point started_;
+};
+
+// "fetch: feeds 3/10  articles 12 new, 2 updated  1 failed  2.5 feeds/s".
+std::string fetch_progress_text(const pipeline::FetchProgress& progress, double seconds);
+// "publish: documents 120/3000  410.0 documents/s", "publish: site".
+std::string publish_progress_text(std::string_view command, const pipeline::PublishProgress& progress,
+                                  double seconds);
 
 // Reads a whole file, refusing more than `max_bytes`.
 Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes);

@@ -1,10 +1,11 @@
-// pause, resume, remove, `fetch NAME`, `fetch --force` and status, run as
-// an operator runs them, against feeds on 127.0.0.1 that change between
-// runs.
+// pause, resume, remove (and --purge), rename, edit, `fetch NAME`, `fetch
+// --force`, status and OPML, run as an operator runs them, against feeds
+// on 127.0.0.1 that change between runs.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "support/archive_test_support.h"
 #include "support/http_test_server.h"
 #include "support/test_support.h"
 
@@ -82,10 +83,246 @@ class FeedCommandsTest : public ::testing::Test {
     EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
   }
 
+  // A command refused: its exit status, and its message saying why.
+  struct Refusal {
+    std::string arguments;
+    int exit_status;
+    std::string message;
+  };
+  void expect_refused(const Refusal& refused) {
+    const auto result = newsvault(refused.arguments);
+    EXPECT_EQ(result.exit_status, refused.exit_status) << refused.arguments << ": " << result.err;
+    EXPECT_NE(result.err.find(refused.message), std::string::npos) << refused.arguments << ": " << result.err;
+  }
+  // The settings with the git history on.
+  void keep_history(const std::string& more = "") {
+    std::string settings = kSettings;
+    settings.replace(settings.find("enabled = false"), 15, "enabled = true");
+    testing::write_file(archive_ / "newsvault.toml", settings + more);
+  }
+  std::string git(const std::string& arguments) {
+    return testing::run_command("git -C " + testing::shell_quote(archive_.string()) + " " + arguments).out;
+  }
+  // What a refused command must leave as it was: the files people see, the
+  // settings, the feeds and their states, the history.
+  std::string snapshot() {
+    std::string all;
+    for (const auto& [path, bytes] : testing::archive_files(archive_)) all += path + "\n" + bytes + "\n";
+    all += testing::read_file(archive_ / "newsvault.toml");
+    if (fs::exists(archive_ / ".newsvault" / "feed_states.json")) {
+      all += testing::read_file(archive_ / ".newsvault" / "feed_states.json");
+    }
+    return all + newsvault("list --feeds --json").out + git("rev-parse HEAD");
+  }
+  // Runs newsvault while another process holds the archive's run lock, as a
+  // fetch in progress does.
+  testing::CommandResult while_a_fetch_runs(const std::string& arguments) {
+    return testing::run_command("flock " + testing::shell_quote((archive_ / ".newsvault" / "fetch.lock").string()) +
+                                " " + testing::shell_quote(testing::newsvault_binary()) + " --dir " +
+                                testing::shell_quote(archive_.string()) + " " + arguments);
+  }
+
   testing::TempDir dir_;
   fs::path archive_ = dir_.path() / "archive";
   HttpTestServer server_;
 };
+
+TEST_F(FeedCommandsTest, RenameMovesTheFolderAndGitFollowsEachDocument) {
+  keep_history("\n[feeds.alpha]\nfull_text = \"never\"\n");
+  ASSERT_EQ(newsvault("fetch --now 2023-06-19T01:00:00Z").exit_status, 0);
+  ASSERT_EQ(documents_in(archive_ / "alpha"), 1u);
+  const auto renamed = newsvault("rename alpha gamma --now 2023-06-19T02:00:00Z");
+  ASSERT_EQ(renamed.exit_status, 0) << renamed.err;
+  EXPECT_FALSE(fs::exists(archive_ / "alpha")) << "the old folder is gone";
+  EXPECT_EQ(documents_in(archive_ / "gamma"), 1u);
+  EXPECT_TRUE(fs::exists(archive_ / "gamma" / "README.md")) << "its index is written in the new folder";
+  const std::string settings = testing::read_file(archive_ / "newsvault.toml");
+  EXPECT_NE(settings.find("[feeds.gamma]\nfull_text = \"never\""), std::string::npos) << settings;
+  EXPECT_EQ(settings.find("[feeds.alpha]"), std::string::npos) << settings;
+  EXPECT_EQ(git("status --porcelain"), "");
+  EXPECT_EQ(git("log -1 --format=%s"), "Rename feed alpha to gamma\n");
+  // git follows the document across the rename: both commits are its history.
+  std::string document;
+  for (const auto& file : fs::recursive_directory_iterator(archive_ / "gamma")) {
+    if (file.path().extension() == ".md" && file.path().filename() != "README.md") {
+      document = file.path().lexically_relative(archive_).string();
+    }
+  }
+  EXPECT_EQ(git("log --follow --format=%s -- " + document).find("Rename feed alpha to gamma\n"), 0u);
+  EXPECT_NE(git("log --follow --name-only --format= -- " + document).find("alpha/"), std::string::npos);
+  expect_check_green();
+
+  // The renamed feed goes on under its new name.
+  serve("alpha", 2);
+  ASSERT_EQ(newsvault("fetch --now 2023-06-19T03:00:00Z").exit_status, 0);
+  EXPECT_EQ(documents_in(archive_ / "gamma"), 2u);
+  EXPECT_FALSE(fs::exists(archive_ / "alpha"));
+  const auto feeds = nlohmann::json::parse(newsvault("list --feeds --json").out);
+  EXPECT_EQ(feeds["feeds"][1]["name"], "gamma");
+  expect_check_green();
+}
+
+TEST_F(FeedCommandsTest, RenameRefusesABadNameAndChangesNothing) {
+  keep_history();
+  ASSERT_EQ(newsvault("fetch").exit_status, 0);
+  const std::string before = snapshot();
+  for (const Refusal& refused :
+       {Refusal{"rename gamma delta", kNoSuchFeed, "no feed named gamma"},
+        Refusal{"rename alpha beta", 1, "a feed named beta already exists"},
+        Refusal{"rename alpha site", 1, "feed name \"site\""},
+        Refusal{"rename alpha README.md", 1, "README.md"},
+        Refusal{"rename alpha ../out", 1, "feed name"},
+        Refusal{"rename alpha alpha", 1, "named alpha already"},
+        Refusal{"rename alpha", 2, ""}}) {
+    expect_refused(refused);
+  }
+  // A folder of that name in the archive (not a feed's) is not taken over.
+  fs::create_directories(archive_ / "notes");
+  const auto folder = newsvault("rename alpha notes");
+  EXPECT_EQ(folder.exit_status, 1);
+  EXPECT_NE(folder.err.find("notes is in the archive already"), std::string::npos) << folder.err;
+  fs::remove(archive_ / "notes");
+
+  const auto locked = while_a_fetch_runs("rename alpha gamma");
+  EXPECT_EQ(locked.exit_status, 1);
+  EXPECT_NE(locked.err.find("another fetch is running"), std::string::npos) << locked.err;
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(FeedCommandsTest, EditWritesTheFeedsSettingsInNewsvaultToml) {
+  const auto edited =
+      newsvault("edit alpha --full-text always --convert s2t,s2tw --min-interval 600 --max-interval 7200");
+  ASSERT_EQ(edited.exit_status, 0) << edited.err;
+  EXPECT_NE(edited.out.find("alpha: full_text: the archive's -> always"), std::string::npos) << edited.out;
+  const std::string settings = testing::read_file(archive_ / "newsvault.toml");
+  EXPECT_TRUE(settings.starts_with(kSettings)) << "every line there was is kept";
+  EXPECT_NE(settings.find("[feeds.alpha]\n"), std::string::npos) << settings;
+  EXPECT_NE(settings.find("full_text = \"always\"\n"), std::string::npos) << settings;
+  EXPECT_NE(settings.find("convert = [\"s2t\", \"s2tw\"]\n"), std::string::npos) << settings;
+  EXPECT_NE(settings.find("min_interval_seconds = 600\n"), std::string::npos) << settings;
+  EXPECT_NE(settings.find("max_interval_seconds = 7200\n"), std::string::npos) << settings;
+
+  // The conversions take effect: the next fetch writes the copies.
+  ASSERT_EQ(newsvault("fetch").exit_status, 0);
+  EXPECT_EQ(documents_in(archive_ / "alpha" / "zh-Hant-TW"), 1u);
+
+  // Back to the archive's defaults; the adapter lives in the store.
+  const auto reset = newsvault("edit alpha --full-text default --convert none --min-interval default --json");
+  ASSERT_EQ(reset.exit_status, 0) << reset.err;
+  const auto changes = nlohmann::json::parse(reset.out);
+  EXPECT_EQ(changes["changes"].size(), 3u) << reset.out;
+  const std::string after = testing::read_file(archive_ / "newsvault.toml");
+  EXPECT_EQ(after.find("full_text = \"always\""), std::string::npos) << after;
+  EXPECT_EQ(after.find("convert ="), std::string::npos) << after;
+  EXPECT_NE(after.find("max_interval_seconds = 7200"), std::string::npos) << after;
+  ASSERT_EQ(newsvault("edit beta --adapter dw").exit_status, 0);
+  const auto feeds = nlohmann::json::parse(newsvault("list --feeds --json").out);
+  EXPECT_EQ(feeds["feeds"][1]["adapter"], "dw");
+  EXPECT_EQ(nlohmann::json::parse(newsvault("edit beta --adapter dw --json").out)["changes"].size(), 0u);
+}
+
+TEST_F(FeedCommandsTest, EditRefusesBadSettingsAndChangesNothing) {
+  ASSERT_EQ(newsvault("edit beta --adapter dw").exit_status, 0);
+  const std::string before = snapshot();
+  for (const Refusal& refused :
+       {Refusal{"edit gamma --full-text always", kNoSuchFeed, "no feed named gamma"},
+        Refusal{"edit alpha --convert s2x", 2, "unknown conversion \"s2x\""},
+        Refusal{"edit alpha --full-text sometimes", 2, "sometimes"},
+        Refusal{"edit alpha --min-interval 0", 2, "--min-interval 0"},
+        Refusal{"edit alpha --min-interval 900 --max-interval 60", 1, "must not be above max_interval_seconds"},
+        Refusal{"edit alpha --adapter nosuch", 1, "nosuch"},
+        Refusal{"edit beta --full-text always", 1, "takes its articles from its adapter"}}) {
+    expect_refused(refused);
+  }
+  const auto locked = while_a_fetch_runs("edit alpha --full-text always");
+  EXPECT_EQ(locked.exit_status, 1);
+  EXPECT_NE(locked.err.find("another fetch is running"), std::string::npos) << locked.err;
+  EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(FeedCommandsTest, PurgeDeletesTheFeedsArticlesWhileTheHistoryKeepsThem) {
+  keep_history("\n[feeds.alpha]\nfull_text = \"never\"\n\n# beta's\n[feeds.beta]\nfull_text = \"never\"\n");
+  ASSERT_EQ(newsvault("fetch").exit_status, 0);
+  ASSERT_EQ(documents_in(archive_ / "alpha"), 1u);
+  const std::string before = snapshot();
+  const auto locked = while_a_fetch_runs("remove alpha --purge");
+  EXPECT_EQ(locked.exit_status, 1);
+  EXPECT_EQ(newsvault("remove gamma --purge").exit_status, kNoSuchFeed);
+  EXPECT_EQ(snapshot(), before) << "refused purges change nothing";
+
+  const auto purged = newsvault("remove alpha --purge --json");
+  ASSERT_EQ(purged.exit_status, 0) << purged.err;
+  const auto json = nlohmann::json::parse(purged.out);
+  EXPECT_EQ(json["articles"], 1);
+  EXPECT_EQ(json["documents"], 1);
+  EXPECT_TRUE(json["commit"].is_string()) << purged.out;
+  EXPECT_FALSE(fs::exists(archive_ / "alpha"));
+  const std::string settings = testing::read_file(archive_ / "newsvault.toml");
+  EXPECT_EQ(settings.find("[feeds.alpha]"), std::string::npos) << settings;
+  EXPECT_NE(settings.find("# beta's\n[feeds.beta]\nfull_text"), std::string::npos) << settings;
+  EXPECT_EQ(newsvault("list").out.find("alpha story"), std::string::npos);
+  EXPECT_EQ(newsvault("search story").out.find("alpha story"), std::string::npos);
+  EXPECT_NE(newsvault("list --feeds").out.find("beta"), std::string::npos);
+  EXPECT_EQ(newsvault("list --feeds").out.find("alpha"), std::string::npos);
+  EXPECT_EQ(git("status --porcelain"), "");
+  // The commit before the purge still holds the document.
+  EXPECT_NE(git("log --format=%s --name-status -1").find("D\talpha/"), std::string::npos);
+  EXPECT_NE(git("ls-tree -r --name-only HEAD~1").find("alpha/"), std::string::npos);
+  expect_check_green();
+  // Its name is free again; beta goes on.
+  ASSERT_EQ(newsvault("add " + server_.url("/alpha.xml") + " --name alpha").exit_status, 0);
+  ASSERT_EQ(newsvault("fetch").exit_status, 0);
+  EXPECT_EQ(documents_in(archive_ / "alpha"), 1u);
+  expect_check_green();
+}
+
+TEST_F(FeedCommandsTest, OpmlKeepsTitlesFoldersAndSettingsThroughExportAndImport) {
+  testing::write_file(archive_ / "newsvault.toml",
+                      std::string(kSettings) +
+                          "\n[feeds.alpha]\ntitle = \"Alpha & \\\"News\\\"\"\ncategory = \"News/World\"\n"
+                          "full_text = \"always\"\nconvert = [\"s2t\", \"s2hk\"]\nmin_interval_seconds = 900\n"
+                          "\n[feeds.beta]\ncategory = \"News\"\n");
+  ASSERT_EQ(newsvault("edit beta --adapter dw").exit_status, 0);
+  const auto exported = newsvault("export-opml");
+  ASSERT_EQ(exported.exit_status, 0) << exported.err;
+  // Other readers see folders and titles.
+  EXPECT_NE(exported.out.find("<outline text=\"News\" title=\"News\">"), std::string::npos) << exported.out;
+  EXPECT_NE(exported.out.find("<outline text=\"World\" title=\"World\">"), std::string::npos) << exported.out;
+  EXPECT_NE(exported.out.find("title=\"Alpha &amp; &quot;News&quot;\""), std::string::npos) << exported.out;
+  EXPECT_NE(exported.out.find("newsvault:full_text=\"always\""), std::string::npos) << exported.out;
+
+  // Into another archive: the same feeds, names and settings.
+  const fs::path other = dir_.path() / "other";
+  ASSERT_EQ(run_newsvault("init " + other.string()).exit_status, 0);
+  testing::write_file(dir_.path() / "feeds.opml", exported.out);
+  const auto imported = run_newsvault("--dir " + other.string() + " import-opml " + (dir_.path() / "feeds.opml").string());
+  ASSERT_EQ(imported.exit_status, 0) << imported.err;
+  EXPECT_NE(imported.out.find("imported 2 feeds"), std::string::npos) << imported.out;
+  EXPECT_EQ(run_newsvault("--dir " + other.string() + " export-opml").out, exported.out);
+  const std::string settings = testing::read_file(other / "newsvault.toml");
+  EXPECT_NE(settings.find("\nmin_interval_seconds = 900\n"), std::string::npos) << settings;
+  EXPECT_EQ(run_newsvault("--dir " + other.string() + " check").exit_status, 0);
+}
+
+TEST_F(FeedCommandsTest, ImportOpmlSkipsAnOutlineWhoseSettingsAreWrong) {
+  testing::write_file(dir_.path() / "feeds.opml",
+                      "<opml version=\"2.0\" xmlns:newsvault=\"https://newsvault.invalid/opml\"><body>"
+                      "<outline text=\"Good\" xmlUrl=\"https://good.example/feed\" newsvault:convert=\"s2t\"/>"
+                      "<outline text=\"Bad\" xmlUrl=\"https://bad.example/feed\" newsvault:full_text=\"sometimes\"/>"
+                      "<outline text=\"Ugly\" xmlUrl=\"https://ugly.example/feed\" newsvault:adapter=\"nosuch\"/>"
+                      "</body></opml>");
+  const auto imported = newsvault("import-opml " + (dir_.path() / "feeds.opml").string());
+  ASSERT_EQ(imported.exit_status, 0) << imported.err;
+  EXPECT_NE(imported.err.find("skipped Bad (https://bad.example/feed): newsvault:full_text=\"sometimes\""),
+            std::string::npos) << imported.err;
+  EXPECT_NE(imported.err.find("skipped Ugly"), std::string::npos) << imported.err;
+  const std::string feeds = newsvault("list --feeds").out;
+  EXPECT_NE(feeds.find("good"), std::string::npos);
+  EXPECT_EQ(feeds.find("bad"), std::string::npos);
+  const std::string settings = testing::read_file(archive_ / "newsvault.toml");
+  EXPECT_NE(settings.find("\nconvert = [\"s2t\"]\n"), std::string::npos) << settings;
+  EXPECT_EQ(settings.find("sometimes"), std::string::npos);
+}
 
 TEST_F(FeedCommandsTest, RemovedFeedIsNotPolledAgainAndKeepsItsDocuments) {
   ASSERT_EQ(newsvault("fetch").exit_status, 0);
@@ -211,6 +448,29 @@ TEST_F(FeedCommandsTest, StatusJsonShowsAFailingFeedAndPendingWork) {
   const auto after = nlohmann::json::parse(newsvault("status --json").out);
   EXPECT_EQ(after["feeds"][0]["state"], "paused");
   EXPECT_EQ(after["feeds"][1]["state"], "active");
+}
+
+TEST_F(FeedCommandsTest, TheBranchPushedIsASettingAndABareRemotesHead) {
+  const fs::path remote = dir_.path() / "mirror.git";
+  ASSERT_EQ(testing::run_command("git init -q --bare " + testing::shell_quote(remote.string())).exit_status, 0);
+  keep_history("branch = \"archive\"\n[[publish.git.remote]]\nname = \"mirror\"\nurl = \"" + remote.string() + "\"\n");
+  const auto fetched = newsvault("fetch");
+  ASSERT_EQ(fetched.exit_status, 0) << fetched.err;
+  EXPECT_EQ(git("symbolic-ref HEAD"), "refs/heads/archive\n");
+  // A plain clone of the bare remote checks out the branch newsvault pushes.
+  const fs::path clone = dir_.path() / "clone";
+  ASSERT_EQ(testing::run_command("git clone -q " + testing::shell_quote(remote.string()) + " " +
+                                 testing::shell_quote(clone.string())).exit_status, 0);
+  EXPECT_EQ(testing::run_command("git -C " + testing::shell_quote(clone.string()) + " symbolic-ref HEAD").out,
+            "refs/heads/archive\n");
+  EXPECT_EQ(documents_in(clone / "alpha"), 1u);
+
+  // A name git does not take is refused with the file and line.
+  keep_history("branch = \"a..b\"\n");
+  const auto refused = newsvault("fetch");
+  EXPECT_EQ(refused.exit_status, 1);
+  EXPECT_NE(refused.err.find("publish.git.branch: \"a..b\" is not a name git takes"), std::string::npos)
+      << refused.err;
 }
 
 }  // namespace

@@ -1,5 +1,3 @@
-#include <unistd.h>
-
 #include <charconv>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -17,13 +15,6 @@ struct FetchArguments {
   pipeline::FetchOptions options;
 };
 
-// One line, rewritten in place, while a terminal watches.
-void show_progress(const pipeline::FetchProgress& progress) {
-  std::cerr << "\rfeeds " << progress.feeds_done << "/" << progress.feeds_total << "  articles "
-            << progress.articles_new << " new, " << progress.articles_updated << " updated  errors "
-            << progress.errors << "   " << std::flush;
-}
-
 int run_fetch(const GlobalOptions& global, const FetchArguments& arguments) {
   auto now_or_error = run_time(arguments.now);
   if (!now_or_error) {
@@ -38,11 +29,11 @@ int run_fetch(const GlobalOptions& global, const FetchArguments& arguments) {
   }
   warn_about_settings("fetch", **archive);
   auto client = fetch::make_http_client((*archive)->config().fetch);
-  const bool live = !global.quiet && !arguments.json && ::isatty(STDERR_FILENO);
-  auto summary = pipeline::run_fetch(**archive, *client, now, arguments.options, [live](const auto& progress) {
-    if (live) show_progress(progress);
+  ProgressLine line(!global.quiet && !arguments.json);
+  auto summary = pipeline::run_fetch(**archive, *client, now, arguments.options, [&line](const auto& progress) {
+    line.show(fetch_progress_text(progress, line.seconds()));
   });
-  if (live) std::cerr << "\n";
+  line.clear();
   if (!summary) {
     std::cerr << "newsvault fetch: " << summary.error().message() << "\n";
     return exit_status_of(summary.error());

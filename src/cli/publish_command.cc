@@ -40,7 +40,12 @@ int run_publish(const GlobalOptions& global, const PublishArguments& arguments) 
   request.now = *now;
   request.rebuild = arguments.rebuild;
   request.write_site = (*archive)->config().site_enabled;
+  ProgressLine line(!global.quiet && !arguments.json);
+  request.on_progress = [&line](const pipeline::PublishProgress& progress) {
+    line.show(publish_progress_text("publish", progress, line.seconds()));
+  };
   auto summary = pipeline::run_publish(**archive, request);
+  line.clear();
   if (!summary) {
     std::cerr << "newsvault publish: " << summary.error().message() << "\n";
     return kExitFailure;

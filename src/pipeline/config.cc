@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -235,6 +236,17 @@ Result<void> read_git(const toml::value& table, publish::GitOptions& options) {
   if (auto r = reader.boolean("enabled", options.enabled); !r) return r;
   if (auto r = reader.text("author_name", options.author_name); !r) return r;
   if (auto r = reader.text("author_email", options.author_email); !r) return r;
+  if (auto r = reader.text("branch", options.branch); !r) return r;
+  // git check-ref-format's rules, the ones a name can break here.
+  const std::string& branch = options.branch;
+  if (branch.empty() || branch.starts_with('-') || branch.starts_with('/') || branch.ends_with('/') ||
+      branch.ends_with(".lock") || branch.ends_with('.') || branch.find("..") != std::string::npos ||
+      branch.find("//") != std::string::npos || branch.find("@{") != std::string::npos ||
+      branch.find_first_of(" ~^:?*[\\\x7f") != std::string::npos ||
+      std::any_of(branch.begin(), branch.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+    return std::unexpected(setting_error(table.contains("branch") ? table.at("branch") : table, "publish.git.branch",
+                                         "\"" + branch + "\" is not a name git takes for a branch"));
+  }
   if (auto r = reader.integer("push_timeout_seconds", 1, 86400,
                               [&](long long n) { options.push_timeout = std::chrono::seconds(n); });
       !r) {
@@ -304,6 +316,19 @@ Result<void> read_feeds(const toml::value& table, Config& config) {
     };
     if (auto r = reader.text_list("convert", add_conversion); !r) return r;
     if (auto r = reader.full_text("full_text", feed_settings.full_text); !r) return r;
+    if (auto r = reader.text("title", feed_settings.title); !r) return r;
+    if (auto r = reader.text("category", feed_settings.category); !r) return r;
+    for (auto [key, target] : {std::pair{"min_interval_seconds", &feed_settings.min_interval_seconds},
+                               std::pair{"max_interval_seconds", &feed_settings.max_interval_seconds}}) {
+      if (auto r = reader.integer(key, 1, kMaxIntervalSeconds, [target](long long n) { *target = n; }); !r) {
+        return r;
+      }
+    }
+    if (feed_settings.min_interval_seconds && feed_settings.max_interval_seconds &&
+        *feed_settings.min_interval_seconds > *feed_settings.max_interval_seconds) {
+      return std::unexpected(setting_error(settings.at("min_interval_seconds"), section + ".min_interval_seconds",
+                                           "must not be above max_interval_seconds"));
+    }
     if (auto r = reader.no_unknown_keys(); !r) return r;
   }
   return {};
@@ -598,6 +623,9 @@ std::string default_config_text() {
 # enabled = true
 # author_name = "newsvault"
 # author_email = "newsvault@localhost"
+# The branch commits go on and pushes send (a bare remote made here gets it
+# as its HEAD; clone another remote with git clone -b BRANCH).
+# branch = "main"
 # The longest one push may take (each remote may set its own). A push also
 # gives up when its host does not connect within [fetch]
 # connect_timeout_seconds, or shows no progress for [fetch] low_speed_seconds.
@@ -658,47 +686,136 @@ Result<Config> load_config(const std::filesystem::path& file) {
   return parse_config(text, file.string());
 }
 
-Result<std::string> set_feed_full_text(std::string_view config_text, std::string_view file_name,
-                                       std::string_view feed, FullText mode) {
-  auto data = parse_toml(config_text, std::string(file_name));
-  if (!data) return std::unexpected(data.error());
-  std::vector<std::string> lines = split_lines(config_text);
-  const std::string setting = "full_text = \"" + std::string(full_text_name(mode)) + "\"\n";
-  const std::string feed_name(feed);
-  const toml::value* table = nullptr;
-  if (data->contains("feeds") && data->at("feeds").is_table() &&
-      data->at("feeds").contains(feed_name)) {
-    table = &data->at("feeds").at(feed_name);
-  }
-  if (table == nullptr) {
-    if (!lines.empty() && !lines.back().ends_with('\n')) lines.back() += '\n';
-    lines.push_back("\n[feeds." + toml::format_key(feed_name) + "]\n");
-    lines.push_back(setting);
-  } else if (table->is_table() && table->contains("full_text")) {
-    const toml::value& value = table->at("full_text");
-    const std::size_t line = value.location().line();
-    if (line == 0 || line > lines.size() || !trimmed(lines[line - 1]).starts_with("full_text")) {
-      return std::unexpected(setting_error(value, "feeds." + feed_name + ".full_text",
-                                           "not on a line of its own: edit it by hand"));
-    }
-    lines[line - 1] = setting;
-  } else {
-    const std::optional<std::size_t> header = table_header_line(lines, feed_name);
-    if (!header) {
-      return std::unexpected(setting_error(
-          *table, "feeds." + feed_name,
-          "not a [feeds." + toml::format_key(feed_name) + "] table: add full_text by hand"));
-    }
-    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(*header) + 1, setting);
-  }
+namespace {
+
+// The lines as settings text, if it reads back: the same checks as
+// load_config, so that no edit ever writes settings a run would refuse.
+Result<std::string> joined_settings(const std::vector<std::string>& lines, std::string_view file_name) {
   std::string text;
   for (const std::string& line : lines) text += line;
-  // What is written must read back: the same checks as load_config.
   auto reread = parse_toml(text, std::string(file_name));
   if (!reread) return std::unexpected(reread.error());
   if (auto config = read_config(*reread); !config) return std::unexpected(config.error());
   return text;
 }
 
+}  // namespace
+
+Result<std::string> set_feed_setting(std::string_view config_text, std::string_view file_name,
+                                     std::string_view feed, std::string_view key,
+                                     std::optional<std::string_view> value) {
+  auto data = parse_toml(config_text, std::string(file_name));
+  if (!data) return std::unexpected(data.error());
+  std::vector<std::string> lines = split_lines(config_text);
+  const std::string key_name(key);
+  const std::string setting = value ? key_name + " = " + std::string(*value) + "\n" : std::string();
+  const std::string feed_name(feed);
+  const std::string section = "feeds." + feed_name;
+  const toml::value* table = nullptr;
+  if (data->contains("feeds") && data->at("feeds").is_table() &&
+      data->at("feeds").contains(feed_name)) {
+    table = &data->at("feeds").at(feed_name);
+  }
+  if (table == nullptr) {
+    if (!value) return std::string(config_text);
+    if (!lines.empty() && !lines.back().ends_with('\n')) lines.back() += '\n';
+    lines.push_back("\n[feeds." + toml::format_key(feed_name) + "]\n");
+    lines.push_back(setting);
+  } else if (table->is_table() && table->contains(key_name)) {
+    const toml::value& old_value = table->at(key_name);
+    const std::size_t line = old_value.location().line();
+    const std::string_view text = line == 0 || line > lines.size() ? "" : trimmed(lines[line - 1]);
+    // The value must be the line's own: key = value, nothing after it but a comment.
+    const toml::source_location location = old_value.location();
+    const bool one_line = location.column() - 1 + location.region() <= location.line_str().size();
+    if (!text.starts_with(key_name) || !one_line) {
+      return std::unexpected(setting_error(old_value, section + "." + key_name,
+                                           "not on a line of its own: edit it by hand"));
+    }
+    lines[line - 1] = setting;
+  } else if (value) {
+    const std::optional<std::size_t> header = table_header_line(lines, feed_name);
+    if (!header) {
+      return std::unexpected(setting_error(
+          *table, section,
+          "not a [feeds." + toml::format_key(feed_name) + "] table: add " + key_name + " by hand"));
+    }
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(*header) + 1, setting);
+  }
+  return joined_settings(lines, file_name);
+}
+
+std::string toml_quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20 || byte == 0x7f) {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\u%04x", byte);
+      out += escape;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+Result<std::string> set_feed_full_text(std::string_view config_text, std::string_view file_name,
+                                       std::string_view feed, FullText mode) {
+  const std::string literal = "\"" + std::string(full_text_name(mode)) + "\"";
+  return set_feed_setting(config_text, file_name, feed, "full_text", literal);
+}
+
+Result<std::string> remove_feed_settings(std::string_view config_text, std::string_view file_name,
+                                         std::string_view name) {
+  auto data = parse_toml(config_text, std::string(file_name));
+  if (!data) return std::unexpected(data.error());
+  const std::string feed(name);
+  if (!data->contains("feeds") || !data->at("feeds").is_table() || !data->at("feeds").contains(feed)) {
+    return std::string(config_text);
+  }
+  std::vector<std::string> lines = split_lines(config_text);
+  const std::optional<std::size_t> header = table_header_line(lines, feed);
+  if (!header) {
+    return std::unexpected(setting_error(data->at("feeds").at(feed), "feeds." + feed,
+                                         "not a [feeds." + toml::format_key(feed) + "] table: remove it by hand"));
+  }
+  // The table runs to the next header; a comment just before that header
+  // is the next table's.
+  std::size_t end = *header + 1;
+  while (end < lines.size() && !trimmed(lines[end]).starts_with('[')) ++end;
+  while (end > *header + 1 && (trimmed(lines[end - 1]).starts_with('#') || trimmed(lines[end - 1]).empty()) &&
+         end < lines.size()) {
+    --end;
+  }
+  lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(*header), lines.begin() + static_cast<std::ptrdiff_t>(end));
+  return joined_settings(lines, file_name);
+}
+
+Result<std::string> rename_feed_settings(std::string_view config_text, std::string_view file_name,
+                                         std::string_view old_name, std::string_view new_name) {
+  auto data = parse_toml(config_text, std::string(file_name));
+  if (!data) return std::unexpected(data.error());
+  const std::string old_feed(old_name);
+  const std::string new_feed(new_name);
+  const bool has_feeds = data->contains("feeds") && data->at("feeds").is_table();
+  if (!has_feeds || !data->at("feeds").contains(old_feed)) return std::string(config_text);
+  if (data->at("feeds").contains(new_feed)) {
+    return std::unexpected(setting_error(data->at("feeds").at(new_feed), "feeds." + new_feed,
+                                         "already set for a feed of this name: remove or rename it first"));
+  }
+  std::vector<std::string> lines = split_lines(config_text);
+  const std::optional<std::size_t> header = table_header_line(lines, old_feed);
+  if (!header) {
+    return std::unexpected(setting_error(
+        data->at("feeds").at(old_feed), "feeds." + old_feed,
+        "not a [feeds." + toml::format_key(old_feed) + "] table: rename it by hand"));
+  }
+  lines[*header] = "[feeds." + toml::format_key(new_feed) + "]\n";
+  return joined_settings(lines, file_name);
+}
 
 }  // namespace newsvault::pipeline

@@ -432,7 +432,7 @@ TEST(OpmlTest, ReadsNestedOutlinesAndWritesThemBack) {
   records[0].name = "dw-chinese";
   records[0].url = "https://rss.dw.com/rdf/rss-chi-all?a=1&b=2";
   records[0].adapter = "dw";
-  auto again = read_opml(write_opml(records), "exported");
+  auto again = read_opml(write_opml(records, Config{}), "exported");
   ASSERT_TRUE(again.has_value());
   ASSERT_EQ(again->size(), 1u);
   EXPECT_EQ((*again)[0].url, records[0].url);

@@ -13,10 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr publish::ChineseConversion kConversions[] = {
-    publish::ChineseConversion::kS2T, publish::ChineseConversion::kT2S,
-    publish::ChineseConversion::kS2TW, publish::ChineseConversion::kS2HK};
-
 // The store's side of the move, in one transaction: each renamed article's
 // new path, and the files to move or remove.
 Result<void> plan_moves(store::Store& store) {
@@ -35,7 +31,7 @@ Result<void> plan_moves(store::Store& store) {
     if (renamed && *renamed != old_path) {
       paths.push_back({article.id, *renamed});
       moves.push_back({old_path, *renamed});
-      for (publish::ChineseConversion conversion : kConversions) {
+      for (publish::ChineseConversion conversion : kAllConversions) {
         moves.push_back({publish::converted_document_path(old_path, conversion),
                          publish::converted_document_path(*renamed, conversion)});
       }

@@ -7,12 +7,19 @@
 #include <filesystem>
 
 #include "core/core.h"
+#include "publish/publish.h"
 #include "store/store.h"
 
 namespace newsvault::pipeline {
 
 // The layout publish::document_path names documents by (store.h, layout).
 inline constexpr int kCurrentLayout = 2;
+
+// Every conversion a converted copy can be made by: the copies a move or
+// removal of a document takes with it.
+inline constexpr publish::ChineseConversion kAllConversions[] = {
+    publish::ChineseConversion::kS2T, publish::ChineseConversion::kT2S,
+    publish::ChineseConversion::kS2TW, publish::ChineseConversion::kS2HK};
 
 // In an archive of an earlier layout, gives every article whose name
 // changed its new document path in the store (one transaction, which also

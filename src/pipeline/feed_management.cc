@@ -62,20 +62,6 @@ Result<void> write_states(const std::filesystem::path& root,
                                         nlohmann::json{{"feeds", feeds}}.dump(1) + "\n");
 }
 
-// kNotFound naming the feed and the feeds there are.
-Result<store::FeedRecord> feed_named(Archive& archive, std::string_view name) {
-  auto feed = archive.store().feed_by_name(name);
-  if (!feed) return std::unexpected(feed.error());
-  if (*feed) return **feed;
-  auto feeds = archive.store().feeds();
-  if (!feeds) return std::unexpected(feeds.error());
-  std::string names;
-  for (const store::FeedRecord& each : *feeds) names += (names.empty() ? "" : ", ") + each.name;
-  return make_error(ErrorCode::kNotFound,
-                    "no feed named " + std::string(name) + " in " + archive.root().string() +
-                        (names.empty() ? " (it has no feeds)" : "; its feeds: " + names));
-}
-
 std::uintmax_t size_of(const std::filesystem::path& path) {
   std::error_code error;
   if (std::filesystem::is_regular_file(path, error)) {
@@ -113,6 +99,30 @@ Result<std::map<std::int64_t, FeedState>> feed_states(Archive& archive) {
     states[feed.id] = found == saved->end() ? FeedState::kActive : found->second;
   }
   return states;
+}
+
+Result<store::FeedRecord> feed_named(Archive& archive, std::string_view name) {
+  auto feed = archive.store().feed_by_name(name);
+  if (!feed) return std::unexpected(feed.error());
+  if (*feed) return **feed;
+  auto feeds = archive.store().feeds();
+  if (!feeds) return std::unexpected(feeds.error());
+  std::string names;
+  for (const store::FeedRecord& each : *feeds) names += (names.empty() ? "" : ", ") + each.name;
+  return make_error(ErrorCode::kNotFound,
+                    "no feed named " + std::string(name) + " in " + archive.root().string() +
+                        (names.empty() ? " (it has no feeds)" : "; its feeds: " + names));
+}
+
+Result<void> save_feed_state(const std::filesystem::path& root, std::int64_t feed_id, FeedState state) {
+  auto states = read_states(root);
+  if (!states) return std::unexpected(states.error());
+  if (state == FeedState::kActive) {
+    if (states->erase(feed_id) == 0) return {};
+  } else {
+    (*states)[feed_id] = state;
+  }
+  return write_states(root, *states);
 }
 
 Result<FeedState> set_feed_state(Archive& archive, std::string_view name, FeedState state) {

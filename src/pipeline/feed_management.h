@@ -21,6 +21,14 @@ struct FetchScope {
 // kInvalidArgument naming a removed one, before anything is fetched.
 Result<FetchScope> fetch_scope(Archive& archive, const FetchOptions& options);
 
+// The feed named `name`, or kNotFound naming it and the feeds there are
+// ("no feed named X in DIR; its feeds: a, b").
+Result<store::FeedRecord> feed_named(Archive& archive, std::string_view name);
+
+// Sets (or, for kActive, forgets) the state of feed `feed_id` in
+// .newsvault/feed_states.json, written atomically. Call under the run lock.
+Result<void> save_feed_state(const std::filesystem::path& root, std::int64_t feed_id, FeedState state);
+
 }  // namespace newsvault::pipeline
 
 #endif  // NEWSVAULT_PIPELINE_FEED_MANAGEMENT_H_

@@ -52,7 +52,15 @@ struct FeedSettings {
   // (publish.h, "Traditional and Simplified Chinese").
   std::vector<publish::ChineseConversion> convert;
   std::optional<FullText> full_text;  // unset: the archive's ([fetch] full_text)
+  // Bounds of how often the feed is polled, in seconds (unset: the
+  // archive's [schedule] bounds).
+  std::optional<long long> min_interval_seconds;
+  std::optional<long long> max_interval_seconds;
+  std::string title;     // what it is called where it is listed (OPML); "": its name
+  std::string category;  // the folders an OPML export puts it in: "News/World"; "": none
 };
+// The longest poll interval a feed may be given: 30 days.
+inline constexpr long long kMaxIntervalSeconds = 30LL * 24 * 60 * 60;
 
 struct Config {
   fetch::ClientOptions fetch;
@@ -95,6 +103,28 @@ Result<Config> parse_config(std::string_view text, std::string_view source_name)
 // line can be added to (an inline table: edit it by hand).
 Result<std::string> set_feed_full_text(std::string_view config_text, std::string_view file_name,
                                        std::string_view feed, FullText mode);
+
+// The settings text `config_text` with [feeds.FEED] `key` set to `value`,
+// a TOML literal ("\"always\"", "[\"s2t\"]", "600"), or the key's line
+// removed for nullopt; placed and checked as set_feed_full_text places and
+// checks it, and failing as it does.
+Result<std::string> set_feed_setting(std::string_view config_text, std::string_view file_name,
+                                     std::string_view feed, std::string_view key,
+                                     std::optional<std::string_view> value);
+// `text` as a TOML basic string, quoted and escaped: "a \"b\"".
+std::string toml_quoted(std::string_view text);
+// The settings text without the [feeds.NAME] table (its header and the
+// lines up to the next header, a comment heading that one left); the text
+// unchanged when it has none. Fails as rename_feed_settings does.
+Result<std::string> remove_feed_settings(std::string_view config_text, std::string_view file_name,
+                                         std::string_view name);
+// The settings text with the [feeds.OLD] table's header renamed to
+// [feeds.NEW], every other line as written; the text unchanged when it has
+// no [feeds.OLD]. Fails with kInvalidArgument naming the file and line when
+// [feeds.NEW] is there already, or when [feeds.OLD] is no header a line
+// holds (an inline table: rename it by hand).
+Result<std::string> rename_feed_settings(std::string_view config_text, std::string_view file_name,
+                                         std::string_view old_name, std::string_view new_name);
 
 // kRead: to read the archive as it is (list, show, check, export-opml), even
 // where this user cannot write it (a read-only copy); kReadWrite: to change it.
@@ -166,6 +196,15 @@ struct PublishSummary {
   std::vector<std::string> errors;
 };
 
+// How far a publish is, for a progress display: the step it is at
+// ("documents", "feeds out", "site", "commit", "push") and, for
+// documents, how many of how many are written.
+struct PublishProgress {
+  std::string_view step;
+  std::size_t done = 0;
+  std::size_t total = 0;
+};
+
 struct PublishRequest {
   Timestamp now;              // the commit's time
   bool rebuild = false;       // rewrite every document and index from the store first
@@ -173,9 +212,13 @@ struct PublishRequest {
   bool write_site = false;    // the static site too (write_site below), before the commit
   bool commit = true;         // commit what differs from the last commit
   std::vector<publish::FeedChanges> changes;  // the commit message's counts; none: a republish
+  // The commit's message; "": made from `changes`.
+  std::string message;
   // The articles whose documents changed: feeds out and site pages are made
   // only where they show one of them. nullopt: all of them.
   std::optional<std::set<std::int64_t>> changed_articles;
+  // Told as each step begins, and after each document a rebuild writes.
+  std::function<void(const PublishProgress&)> on_progress;
 };
 
 // Publishes the archive as the settings say: feeds out, then (git enabled)
@@ -290,16 +333,38 @@ struct CheckReport {
 // config, kInvalidArgument while a fetch or publish runs in the archive.
 Result<CheckReport> check_archive(const std::filesystem::path& root);
 
-// OPML 2.0 subscription lists.
+// OPML 2.0 subscription lists. newsvault's own settings of a feed go in
+// attributes of its own namespace (kOpmlNamespace, prefix newsvault:), which
+// other readers ignore.
+inline constexpr const char* kOpmlNamespace = "https://newsvault.invalid/opml";
 struct OpmlFeed {
-  std::string name;     // the outline's title or text
-  std::string url;      // xmlUrl
-  std::string adapter;  // our own attribute, newsvault:adapter, when present
+  std::string name;      // the outline's title or text
+  std::string url;       // xmlUrl
+  std::string category;  // the folders (outlines without xmlUrl) it is in: "News/World"
+  // newsvault's attributes, "" when absent: name (the feed's name in the
+  // archive), adapter, full_text, convert (names separated by spaces),
+  // min_interval_seconds, max_interval_seconds; as written, unchecked.
+  std::string feed_name;
+  std::string adapter;
+  std::string full_text;
+  std::string convert;
+  std::string min_interval_seconds;
+  std::string max_interval_seconds;
 };
 // Reads every outline with an xmlUrl, at any depth. kParse naming the
 // source when the document is not OPML.
 Result<std::vector<OpmlFeed>> read_opml(std::string_view bytes, std::string_view source_name);
-std::string write_opml(const std::vector<store::FeedRecord>& feeds);
+// The settings text `config_text` with the [feeds.NAME] settings `outline`
+// gives a feed added as `name`: its title (when not its name), category,
+// and newsvault's attributes but the adapter (the store's). Fails with
+// kInvalidArgument naming the attribute and what is wrong with it
+// ("newsvault:full_text=\"sometimes\": expected auto, always or never").
+Result<std::string> settings_from_opml(std::string_view config_text, std::string_view file_name,
+                                       std::string_view name, const OpmlFeed& outline);
+// The feeds as OPML: each in the folders of its [feeds.NAME] category, with
+// its title (or its name), and newsvault's settings of it (name, adapter,
+// full_text, convert, intervals) in newsvault: attributes.
+std::string write_opml(const std::vector<store::FeedRecord>& feeds, const Config& config);
 
 // A name fit for a folder, from a feed's title or URL ("DW 中文" -> "dw-中文").
 std::string feed_name_from(std::string_view title_or_url);
@@ -383,6 +448,59 @@ Result<std::map<std::int64_t, FeedState>> feed_states(Archive& archive);
 // state it had. Fails with kNotFound ("no feed named X; feeds: a, b") for an
 // unknown name, and kInvalidArgument while a fetch or publish runs.
 Result<FeedState> set_feed_state(Archive& archive, std::string_view name, FeedState state);
+
+// Renames the feed `old_name` to `new_name` under the run lock: in one
+// store transaction its name, and the move of its folder (each document
+// and converted copy it holds, by rename(2); its indexes and feeds out are
+// written again); then its [feeds.OLD] table in newsvault.toml becomes
+// [feeds.NEW] (written atomically); then it publishes, as `publish
+// --rebuild` does, in one commit whose message names the rename, so git
+// sees each document move (`git log --follow` keeps its history). Fails,
+// changing nothing, with kNotFound for an unknown feed, kInvalidArgument
+// for a name taken (by a feed, a [feeds.NEW] table or a folder of the
+// archive), a name a feed cannot have (feed_name_problem) and while a run
+// holds the archive.
+Result<PublishSummary> rename_feed(Archive& archive, std::string_view old_name,
+                                   std::string_view new_name, Timestamp now);
+
+// A change of a feed's settings (`newsvault edit`). Each field set is a
+// change; a set field holding nullopt removes the setting (the archive's
+// default then holds).
+struct FeedEdit {
+  std::optional<std::string> adapter;  // "": none (the feed's own content)
+  std::optional<std::optional<FullText>> full_text;
+  std::optional<std::vector<publish::ChineseConversion>> convert;  // empty: none
+  std::optional<std::optional<long long>> min_interval_seconds;
+  std::optional<std::optional<long long>> max_interval_seconds;
+};
+
+// Applies `edit` to the feed `name` under the run lock: the adapter in the
+// store, the rest in its [feeds.NAME] table of newsvault.toml (written
+// atomically, every other line kept as written). Returns one line per
+// setting that changed ("full_text: auto -> always"); none when nothing
+// did. Fails, changing nothing, with kNotFound for an unknown feed, and
+// kInvalidArgument for an unknown adapter, full_text on a feed with an
+// adapter, bounds that cross, a settings file that cannot take the change,
+// or while a run holds the archive.
+Result<std::vector<std::string>> edit_feed(Archive& archive, std::string_view name, const FeedEdit& edit);
+
+// What `remove --purge` took out of the archive.
+struct PurgeSummary {
+  std::size_t articles = 0;   // deleted with their revisions
+  std::size_t documents = 0;  // files deleted (documents and converted copies)
+  PublishSummary publish;     // the commit that deletes them
+};
+
+// Deletes the feed `name` and what only it holds, under the run lock: in
+// one store transaction the feed, its state, and every article no other
+// feed lists (revisions, search text, pending work); then their documents
+// and converted copies and the feed's indexes and feeds out; then its
+// [feeds.NAME] table leaves newsvault.toml; then publishes, as `publish --rebuild` does, in one
+// commit that deletes the files. An article another feed lists stays, as
+// that feed's. The git history keeps every earlier commit, so the deleted
+// documents remain in it. Fails, changing nothing, with kNotFound for an
+// unknown feed and kInvalidArgument while a run holds the archive.
+Result<PurgeSummary> purge_feed(Archive& archive, std::string_view name, Timestamp now);
 
 // What `newsvault status` shows of one feed.
 struct FeedStatus {

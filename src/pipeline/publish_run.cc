@@ -24,10 +24,17 @@ namespace {
 
 // Every document and index as the store says it is: what fetch wrote, byte
 // for byte, since a document depends only on its revision.
+void tell(const PublishRequest& request, std::string_view step, std::size_t done = 0, std::size_t total = 0) {
+  if (request.on_progress) request.on_progress(PublishProgress{step, done, total});
+}
+
 Result<std::size_t> rebuild_documents(Archive& archive, const std::vector<store::FeedRecord>& feeds,
-                                      const std::vector<store::ArticleSummary>& articles) {
+                                      const std::vector<store::ArticleSummary>& articles,
+                                      const PublishRequest& request) {
   std::size_t rendered = 0;
+  std::size_t seen = 0;
   for (const store::ArticleSummary& summary : articles) {
+    tell(request, "documents", seen++, articles.size());
     if (summary.document_path.empty()) continue;
     auto latest = latest_revision(archive.store(), summary.id);
     if (!latest) return std::unexpected(latest.error());
@@ -231,7 +238,7 @@ Result<void> publish_history(Archive& archive, const PublishRequest& request,
                              const std::vector<store::ArticleSummary>& articles, PublishSummary& summary) {
   const publish::GitOptions& git = archive.config().git;
   const std::vector<std::string> ignored = git_ignored_paths(archive.config().site.dir);
-  if (auto made = publish::init_git_repository(archive.root(), ignored); !made) {
+  if (auto made = publish::init_git_repository(archive.root(), ignored, archive.config().git.branch); !made) {
     summary.errors.push_back(made.error().message());
     return {};
   }
@@ -243,7 +250,7 @@ Result<void> publish_history(Archive& archive, const PublishRequest& request,
     auto vouched = DocumentRestorer(archive, summary).run(articles);
     if (!vouched) return std::unexpected(vouched.error());
     if (!*vouched) return {};
-    auto committed = publish::commit_all_changes(archive.root(), publish::commit_message(request.changes),
+    auto committed = publish::commit_all_changes(archive.root(), request.message.empty() ? publish::commit_message(request.changes) : request.message,
                                                  git, request.now);
     if (!committed) {
       summary.errors.push_back(committed.error().message());
@@ -313,17 +320,19 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
     auto feeds = archive.store().feeds();
     if (!feeds) return std::unexpected(feeds.error());
     if (request.rebuild) {
-      auto rendered = rebuild_documents(archive, *feeds, articles);
+      auto rendered = rebuild_documents(archive, *feeds, articles, request);
       if (!rendered) return std::unexpected(rendered.error());
       summary.documents_rendered = *rendered;
     }
     if (outputs_wanted) {
+      tell(request, "feeds out");
       if (auto written = write_outputs(archive, *feeds, articles, changed, summary.files_written); !written) {
         return std::unexpected(written.error());
       }
     }
   }
   if (request.write_site) {
+    tell(request, "site");
     // The site is made from the store, so a page that cannot be made
     // (a conversion that does not load) must not hold back the documents'
     // commit: it is an error of the run, whose marker stays, so the next
@@ -335,6 +344,7 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
     }
   }
   if (archive.config().git.enabled) {
+    tell(request, "commit");
     if (auto published = publish_history(archive, request, articles, summary); !published) {
       return std::unexpected(published.error());
     }
@@ -356,6 +366,7 @@ Result<PublishSummary> run_publish(Archive& archive, const PublishRequest& reque
   }
   if (!published) return published;
   // Asked for by hand: every remote that lacks the commit, backoff or not.
+  if (!archive.config().git.remotes.empty()) tell(request, "push");
   if (auto pushed = push_archive(archive, request.now, false, *published); !pushed) {
     return std::unexpected(pushed.error());
   }

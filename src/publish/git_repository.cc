@@ -124,7 +124,7 @@ Result<GitRepository> open_git_repository(const std::filesystem::path& root) {
 }
 
 Result<void> init_git_repository(const std::filesystem::path& root,
-                                 const std::vector<std::string>& ignored) {
+                                 const std::vector<std::string>& ignored, const std::string& branch) {
   auto existing = open_git_repository(root);
   if (!existing && existing.error().code() != ErrorCode::kNotFound) {
     return std::unexpected(existing.error());
@@ -133,7 +133,7 @@ Result<void> init_git_repository(const std::filesystem::path& root,
     git_repository_init_options options;
     git_repository_init_options_init(&options, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
     options.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
-    options.initial_head = "main";
+    options.initial_head = branch.c_str();
     git_repository* repository = nullptr;
     if (git_repository_init_ext(&repository, root.c_str(), &options) != 0) {
       return git_failure(root, "cannot create a git repository");
@@ -177,11 +177,50 @@ std::string commit_message(const std::vector<FeedChanges>& changes) {
 }
 
 // The commit itself: every object it needs written to one new pack.
+// Puts HEAD on refs/heads/`branch` ([publish.git] branch), so that the
+// commit and the pushes are on it: a branch not there yet starts at the
+// commit HEAD is on (or is born with the next commit). One that exists at
+// another commit is refused rather than moved: it holds history.
+static Result<void> use_branch(git_repository* repo, const std::filesystem::path& root,
+                               const std::string& branch) {
+  const std::string target = "refs/heads/" + branch;
+  git_reference* raw_head = nullptr;
+  if (git_reference_lookup(&raw_head, repo, "HEAD") != 0) return git_failure(root, "cannot read HEAD");
+  GitReference head(raw_head);
+  const char* current = git_reference_symbolic_target(head.get());
+  if (current != nullptr && target == current) return {};
+  git_oid head_commit;
+  const bool born = git_reference_name_to_id(&head_commit, repo, "HEAD") == 0;
+  git_oid branch_commit;
+  if (git_reference_name_to_id(&branch_commit, repo, target.c_str()) == 0) {
+    if (!born || !git_oid_equal(&branch_commit, &head_commit)) {
+      return make_error(ErrorCode::kIo, root.string() + ": branch " + branch +
+                                            " ([publish.git] branch) exists at another commit than HEAD; "
+                                            "check it out or choose another name");
+    }
+  } else if (born) {
+    git_reference* created = nullptr;
+    if (git_reference_create(&created, repo, target.c_str(), &head_commit, 0, "branch: [publish.git] branch") != 0) {
+      return git_failure(root, "cannot create branch " + branch);
+    }
+    GitReference owned(created);
+  }
+  git_reference* moved = nullptr;
+  if (git_reference_symbolic_create(&moved, repo, "HEAD", target.c_str(), 1, "[publish.git] branch") != 0) {
+    return git_failure(root, "cannot put HEAD on branch " + branch);
+  }
+  GitReference owned(moved);
+  return {};
+}
+
 static Result<std::optional<std::string>> commit_changes(const std::filesystem::path& root, const std::string& message,
                                                   const GitOptions& options, Timestamp when) {
   auto repository = open_git_repository(root);
   if (!repository) return std::unexpected(repository.error());
   git_repository* repo = repository->get();
+  if (auto on_branch = use_branch(repo, root, options.branch); !on_branch) {
+    return std::unexpected(on_branch.error());
+  }
   if (auto removed = remove_unfinished_packs(git_repository_path(repo)); !removed) {
     return std::unexpected(removed.error());
   }

@@ -236,6 +236,9 @@ struct GitOptions {
   bool enabled = true;  // commit after every run that changes documents
   std::string author_name = "newsvault";
   std::string author_email = "newsvault@localhost";
+  // The branch commits go on and pushes send; a bare remote on this
+  // machine gets it as its HEAD.
+  std::string branch = "main";
   std::vector<GitRemote> remotes;
   // Every wait of a push is bounded (the push runs in a child process that
   // is killed at its bound, see push_to_remotes): reaching the remote's
@@ -246,12 +249,13 @@ struct GitOptions {
   std::chrono::seconds stall_timeout{60};
 };
 
-// Makes `root` a git repository (branch "main") when it is not one yet, and
+// Makes `root` a git repository (on `branch`) when it is not one yet, and
 // writes a .gitignore keeping `ignored` (paths relative to the root, such
 // as the store's folder) out of the history. An existing repository and
 // .gitignore are left as they are. kIo naming the folder and libgit2's reason.
 Result<void> init_git_repository(const std::filesystem::path& root,
-                                 const std::vector<std::string>& ignored);
+                                 const std::vector<std::string>& ignored,
+                                 const std::string& branch = "main");
 
 // What one run changed in one feed.
 struct FeedChanges {

@@ -588,6 +588,73 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<void> update_feed(std::int64_t feed_id, std::string_view name,
+                           std::string_view adapter) override {
+    if (name.empty()) return make_error(ErrorCode::kInvalidArgument, "a feed needs a name");
+    Result<Query> update = database_->query("UPDATE feeds SET name = ?2, adapter = ?3 WHERE id = ?1");
+    NEWSVAULT_TRY(update);
+    update->bind(1, feed_id).bind(2, name).bind(3, adapter);
+    if (Result<void> done = update->run(); !done) {
+      if (database_->extended_error_code() == SQLITE_CONSTRAINT_UNIQUE) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "a feed named " + std::string(name) + " already exists");
+      }
+      return std::unexpected(done.error());
+    }
+    if (sqlite3_changes(database_->connection()) == 0) {
+      return make_error(ErrorCode::kNotFound, "no feed with id " + std::to_string(feed_id));
+    }
+    return {};
+  }
+
+  Result<std::vector<std::string>> purge_feed(std::int64_t feed_id) override {
+    std::vector<std::string> documents;
+    auto purged = database_->transaction([&]() -> Result<void> {
+      // Articles this feed holds alone go; the others become the feed's
+      // that lists them (their document stays where it is).
+      constexpr std::string_view kOwnOnly =
+          "SELECT id, document_path FROM articles a WHERE (a.feed_id = ?1 OR EXISTS (SELECT 1 "
+          "FROM feed_articles f WHERE f.article_id = a.id AND f.feed_id = ?1)) AND NOT EXISTS "
+          "(SELECT 1 FROM feed_articles f WHERE f.article_id = a.id AND f.feed_id != ?1)";
+      Result<Query> select = database_->query(kOwnOnly);
+      NEWSVAULT_TRY(select);
+      select->bind(1, feed_id);
+      auto rows = select->rows([](const Query& row) {
+        return std::pair<std::int64_t, std::string>(row.integer(0), row.text(1));
+      });
+      NEWSVAULT_TRY(rows);
+      for (const auto& [article_id, path] : *rows) {
+        for (const char* sql : {"DELETE FROM search_text WHERE article_id = ?1",
+                                "DELETE FROM revisions WHERE article_id = ?1",
+                                "DELETE FROM feed_articles WHERE article_id = ?1",
+                                "DELETE FROM articles WHERE id = ?1"}) {
+          Result<Query> remove = database_->query(sql);
+          NEWSVAULT_TRY(remove);
+          remove->bind(1, article_id);
+          NEWSVAULT_TRY(remove->run());
+        }
+        documents.push_back(path);
+      }
+      // A shared article first archived from this feed passes to another.
+      for (const char* sql :
+           {"UPDATE articles SET feed_id = (SELECT MIN(f.feed_id) FROM feed_articles f WHERE "
+            "f.article_id = articles.id AND f.feed_id != ?1) WHERE feed_id = ?1",
+            "DELETE FROM feed_articles WHERE feed_id = ?1",
+            "DELETE FROM pending_work WHERE feed_id = ?1", "DELETE FROM feeds WHERE id = ?1"}) {
+        Result<Query> update = database_->query(sql);
+        NEWSVAULT_TRY(update);
+        update->bind(1, feed_id);
+        NEWSVAULT_TRY(update->run());
+      }
+      if (sqlite3_changes(database_->connection()) == 0) {
+        return make_error(ErrorCode::kNotFound, "no feed with id " + std::to_string(feed_id));
+      }
+      return {};
+    });
+    if (!purged) return std::unexpected(purged.error());
+    return documents;
+  }
+
   Result<int> layout() override {
     Result<Query> select = database_->query("SELECT version FROM archive_layout");
     NEWSVAULT_TRY(select);

@@ -217,6 +217,18 @@ class Store {
   // time and error ("" on success), written to the feed with `feed.id`
   // (kNotFound when there is none).
   virtual Result<void> record_fetch(const FeedRecord& feed) = 0;
+  // Gives the feed with `feed_id` a new name and adapter, nothing else
+  // changed (its articles keep their document paths: the caller moves
+  // them). kNotFound when there is no such feed; kInvalidArgument when the
+  // name is empty or another feed's ("a feed named X already exists").
+  virtual Result<void> update_feed(std::int64_t feed_id, std::string_view name,
+                                   std::string_view adapter) = 0;
+  // Deletes the feed with `feed_id` and, in one transaction, every article
+  // no other feed lists (with its revisions, search text and pending work);
+  // an article another feed lists too stays, that feed's alone. Returns the
+  // document paths of the articles deleted. kNotFound when there is no such
+  // feed.
+  virtual Result<std::vector<std::string>> purge_feed(std::int64_t feed_id) = 0;
 
   // Validators for any other URL (article pages, API documents): etag and
   // last_modified, ("", "") when none are stored. set_validators replaces
