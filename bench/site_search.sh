@@ -32,8 +32,12 @@ for round in 1 2 3; do
   for q in $queries; do
     run=$((run + 1))
     query=$(printf '%s' "$q" | tr '+' ' ' | python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.stdin.read()))')
+    # No --virtual-time-budget: it would stop the page's clock while files
+    # load. Chromium dumps the DOM once the page is loaded, and the
+    # search's files, each added before the last one's load ended, keep it
+    # loading until the results are shown.
     dom=$(timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run \
-      --virtual-time-budget=20000 --user-data-dir="$profile/$run" \
+      --user-data-dir="$profile/$run" \
       --dump-dom "file://$site/search.html?q=$query" 2>/dev/null)
     ms=$(printf '%s' "$dom" | sed -n 's/.*data-search-ms="\([0-9]*\)".*/\1/p' | head -1)
     loaded=$(printf '%s' "$dom" | sed -n 's/.*data-search-files="\([^"]*\)".*/\1/p' | head -1)

@@ -315,7 +315,10 @@ nlohmann::json article_json(const store::ArticleSummary& article) {
                                                             : nlohmann::json(article.removed_reason)}};
 }
 
-int list_feeds(store::Store& store, bool json) {
+int list_feeds(pipeline::Archive& archive, bool json) {
+  store::Store& store = archive.store();
+  auto states = pipeline::feed_states(archive);
+  if (!states) return fail("list", states.error());
   auto feeds = store.feeds();
   if (!feeds) return fail("list", feeds.error());
   auto pending = store.pending_work(std::nullopt);
@@ -342,6 +345,7 @@ int list_feeds(store::Store& store, bool json) {
                               {"adapter", feed.adapter},
                               {"last_fetched", time_json(feed.last_fetched)},
                               {"state", feed.last_error.empty() ? "ok" : "error"},
+                              {"polling", pipeline::feed_state_name(states->at(feed.id))},
                               {"error", redact_urls(feed.last_error)},
                               {"pending", std::move(pending_items)}});
       continue;
@@ -363,7 +367,7 @@ int run_list(const GlobalOptions& global, const std::string& feed_name, bool fee
   if (!archive) return fail("list", archive.error());
   warn_about_settings("list", **archive);
   store::Store& store = (*archive)->store();
-  if (feeds_only) return list_feeds(store, json);
+  if (feeds_only) return list_feeds(**archive, json);
   std::optional<std::int64_t> feed_id;
   if (!feed_name.empty()) {
     auto feed = store.feed_by_name(feed_name);

@@ -114,7 +114,7 @@ Result<pipeline::FeedEdit> feed_edit_from(const EditArguments& arguments, bool a
         if (!conversion) {
           return make_error(ErrorCode::kInvalidArgument,
                             "--convert: unknown conversion \"" + std::string(item) +
-                                "\" (known: s2t, t2s, s2tw, s2hk; none for no copies)");
+                                "\" (known: s2t, t2s, s2tw, s2hk, s2twp, tw2sp; none for no copies)");
         }
         if (std::ranges::find(conversions, *conversion) == conversions.end()) conversions.push_back(*conversion);
         rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
@@ -327,7 +327,7 @@ void add_feed_commands(CLI::App& app, const GlobalOptions& global, CommandAction
                    "auto, always, never, or default (the archive's [fetch] full_text)")
       ->check(CLI::IsMember({"auto", "always", "never", "default"}));
   edit->add_option("--convert", edit_arguments->convert,
-                   "Chinese copies, comma-separated (s2t,t2s,s2tw,s2hk), or none");
+                   "Chinese copies, comma-separated (s2t,t2s,s2tw,s2hk,s2twp,tw2sp), or none");
   edit->add_option("--min-interval", edit_arguments->min_interval,
                    "Poll it at most this often, in seconds, or default");
   edit->add_option("--max-interval", edit_arguments->max_interval,

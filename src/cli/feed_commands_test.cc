@@ -447,6 +447,9 @@ TEST_F(FeedCommandsTest, StatusJsonShowsAFailingFeedAndPendingWork) {
   ASSERT_EQ(newsvault("pause alpha").exit_status, 0);
   const auto after = nlohmann::json::parse(newsvault("status --json").out);
   EXPECT_EQ(after["feeds"][0]["state"], "paused");
+  const auto listed = nlohmann::json::parse(newsvault("list --feeds --json").out);
+  EXPECT_EQ(listed["feeds"][0]["polling"], "paused");
+  EXPECT_EQ(listed["feeds"][1]["polling"], "active");
   EXPECT_EQ(after["feeds"][1]["state"], "active");
 }
 

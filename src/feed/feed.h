@@ -13,6 +13,7 @@
 #ifndef NEWSVAULT_FEED_FEED_H_
 #define NEWSVAULT_FEED_FEED_H_
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -105,6 +106,17 @@ struct Feed {
   std::string language;
   std::optional<Timestamp> updated;
   std::vector<Entry> entries;
+
+  // How often the feed asks to be read (the scheduler's hints): RSS 2.0
+  // <ttl> (minutes it may be cached), the syndication module's
+  // sy:updatePeriod divided by sy:updateFrequency ("hourly" and 2: 30
+  // minutes), and RSS 2.0 <skipHours> (hours 0-23, GMT) and <skipDays>
+  // (0 for Sunday to 6 for Saturday), sorted, each once. Absent or
+  // unreadable: none.
+  std::optional<std::chrono::minutes> ttl;
+  std::optional<std::chrono::seconds> update_period;
+  std::vector<int> skip_hours;
+  std::vector<int> skip_days;
 
   std::string encoding;  // the charset the document was read in ("utf-8", "gb18030", ...)
   // What was wrong with the document and recovered from, first problem

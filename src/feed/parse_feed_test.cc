@@ -17,6 +17,27 @@ std::string iso(const std::optional<Timestamp>& time) {
   return time ? format_iso8601_seconds(*time) : "null";
 }
 
+TEST(ParseFeedTest, ReadsHowOftenTheFeedAsksToBeRead) {
+  const Feed rss = parse_ok(R"(<rss version="2.0"><channel><title>T</title><ttl> 60 </ttl>
+<skipHours><hour>0</hour><hour>24</hour><hour>3</hour><hour>x</hour></skipHours>
+<skipDays><day>Saturday</day><day>Sunday</day><day>Someday</day></skipDays>
+</channel></rss>)");
+  EXPECT_EQ(rss.ttl, std::chrono::minutes(60));
+  EXPECT_EQ(rss.skip_hours, (std::vector<int>{0, 3}));
+  EXPECT_EQ(rss.skip_days, (std::vector<int>{0, 6}));
+  EXPECT_EQ(rss.update_period, std::nullopt);
+
+  const Feed rdf = parse_ok(R"(<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns="http://purl.org/rss/1.0/" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
+<channel rdf:about="https://example.org/"><title>T</title>
+<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency></channel>
+</rdf:RDF>)");
+  EXPECT_EQ(rdf.update_period, std::chrono::minutes(30));
+  EXPECT_EQ(rdf.ttl, std::nullopt);
+  // A ttl that is no number of minutes is no hint.
+  EXPECT_EQ(parse_ok("<rss version=\"2.0\"><channel><ttl>soon</ttl></channel></rss>").ttl, std::nullopt);
+}
+
 TEST(ParseFeedTest, ReadsRss20ItemFields) {
   const Feed feed = parse_ok(R"(<?xml version="1.0"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"

@@ -9,7 +9,9 @@
 namespace newsvault::feed {
 namespace {
 
-enum class Vocabulary { kCore, kContent, kDublinCore, kDcTerms, kMedia, kItunes, kXhtml, kOther };
+enum class Vocabulary {
+  kCore, kContent, kDublinCore, kDcTerms, kMedia, kItunes, kXhtml, kSyndication, kOther
+};
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -28,6 +30,7 @@ bool icontains(std::string_view text, std::string_view part) {
 constexpr std::string_view kRss090Namespace = "http://my.netscape.com/rdf/simple/0.9/";
 constexpr std::string_view kRss10Namespace = "http://purl.org/rss/1.0/";
 constexpr std::string_view kAtom10Namespace = "http://www.w3.org/2005/Atom";
+constexpr std::string_view kSyndicationNamespace = "http://purl.org/rss/1.0/modules/syndication/";
 
 Vocabulary vocabulary_of(std::string_view uri) {
   if (uri.empty()) return Vocabulary::kCore;
@@ -43,6 +46,7 @@ Vocabulary vocabulary_of(std::string_view uri) {
       {kRss10Namespace, Vocabulary::kCore},
       {"http://www.w3.org/1999/xhtml", Vocabulary::kXhtml},
       {"http://purl.org/dc/terms/", Vocabulary::kDcTerms},
+      {kSyndicationNamespace, Vocabulary::kSyndication},
   };
   for (const auto& [spelling, vocabulary] : kExact) {
     if (uri == spelling) return vocabulary;
@@ -63,6 +67,7 @@ Vocabulary vocabulary_of(std::string_view uri) {
     return Vocabulary::kDublinCore;
   }
   if (iequals(uri, "http://purl.org/dc/terms/")) return Vocabulary::kDcTerms;
+  if (iequals(uri, kSyndicationNamespace)) return Vocabulary::kSyndication;
   if (icontains(uri, "search.yahoo.com/mrss")) return Vocabulary::kMedia;
   if (iequals(uri, "http://www.itunes.com/dtds/podcast-1.0.dtd")) return Vocabulary::kItunes;
   if (iequals(uri, "http://www.w3.org/1999/xhtml")) return Vocabulary::kXhtml;
@@ -75,6 +80,15 @@ const std::string* attribute_any_case(const XmlElement& element, std::string_vie
     if (attribute.namespace_uri.empty() && iequals(attribute.name, name)) return &attribute.value;
   }
   return nullptr;
+}
+
+// A whole number of at most nine digits ("60", " 2 "), or nullopt.
+std::optional<int> small_number(std::string_view text) {
+  text = trim_ascii(text);
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || text.size() > 9) return std::nullopt;
+  return value;
 }
 
 std::string lower(std::string_view text) {
@@ -242,6 +256,7 @@ class EntryReader {
           if (const std::string* text = element.attribute("text")) add_tag({*text, "http://www.itunes.com/", ""});
         }
         break;
+      case Vocabulary::kSyndication:
       case Vocabulary::kOther:
         break;
     }
@@ -561,6 +576,8 @@ void XmlFeedMapper::map_feed(const XmlDocument& document, Feed& feed) const {
   feed.format = detect_format(document);
   // An HTML page or other XML is not a feed: its <title> is not a feed title.
   if (feed.format == FeedFormat::kUnknown && !is_entry_container(document)) return;
+  std::optional<std::string> update_period;
+  int update_frequency = 0;  // 0: not given
   ElementId channel = document.root();
   for (const XmlChild& child : document.element(channel).children) {
     const XmlElement& element = document.element(child.element);
@@ -601,8 +618,51 @@ void XmlFeedMapper::map_feed(const XmlDocument& document, Feed& feed) const {
     } else if ((core && (name == "lastBuildDate" || name == "updated" || name == "modified")) ||
                (dublin_core && name == "date")) {
       feed.updated = parse_date(text_of(document, child.element), options_.default_utc_offset);
+    } else if (core && name == "ttl") {
+      if (auto minutes = small_number(text_of(document, child.element)); minutes && *minutes > 0) {
+        feed.ttl = std::chrono::minutes(*minutes);
+      }
+    } else if (vocabulary == Vocabulary::kSyndication && name == "updatePeriod") {
+      update_period = lower(trim_text(text_of(document, child.element)));
+    } else if (vocabulary == Vocabulary::kSyndication && name == "updateFrequency") {
+      update_frequency = small_number(text_of(document, child.element)).value_or(-1);
+    } else if (core && (name == "skipHours" || name == "skipDays")) {
+      read_skips(document, child.element, name == "skipHours", feed);
     }
   }
+  // Syndication module: updatePeriod (default daily) updateFrequency (default 1) times.
+  if (update_period || update_frequency != 0) {
+    static constexpr std::pair<std::string_view, long long> kPeriods[] = {
+        {"hourly", 3600}, {"daily", 86400}, {"weekly", 7 * 86400}, {"monthly", 30 * 86400},
+        {"yearly", 365 * 86400}};
+    const std::string period = update_period.value_or("daily");
+    const long long frequency = update_frequency == 0 ? 1 : update_frequency;
+    for (const auto& [word, length] : kPeriods) {
+      if (period == word && frequency > 0) feed.update_period = std::chrono::seconds(length / frequency);
+    }
+  }
+}
+
+void XmlFeedMapper::read_skips(const XmlDocument& document, ElementId list, bool hours,
+                               Feed& feed) const {
+  static constexpr std::string_view kDays[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                               "thursday", "friday", "saturday"};
+  std::vector<int>& skips = hours ? feed.skip_hours : feed.skip_days;
+  for (const XmlChild& child : document.element(list).children) {
+    const XmlElement& element = document.element(child.element);
+    if (vocabulary_of(element.namespace_uri) != Vocabulary::kCore) continue;
+    const std::string text = lower(trim_text(text_of(document, child.element)));
+    if (hours && element.name == "hour") {
+      // Some feeds write midnight as 24.
+      if (auto hour = small_number(text); hour && *hour >= 0 && *hour <= 24) skips.push_back(*hour % 24);
+    } else if (!hours && element.name == "day") {
+      for (int day = 0; day < 7; ++day) {
+        if (text == kDays[day]) skips.push_back(day);
+      }
+    }
+  }
+  std::sort(skips.begin(), skips.end());
+  skips.erase(std::unique(skips.begin(), skips.end()), skips.end());
 }
 
 }  // namespace newsvault::feed

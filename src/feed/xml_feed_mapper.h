@@ -30,6 +30,8 @@ class XmlFeedMapper {
   void map_feed(const XmlDocument& document, Feed& feed) const;
 
  private:
+  // RSS 2.0 <skipHours> or <skipDays>: its <hour>s or <day>s into feed.
+  void read_skips(const XmlDocument& document, ElementId list, bool hours, Feed& feed) const;
   std::string text_of(const XmlDocument& document, ElementId id) const;
   std::string content_of(const XmlDocument& document, ElementId id) const;
 

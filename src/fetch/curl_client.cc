@@ -58,6 +58,15 @@ bool is_private_source(const Request& request, const AttemptResult* result,
   return kind != AddressClass::kPublic;
 }
 
+// Whether an attempt that timed out did so connecting: the connect
+// timeout ends an attempt well before the transfer timeout when it is the
+// shorter one.
+bool connect_timed_out(const AttemptResult& result, const ClientOptions& options) {
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(result.elapsed);
+  return result.code == CURLE_OPERATION_TIMEDOUT && options.connect_timeout < options.timeout &&
+         elapsed < (options.connect_timeout + options.timeout) / 2;
+}
+
 // Why an attempt failed, in words for the error message (without "GET URL: ").
 std::string describe_failure(const AttemptResult& result, const ClientOptions& options) {
   switch (result.limit) {
@@ -83,11 +92,7 @@ std::string describe_failure(const AttemptResult& result, const ClientOptions& o
     return "more than " + std::to_string(options.max_redirects) + " redirects";
   }
   if (result.code == CURLE_OPERATION_TIMEDOUT) {
-    // Which limit fired: the connect timeout ends an attempt well before
-    // the transfer timeout when it is the shorter one.
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(result.elapsed);
-    if (options.connect_timeout < options.timeout &&
-        elapsed < (options.connect_timeout + options.timeout) / 2) {
+    if (connect_timed_out(result, options)) {
       return "connect timed out after " + format_seconds(options.connect_timeout);
     }
     return "timed out after " + format_seconds(options.timeout);
@@ -118,6 +123,14 @@ Response make_response(const Request& request, AttemptResult&& result, int attem
   response.moved_permanently = result.moved_permanently;
   response.attempts = attempts;
   response.private_source = is_private_source(request, &result, options);
+  // What the server asks of the next request, whatever this one's outcome.
+  if (!result.retry_after.empty()) {
+    if (auto wait = parse_retry_after(result.retry_after, std::chrono::system_clock::now())) {
+      response.retry_after = std::chrono::ceil<std::chrono::seconds>(*wait);
+    }
+  }
+  response.max_age = parse_max_age(result.cache_control);
+  response.unreachable = is_unreachable_curl_code(result.code) || connect_timed_out(result, options);
   if (!is_success(result)) {
     response.outcome = FetchOutcome::kFailed;
     response.error =
@@ -188,7 +201,7 @@ class FetchRun {
   void finish_attempt(std::size_t job_id, CURLcode code);
   void complete(Job& job, Response response);
   void wait_for_activity();
-  void abandon_unfinished();
+  void abandon_unfinished(const std::string& reason);
 
   const std::optional<Clock::time_point> deadline_;  // the client's run_timeout
   CURLM* multi_;
@@ -215,7 +228,12 @@ void FetchRun::run() {
 
   while (unfinished_ > 0) {
     if (deadline_ && Clock::now() >= *deadline_) {
-      abandon_unfinished();
+      abandon_unfinished("the run's time limit passed (run_timeout_seconds = " +
+                         std::to_string(options_.run_timeout.count()) + ")");
+      return;
+    }
+    if (options_.cancel && options_.cancel->load()) {
+      abandon_unfinished("newsvault is stopping");
       return;
     }
     wake_sleepers();
@@ -303,12 +321,11 @@ void FetchRun::finish_attempt(std::size_t job_id, CURLcode code) {
   sleepers_.push(Sleeper{Clock::now() + delay, job_id});
 }
 
-// At the run's deadline: whatever is in flight leaves libcurl (its
-// connection closed), and nothing waiting is begun. Each fails, so the
-// caller keeps it for its next run as any failure.
-void FetchRun::abandon_unfinished() {
-  const std::string why = "abandoned: the run's time limit passed (run_timeout_seconds = " +
-                          std::to_string(options_.run_timeout.count()) + ")";
+// At the run's deadline, or once the client is cancelled: whatever is in
+// flight leaves libcurl (its connection closed), and nothing waiting is
+// begun. Each fails, so the caller keeps it for its next run as any failure.
+void FetchRun::abandon_unfinished(const std::string& reason) {
+  const std::string why = "abandoned: " + reason;
   for (Job& job : jobs_) {
     if (job.done) continue;
     job.attempt.reset();

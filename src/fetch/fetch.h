@@ -23,10 +23,12 @@
 #ifndef NEWSVAULT_FETCH_FETCH_H_
 #define NEWSVAULT_FETCH_FETCH_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +90,16 @@ struct Response {
   // "GET https://x/feed: HTTP 503 with Retry-After 3600 s, beyond the 60 s limit",
   // "read /x/feed.xml: No such file or directory".
   std::string error;
+  // What the server asked of the next request for this URL: Retry-After
+  // (RFC 9110 §10.2.3, on any answer, an HTTP-date made a delay), and the
+  // freshness Cache-Control max-age gives (RFC 9111 §5.2.2.1; none with
+  // no-cache or no-store). The scheduler waits at least that long.
+  std::optional<std::chrono::seconds> retry_after;
+  std::optional<std::chrono::seconds> max_age;
+  // kFailed before any server answered: the name did not resolve, or no
+  // connection could be made (refused, unreachable, the connect timeout).
+  // Every request fails so when the network is down.
+  bool unreachable = false;
   int attempts = 0;  // tries made, the first included (redirects are within one); 1 for a file
   // The source is on the operator's own side: a local file, or the first
   // hop of the last attempt went to a private address (through a proxy, or
@@ -122,6 +134,11 @@ struct ClientOptions {
   // is a kFailed response whose error names run_timeout_seconds, as every
   // request of a later fetch_all is.
   std::chrono::seconds run_timeout{0};
+  // Set to true (from any thread), the transfers of the fetch_all under way
+  // and of every later one are abandoned as at run_timeout, each failing
+  // with "abandoned: newsvault is stopping": a daemon told to stop ends
+  // its requests within about a second.
+  std::shared_ptr<const std::atomic<bool>> cancel;
   int max_redirects = 10;  // followed within one attempt; one more fails it
   // The status line and headers of any one response, together; beyond it the
   // transfer ends. (libcurl also refuses any single header line over 100 KB.)

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/http_test_server.h"
@@ -285,6 +286,55 @@ TEST(HttpClientTest, FailsAtOnceWhenRetryAfterIsBeyondMaxRetryDelay) {
   EXPECT_EQ(response.error, "GET " + server.url("/feed.xml") +
                                 ": HTTP 429 with Retry-After 3600 s, beyond the 60 s limit");
   EXPECT_EQ(server.request_count("/feed.xml"), 1u);
+}
+
+TEST(HttpClientTest, TellsTheSchedulerWhatTheServerAskedOfTheNextRequest) {
+  HttpTestServer server;
+  server.set("/busy.xml", {.status = 503, .headers = {{"Retry-After", "7200"}}});
+  server.set("/fresh.xml", {.headers = {{"Cache-Control", "public, Max-Age=900"}}, .body = "<rss/>"});
+  server.set("/no-store.xml", {.headers = {{"Cache-Control", "max-age=900, no-store"}}, .body = "<rss/>"});
+
+  const Response busy = fetch_one(quick_options(), get(server.url("/busy.xml")));
+  EXPECT_EQ(busy.outcome, FetchOutcome::kFailed);
+  EXPECT_EQ(busy.retry_after, 7200s);
+  EXPECT_FALSE(busy.unreachable);  // the server answered
+  const Response fresh = fetch_one(quick_options(), get(server.url("/fresh.xml")));
+  EXPECT_EQ(fresh.max_age, 900s);
+  EXPECT_EQ(fresh.retry_after, std::nullopt);
+  EXPECT_EQ(fetch_one(quick_options(), get(server.url("/no-store.xml"))).max_age, std::nullopt);
+}
+
+TEST(HttpClientTest, SaysWhenNoServerCouldBeReached) {
+  int port = 0;
+  {
+    HttpTestServer gone;  // its port, closed again
+    port = gone.port();
+  }
+  ClientOptions options = quick_options();
+  options.max_attempts = 1;
+  const Response refused = fetch_one(options, get("http://127.0.0.1:" + std::to_string(port) + "/feed.xml"));
+  EXPECT_EQ(refused.outcome, FetchOutcome::kFailed);
+  EXPECT_TRUE(refused.unreachable) << refused.error;
+  const Response unresolved = fetch_one(options, get("http://no-such-host.invalid/feed.xml"));
+  EXPECT_TRUE(unresolved.unreachable) << unresolved.error;
+}
+
+TEST(HttpClientTest, CancelledClientAbandonsItsTransfersAtOnce) {
+  HttpTestServer server;
+  server.set("/slow.xml", {.body = "<rss/>", .delay = 20s});
+  ClientOptions options = quick_options();
+  options.timeout = 60s;
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  options.cancel = cancel;
+  auto client = make_http_client(options);
+  std::thread stopper([cancel] {
+    std::this_thread::sleep_for(300ms);
+    *cancel = true;
+  });
+  const Response response = fetch_one(*client, get(server.url("/slow.xml")));
+  stopper.join();
+  EXPECT_EQ(response.outcome, FetchOutcome::kFailed);
+  EXPECT_EQ(response.error, "GET " + server.url("/slow.xml") + ": abandoned: newsvault is stopping");
 }
 
 TEST(HttpClientTest, FollowsPermanentRedirectsAndReportsTheMove) {

@@ -188,6 +188,7 @@ std::size_t HttpAttempt::on_header(char* data, std::size_t size, std::size_t cou
     result.etag.clear();
     result.last_modified.clear();
     result.retry_after.clear();
+    result.cache_control.clear();
     const auto space = line.find(' ');
     long status = 0;
     if (space != std::string_view::npos) {
@@ -213,6 +214,8 @@ std::size_t HttpAttempt::on_header(char* data, std::size_t size, std::size_t cou
     result.last_modified = value;
   } else if (equals_ignoring_case(name, "Retry-After")) {
     result.retry_after = value;
+  } else if (equals_ignoring_case(name, "Cache-Control")) {
+    result.cache_control += (result.cache_control.empty() ? "" : ", ") + value;
   }
   return bytes;
 }

@@ -48,6 +48,7 @@ struct AttemptResult {
   std::string etag;
   std::string last_modified;
   std::string retry_after;
+  std::string cache_control;
   std::string final_url;
 };
 

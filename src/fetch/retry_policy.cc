@@ -31,6 +31,31 @@ bool is_retryable_curl_code(CURLcode code) {
   }
 }
 
+bool is_unreachable_curl_code(CURLcode code) {
+  return code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_COULDNT_RESOLVE_HOST ||
+         code == CURLE_COULDNT_CONNECT;
+}
+
+std::optional<std::chrono::seconds> parse_max_age(std::string_view cache_control) {
+  std::optional<std::chrono::seconds> max_age;
+  while (!cache_control.empty()) {
+    const std::size_t comma = cache_control.find(',');
+    const std::string directive = lower_ascii(trim_ascii(cache_control.substr(0, comma)));
+    cache_control = comma == std::string_view::npos ? std::string_view() : cache_control.substr(comma + 1);
+    if (directive == "no-cache" || directive == "no-store") return std::nullopt;
+    if (!directive.starts_with("max-age=")) continue;
+    std::string_view value = trim_ascii(std::string_view(directive).substr(8));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    if (value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    long long seconds = 0;
+    for (char c : value) seconds = std::min(86'400LL * 365, seconds * 10 + (c - '0'));
+    max_age = std::chrono::seconds(seconds);
+  }
+  return max_age;
+}
+
 std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now) {
   value = trim_ascii(value);

@@ -26,6 +26,16 @@ bool is_retryable_curl_code(CURLcode code);
 std::optional<std::chrono::milliseconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now);
 
+// RFC 9111 §5.2.2.1: how long a response is fresh by its Cache-Control
+// header's max-age directive (names in any case, the value bare or quoted).
+// nullopt without one, or with no-cache or no-store (nothing to wait for).
+std::optional<std::chrono::seconds> parse_max_age(std::string_view cache_control);
+
+// Whether a failure happened before any server answered: the name did not
+// resolve, no connection could be made (refused, unreachable, or the
+// connect timeout). What every request meets when the network is down.
+bool is_unreachable_curl_code(CURLcode code);
+
 // The wait before retry number `retry` (0 for the first retry):
 // base * 2^retry, spread by jitter to [0.5, 1.5) times that so that clients
 // that failed together do not come back together, and never more than `cap`.

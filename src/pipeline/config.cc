@@ -308,7 +308,15 @@ Result<void> read_feeds(const toml::value& table, Config& config) {
     FeedSettings& feed_settings = config.feeds[feed];
     auto add_conversion = [&](const std::string& name) -> std::string {
       const auto conversion = publish::chinese_conversion_named(name);
-      if (!conversion) return "unknown conversion \"" + name + "\" (known: s2t, t2s, s2tw, s2hk)";
+      if (!conversion) return "unknown conversion \"" + name + "\" (known: s2t, t2s, s2tw, s2hk, s2twp, tw2sp)";
+      for (const publish::ChineseConversion other : feed_settings.convert) {
+        if (other != *conversion &&
+            publish::chinese_conversion_language(other) == publish::chinese_conversion_language(*conversion)) {
+          return "\"" + name + "\" and \"" + std::string(publish::chinese_conversion_name(other)) +
+                 "\" both make the " + std::string(publish::chinese_conversion_language(*conversion)) +
+                 " copy: choose one";
+        }
+      }
       if (std::ranges::find(feed_settings.convert, *conversion) == feed_settings.convert.end()) {
         feed_settings.convert.push_back(*conversion);
       }
@@ -652,7 +660,8 @@ std::string default_config_text() {
 # private = false
 
 # A feed's own settings, by its name. convert: also write a Traditional or
-# Simplified Chinese copy of each article (OpenCC: s2t, t2s, s2tw, s2hk),
+# Simplified Chinese copy of each article (OpenCC: s2t, t2s, s2tw, s2hk,
+# s2twp and tw2sp: Taiwan's phrases too),
 # in FEED/zh-Hant/... (zh-Hans, zh-Hant-TW, zh-Hant-HK) beside the original.
 # [feeds.dw-chinese]
 # convert = ["s2t"]

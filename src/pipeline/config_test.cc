@@ -230,6 +230,13 @@ TEST(ConfigTest, AnUnknownConversionOrFeedSettingNamesFileLineAndKey) {
   EXPECT_NE(unknown.error().message().find("newsvault.toml:4: feeds.dw.convert: unknown conversion \"s2x\""),
             std::string::npos)
       << unknown.error().message();
+  // s2tw and s2twp both make the zh-Hant-TW copy: one file, one conversion.
+  auto both = load_text(dir, "[feeds.dw]\nconvert = [\"s2tw\", \"s2twp\"]\n");
+  ASSERT_FALSE(both.has_value());
+  EXPECT_NE(both.error().message().find(
+                ":2: feeds.dw.convert: \"s2twp\" and \"s2tw\" both make the zh-Hant-TW copy: choose one"),
+            std::string::npos)
+      << both.error().message();
   auto typo = load_text(dir, "[feeds.dw]\nconvet = [\"s2t\"]\n");
   ASSERT_FALSE(typo.has_value());
   EXPECT_NE(typo.error().message().find(":2: feeds.dw.convet: unknown setting"), std::string::npos)

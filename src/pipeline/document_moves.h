@@ -19,7 +19,8 @@ inline constexpr int kCurrentLayout = 2;
 // removal of a document takes with it.
 inline constexpr publish::ChineseConversion kAllConversions[] = {
     publish::ChineseConversion::kS2T, publish::ChineseConversion::kT2S,
-    publish::ChineseConversion::kS2TW, publish::ChineseConversion::kS2HK};
+    publish::ChineseConversion::kS2TW, publish::ChineseConversion::kS2HK,
+    publish::ChineseConversion::kS2TWP, publish::ChineseConversion::kTW2SP};
 
 // In an archive of an earlier layout, gives every article whose name
 // changed its new document path in the store (one transaction, which also

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include "pipeline/document_moves.h"
 #include "pipeline/feed_management.h"
@@ -163,7 +164,7 @@ Result<std::vector<std::string>> edit_feed(Archive& archive, std::string_view na
     if (auto known = extract::builtin_adapter(adapter); !known) return std::unexpected(known.error());
   }
   const auto full_text = edit.full_text.value_or(current.full_text);
-  if (!adapter.empty() && edit.full_text && *edit.full_text) {
+  if (!adapter.empty() && full_text) {
     return make_error(ErrorCode::kInvalidArgument,
                       "full_text: " + feed->name + " takes its articles from its adapter (" + adapter +
                           "); full_text is for feeds without one");
@@ -255,13 +256,14 @@ Result<PurgeSummary> purge_feed(Archive& archive, std::string_view name, Timesta
       for (std::string& output : folder_outputs(archive.root(), publish::feed_folder(feed->name))) {
         removals.push_back({output, ""});
       }
+      // Two conversions may make one copy (s2tw, s2twp): each file once.
+      std::set<std::string> files;
+      for (const store::DocumentMove& removal : removals) files.insert(removal.from);
       std::error_code error;
-      for (const std::string& document : *documents) {
-        for (std::size_t i = 0; i <= std::size(kAllConversions); ++i) {
-          const std::string path = i == 0 ? document
-                                          : publish::converted_document_path(document, kAllConversions[i - 1]);
-          if (fs::exists(fs::symlink_status(archive.root() / path, error))) ++summary.documents;
-        }
+      for (const std::string& file : files) {
+        const bool output = fs::path(file).filename() == "README.md" || fs::path(file).extension() == ".xml" ||
+                            fs::path(file).extension() == ".json";
+        if (!output && fs::exists(fs::symlink_status(archive.root() / file, error))) ++summary.documents;
       }
       return archive.store().relayout(*layout, {}, removals);
     });

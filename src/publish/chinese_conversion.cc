@@ -21,11 +21,13 @@ struct ConversionInfo {
   std::string_view language;  // BCP 47 (RFC 5646): script, then region
 };
 
-constexpr std::array<ConversionInfo, 4> kConversions = {{
+constexpr std::array<ConversionInfo, 6> kConversions = {{
     {ChineseConversion::kS2T, "s2t", "zh-Hant"},
     {ChineseConversion::kT2S, "t2s", "zh-Hans"},
     {ChineseConversion::kS2TW, "s2tw", "zh-Hant-TW"},
     {ChineseConversion::kS2HK, "s2hk", "zh-Hant-HK"},
+    {ChineseConversion::kS2TWP, "s2twp", "zh-Hant-TW"},
+    {ChineseConversion::kTW2SP, "tw2sp", "zh-Hans"},
 }};
 
 const ConversionInfo& info(ChineseConversion conversion) {

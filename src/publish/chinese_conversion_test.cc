@@ -12,7 +12,7 @@ ChineseConverter open_or_die(ChineseConversion conversion) {
 }
 
 TEST(ChineseConversionTest, NamesAreOpenCCsAndLanguagesAreBcp47Tags) {
-  for (std::string_view name : {"s2t", "t2s", "s2tw", "s2hk"}) {
+  for (std::string_view name : {"s2t", "t2s", "s2tw", "s2hk", "s2twp", "tw2sp"}) {
     const auto conversion = chinese_conversion_named(name);
     ASSERT_TRUE(conversion.has_value()) << name;
     EXPECT_EQ(chinese_conversion_name(*conversion), name);
@@ -29,6 +29,12 @@ TEST(ChineseConversionTest, ConvertsBothWaysWithOpenCCsDictionaries) {
   EXPECT_EQ(open_or_die(ChineseConversion::kT2S).convert("漢語"), "汉语");
   // Taiwan's standard writes 裡 where OpenCC's Traditional writes 裏.
   EXPECT_EQ(open_or_die(ChineseConversion::kS2TW).convert("这里"), "這裡");
+  // Phrase level: Taiwan's words for software and information, and back.
+  EXPECT_EQ(open_or_die(ChineseConversion::kS2TW).convert("软件信息"), "軟件信息");
+  EXPECT_EQ(open_or_die(ChineseConversion::kS2TWP).convert("软件信息"), "軟體資訊");
+  EXPECT_EQ(open_or_die(ChineseConversion::kTW2SP).convert("軟體資訊"), "软件信息");
+  EXPECT_EQ(chinese_conversion_language(ChineseConversion::kS2TWP), "zh-Hant-TW");
+  EXPECT_EQ(chinese_conversion_language(ChineseConversion::kTW2SP), "zh-Hans");
   // OpenCC reads C strings; a NUL byte must not cut the text short.
   const std::string with_nul("汉\0语", 7);
   EXPECT_EQ(open_or_die(ChineseConversion::kS2T).convert(with_nul), std::string("漢\0語", 7));

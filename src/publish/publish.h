@@ -421,13 +421,20 @@ enum class ChineseConversion {
   kT2S,   // Traditional to Simplified
   kS2TW,  // Simplified to Traditional, Taiwan's variant characters
   kS2HK,  // Simplified to Traditional, Hong Kong's variant characters
+  // Simplified to Traditional with Taiwan's characters and phrases (软件 ->
+  // 軟體): the same copy as kS2TW, worded as Taiwan words it.
+  kS2TWP,
+  // Traditional as Taiwan writes it (phrases too) to Simplified (軟體 ->
+  // 软件): the same copy as kT2S, worded as the mainland words it.
+  kTW2SP,
 };
 
-// "s2t", "t2s", "s2tw", "s2hk"; nullopt for any other name.
+// "s2t", "t2s", "s2tw", "s2hk", "s2twp", "tw2sp"; nullopt for any other name.
 std::optional<ChineseConversion> chinese_conversion_named(std::string_view name);
 std::string_view chinese_conversion_name(ChineseConversion conversion);
 // The BCP 47 tag of the converted text, which names the copy's folder:
-// zh-Hant, zh-Hans, zh-Hant-TW, zh-Hant-HK.
+// zh-Hant, zh-Hans (t2s, tw2sp), zh-Hant-TW (s2tw, s2twp), zh-Hant-HK.
+// Two conversions with one tag make the same copy: a feed takes one.
 std::string_view chinese_conversion_language(ChineseConversion conversion);
 
 // One loaded OpenCC conversion (its dictionaries are read once, here).

@@ -203,6 +203,8 @@ std::string variant_label(const std::optional<ChineseConversion>& conversion) {
     case ChineseConversion::kT2S: return "简体中文";
     case ChineseConversion::kS2TW: return "繁體中文（台灣）";
     case ChineseConversion::kS2HK: return "繁體中文（香港）";
+    case ChineseConversion::kS2TWP: return "繁體中文（台灣）";
+    case ChineseConversion::kTW2SP: return "简体中文";
   }
   return {};
 }

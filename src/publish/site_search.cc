@@ -3,6 +3,7 @@
 // newsvaultSearch.load(NAME, JSON). search.js reads them.
 //
 //   search/meta.js          {version, buckets, max}: how to find the rest
+//   search/characters.js    {han}: the Han characters held, for the next update
 //   search/b/XXX.js         a bucket: {token: [postings, title postings]},
 //                           or {token: 0} when the token has a file of its own
 //   search/t/XXXXXXXX.js    tokens with long postings, by FNV-1a hash
@@ -378,9 +379,11 @@ Result<std::string> SiteSearchWriter::finish(std::size_t articles) {
   if (!meta) return std::unexpected(meta.error());
   const bool current = *meta && (**meta).value("version", 0) == kVersion &&
                        (**meta).value("buckets", std::size_t{0}) == buckets;
-  if (!whole_ && *meta) {
+  auto characters = read_script(root_ / dir_ / "search/characters.js");
+  if (!characters) return std::unexpected(characters.error());
+  if (!whole_ && *meta && *characters) {
     // The characters of articles this run did not touch are still there.
-    std::string known = (**meta).value("han", "");
+    std::string known = (**characters).value("han", "");
     for (std::size_t i = 0; i < known.size();) {
       const Utf8Char read = decode_utf8(std::string_view(known).substr(i));
       if (read.length == 0) break;
@@ -398,8 +401,12 @@ Result<std::string> SiteSearchWriter::finish(std::size_t articles) {
     done = apply_changes(buckets);
   }
   if (!done) return std::unexpected(done.error());
-  const Json value = {{"version", kVersion}, {"buckets", buckets}, {"max", max_id_}, {"han", utf8_of(han_)}};
+  const Json value = {{"version", kVersion}, {"buckets", buckets}, {"max", max_id_}};
   if (auto written = write("search/meta.js", script("meta", value)); !written) return std::unexpected(written.error());
+  // For the next update only: the page has the t2s pairs these need.
+  if (auto written = write("search/characters.js", script("characters", Json{{"han", utf8_of(han_)}})); !written) {
+    return std::unexpected(written.error());
+  }
   if (auto written = write("search/search.js", site_search_script()); !written) return std::unexpected(written.error());
   if (whole_) {
     if (auto removed = remove_stale_files(); !removed) return std::unexpected(removed.error());

@@ -174,7 +174,7 @@ std::string_view site_search_script() {
     });
   }
 
-  var form, input, status, list, more, started;
+  var form, input, status, list, more, started = performance.now();
   var state = { terms: [], candidates: [], next: 0, shown: 0, verify: false };
 
   function setStatus(text) { status.textContent = text; }

@@ -106,8 +106,10 @@ void answer_text(httplib::Response& response, std::string_view text, int status 
   response.set_content(std::string(text), "text/plain; charset=utf-8");
 }
 
-void answer_json(httplib::Response& response, const std::string& json) {
-  response.set_content(json, "application/json; charset=utf-8");
+// The answer's body moved in, not copied: stream contents run to many kilobytes.
+void answer_json(httplib::Response& response, std::string json) {
+  response.body = std::move(json);
+  response.set_header("Content-Type", "application/json; charset=utf-8");
 }
 
 // The reader a GoogleLogin header names, or nullopt with 401 (or 429) set.
@@ -203,35 +205,44 @@ std::string categories_json(const Item& item) {
   return out + "]";
 }
 
-std::string item_json(const Item& item) {
-  const std::string url = json_string(item.url);
-  std::string out = "{\"id\":\"" + long_id(item.id) + "\",\"crawlTimeMsec\":\"" +
-                    std::to_string(item.first_seen.time_since_epoch().count()) + "\",\"timestampUsec\":\"" +
-                    std::to_string(item.time().time_since_epoch().count() * 1000) + "\",\"published\":" +
-                    std::to_string(seconds(item.time())) + ",\"updated\":" + std::to_string(seconds(item.last_changed)) +
-                    ",\"title\":" + json_string(item.title) + ",\"author\":\"\",\"categories\":" + categories_json(item);
-  if (!item.url.empty()) {
-    out += ",\"canonical\":[{\"href\":" + url + "}],\"alternate\":[{\"href\":" + url + ",\"type\":\"text/html\"}]";
+void append_item_json(std::string& out, const Item& item) {
+  const ArticleText& text = *item.text;
+  out += "{\"id\":\"" + long_id(item.id) + "\",\"crawlTimeMsec\":\"" +
+         std::to_string(item.first_seen.time_since_epoch().count()) + "\",\"timestampUsec\":\"" +
+         std::to_string(item.time().time_since_epoch().count() * 1000) + "\",\"published\":" +
+         std::to_string(seconds(item.time())) + ",\"updated\":" + std::to_string(seconds(item.last_changed)) +
+         ",\"title\":";
+  out += text.title_json;
+  out += ",\"author\":\"\",\"categories\":" + categories_json(item);
+  if (!text.url.empty()) {
+    out += ",\"canonical\":[{\"href\":" + text.url_json + "}],\"alternate\":[{\"href\":" + text.url_json +
+           ",\"type\":\"text/html\"}]";
   }
-  const std::string content = "{\"direction\":\"ltr\",\"content\":" + json_string(item.html) + "}";
-  out += ",\"summary\":" + content + ",\"content\":" + content + ",\"origin\":{\"streamId\":\"" +
-         feed_stream_id(item.feed_id) + "\",\"title\":" + json_string(item.feed_name) + ",\"htmlUrl\":" +
-         json_string(item.feed_url) + "}}";
-  return out;
+  out += ",\"summary\":{\"direction\":\"ltr\",\"content\":";
+  out += text.html_json;
+  out += "},\"origin\":{\"streamId\":\"" + feed_stream_id(item.feed_id) + "\",\"title\":" + json_string(item.feed_name) +
+         ",\"htmlUrl\":" + json_string(item.feed_url) + "}}";
 }
 
+// Google Reader's item list. The body goes once, as summary: clients read
+// summary or content, and sending it twice doubled every answer.
 std::string items_json(std::string_view id, std::string_view title, const std::vector<Item>& items,
                        std::optional<std::size_t> continuation) {
   const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  std::string out = "{\"direction\":\"ltr\",\"id\":" + json_string(id) + ",\"title\":" + json_string(title) +
-                    ",\"updated\":" + std::to_string(seconds(now)) + ",\"items\":[";
+  std::size_t size = 256;
+  for (const Item& item : items) size += item.text->html_json.size() + item.text->title_json.size() + 2 * item.text->url_json.size() + 512;
+  std::string out;
+  out.reserve(size);
+  out += "{\"direction\":\"ltr\",\"id\":" + json_string(id) + ",\"title\":" + json_string(title) +
+         ",\"updated\":" + std::to_string(seconds(now)) + ",\"items\":[";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += ',';
-    out += item_json(items[i]);
+    append_item_json(out, items[i]);
   }
   out += "]";
   if (continuation) out += ",\"continuation\":\"" + std::to_string(*continuation) + "\"";
-  return out + "}";
+  out += "}";
+  return out;
 }
 
 std::string stream_title(std::string_view stream_id, const Snapshot& snapshot) {
@@ -260,13 +271,15 @@ std::string atom_feed(std::string_view stream_id, std::string_view title, const 
       xml_text(stream_id) + "</id>\n<title>" + xml_text(title) + "</title>\n<updated>" +
       format_iso8601_seconds(items.empty() ? now : items.front().time()) + "</updated>\n";
   for (const Item& item : items) {
-    out += "<entry>\n<id>" + long_id(item.id) + "</id>\n<title type=\"html\">" + xml_text(item.title) + "</title>\n";
+    out += "<entry>\n<id>" + long_id(item.id) + "</id>\n<title type=\"html\">" + xml_text(item.text->title) + "</title>\n";
     out += "<published>" + format_iso8601_seconds(item.time()) + "</published>\n<updated>" +
            format_iso8601_seconds(item.last_changed) + "</updated>\n";
-    if (!item.url.empty()) out += "<link rel=\"alternate\" type=\"text/html\" href=\"" + xml_text(item.url) + "\"/>\n";
+    if (!item.text->url.empty()) {
+      out += "<link rel=\"alternate\" type=\"text/html\" href=\"" + xml_text(item.text->url) + "\"/>\n";
+    }
     out += atom_category("reading-list") + atom_category(item.read ? "read" : "fresh");
     if (item.starred) out += atom_category("starred");
-    out += "\n<content type=\"html\">" + xml_text(item.html) + "</content>\n<author><name>" + xml_text(item.feed_name) +
+    out += "\n<content type=\"html\">" + xml_text(item.text->html) + "</content>\n<author><name>" + xml_text(item.feed_name) +
            "</name></author>\n<source gr:stream-id=\"" + feed_stream_id(item.feed_id) + "\"><id>tag:google.com,2005:reader/" +
            feed_stream_id(item.feed_id) + "</id><title>" + xml_text(item.feed_name) + "</title></source>\n</entry>\n";
   }

@@ -222,7 +222,7 @@ Result<StreamPage> Library::stream(const Reader& reader, const StreamQuery& quer
   return page;
 }
 
-Result<std::shared_ptr<const Library::Body>> Library::body(store::Store& store, std::int64_t article_id,
+Result<std::shared_ptr<const ArticleText>> Library::text(store::Store& store, std::int64_t article_id,
                                                            std::int64_t revision) {
   {
     std::shared_lock lock(bodies_mutex_);
@@ -237,13 +237,19 @@ Result<std::shared_ptr<const Library::Body>> Library::body(store::Store& store, 
   if (!article) {
     return make_error(article.error().code(), "article " + std::to_string(article_id) + ": " + article.error().message());
   }
-  auto made = std::make_shared<Body>();
+  auto made = std::make_shared<ArticleText>();
   made->revision = revisions->back().number;
   made->title = article->title;
   made->url = article->url;
   made->published = article->published;
   made->html = publish::render_article_html(*article, options_.site.publish);
-  const std::size_t bytes = made->html.size() + made->title.size() + made->url.size() + 64;
+  auto json = [](const std::string& text) {
+    return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  made->title_json = json(made->title);
+  made->url_json = json(made->url);
+  made->html_json = json(made->html);
+  const std::size_t bytes = 2 * (made->html.size() + made->title.size() + made->url.size()) + 128;
   std::unique_lock lock(bodies_mutex_);
   if (body_bytes_ + bytes > kMaxBodyBytes) {
     bodies_.clear();
@@ -280,12 +286,9 @@ Result<std::vector<Item>> Library::items(const Reader& reader, const std::vector
     item.last_changed = from_millis(select->integer(3));
     item.read = select->integer(4) != 0;
     item.starred = select->integer(5) != 0;
-    auto loaded = body(*store, id, revision);
+    auto loaded = text(*store, id, revision);
     if (!loaded) return std::unexpected(loaded.error());
-    item.title = (*loaded)->title;
-    item.url = (*loaded)->url;
-    item.html = (*loaded)->html;
-    item.published = (*loaded)->published;
+    item.text = std::move(*loaded);
     if (const store::FeedRecord* feed = (*current)->feed(item.feed_id)) {
       item.feed_name = feed->name;
       item.feed_url = feed->url;

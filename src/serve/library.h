@@ -27,21 +27,32 @@
 
 namespace newsvault::serve {
 
+// An article's text at one revision, as the APIs send it: rendered and
+// escaped for JSON once, shared by every answer that shows it.
+struct ArticleText {
+  std::int64_t revision = 0;
+  std::string title;
+  std::string url;   // "" when the source gave no web address
+  std::string html;  // its body as the archive's documents show it (publish::render_article_html)
+  std::optional<Timestamp> published;
+  // title, url and html as JSON strings, quotes included.
+  std::string title_json;
+  std::string url_json;
+  std::string html_json;
+};
+
 // One article as the APIs show it to a reader.
 struct Item {
   std::int64_t id = 0;
   std::int64_t feed_id = 0;  // the feed it was first archived from
   std::string feed_name;
   std::string feed_url;
-  std::string title;
-  std::string url;   // "" when the source gave no web address
-  std::string html;  // its body as the archive's documents show it (publish::render_article_html)
-  std::optional<Timestamp> published;
+  std::shared_ptr<const ArticleText> text;
   Timestamp first_seen;
   Timestamp last_changed;
   bool read = false;
   bool starred = false;
-  Timestamp time() const { return published.value_or(first_seen); }
+  Timestamp time() const { return text->published.value_or(first_seen); }
 };
 
 // Which of a reader's articles a stream holds.
@@ -123,15 +134,8 @@ class Library {
   Result<std::vector<FeedCount>> unread_counts(const Reader& reader);
 
  private:
-  struct Body {
-    std::int64_t revision = 0;
-    std::string title;
-    std::string url;
-    std::string html;
-    std::optional<Timestamp> published;
-  };
   explicit Library(Options options) : options_(std::move(options)) {}
-  Result<std::shared_ptr<const Body>> body(store::Store& store, std::int64_t article_id, std::int64_t revision);
+  Result<std::shared_ptr<const ArticleText>> text(store::Store& store, std::int64_t article_id, std::int64_t revision);
   Result<std::vector<publish::SiteRevision>> site_revisions(const store::ArticleSummary& article);
 
   Options options_;
@@ -150,7 +154,7 @@ class Library {
   std::size_t page_bytes_ = 0;
 
   std::shared_mutex bodies_mutex_;
-  std::map<std::int64_t, std::shared_ptr<const Body>> bodies_;
+  std::map<std::int64_t, std::shared_ptr<const ArticleText>> bodies_;
   std::size_t body_bytes_ = 0;
 };
 

@@ -224,7 +224,9 @@ TEST_F(ServeTest, ReaderPagesAreTheStaticSitesPagesWithItsPolicy) {
   auto missing = http.Get("/feeds/nothing/here.html");
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
-  // Each request is in the access log on stderr.
+  // Each request is in the access log on stderr (written once the answer
+  // is sent: complete when the server has stopped).
+  EXPECT_EQ(stop_server(), 0);
   EXPECT_NE(testing::read_file(log_).find("\"GET /feeds/nothing/here.html HTTP/1.1\" 404"), std::string::npos);
 }
 
@@ -616,6 +618,7 @@ TEST_F(ServeTest, NewsboatInFeedhqModeReceivesTheArticlesAndTheirReadState) {
   ASSERT_EQ(bodies.size(), 1u);
   EXPECT_NE(bodies[0].find("Text of the first story " + word_), std::string::npos);
   // newsboat logged in, read the list and each feed as the API says.
+  EXPECT_EQ(stop_server(), 0);
   const std::string log = testing::read_file(log_);
   EXPECT_NE(log.find("reader [") , std::string::npos);
   EXPECT_NE(log.find("\"POST /accounts/ClientLogin HTTP/1.1\" 200"), std::string::npos);
@@ -678,6 +681,7 @@ TEST_F(ServeTest, AnArticleReadInNewsboatIsReadInTheStore) {
   Json read = get_json(http, "/v1/entries?status=read", {});
   ASSERT_EQ(read["entries"].size(), 1u) << testing::read_file(log_);
   EXPECT_EQ(read["entries"][0]["title"], "First " + word_);
+  EXPECT_EQ(stop_server(), 0);
   EXPECT_NE(testing::read_file(log_).find("\"POST /reader/api/0/edit-tag HTTP/1.1\" 200"), std::string::npos);
 }
 
@@ -694,6 +698,7 @@ TEST_F(ServeTest, NewsboatInMinifluxModeReceivesTheArticles) {
   EXPECT_EQ(rows, (std::vector<std::string>{"First " + word_ + "|https://news.example/one",
                                             "Second " + word_ + "|https://news.example/two",
                                             "Third " + word_ + "|https://news.example/three"}));
+  EXPECT_EQ(stop_server(), 0);
   EXPECT_NE(testing::read_file(log_).find("\"GET /v1/feeds/"), std::string::npos);
 }
 
