@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 #include <span>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "clean/clean.h"
 #include "extract/extract.h"
@@ -32,6 +34,10 @@ struct EntryArticle {
   extract::Article article;          // when adapter_id is ""
   std::optional<double> page_wanted;  // a teaser: its text's size (full_text.h)
   std::string entry_hash;            // pending_work.h
+  std::string fingerprint;           // entry_fingerprint; "" for an adapter's entry
+  // Its fingerprint is stored on an article the feed lists: the article is
+  // as archived, and was not made again (`article` is empty).
+  bool archived = false;
 };
 
 struct FeedRun {
@@ -45,6 +51,9 @@ struct FeedRun {
   std::optional<extract::Adapter> adapter;
   std::vector<std::string> errors;  // article-level failures
   std::vector<std::string> listed_keys;  // every article the feed lists now
+  // The fingerprints of the articles it listed when the run began
+  // (store::Store::entry_fingerprints); nullptr for none, or with --force.
+  const std::unordered_set<std::string>* archived_entries = nullptr;
   bool read_in_full = false;             // parsed this run: listed_keys is its whole list
   bool fetch_failed = false;
   // The feed is on the operator's side (fetch::Response::private_source:
@@ -69,6 +78,7 @@ struct FoundArticle {
   bool shared_key = false;  // an adapter's id (store::ArticleRevision::shared_key)
   bool stand_in = false;    // the entry of a page that failed (store::ArticleRevision::stand_in)
   bool from_pending = false;  // rebuilt from pending work, not read from the feed this run
+  std::string entry_fingerprint;  // store::ArticleRevision::entry_fingerprint
 };
 
 // An article that its adapter's API must be asked for.
@@ -128,6 +138,7 @@ class FetchRun {
     if (auto repaired = write_pending_documents(); !repaired) return std::unexpected(repaired.error());
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
+    if (auto loaded = load_archived_entries(); !loaded) return std::unexpected(loaded.error());
     for (store::FeedRecord& record : *feeds) {
       if (!options_.polls(record.id)) continue;
       const FullText full_text = full_text_of(record);
@@ -136,6 +147,9 @@ class FetchRun {
       run.full_text = full_text;
       run.stored_etag = run.record.etag;
       run.stored_last_modified = run.record.last_modified;
+      if (const auto archived = archived_entries_.find(run.record.id); archived != archived_entries_.end()) {
+        run.archived_entries = &archived->second;
+      }
       feed_index_.emplace(run.record.id, runs_.size() - 1);
     }
     summary_.counts.feeds_total = runs_.size();
@@ -170,6 +184,20 @@ class FetchRun {
  private:
   void report() {
     if (on_progress_) on_progress_(summary_.counts);
+  }
+
+  // What the articles every feed lists were made from, in one query: an
+  // entry found among them is not made, cleaned, packed and compared
+  // again. --force makes every article again.
+  Result<void> load_archived_entries() {
+    if (options_.force) return {};
+    auto fingerprints = store_.entry_fingerprints();
+    if (!fingerprints) return std::unexpected(fingerprints.error());
+    for (auto& [feed_id, list] : *fingerprints) {
+      archived_entries_.emplace(feed_id, std::unordered_set<std::string>(std::make_move_iterator(list.begin()),
+                                                                          std::make_move_iterator(list.end())));
+    }
+    return {};
   }
 
   // A feed with an adapter asks it, never the pages.
@@ -444,15 +472,36 @@ class FetchRun {
       read.adapter_id = run.adapter ? extract::adapter_article_id(*run.adapter, entry) : std::string();
       read.key = article_key(read.adapter_id, entry);
       read.unnormalised_key = unnormalised_article_key(read.adapter_id, entry);
+    }
+    // A key the feed lists twice is made every time: which of its entries
+    // the article ends as depends on saving them in order.
+    std::unordered_map<std::string_view, int> listings;
+    if (run.archived_entries) {
+      for (const EntryArticle& read : run.entries) ++listings[read.key];
+    }
+    for (std::size_t i = 0; i < run.entries.size(); ++i) {
+      EntryArticle& read = run.entries[i];
+      const feed::Entry& entry = parsed->entries[i];
       if (!read.adapter_id.empty()) continue;
       read.entry_hash = entry_hash(entry);
+      read.fingerprint = entry_fingerprint(read.key, read.entry_hash, entry, clean_options_);
+      std::optional<TextMeasure> measure;
+      if (run.full_text != FullText::kNever) measure = measure_text(entry_text(entry));
+      // Only an entry that cannot lead to a page (whatever its link) is
+      // its article alone, and known by its fingerprint.
+      const bool may_want_page = measure && wants_page(run.full_text, "https://", *measure);
+      if (!may_want_page && run.archived_entries && listings[read.key] == 1 &&
+          run.archived_entries->contains(read.fingerprint)) {
+        read.archived = true;
+        continue;
+      }
       read.article = extract::article_from_entry(entry);
       // The archive links the story, not the campaign that led to it, in
       // the address's one spelling.
       read.article.url = strip_tracking_parameters(normalize_url(read.article.url));
-      if (run.full_text != FullText::kNever) {
-        const TextMeasure measure = measure_text(entry_text(entry));
-        if (wants_page(run.full_text, read.article.url, measure)) read.page_wanted = measure.size();
+      if (measure && wants_page(run.full_text, read.article.url, *measure)) {
+        read.page_wanted = measure->size();
+        read.fingerprint.clear();  // its article is the page's
       }
     }
   }
@@ -468,6 +517,10 @@ class FetchRun {
       for (EntryArticle& entry : run.entries) {
         if (!entry.unnormalised_key.empty()) entry.key = stored_key(run.record.id, entry);
         run.listed_keys.push_back(entry.key);
+        if (entry.archived) {
+          ++summary_.counts.articles_unchanged;
+          continue;
+        }
         if (!entry.adapter_id.empty()) {
           calls.push_back(
               {index, entry.key, extract::adapter_article_url(*run.adapter, entry.adapter_id)});
@@ -482,6 +535,7 @@ class FetchRun {
         from.last_modified = run.record.last_modified;
         from.payload_hash = run.body_hash;
         from.entry_hash = std::move(entry.entry_hash);
+        item.entry_fingerprint = std::move(entry.fingerprint);
         if (entry.page_wanted) {
           pages.push_back({found.size() - 1, found.back().article.url, *entry.page_wanted});
         }
@@ -877,15 +931,21 @@ class FetchRun {
       revision.provenance = item.provenance;
       revision.shared_key = item.shared_key;
       revision.stand_in = item.stand_in;
+      revision.entry_fingerprint = item.entry_fingerprint;
       revisions[i] = store::prepare_revision(std::move(revision));
     });
+    std::vector<store::RevisionToSave> batch(group.size());
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (!revisions[i]) return std::unexpected(revisions[i].error());
+      batch[i] = {runs_[found[group[i]].feed_index].record.id, &*revisions[i]};
+    }
     return store_.transaction([&]() -> Result<void> {
+      auto results = store_.save_revisions(batch, now_);
+      if (!results) return std::unexpected(results.error());
       for (std::size_t i = 0; i < group.size(); ++i) {
         const FoundArticle& item = found[group[i]];
-        if (!revisions[i]) return std::unexpected(revisions[i].error());
         const store::FeedRecord& feed = runs_[item.feed_index].record;
-        auto result = store_.save_revision(feed.id, *revisions[i], now_);
-        if (!result) return std::unexpected(result.error());
+        const store::SaveResult* result = &(*results)[i];
         switch (result->change) {
           case store::Change::kNew:
             ++summary_.counts.articles_new;
@@ -1279,6 +1339,8 @@ class FetchRun {
   // Adapters' 404s and 410s: the article, the API URL, the reason.
   std::vector<std::tuple<std::int64_t, std::string, std::string>> removals_;
   std::map<std::int64_t, std::size_t> feed_index_;  // runs_ by feed id
+  // load_archived_entries: each feed's stored fingerprints, by feed id.
+  std::map<std::int64_t, std::unordered_set<std::string>> archived_entries_;
   // An article delisted, removed, or newly listed by another feed: the
   // indexes and outputs are redone and committed.
   bool statuses_changed_ = false;

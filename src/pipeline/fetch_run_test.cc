@@ -353,5 +353,50 @@ TEST_F(FetchRunTest, AnArticleTakenOutOfTheMiddleOfItsFeedIsRecordedAsDelisted) 
   }
 }
 
+// A re-read feed's entries that are as archived are not made again; any
+// change to what an article is made from (here only an enclosure, which
+// the entry hash does not cover) still makes a revision, and --force makes
+// every article again.
+TEST_F(FetchRunTest, AnEntryAsArchivedIsUnchangedAndAnyEditOfItIsARevision) {
+  server_.set(kFeedPath, {404, {}, "", {}});  // only the plain feed's articles are archived
+  auto item = [](const std::string& guid, const std::string& image) {
+    return "<item><title>Story " + guid + "</title><link>https://news.example/" + guid + "</link><guid>" +
+           guid + "</guid><pubDate>Mon, 19 Jun 2023 0" + guid.substr(1) +
+           ":00:00 GMT</pubDate><description>Text of " + guid + "</description>" +
+           "<enclosure url=\"https://news.example/" + image + "\" type=\"image/jpeg\" length=\"1\"/></item>";
+  };
+  auto feed = [](const std::string& items) {
+    return "<rss version=\"2.0\"><channel><title>Plain</title><link>https://news.example/</link>" + items +
+           "</channel></rss>";
+  };
+  auto plain = std::make_shared<std::string>(feed(item("a1", "one.jpg") + item("a2", "two.jpg")));
+  server_.set_handler("/plain.xml", conditional_handler(plain, "application/rss+xml"));
+  ASSERT_TRUE(archive_->store().add_feed("plain", server_.url("/plain.xml"), "").has_value());
+  EXPECT_EQ(fetch_at("2023-06-19T04:00:00Z").counts.articles_new, 2u);
+
+  *plain = feed(item("a3", "three.jpg") + item("a1", "one.jpg") + item("a2", "other.jpg"));
+  const FetchSummary second = fetch_at("2023-06-19T05:00:00Z");
+  EXPECT_EQ(second.counts.articles_new, 1u);
+  EXPECT_EQ(second.counts.articles_updated, 1u);
+  EXPECT_EQ(second.counts.articles_unchanged, 1u);
+  auto articles = archive_->store().articles(std::nullopt);
+  ASSERT_TRUE(articles.has_value());
+  ASSERT_EQ(articles->size(), 3u);
+  for (const store::ArticleSummary& article : *articles) {
+    EXPECT_EQ(article.revisions, article.key == "a2" ? 2 : 1) << article.key;
+    if (article.key != "a2") continue;
+    auto revisions = archive_->store().revisions(article.id);
+    ASSERT_TRUE(revisions.has_value());
+    EXPECT_NE(revisions->back().revision.content.find("https://news.example/other.jpg"), std::string::npos);
+  }
+
+  FetchOptions force;
+  force.force = true;
+  auto forced = run_fetch(*archive_, *client_, *parse_date("2023-06-19T06:00:00Z"), force, nullptr);
+  ASSERT_TRUE(forced.has_value()) << forced.error().message();
+  EXPECT_EQ(forced->counts.articles_unchanged, 3u);
+  EXPECT_EQ(forced->counts.articles_new + forced->counts.articles_updated, 0u);
+}
+
 }  // namespace
 }  // namespace newsvault::pipeline

@@ -79,6 +79,55 @@ std::string entry_hash(const feed::Entry& entry) {
   return store::sha256_hex(joined);
 }
 
+std::string entry_fingerprint(std::string_view key, std::string_view entry_hash,
+                              const feed::Entry& entry, const clean::Options& clean_options) {
+  // Each field preceded by its length: JSON Feed text may hold any byte.
+  std::string joined;
+  auto add = [&joined](std::string_view field) {
+    joined += std::to_string(field.size());
+    joined += ':';
+    joined += field;
+  };
+  auto add_number = [&add](std::optional<std::int64_t> number) {
+    add(number ? std::to_string(*number) : std::string());
+  };
+  add(std::to_string(kEntryProcessing));
+  add(key);
+  add(entry_hash);
+  add_number(entry.enclosures.size());
+  for (const feed::Enclosure& enclosure : entry.enclosures) {
+    add(enclosure.url);
+    add(enclosure.type);
+    add_number(enclosure.length);
+  }
+  add_number(entry.tags.size());
+  for (const std::string& tag : entry.tags) add(tag);
+  add_number(entry.media.size());
+  for (const feed::Media& media : entry.media) {
+    add_number(static_cast<std::int64_t>(media.kind));
+    add(media.url);
+    add(media.type);
+    add(media.medium);
+    add_number(media.width);
+    add_number(media.height);
+    add(media.description);
+  }
+  add_number(entry.extensions.size());
+  for (const feed::Extension& extension : entry.extensions) {
+    add(extension.namespace_uri);
+    add(extension.name);
+    add(extension.value);
+    add_number(extension.attributes.size());
+    for (const auto& [name, value] : extension.attributes) {
+      add(name);
+      add(value);
+    }
+  }
+  add_number(clean_options.iframe_hosts.size());
+  for (const std::string& host : clean_options.iframe_hosts) add(host);
+  return store::sha256_hex(joined);
+}
+
 std::string page_detail_to_json(const PageDetail& detail) {
   const store::Provenance& from = detail.provenance;
   nlohmann::json json = {{"article", article_to_json(detail.article)},

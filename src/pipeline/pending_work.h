@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "clean/clean.h"
 #include "core/core.h"
 #include "extract/extract.h"
 #include "feed/feed.h"
@@ -39,6 +40,21 @@ std::optional<Timestamp> next_recheck(Timestamp now, int checks);
 // The SHA-256 of a feed entry's own fields (title, link, id, dates,
 // author, summary, content): what tells an edit made in the feed.
 std::string entry_hash(const feed::Entry& entry);
+
+// What the article of an entry that leads to no page is made from, as a
+// digest: its key, every field of the entry (entry_hash's and the
+// enclosures, tags, media and extensions), the cleaner's settings and
+// kEntryProcessing. The same digest means the same article: a run that
+// finds it stored (store::ArticleRevision::entry_fingerprint) on an
+// article the feed lists skips making and saving the article again.
+std::string entry_fingerprint(std::string_view key, std::string_view entry_hash,
+                              const feed::Entry& entry, const clean::Options& clean_options);
+
+// Raised whenever extract::article_from_entry, clean_article or
+// article_to_json make something else of the same entry: every listed
+// article is then made again once, and one that changes gets a revision
+// ("newsvault's processing changed").
+inline constexpr int kEntryProcessing = 1;
 
 // What a page's retry needs when its feed is not read again: the entry's
 // article and provenance, and the entry's text size (full_text.h).

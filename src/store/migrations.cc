@@ -213,6 +213,14 @@ CREATE TABLE user_articles (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX user_articles_starred ON user_articles (user_id, starred) WHERE starred = 1;
 )sql"},
+    {11, "remember what each article was last made from", R"sql(
+-- The pipeline's digest of what it made the article's latest revision from
+-- (a feed entry's fields and the processing they went through), opaque to
+-- the store; '' when it keeps none. A run that finds an entry's digest here,
+-- on an article its feed lists, knows the article is as archived without
+-- making it again.
+ALTER TABLE articles ADD COLUMN entry_fingerprint TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 Result<int> user_version(Database& database) {

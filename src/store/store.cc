@@ -71,7 +71,7 @@ constexpr std::string_view kLinkArticle =
 // article is marked removed: by id, or by the key a feed knows it by.
 #define NEWSVAULT_LATEST_COLUMNS                                                           \
   "SELECT a.id, a.latest_revision, r.content_hash, r.origin, r.payload_hash, r.entry_hash, " \
-  "a.removed_at IS NOT NULL FROM articles a "                                              \
+  "a.removed_at IS NOT NULL, a.entry_fingerprint FROM articles a "                         \
   "JOIN revisions r ON r.article_id = a.id AND r.number = a.latest_revision "
 constexpr std::string_view kSelectLatest = NEWSVAULT_LATEST_COLUMNS "WHERE a.id = ?1";
 constexpr std::string_view kSelectLatestOfFeed =
@@ -84,10 +84,16 @@ constexpr std::string_view kSelectLastPayload =
     "ORDER BY number DESC LIMIT 1";
 constexpr std::string_view kInsertArticle =
     "INSERT INTO articles (feed_id, key, title, url, published, first_seen, last_changed, "
-    "latest_revision, document_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1, ?7)";
+    "latest_revision, document_path, entry_fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1, ?7, ?8)";
 constexpr std::string_view kUpdateArticle =
     "UPDATE articles SET title = ?2, url = ?3, published = ?4, last_changed = ?5, "
-    "latest_revision = ?6, document_path = ?7 WHERE id = ?1";
+    "latest_revision = ?6, document_path = ?7, entry_fingerprint = ?8 WHERE id = ?1";
+constexpr std::string_view kUpdateFingerprint =
+    "UPDATE articles SET entry_fingerprint = ?2 WHERE id = ?1";
+// What the articles each feed lists now were made from (entry_fingerprints).
+constexpr std::string_view kSelectFingerprints =
+    "SELECT fa.feed_id, a.entry_fingerprint FROM feed_articles fa JOIN articles a ON a.id = fa.article_id "
+    "WHERE fa.listed = 1 AND a.entry_fingerprint != '' AND a.removed_at IS NULL";
 constexpr std::string_view kInsertRevision =
     "INSERT INTO revisions (article_id, number, seen_at, content_hash, title, url, published, "
     "content, document_path, origin, fetched_url, http_status, etag, last_modified, "
@@ -382,15 +388,55 @@ class SqliteStore final : public Store {
     if (revision.revision.key.empty()) {
       return make_error(ErrorCode::kInvalidArgument, "save_revision: an article needs a key");
     }
-    SaveResult saved;
+    const RevisionToSave one{feed_id, &revision};
+    Result<std::vector<SaveResult>> saved = save_revisions({&one, 1}, seen_at);
+    NEWSVAULT_TRY(saved);
+    return saved->front();
+  }
+
+  // One savepoint for the batch rather than one per revision, and the
+  // search index's writes after every other: FTS5 flushes what it holds in
+  // memory to a new segment of the index at every savepoint that follows
+  // its first write in a transaction (fts5SavepointMethod), so an index
+  // told of each revision between savepoints grows a segment per article
+  // and spends its time merging them.
+  Result<std::vector<SaveResult>> save_revisions(std::span<const RevisionToSave> revisions,
+                                                 Timestamp seen_at) override {
+    for (const RevisionToSave& item : revisions) {
+      if (item.revision->revision.key.empty()) {
+        return make_error(ErrorCode::kInvalidArgument, "save_revision: an article needs a key");
+      }
+    }
+    std::vector<SaveResult> saved;
+    saved.reserve(revisions.size());
     Result<void> done = database_->transaction([&]() -> Result<void> {
-      Result<SaveResult> result = save_in_transaction(feed_id, revision, seen_at);
-      NEWSVAULT_TRY(result);
-      saved = *result;
+      saved.clear();
+      for (const RevisionToSave& item : revisions) {
+        Result<SaveResult> result = save_in_transaction(item.feed_id, *item.revision, seen_at);
+        NEWSVAULT_TRY(result);
+        saved.push_back(*result);
+      }
+      if (!observer_) return {};
+      for (std::size_t i = 0; i < revisions.size(); ++i) {
+        if (saved[i].change == Change::kUnchanged) continue;
+        NEWSVAULT_TRY(observer_->revision_saved(saved[i].article_id, revisions[i].revision->revision));
+      }
       return {};
     });
     NEWSVAULT_TRY(done);
     return saved;
+  }
+
+  Result<std::map<std::int64_t, std::vector<std::string>>> entry_fingerprints() override {
+    Result<Query> select = database_->query(kSelectFingerprints);
+    NEWSVAULT_TRY(select);
+    std::map<std::int64_t, std::vector<std::string>> fingerprints;
+    for (;;) {
+      Result<bool> row = select->step();
+      NEWSVAULT_TRY(row);
+      if (!*row) return fingerprints;
+      fingerprints[select->integer(0)].push_back(select->text(1));
+    }
   }
 
   Result<std::vector<std::string>> integrity_problems() override {
@@ -735,11 +781,13 @@ class SqliteStore final : public Store {
     std::string payload_hash;
     std::string entry_hash;
     bool removed = false;
+    std::string entry_fingerprint;
   };
 
   static Latest read_latest(const Query& row) {
     return Latest{row.integer(0), static_cast<int>(row.integer(1)), row.text(2), row.text(3),
-                  row.text(4),    row.text(5),                      row.integer(6) != 0};
+                  row.text(4),    row.text(5),                      row.integer(6) != 0,
+                  row.text(7)};
   }
 
   // The article `feed_id` knows by `key` (its own or one it lists), else,
@@ -809,7 +857,8 @@ class SqliteStore final : public Store {
     return Reason{Cause::kProcessing, "newsvault's processing changed"};
   }
 
-  // save_revision's reads and writes, inside its transaction.
+  // save_revision's reads and writes, inside its transaction; the observer
+  // is told by the caller (save_revisions).
   Result<SaveResult> save_in_transaction(std::int64_t feed_id, const PreparedRevision& prepared,
                                          Timestamp seen_at) {
     const ArticleRevision& revision = prepared.revision;
@@ -832,6 +881,12 @@ class SqliteStore final : public Store {
       if (latest->content_hash == hash || (revision.stand_in && entry_unchanged)) {
         saved.change = Change::kUnchanged;
         saved.revision = latest->number;
+        if (latest->entry_fingerprint != revision.entry_fingerprint) {
+          Result<Query> update = database_->query(kUpdateFingerprint);
+          NEWSVAULT_TRY(update);
+          update->bind(1, saved.article_id).bind(2, revision.entry_fingerprint);
+          NEWSVAULT_TRY(update->run());
+        }
         return saved;
       }
       Result<std::pair<Cause, std::string>> cause = cause_of(saved.article_id, *latest, provenance);
@@ -848,7 +903,8 @@ class SqliteStore final : public Store {
           .bind(4, revision.published)
           .bind(5, seen_at)
           .bind(6, std::int64_t{saved.revision})
-          .bind(7, revision.document_path);
+          .bind(7, revision.document_path)
+          .bind(8, revision.entry_fingerprint);
       NEWSVAULT_TRY(update->run());
     } else {
       provenance.cause = Cause::kSource;
@@ -861,7 +917,8 @@ class SqliteStore final : public Store {
           .bind(4, revision.url)
           .bind(5, revision.published)
           .bind(6, seen_at)
-          .bind(7, revision.document_path);
+          .bind(7, revision.document_path)
+          .bind(8, revision.entry_fingerprint);
       if (Result<void> done = insert->run(); !done) {
         if (database_->extended_error_code() == SQLITE_CONSTRAINT_FOREIGNKEY) {
           return make_error(ErrorCode::kNotFound,
@@ -896,7 +953,6 @@ class SqliteStore final : public Store {
         .bind(17, cause_name(provenance.cause))
         .bind(18, provenance.note);
     NEWSVAULT_TRY(insert->run());
-    if (observer_) NEWSVAULT_TRY(observer_->revision_saved(saved.article_id, revision));
     return saved;
   }
 

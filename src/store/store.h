@@ -12,8 +12,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +81,12 @@ struct ArticleRevision {
   // that failed): saved for a new article, or when the entry's own fields
   // changed since the latest revision; otherwise the latest revision stays.
   bool stand_in = false;
+  // The pipeline's digest of what it made this revision from (a feed
+  // entry's fields and the processing they went through), opaque to the
+  // store and kept on the article by every save, unchanged ones included:
+  // entry_fingerprints() gives it back. "" keeps none (a page's article, a
+  // stand-in), so the article is always made again.
+  std::string entry_fingerprint;
 };
 
 // A revision made ready to save: its content hashed and compressed. That is
@@ -102,6 +110,12 @@ struct SaveResult {
   Change change = Change::kUnchanged;
   std::int64_t article_id = 0;
   int revision = 0;  // 1 for the first
+};
+
+// One revision of a save_revisions batch and the feed it is saved for.
+struct RevisionToSave {
+  std::int64_t feed_id = 0;
+  const PreparedRevision* revision = nullptr;
 };
 
 struct ArticleSummary {
@@ -247,6 +261,17 @@ class Store {
                                            Timestamp seen_at) = 0;
   Result<SaveResult> save_revision(std::int64_t feed_id, const ArticleRevision& revision,
                                    Timestamp seen_at);
+  // save_revision of each of `revisions`, in order, all or nothing: one
+  // transaction (a savepoint inside transaction()) for the batch, not one
+  // per revision, and the observer told of the revisions added once all
+  // are saved, still inside it. Results are in the order given. Fails as
+  // save_revision does, naming nothing saved.
+  virtual Result<std::vector<SaveResult>> save_revisions(std::span<const RevisionToSave> revisions,
+                                                         Timestamp seen_at) = 0;
+  // The entry fingerprints (ArticleRevision::entry_fingerprint) of the
+  // articles each feed lists now and that are not marked removed, by feed
+  // id; articles saved without one are left out. One query for every feed.
+  virtual Result<std::map<std::int64_t, std::vector<std::string>>> entry_fingerprints() = 0;
   // Articles whose latest revision's document is not yet on disk: after a
   // crash between saving and writing, the next run writes them. In the
   // order the articles were first saved. mark_document_written records that `revision`'s document is on

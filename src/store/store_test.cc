@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -322,6 +323,80 @@ TEST_F(StoreTest, AnArticleNeverSeenInAListingOrInAnotherFeedIsNotDelisted) {
   ASSERT_EQ(store_->record_listing(feed_.id, {"old"}, at(10)), 0u);
   EXPECT_EQ(delisted_at(*store_, unseen), std::nullopt);
   EXPECT_EQ(delisted_at(*store_, elsewhere->article_id), std::nullopt);
+}
+
+// ---------------------------------------------------------------------------
+// Batches and entry fingerprints
+
+TEST_F(StoreTest, SaveRevisionsSavesEachInOrderAsSaveRevisionWould) {
+  save(revision("kept", "kept body"));
+  auto kept = prepare_revision(revision("kept", "kept body"));
+  auto changed = prepare_revision(revision("kept", "kept body, edited"));
+  auto fresh = prepare_revision(revision("fresh", "fresh body"));
+  ASSERT_TRUE(kept && changed && fresh);
+  const std::vector<RevisionToSave> batch = {{feed_.id, &*kept}, {feed_.id, &*fresh}, {feed_.id, &*changed}};
+  auto saved = store_->save_revisions(batch, at(2'000));
+  ASSERT_TRUE(saved.has_value()) << saved.error().message();
+  ASSERT_EQ(saved->size(), 3u);
+  EXPECT_EQ((*saved)[0].change, Change::kUnchanged);
+  EXPECT_EQ((*saved)[1].change, Change::kNew);
+  EXPECT_EQ((*saved)[2].change, Change::kUpdated);
+  EXPECT_EQ((*saved)[2].revision, 2);
+  auto revisions = store_->revisions((*saved)[2].article_id);
+  ASSERT_TRUE(revisions.has_value());
+  ASSERT_EQ(revisions->size(), 2u);
+  EXPECT_EQ(revisions->back().revision.content, "kept body, edited");
+}
+
+TEST_F(StoreTest, SaveRevisionsKeepsNothingOfABatchWhenOneFails) {
+  auto first = prepare_revision(revision("first", "first body"));
+  auto stray = prepare_revision(revision("stray", "stray body"));
+  ASSERT_TRUE(first && stray);
+  const std::vector<RevisionToSave> batch = {{feed_.id, &*first}, {feed_.id + 100, &*stray}};
+  auto saved = store_->save_revisions(batch, at(2'000));
+  ASSERT_FALSE(saved.has_value());
+  EXPECT_EQ(saved.error().code(), ErrorCode::kNotFound);
+  auto articles = store_->articles(std::nullopt);
+  ASSERT_TRUE(articles.has_value());
+  EXPECT_TRUE(articles->empty());
+}
+
+std::vector<std::string> fingerprints_of(Store& store, std::int64_t feed_id) {
+  auto all = store.entry_fingerprints();
+  EXPECT_TRUE(all.has_value()) << all.error().message();
+  if (!all || !all->contains(feed_id)) return {};
+  std::vector<std::string> list = all->at(feed_id);
+  std::ranges::sort(list);
+  return list;
+}
+
+TEST_F(StoreTest, EntryFingerprintsAreThoseOfTheArticlesTheFeedListsNow) {
+  ArticleRevision listed = dated("listed", 2'000);
+  listed.entry_fingerprint = "fingerprint of listed";
+  ArticleRevision gone = dated("gone", 3'000);
+  gone.entry_fingerprint = "fingerprint of gone";
+  ArticleRevision without = dated("without", 1'000);
+  save(listed);
+  save(gone);
+  save(without);
+  ASSERT_TRUE(store_->record_listing(feed_.id, {"listed", "gone", "without"}, at(10)).has_value());
+  EXPECT_EQ(fingerprints_of(*store_, feed_.id),
+            (std::vector<std::string>{"fingerprint of gone", "fingerprint of listed"}));
+  ASSERT_TRUE(store_->record_listing(feed_.id, {"listed", "without"}, at(20)).has_value());
+  EXPECT_EQ(fingerprints_of(*store_, feed_.id), std::vector<std::string>{"fingerprint of listed"});
+}
+
+TEST_F(StoreTest, AnUnchangedSaveKeepsItsNewFingerprintAndARemovedArticleHasNone) {
+  ArticleRevision first = dated("story", 2'000);
+  first.entry_fingerprint = "before";
+  const std::int64_t id = save(first).article_id;
+  ASSERT_TRUE(store_->record_listing(feed_.id, {"story"}, at(10)).has_value());
+  ArticleRevision same = first;
+  same.entry_fingerprint = "after";
+  EXPECT_EQ(save(same).change, Change::kUnchanged);
+  EXPECT_EQ(fingerprints_of(*store_, feed_.id), std::vector<std::string>{"after"});
+  ASSERT_TRUE(store_->mark_removed(id, at(30), "HTTP 410").has_value());
+  EXPECT_TRUE(fingerprints_of(*store_, feed_.id).empty());
 }
 
 // ---------------------------------------------------------------------------
