@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
 #include <charconv>
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -98,12 +100,19 @@ int run_serve(const GlobalOptions& global, const ServeArguments& arguments) {
             << (listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first) << ":"
             << (*server)->port() << "/" << std::endl;
   serve::Server* running = server->get();
-  std::thread stopper([running, signals] {
+  std::atomic<bool> ended = false;
+  std::thread stopper([running, signals, &ended] {
     int signal = 0;
     sigwait(&signals, &signal);
-    running->stop();
+    // A signal that came before run() began listening finds nothing to
+    // stop yet: asked again until run() has returned.
+    while (!ended) {
+      running->stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   });
   auto served = running->run();
+  ended = true;
   // Ended by a failure rather than a signal: the stopper still waits.
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
