@@ -181,6 +181,12 @@ CREATE TABLE search_text (
   body       TEXT NOT NULL
 ) STRICT;
 )sql"},
+    {13, "point each revision at the WARC record it came from", R"sql(
+-- "FILE.warc.gz:OFFSET" in .newsvault/warc/ (store.h, Provenance::record):
+-- the gzip member of the response the revision was made from. '' where
+-- none was kept.
+ALTER TABLE revisions ADD COLUMN warc_record TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 Result<int> user_version(Database& database) {
