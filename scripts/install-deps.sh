@@ -41,6 +41,7 @@ packages=(
   clang-16 libclang-rt-16-dev    # the fuzz targets: libFuzzer, ASan, UBSan (fuzz/run.sh); clang 16
                                  # is the first that reads libstdc++ 12's <expected>
   llvm                           # llvm-symbolizer: source lines in sanitizer reports
+  openssh-client                 # ssh-keygen: signs the daily manifests ([publish.sign])
 )
 
 sudo=""
@@ -62,4 +63,12 @@ fi
 if ! command -v npm >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get install -y -q --no-install-recommends npm
+fi
+
+# A second WARC reader for the record stage's tests: webrecorder's
+# warcio.js, into tests/tools/warcio/node_modules (the tests skip, saying
+# so, without it).
+if command -v npm >/dev/null && [ ! -d "$(dirname "$0")/../tests/tools/warcio/node_modules/warcio" ]; then
+  npm install --prefix "$(dirname "$0")/../tests/tools/warcio" --no-save --no-audit --no-fund --loglevel=error ||
+    echo "warning: warcio.js not installed; the WARC tests that read with it will skip" >&2
 fi

@@ -415,6 +415,7 @@ nlohmann::json revision_json(const store::StoredRevision& stored) {
                        {"last_modified", text_or_null(from.last_modified)}}},
           {"payload_hash", text_or_null(from.payload_hash)},
           {"entry_hash", text_or_null(from.entry_hash)},
+          {"warc_record", text_or_null(from.record)},
           {"document", stored.revision.document_path}};
 }
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <functional>
+#include <iterator>
 #include <queue>
 #include <random>
 #include <string>
@@ -188,6 +189,7 @@ class FetchRun {
     int attempts = 0;
     std::unique_ptr<HttpAttempt> attempt;
     bool done = false;  // on_done called
+    std::vector<Exchange> exchanges;  // of every attempt so far (ClientOptions::record_exchanges)
   };
   struct Sleeper {
     Clock::time_point wake_at;
@@ -221,7 +223,7 @@ void FetchRun::run() {
       on_done_(i, read_local(requests_[i], options_.max_response_bytes));
       continue;
     }
-    jobs_.push_back(Job{i, host_of_url(requests_[i].url), 0, nullptr});
+    jobs_.push_back(Job{i, host_of_url(requests_[i].url), 0, nullptr, false, {}});
   }
   for (std::size_t id = 0; id < jobs_.size(); ++id) slots_.enqueue(id, jobs_[id].host);
   unfinished_ = jobs_.size();
@@ -287,6 +289,8 @@ void FetchRun::finish_attempt(std::size_t job_id, CURLcode code) {
   Job& job = jobs_[job_id];
   AttemptResult result = job.attempt->finish(code);
   job.attempt.reset();
+  std::move(result.exchanges.begin(), result.exchanges.end(), std::back_inserter(job.exchanges));
+  result.exchanges.clear();
   slots_.release(job.host);
   const Request& request = requests_[job.index];
 
@@ -336,6 +340,7 @@ void FetchRun::abandon_unfinished(const std::string& reason) {
 void FetchRun::complete(Job& job, Response response) {
   job.done = true;
   --unfinished_;
+  response.exchanges = std::move(job.exchanges);
   on_done_(job.index, std::move(response));
 }
 

@@ -63,6 +63,25 @@ struct Request {
   PrivateAddresses private_addresses = PrivateAddresses::kIfTheFirstHopIs;
 };
 
+// One request and the response to it, as they went over the wire: what a
+// record of the responses received (a WARC file) keeps. Kept only with
+// ClientOptions::record_exchanges; a redirect is one exchange per hop, and
+// a request tried again keeps the exchanges of every attempt.
+struct Exchange {
+  std::string url;         // of this hop
+  std::string ip_address;  // connected to ("" when unknown; through a proxy, the proxy's)
+  std::chrono::system_clock::time_point date;  // when the request went out
+  std::string request_head;   // request line and headers as sent, blank line included
+  std::string response_head;  // status line and headers as received, blank line included;
+                              // "" when no response came
+  // The body as received: neither its content-encoding (gzip, br) nor its
+  // transfer-encoding (chunked) undone.
+  std::string payload;
+  // The response did not end normally: a limit, a timeout or the network
+  // cut it ("length", "time", "disconnect" as WARC-Truncated says); "".
+  std::string truncated;
+};
+
 // Expected outcomes are values (a 304 is not an error).
 enum class FetchOutcome { kOk, kNotModified, kFailed };
 
@@ -107,6 +126,12 @@ struct Response {
   // one, or localhost). Requests made for what it holds may then go to
   // private addresses too (PrivateAddresses::kAllowed).
   bool private_source = false;
+  // With ClientOptions::record_exchanges, every exchange of the request in
+  // the order they happened; empty for files.
+  std::vector<Exchange> exchanges;
+  // Where a record of this response was kept ("FILE.warc.gz:OFFSET"), filled
+  // in by whoever records the exchanges (the record stage); "" when none was.
+  std::string record;
 };
 
 struct ClientOptions {
@@ -156,6 +181,10 @@ struct ClientOptions {
   // loopback address.
   std::function<bool(std::string_view address)> address_is_private;
   std::string user_agent = "newsvault/0.1";
+  // Keep each request and response as they went over the wire
+  // (Response::exchanges): headers as sent and received, the body before
+  // decoding. Costs a second copy of each body while it is in flight.
+  bool record_exchanges = false;
   // "http://host:port" or "socks5h://host:port"; empty: libcurl reads the
   // usual http_proxy / https_proxy / all_proxy / no_proxy variables.
   std::string proxy;

@@ -125,6 +125,14 @@ std::unique_ptr<HttpAttempt> HttpAttempt::create(const Request& request,
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, attempt.get());
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &HttpAttempt::on_header);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, attempt.get());
+  if (options.record_exchanges) {
+    // libcurl hands the debug callback the bytes as they cross the wire,
+    // before it undoes chunking or content-encoding; it calls it only when
+    // verbose, and prints nothing itself once the callback is set.
+    curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, &HttpAttempt::on_wire);
+    curl_easy_setopt(easy, CURLOPT_DEBUGDATA, attempt.get());
+    curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
+  }
   return attempt;
 }
 
@@ -220,6 +228,38 @@ std::size_t HttpAttempt::on_header(char* data, std::size_t size, std::size_t cou
   return bytes;
 }
 
+int HttpAttempt::on_wire(CURL*, curl_infotype type, char* data, std::size_t size, void* self) {
+  auto* attempt = static_cast<HttpAttempt*>(self);
+  std::vector<Exchange>& exchanges = attempt->result_.exchanges;
+  const std::string_view bytes(data, size);
+  switch (type) {
+    case CURLINFO_HEADER_OUT: {
+      // A request goes out: the hop on_connected has just judged.
+      Exchange exchange;
+      exchange.url = attempt->hop_url_;
+      exchange.ip_address = attempt->hop_ip_;
+      exchange.date = std::chrono::system_clock::now();
+      exchange.request_head = bytes;
+      exchanges.push_back(std::move(exchange));
+      break;
+    }
+    case CURLINFO_HEADER_IN:
+      if (exchanges.empty()) break;
+      // RFC 9110 §15.2: an interim 1xx head is followed by the real one.
+      if (bytes.starts_with("HTTP/") && exchanges.back().response_head.ends_with("\r\n\r\n")) {
+        exchanges.back().response_head.clear();
+      }
+      exchanges.back().response_head.append(bytes);
+      break;
+    case CURLINFO_DATA_IN:
+      if (!exchanges.empty()) exchanges.back().payload.append(bytes);
+      break;
+    default:
+      break;
+  }
+  return 0;
+}
+
 int HttpAttempt::on_connected(void* self, char* primary_ip, char*, int, int) {
   auto* attempt = static_cast<HttpAttempt*>(self);
   const ClientOptions& options = attempt->options_;
@@ -229,6 +269,10 @@ int HttpAttempt::on_connected(void* self, char* primary_ip, char*, int, int) {
   if (curl_easy_getinfo(attempt->easy_.get(), CURLINFO_EFFECTIVE_URL, &raw_url) == CURLE_OK &&
       raw_url != nullptr) {
     url = raw_url;
+  }
+  if (options.record_exchanges) {
+    attempt->hop_url_ = url;
+    attempt->hop_ip_ = primary_ip != nullptr ? primary_ip : "";
   }
   // Without a proxy, the address this hop is connected to (after DNS, on a
   // new or reused connection); through one, the proxy's, which says nothing:
@@ -290,6 +334,16 @@ AttemptResult HttpAttempt::finish(CURLcode code) {
   result_.moved_permanently =
       std::any_of(statuses_.begin(), statuses_.begin() + hops,
                   [](long status) { return status == 301 || status == 308; });
+  if (!result_.exchanges.empty() && (code != CURLE_OK || result_.limit != LimitHit::kNone)) {
+    // WARC 1.1 §5.13: why the last response is not whole.
+    Exchange& last = result_.exchanges.back();
+    last.truncated = code == CURLE_OPERATION_TIMEDOUT                           ? "time"
+                     : result_.limit == LimitHit::kResponseSize ||
+                               result_.limit == LimitHit::kHeaderSize ||
+                               code == CURLE_FILESIZE_EXCEEDED              ? "length"
+                     : result_.limit == LimitHit::kLowSpeed                   ? "time"
+                                                                              : "disconnect";
+  }
   return std::move(result_);
 }
 

@@ -50,6 +50,7 @@ struct AttemptResult {
   std::string retry_after;
   std::string cache_control;
   std::string final_url;
+  std::vector<Exchange> exchanges;  // ClientOptions::record_exchanges: one per hop
 };
 
 class HttpAttempt {
@@ -83,6 +84,8 @@ class HttpAttempt {
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
   static int on_connected(void* self, char* primary_ip, char* local_ip, int primary_port,
                           int local_port);
+  // CURLOPT_DEBUGFUNCTION: the bytes as they go out and come in.
+  static int on_wire(CURL* easy, curl_infotype type, char* data, std::size_t size, void* self);
   void leave_multi();
 
   CurlEasy easy_;
@@ -94,6 +97,8 @@ class HttpAttempt {
   PrivateAddresses policy_;       // the request's
   bool proxied_ = false;          // a proxy connects: hops are judged by their host as written
   std::vector<long> statuses_;  // every final (non-1xx) status line, in order
+  std::string hop_url_;  // the hop on_connected saw last, for its exchange
+  std::string hop_ip_;
   AttemptResult result_;
   char error_buffer_[CURL_ERROR_SIZE] = {};
 };

@@ -278,6 +278,24 @@ Result<void> read_publish(const toml::value& table, Config& config) {
       !r) {
     return r;
   }
+  if (auto r = reader.table("sign", [&](const toml::value& sign) -> Result<void> {
+        TableReader sign_reader(sign, "publish.sign");
+        std::string key;
+        if (auto read = sign_reader.text("ssh_key", key); !read) return read;
+        config.sign.ssh_key = key;
+        if (auto read = sign_reader.integer("timeout_seconds", 1, 3600, [&](long long n) { config.sign.timeout = std::chrono::seconds(n); }); !read) return read;
+        return sign_reader.no_unknown_keys();
+      });
+      !r) {
+    return r;
+  }
+  return reader.no_unknown_keys();
+}
+
+Result<void> read_warc_settings(const toml::value& table, Config& config) {
+  TableReader reader(table, "warc");
+  if (auto r = reader.boolean("enabled", config.warc_enabled); !r) return r;
+  if (auto r = reader.integer("max_file_bytes", 1024 * 1024, 1LL << 40, [&](long long n) { config.warc_max_file_bytes = static_cast<std::uintmax_t>(n); }); !r) return r;
   return reader.no_unknown_keys();
 }
 
@@ -377,6 +395,7 @@ Result<Config> read_config(const toml::value& data) {
     else if (section == "feeds") read = read_feeds(table, config);
     else if (section == "adapters") read = read_adapters(table, config);
     else if (section == "serve") read = read_serve(table, config);
+    else if (section == "warc") read = read_warc_settings(table, config);
     else read = std::unexpected(setting_error(table, section, "unknown section"));
     if (!read) return std::unexpected(read.error());
   }
@@ -386,6 +405,8 @@ Result<Config> read_config(const toml::value& data) {
       return std::unexpected(setting_error(data.at("feeds").at(feed), "feeds." + feed, *problem));
     }
   }
+  // The wire bytes are kept only for the WARC files that want them.
+  config.fetch.record_exchanges = config.warc_enabled;
   // A push waits to connect and for progress as long as a fetch does.
   config.git.connect_timeout =
       std::max(std::chrono::seconds(1), std::chrono::ceil<std::chrono::seconds>(config.fetch.connect_timeout));
@@ -648,6 +669,16 @@ std::string default_config_text() {
 # password_env = "ARCHIVE_PUSH_TOKEN"
 # push_timeout_seconds = 300             # optional: this remote's own bound
 
+# Daily manifests: manifests/YYYY-MM-DD.sha256 lists, in sha256sum's
+# format, every document and WARC file written that day, signed with this
+# OpenSSH key (ed25519; no passphrase: ssh-keygen runs unattended) in
+# manifests/YYYY-MM-DD.sha256.sig. Check with 'newsvault verify', or
+# 'sha256sum -c' and 'ssh-keygen -Y verify' (README.md, "Evidence").
+# Empty: no manifests.
+# [publish.sign]
+# ssh_key = ""
+# timeout_seconds = 30         # ssh-keygen is stopped after this
+
 # The static site 'newsvault fetch' and 'newsvault publish' render, a
 # folder of the archive (served, not committed):
 # [publish.site]
@@ -675,6 +706,12 @@ std::string default_config_text() {
 # entry's own text archived until it can be.
 # [feeds.example-blog]
 # full_text = "auto"          # default: [fetch] full_text, itself "auto"
+
+# Every HTTP request and response, kept as received in WARC 1.1 files in
+# .newsvault/warc/ (not committed: copy them elsewhere to keep them safe).
+[warc]
+# enabled = true
+# max_file_bytes = 1073741824   # a file this large is followed by a new one (so is each day)
 
 # Site adapters' settings, e.g. where DW's article API lives:
 # [adapters.dw]

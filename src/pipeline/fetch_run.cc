@@ -15,6 +15,7 @@
 #include "pipeline/feed_management.h"
 #include "pipeline/file_bytes.h"
 #include "pipeline/full_text.h"
+#include "pipeline/evidence.h"
 #include "pipeline/pending_work.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/publish_run.h"
@@ -67,6 +68,7 @@ struct FeedRun {
   // The response the entries came from (provenance of their revisions).
   long http_status = 0;
   std::string body_hash;
+  std::string warc_record;  // its WARC record (fetch::Response::record)
 };
 
 // An article found in a feed, ready to be saved.
@@ -133,6 +135,7 @@ class FetchRun {
     auto guard = RunGuard::acquire(archive_.root());
     if (!guard) return std::unexpected(guard.error());
     repair_ = (*guard)->previous_run_interrupted();
+    start_recording();
     auto moved = move_documents_to_current_names(archive_.root(), store_);
     if (!moved) return std::unexpected(moved.error());
     if (auto repaired = write_pending_documents(); !repaired) return std::unexpected(repaired.error());
@@ -175,6 +178,7 @@ class FetchRun {
     });
     if (!saved) return std::unexpected(saved.error());
     if (auto marked = mark_flushed(); !marked) return std::unexpected(marked.error());
+    finish_recording();
     if (auto published = publish(); !published) return std::unexpected(published.error());
     // A commit that failed is made by the next run, which redoes it.
     if (summary_.publish.errors.empty()) (*guard)->succeeded();
@@ -199,6 +203,33 @@ class FetchRun {
     }
     return {};
   }
+
+  // Every response of the run to the archive's WARC files ([warc]
+  // enabled), once the run lock is held: the writer mends what a killed
+  // run left, which only the lock's holder may.
+  void start_recording() {
+    const Config& config = archive_.config();
+    if (!config.warc_enabled) return;
+    record::WarcOptions options;
+    options.dir = archive_.root() / record::kWarcDirectory;
+    options.max_file_bytes = config.warc_max_file_bytes;
+    options.info = warc_info(config);
+    warc_ = std::make_unique<record::WarcWriter>(std::move(options));
+    recording_ = std::make_unique<record::RecordingClient>(client_, *warc_);
+  }
+
+  // The WARC files closed (synced) before the manifest lists them; a
+  // record that could not be written is an error of the run.
+  void finish_recording() {
+    if (!warc_) return;
+    if (auto closed = warc_->close(); !closed) summary_.errors.push_back("WARC: " + closed.error().message());
+    for (const std::string& error : recording_->errors()) summary_.errors.push_back(error);
+    for (const std::string& file : warc_->files_written()) {
+      summary_.warc_files.push_back(std::string(record::kWarcDirectory) + "/" + file);
+    }
+  }
+
+  fetch::HttpClient& http() { return recording_ ? *recording_ : client_; }
 
   // A feed with an adapter asks it, never the pages.
   FullText full_text_of(const store::FeedRecord& record) const {
@@ -244,7 +275,7 @@ class FetchRun {
     // queue's threads as soon as its response is in, while the others are
     // still arriving.
     WorkQueue parsing;
-    client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
+    http().fetch_all(requests, [&](std::size_t index, fetch::Response response) {
       FeedRun& run = runs_[index];
       run.record.last_fetched = now_;
       run.private_source = response.private_source;
@@ -430,6 +461,7 @@ class FetchRun {
       run.record.last_modified = response.last_modified;
     }
     run.http_status = response.http_status;
+    run.warc_record = response.record;
     if (response.moved_permanently && !response.final_url.empty()) run.record.url = response.final_url;
 
     if (!run.record.adapter.empty()) {
@@ -534,6 +566,7 @@ class FetchRun {
         from.etag = run.record.etag;
         from.last_modified = run.record.last_modified;
         from.payload_hash = run.body_hash;
+        from.record = run.warc_record;
         from.entry_hash = std::move(entry.entry_hash);
         item.entry_fingerprint = std::move(entry.fingerprint);
         if (entry.page_wanted) {
@@ -597,7 +630,7 @@ class FetchRun {
       requests.back().private_addresses = adapter_call_addresses(runs_[call.feed_index]);
     }
     std::vector<AdapterCall> again;
-    client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
+    http().fetch_all(requests, [&](std::size_t index, fetch::Response response) {
       const AdapterCall& call = calls[index];
       FeedRun& run = runs_[call.feed_index];
       const std::int64_t feed_id = run.record.id;
@@ -633,6 +666,7 @@ class FetchRun {
           from.etag = response.etag;
           from.last_modified = response.last_modified;
           from.payload_hash = store::sha256_hex(response.body);
+          from.record = response.record;
           item.shared_key = true;
           adapter_article(feed_id, call.key);  // linked when another feed archived it
           pending_validators_.push_back({call.url, response.etag, response.last_modified});
@@ -685,7 +719,7 @@ class FetchRun {
       requests.back().private_addresses = private_addresses(runs_[found[call.found_index].feed_index]);
     }
     std::vector<fetch::Response> responses(batch.size());
-    client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
+    http().fetch_all(requests, [&](std::size_t index, fetch::Response response) {
       responses[index] = std::move(response);
     });
     std::vector<std::optional<Result<extract::PageArticle>>> extracted(batch.size());
@@ -753,6 +787,7 @@ class FetchRun {
     item.provenance.etag = response.etag;
     item.provenance.last_modified = response.last_modified;
     item.provenance.payload_hash = body_hash;
+    item.provenance.record = response.record;
     return true;
   }
 
@@ -1004,6 +1039,7 @@ class FetchRun {
     for (std::size_t i = 0; i < documents.size(); ++i) {
       if (!results[i]) return results[i];
       if (auto copies = write_converted_copies(documents[i]); !copies) return copies;
+      written_paths_.insert(documents[i].path);
       written.emplace_back(documents[i].article_id, documents[i].revision);
     }
     return {};
@@ -1210,7 +1246,7 @@ class FetchRun {
     if (checks.empty()) return {};
     // nullopt: not a web address, so not asked.
     std::vector<std::optional<fetch::Response>> responses(checks.size());
-    client_.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
+    http().fetch_all(requests, [&](std::size_t index, fetch::Response response) {
       responses[asked[index]] = std::move(response);
     });
     return store_.transaction([&]() -> Result<void> {
@@ -1273,6 +1309,8 @@ class FetchRun {
     request.write_outputs = changed || feeds_out_missing;
     request.write_site = archive_.config().site_enabled && (changed || site_missing);
     request.commit = changed;
+    request.written_files = written_paths_;
+    request.written_files.insert(summary_.warc_files.begin(), summary_.warc_files.end());
     // Only what shows this run's documents is made again, unless the run
     // must redo everything (after a killed run, a status that changed
     // other articles' lines, outputs missing altogether).
@@ -1351,6 +1389,9 @@ class FetchRun {
   // Articles whose document this run writes: the indexes, feeds out and
   // site pages made again are those that show one of them.
   std::set<std::int64_t> changed_articles_;
+  std::set<std::string> written_paths_;  // documents, relative to the root: the day's manifest
+  std::unique_ptr<record::WarcWriter> warc_;
+  std::unique_ptr<record::RecordingClient> recording_;
   // The indexes were in the form before months: all rewritten and committed.
   bool indexes_upgraded_ = false;
   // Documents written and being flushed to disk (start_flush), not yet

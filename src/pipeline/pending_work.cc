@@ -138,7 +138,8 @@ std::string page_detail_to_json(const PageDetail& detail) {
                          {"etag", from.etag},
                          {"last_modified", from.last_modified},
                          {"payload_hash", from.payload_hash},
-                         {"entry_hash", from.entry_hash}};
+                         {"entry_hash", from.entry_hash},
+                         {"record", from.record}};
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -160,6 +161,7 @@ Result<PageDetail> page_detail_from_json(std::string_view text) {
   from.last_modified = json.value("last_modified", "");
   from.payload_hash = json.value("payload_hash", "");
   from.entry_hash = json.value("entry_hash", "");
+  from.record = json.value("record", "");
   return detail;
 }
 

@@ -26,6 +26,7 @@
 #include "feed/feed.h"
 #include "fetch/fetch.h"
 #include "publish/publish.h"
+#include "record/record.h"
 #include "store/store.h"
 
 namespace newsvault::pipeline {
@@ -77,6 +78,12 @@ struct Config {
   publish::SiteOptions site;
   // [publish.site] enabled: fetch and publish write the site (false: neither does).
   bool site_enabled = true;
+  // [warc]: every HTTP response a fetch receives kept in WARC files
+  // (record.h), rotated at this size.
+  bool warc_enabled = true;
+  std::uintmax_t warc_max_file_bytes = 1ull << 30;
+  // [publish.sign]: the daily manifests, signed with ssh_key (empty: none).
+  record::SignOptions sign;
   // By feed name. A name no feed has is kept, for a feed added later.
   std::map<std::string, FeedSettings> feeds;
   // [serve] private: `newsvault serve`'s reader pages need a user too.
@@ -187,6 +194,8 @@ struct PublishSummary {
   std::optional<publish::SiteSummary> site;  // when the request wrote it
   std::optional<std::string> commit;       // the new commit's id; none when nothing changed
   std::vector<publish::PushResult> pushes;
+  // The day's manifest, when [publish.sign] ssh_key is set and it was written.
+  std::optional<record::ManifestSummary> manifest;
   // Pushes not attempted, one line each: a remote waiting out its backoff
   // after failures ("mirror: failed 2 times; next attempt after …"), or
   // every remote while another process pushes.
@@ -219,6 +228,10 @@ struct PublishRequest {
   std::optional<std::set<std::int64_t>> changed_articles;
   // Told as each step begins, and after each document a rebuild writes.
   std::function<void(const PublishProgress&)> on_progress;
+  // Files the run wrote (documents, WARC files), relative to the root: with
+  // [publish.sign] ssh_key, listed in the day's manifest (with rebuild,
+  // every document too).
+  std::set<std::string> written_files;
 };
 
 // Publishes the archive as the settings say: feeds out, then (git enabled)
@@ -248,6 +261,8 @@ struct FetchSummary {
   std::vector<std::string> errors;
   std::vector<publish::FeedChanges> changes;  // per feed with new or updated articles
   PublishSummary publish;                      // after a run that changed documents
+  // The WARC files this run appended to, relative to the root.
+  std::vector<std::string> warc_files;
 };
 
 // Polls every feed of the archive once (conditional requests), archives

@@ -234,6 +234,28 @@ Result<void> keep_derived_outputs_out(Archive& archive, const std::vector<std::s
   return publish::write_file_atomically(archive.root(), ".gitignore", *text);
 }
 
+// The day's manifest (record.h), before the commit that takes it: the
+// files this run wrote, every document with a rebuild. A manifest that
+// cannot be written or signed is an error of the run, never a reason to
+// hold back the commit.
+void write_manifest(const Archive& archive, const PublishRequest& request,
+                    const std::vector<store::ArticleSummary>& articles, PublishSummary& summary) {
+  std::set<std::string> files = request.written_files;
+  if (request.rebuild) {
+    for (const store::ArticleSummary& article : articles) {
+      if (!article.document_path.empty()) files.insert(article.document_path);
+    }
+  }
+  record::SignOptions sign = archive.config().sign;
+  if (sign.ssh_key.is_relative()) sign.ssh_key = archive.root() / sign.ssh_key;
+  auto manifest = record::update_manifest(archive.root(), record::day_of(request.now), files, sign);
+  if (manifest) {
+    summary.manifest = std::move(*manifest);
+  } else {
+    summary.errors.push_back(manifest.error().message());
+  }
+}
+
 Result<void> publish_history(Archive& archive, const PublishRequest& request,
                              const std::vector<store::ArticleSummary>& articles, PublishSummary& summary) {
   const publish::GitOptions& git = archive.config().git;
@@ -343,6 +365,7 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
       summary.errors.push_back("site: " + site.error().message());
     }
   }
+  if (!archive.config().sign.ssh_key.empty()) write_manifest(archive, request, articles, summary);
   if (archive.config().git.enabled) {
     tell(request, "commit");
     if (auto published = publish_history(archive, request, articles, summary); !published) {

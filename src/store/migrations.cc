@@ -221,6 +221,12 @@ CREATE INDEX user_articles_starred ON user_articles (user_id, starred) WHERE sta
 -- making it again.
 ALTER TABLE articles ADD COLUMN entry_fingerprint TEXT NOT NULL DEFAULT '';
 )sql"},
+    {13, "point each revision at the WARC record it came from", R"sql(
+-- "FILE.warc.gz:OFFSET" in .newsvault/warc/ (store.h, Provenance::record):
+-- the gzip member of the response the revision was made from. '' where
+-- none was kept.
+ALTER TABLE revisions ADD COLUMN warc_record TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 Result<int> user_version(Database& database) {

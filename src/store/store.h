@@ -58,6 +58,9 @@ struct Provenance {
   // SHA-256 of the feed entry's own fields (title, link, dates, author,
   // summary, content); "" where the entry is not the article's source (adapters).
   std::string entry_hash;
+  // The WARC record of the response it came from ("FILE.warc.gz:OFFSET" in
+  // .newsvault/warc/); "" when none was kept (a file, [warc] off, before).
+  std::string record;
   Cause cause = Cause::kSource;
   // Saying why: "first archived", "the entry changed in its feed", "the
   // page changed", "the API document changed", "full text from the page",
