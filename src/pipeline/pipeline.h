@@ -166,6 +166,11 @@ struct PublishRequest {
   // The articles whose documents changed: feeds out and site pages are made
   // only where they show one of them. nullopt: all of them.
   std::optional<std::set<std::int64_t>> changed_articles;
+  // Documents (and converted copies) this run wrote from the store, by
+  // path, with a hash of their bytes (std::hash of the text): before the
+  // commit, such a file that still hashes so is the store's rendering and
+  // is not read from the store and rendered again to be checked.
+  std::map<std::string, std::size_t> written_documents;
 };
 
 // Publishes the archive as the settings say: feeds out, then (git enabled)
