@@ -354,23 +354,25 @@ def count(args):
 # report
 
 def report(args):
-    columns = ("tool", "run", "seconds", "rss_kb", "feeds", "items", "requests", "not_modified")
+    columns = ("tool", "run", "seconds", "rss_kb", "feeds", "items", "requests", "not_modified", "cpu")
     rows = []
     with open(args.results, encoding="utf-8") as f:
         for line in f:
             row = dict(zip(columns, line.rstrip("\n").split("\t")))
             row["seconds"] = float(row["seconds"])
-            for key in columns[3:]:
+            for key in columns[3:-1]:
                 row[key] = int(row[key])
+            row["cpu"] = float(row.get("cpu") or "nan")
             rows.append(row)
 
-    header = (f"{'tool':<10} {'run':<18} {'seconds':>8} {'peak RSS MB':>12} {'feeds':>6} {'items':>7} "
-              f"{'items/s':>9} {'requests':>9} {'304s':>6}")
+    header = (f"{'tool':<10} {'run':<19} {'seconds':>8} {'user+sys':>9} {'peak RSS MB':>12} {'feeds':>6} "
+              f"{'items':>7} {'items/s':>9} {'requests':>9} {'304s':>6}")
     print(header)
     print("-" * len(header))
     for row in rows:
         rate = row["items"] / row["seconds"] if row["seconds"] > 0 else float("inf")
-        print(f"{row['tool']:<10} {row['run']:<18} {row['seconds']:>8.2f} {row['rss_kb'] / 1024:>12.1f} "
+        print(f"{row['tool']:<10} {row['run']:<19} {row['seconds']:>8.2f} {row['cpu']:>9.2f} "
+              f"{row['rss_kb'] / 1024:>12.1f} "
               f"{row['feeds']:>6} {row['items']:>7} {rate:>9.0f} {row['requests']:>9} {row['not_modified']:>6}")
 
     by = {(r["tool"], r["run"]): r for r in rows}
@@ -388,8 +390,10 @@ def report(args):
     # Without publishing is shown for what fetching alone costs.
     ratio("newsboat / newsvault, first run (publishing off)", by.get(("newsboat", "first")),
           by.get(("newsvault", "first")))
-    ratio("newsvault re-run / first run", by.get(("newsvault", "re-run")), by.get(("newsvault", "first")),
-          "< 0.1", lambda v: v < 0.1)
+    ratio("newsvault re-run / first run (publishing off)", by.get(("newsvault", "re-run")),
+          by.get(("newsvault", "first")))
+    ratio("newsvault re-run / first run (default settings)", by.get(("newsvault", "re-run, publishing")),
+          by.get(("newsvault", "first, publishing")), "< 0.1", lambda v: v < 0.1)
     ratio("newsboat / newsvault, first run (default settings)", by.get(("newsboat", "first")),
           by.get(("newsvault", "first, publishing")), ">= 5", lambda v: v >= 5)
     # newsboat's first run with every feed answering 304 is its third (see

@@ -894,7 +894,7 @@ class FetchRun {
     // Groups and their results live in deques: a group being written keeps
     // its place while the next is added.
     std::deque<std::vector<DocumentToWrite>> groups;
-    std::deque<std::vector<Result<void>>> results;
+    std::deque<std::vector<Result<std::size_t>>> results;
     std::future<void> writing;  // the last group's documents
     auto finish_writing = [&] {
       if (!writing.valid()) return;
@@ -1008,7 +1008,7 @@ class FetchRun {
   // copies, then marks them all written after one flush; the first failure
   // (in order) is the run's.
   Result<void> write_documents(const std::vector<DocumentToWrite>& documents) {
-    std::vector<Result<void>> results(documents.size());
+    std::vector<Result<std::size_t>> results(documents.size());
     render_and_write(documents, results);
     std::vector<std::pair<std::int64_t, int>> written;
     if (auto done = finish_documents(documents, results, written); !done) return done;
@@ -1016,17 +1016,19 @@ class FetchRun {
   }
 
   // Each document rendered and written, on every core; results[i] is
-  // documents[i]'s. Safe beside the store's work: it reads only the
-  // articles and the configuration.
+  // documents[i]'s: the hash of the bytes written (written_documents_).
+  // Safe beside the store's work: it reads only the articles and the
+  // configuration.
   void render_and_write(const std::vector<DocumentToWrite>& documents,
-                        std::vector<Result<void>>& results) const {
+                        std::vector<Result<std::size_t>>& results) const {
     parallel_for(documents.size(), [&](std::size_t i) {
       const DocumentToWrite& document = documents[i];
-      results[i] = publish::write_file_atomically(
-          archive_.root(), document.path,
-          publish::render_document(*document.article, document.archived_at,
-                                   archive_.config().publish),
-          publish::Durability::kBatched);
+      const std::string content =
+          publish::render_document(*document.article, document.archived_at, archive_.config().publish);
+      auto written = publish::write_file_atomically(archive_.root(), document.path, content,
+                                                    publish::Durability::kBatched);
+      results[i] = written ? Result<std::size_t>(std::hash<std::string_view>{}(content))
+                           : std::unexpected(written.error());
     });
   }
 
@@ -1034,10 +1036,11 @@ class FetchRun {
   // copies written (one thread: the converters are shared) and each
   // document added to `written`.
   Result<void> finish_documents(const std::vector<DocumentToWrite>& documents,
-                                const std::vector<Result<void>>& results,
+                                const std::vector<Result<std::size_t>>& results,
                                 std::vector<std::pair<std::int64_t, int>>& written) {
     for (std::size_t i = 0; i < documents.size(); ++i) {
-      if (!results[i]) return results[i];
+      if (!results[i]) return std::unexpected(results[i].error());
+      written_documents_[documents[i].path] = *results[i];
       if (auto copies = write_converted_copies(documents[i]); !copies) return copies;
       written_paths_.insert(documents[i].path);
       written.emplace_back(documents[i].article_id, documents[i].revision);
@@ -1126,13 +1129,16 @@ class FetchRun {
         ++summary_.counts.errors;
         continue;
       }
-      if (auto written = publish::write_file_atomically(
-              archive_.root(), publish::converted_document_path(document.path, conversion),
-              publish::render_document(*converted, document.archived_at, archive_.config().publish),
-              publish::Durability::kBatched);
+      const std::string path = publish::converted_document_path(document.path, conversion);
+      const std::string content =
+          publish::render_document(*converted, document.archived_at, archive_.config().publish);
+      if (auto written = publish::write_file_atomically(archive_.root(), path, content,
+                                                        publish::Durability::kBatched);
           !written) {
         return written;
       }
+      written_documents_[path] = std::hash<std::string_view>{}(content);
+      written_paths_.insert(path);
     }
     return {};
   }
@@ -1317,6 +1323,7 @@ class FetchRun {
     if (!repair_ && !statuses_changed_ && !indexes_upgraded_ && !feeds_out_missing && !site_missing) {
       request.changed_articles = changed_articles_;
     }
+    request.written_documents = std::move(written_documents_);
     auto published = publish_locked(archive_, request);
     if (!published) return std::unexpected(published.error());
     summary_.publish = std::move(*published);
@@ -1392,6 +1399,9 @@ class FetchRun {
   std::set<std::string> written_paths_;  // documents, relative to the root: the day's manifest
   std::unique_ptr<record::WarcWriter> warc_;
   std::unique_ptr<record::RecordingClient> recording_;
+  // The documents and copies this run wrote, with the hash of their bytes
+  // (PublishRequest::written_documents).
+  std::map<std::string, std::size_t> written_documents_;
   // The indexes were in the form before months: all rewritten and committed.
   bool indexes_upgraded_ = false;
   // Documents written and being flushed to disk (start_flush), not yet

@@ -232,6 +232,11 @@ struct PublishRequest {
   // [publish.sign] ssh_key, listed in the day's manifest (with rebuild,
   // every document too).
   std::set<std::string> written_files;
+  // Documents (and converted copies) this run wrote from the store, by
+  // path, with a hash of their bytes (std::hash of the text): before the
+  // commit, such a file that still hashes so is the store's rendering and
+  // is not read from the store and rendered again to be checked.
+  std::map<std::string, std::size_t> written_documents;
 };
 
 // Publishes the archive as the settings say: feeds out, then (git enabled)

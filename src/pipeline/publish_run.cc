@@ -100,8 +100,10 @@ std::string restored_line(const DocumentComparison& document, int latest) {
 // documents rendered on every core.
 class DocumentRestorer {
  public:
-  DocumentRestorer(Archive& archive, PublishSummary& summary)
-      : archive_(archive), summary_(summary), documents_(archive) {}
+  // `written`: the files this run wrote from the store, with the hash of
+  // their bytes (PublishRequest::written_documents).
+  DocumentRestorer(Archive& archive, PublishSummary& summary, const std::map<std::string, std::size_t>& written)
+      : archive_(archive), summary_(summary), documents_(archive), written_(written) {}
 
   // False, with the reason in `summary.errors`, when a document the commit
   // would take cannot be compared: the commit waits until it can.
@@ -116,7 +118,7 @@ class DocumentRestorer {
     if (!pending) return std::unexpected(pending.error());
     pending_.insert(pending->begin(), pending->end());
 
-    const std::vector<const store::ArticleSummary*> due = articles_due(articles);
+    const std::vector<const store::ArticleSummary*> due = not_vouched(articles_due(articles));
     constexpr std::size_t kBatch = 256;
     for (std::size_t start = 0; start < due.size(); start += kBatch) {
       std::vector<LatestDocument> batch;
@@ -161,6 +163,33 @@ class DocumentRestorer {
     return due;
   }
 
+  // Of `due`, those not vouched for by this run: an article not pending
+  // whose every file the commit could take is one this run wrote and still
+  // holds the bytes it wrote needs no rendering to be compared.
+  std::vector<const store::ArticleSummary*> not_vouched(std::vector<const store::ArticleSummary*> due) const {
+    if (written_.empty()) return due;
+    const auto holds_written = [&](const std::string& path) {
+      const auto wrote = written_.find(path);
+      if (wrote == written_.end()) return false;
+      const std::optional<std::string> bytes = read_whole_file(archive_.root() / path);
+      return bytes && std::hash<std::string_view>{}(*bytes) == wrote->second;
+    };
+    std::vector<char> vouched(due.size(), 0);
+    parallel_for(due.size(), [&](std::size_t i) {
+      const store::ArticleSummary& article = *due[i];
+      if (pending_.contains(article.id)) return;
+      std::vector<std::string> paths = documents_.copy_paths(article.feed_name, article.document_path);
+      paths.push_back(article.document_path);
+      vouched[i] = std::ranges::all_of(
+          paths, [&](const std::string& path) { return !changed_.contains(path) || holds_written(path); });
+    });
+    std::vector<const store::ArticleSummary*> left;
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      if (!vouched[i]) left.push_back(due[i]);
+    }
+    return left;
+  }
+
   // The article's document (compared already) and its copies, each written
   // from the store unless it is the store's rendering.
   Result<void> restore(const LatestDocument& latest, DocumentComparison document) {
@@ -199,6 +228,7 @@ class DocumentRestorer {
   Archive& archive_;
   PublishSummary& summary_;
   DocumentComparer documents_;
+  const std::map<std::string, std::size_t>& written_;
   std::set<std::string> changed_;    // paths differing from the last commit
   std::set<std::int64_t> pending_;   // articles whose document the store says is not written
   bool vouched_ = true;
@@ -269,7 +299,7 @@ Result<void> publish_history(Archive& archive, const PublishRequest& request,
     return {};
   }
   if (request.commit) {
-    auto vouched = DocumentRestorer(archive, summary).run(articles);
+    auto vouched = DocumentRestorer(archive, summary, request.written_documents).run(articles);
     if (!vouched) return std::unexpected(vouched.error());
     if (!*vouched) return {};
     auto committed = publish::commit_all_changes(archive.root(), request.message.empty() ? publish::commit_message(request.changes) : request.message,

@@ -354,7 +354,8 @@ struct SiteSource {
   // Article ids a run changed: only their pages, the index pages of their
   // feeds and days, the home and the changes page are made (the changes
   // page reads the revisions of every article it shows). Null: the whole
-  // site, and stale pages removed.
+  // site. Either way, pages of articles and feeds no longer in the store
+  // are removed.
   const std::set<std::int64_t>* changed = nullptr;
 };
 

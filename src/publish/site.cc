@@ -408,6 +408,11 @@ class SiteWriter {
 
   Result<void> write(const std::string& path, std::string_view content) {
     written_.insert(path);
+    return write_file(path, content);
+  }
+
+  // The file alone, not recorded (keep records it): safe on several threads.
+  Result<void> write_file(const std::string& path, std::string_view content) const {
     return write_file_atomically(root_, dir_ + "/" + path, content, Durability::kBatched);
   }
 
@@ -474,30 +479,56 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
   auto keep_article_pages = [&](const store::ArticleSummary& article) {
     for (const ArticleVariant& variant : article_variants(article)) writer.keep(variant.page);
   };
-  auto write_article_pages = [&](SiteWriter& out, const store::ArticleSummary& article,
-                                 const extract::Article& latest) -> Result<void> {
+  // The converted pages of an article (its original's page is written by
+  // write_article_pages): one thread, the converters are shared.
+  auto write_converted_pages = [&](SiteWriter& out, const store::ArticleSummary& article,
+                                   const extract::Article& latest) -> Result<void> {
     const std::vector<ArticleVariant> variants = article_variants(article);
     for (const ArticleVariant& variant : variants) {
-      extract::Article converted;
-      if (variant.conversion) {
-        auto converter = converters.find(*variant.conversion);
-        if (converter == converters.end()) {
-          auto opened = ChineseConverter::open(*variant.conversion);
-          if (!opened) return std::unexpected(opened.error());
-          converter = converters.emplace(*variant.conversion, std::move(*opened)).first;
-        }
-        auto done = convert_article(latest, converter->second);
-        if (!done) return std::unexpected(done.error());
-        converted = std::move(*done);
+      if (!variant.conversion) continue;
+      auto converter = converters.find(*variant.conversion);
+      if (converter == converters.end()) {
+        auto opened = ChineseConverter::open(*variant.conversion);
+        if (!opened) return std::unexpected(opened.error());
+        converter = converters.emplace(*variant.conversion, std::move(*opened)).first;
       }
-      const extract::Article& shown = variant.conversion ? converted : latest;
-      if (auto written = out.write(variant.page, render_article_page(article, shown, variant, variants, options));
+      auto converted = convert_article(latest, converter->second);
+      if (!converted) return std::unexpected(converted.error());
+      if (auto written =
+              out.write(variant.page, render_article_page(article, *converted, variant, variants, options));
           !written) {
         return written;
       }
     }
     return {};
   };
+  // The due articles' pages, a batch at a time: the originals rendered and
+  // written on every core, then the converted ones.
+  struct DueArticle {
+    const store::ArticleSummary* summary;
+    extract::Article latest;
+  };
+  std::vector<DueArticle> due_articles;
+  auto write_article_pages = [&]() -> Result<void> {
+    std::vector<Result<void>> written(due_articles.size());
+    parallel_for(due_articles.size(), [&](std::size_t i) {
+      const DueArticle& due = due_articles[i];
+      const std::vector<ArticleVariant> variants = article_variants(*due.summary);
+      written[i] = writer.write_file(variants.front().page,
+                                     render_article_page(*due.summary, due.latest, variants.front(), variants, options));
+    });
+    for (std::size_t i = 0; i < due_articles.size(); ++i) {
+      if (!written[i]) return written[i];
+      writer.keep(article_page(*due_articles[i].summary));
+      if (auto converted = write_converted_pages(writer, *due_articles[i].summary, due_articles[i].latest);
+          !converted) {
+        return converted;
+      }
+    }
+    due_articles.clear();
+    return {};
+  };
+  constexpr std::size_t kArticlesPerBatch = 128;
 
   std::vector<FeedListing> listings;
   for (const store::FeedRecord& feed : source.feeds) listings.push_back({&feed, {}});
@@ -509,11 +540,18 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
   std::set<std::int64_t> changed_feeds;
   std::set<std::string> changed_days;
 
+  std::map<std::int64_t, FeedListing*> listing_of;  // by feed id
+  for (FeedListing& listing : listings) listing_of.emplace(listing.feed->id, &listing);
   for (const store::ArticleSummary& article : source.articles) {
-    for (FeedListing& listing : listings) {
-      if (std::ranges::find(article.feed_ids, listing.feed->id) != article.feed_ids.end()) {
-        listing.articles.push_back(&article);
+    for (std::size_t i = 0; i < article.feed_ids.size(); ++i) {
+      const std::int64_t feed_id = article.feed_ids[i];
+      const auto listing = listing_of.find(feed_id);
+      if (listing == listing_of.end()) continue;
+      // An id listed twice lists the article once.
+      if (std::find(article.feed_ids.begin(), article.feed_ids.begin() + i, feed_id) != article.feed_ids.begin() + i) {
+        continue;
       }
+      listing->second->articles.push_back(&article);
     }
     days[format_day(article_time(article))].push_back(&article);
     if (latest.size() < kLatestOnHome) latest.push_back(&article);
@@ -531,20 +569,25 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
     auto revisions = source.revisions(article);
     if (!revisions) return std::unexpected(revisions.error());
     if (revisions->empty()) continue;  // nothing to show; the store always has one
-    if (!due) {
-      keep_article_pages(article);
-    } else if (auto written = write_article_pages(writer, article, revisions->back().article); !written) {
-      return std::unexpected(written.error());
-    } else if (auto indexed = search.add(search_article(article, revisions->back().article)); !indexed) {
-      return std::unexpected(indexed.error());
-    }
     if (in_changes) {
       Timestamp when = is_changed(article) ? article.last_changed : article.first_seen;
       if (article.delisted_at) when = std::max(when, *article.delisted_at);
       if (article.removed_at) when = std::max(when, *article.removed_at);
       changes.push_back({when, article.id, render_changes_section(article, *revisions)});
     }
+    if (!due) {
+      keep_article_pages(article);
+      continue;
+    }
+    if (auto indexed = search.add(search_article(article, revisions->back().article)); !indexed) {
+      return std::unexpected(indexed.error());
+    }
+    due_articles.push_back({&article, std::move(revisions->back().article)});
+    if (due_articles.size() == kArticlesPerBatch) {
+      if (auto written = write_article_pages(); !written) return std::unexpected(written.error());
+    }
   }
+  if (auto written = write_article_pages(); !written) return std::unexpected(written.error());
 
   const std::size_t changed = changes.size();
   std::vector<std::pair<std::string, std::string>> pages;
@@ -577,9 +620,8 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
 
   SiteSummary summary;
   summary.pages = writer.pages();
-  // Stale pages are looked for only when the whole site was made: an
-  // update knows only the pages it wrote.
-  if (!whole) return summary;
+  // An update knows every page too (those it left as they were are kept),
+  // so the pages of articles and feeds that left the store go either way.
   auto removed = writer.remove_stale_pages();
   if (!removed) return std::unexpected(removed.error());
   summary.pages_removed = *removed;
