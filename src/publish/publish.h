@@ -323,11 +323,13 @@ Result<std::size_t> commits_behind(const std::filesystem::path& root, const std:
 
 // ---------------------------------------------------------------------------
 // Static site: the archive as HTML pages, read from disk (file://) or from
-// any static host, without JavaScript. Layout under the site's folder:
+// any static host, without JavaScript but for the search page. Layout
+// under the site's folder:
 //
 //   index.html                    feeds, latest articles, links to the rest
 //   style.css                     the one stylesheet (light and dark)
 //   changes.html                  articles changed or delisted at the source
+//   search.html, search/          the search page, its script and index (site_search.h)
 //   days/index.html, days/YYYY-MM-DD.html
 //   feeds/{feed}/index.html       a feed's articles, newest first
 //   feeds/{feed}/YYYY/MM/DD-KEY.html   an article, as its document's path
