@@ -34,11 +34,17 @@ def sections(text):
 
 
 def entries(lines):
-    """(term, description) of each "  term   description" line."""
+    """(term, description) of each "  term   description" line; a line
+    indented deeper continues the description (CLI11 puts it there when
+    the term is too long for its column)."""
+    found = []
     for line in lines:
         match = re.fullmatch(r"  (\S.*?)(?: {2,}(.*))?", line)
         if match:
-            yield match.group(1).strip(), (match.group(2) or "").strip()
+            found.append([match.group(1).strip(), (match.group(2) or "").strip()])
+        elif line.startswith("   ") and line.strip() and found:
+            found[-1][1] = (found[-1][1] + " " + line.strip()).strip()
+    return [tuple(entry) for entry in found]
 
 
 def roff(text):
@@ -53,7 +59,7 @@ def options_roff(lines):
     for term, description in entries(lines):
         if term.startswith("-h,--help"):
             continue
-        out += [".TP", ".B " + roff(term.replace(",", ", ")), roff(description)]
+        out += [".TP", ".B " + roff(term), roff(description)]
     return out
 
 

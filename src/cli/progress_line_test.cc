@@ -106,8 +106,10 @@ TEST_F(ProgressLineTest, QuietJsonAndAPipeGetNoProgress) {
                                 std::vector<std::string>{"--dir", archive_.string(), "fetch", "--json"},
                                 std::vector<std::string>{"--dir", archive_.string(), "publish", "--quiet"}}) {
     const auto run = run_on_terminal(arguments);
-    EXPECT_EQ(run.terminal.find('\r'), std::string::npos) << arguments[2] << ": " << run.terminal;
+    // (The terminal ends its lines with \r\n: only a \r without one is the line's.)
+    EXPECT_EQ(run.terminal.find("\x1b[K"), std::string::npos) << arguments[2] << ": " << run.terminal;
     EXPECT_EQ(run.terminal.find("feeds 3/3"), std::string::npos) << run.terminal;
+    EXPECT_EQ(run.terminal.find("publish: "), std::string::npos) << run.terminal;
   }
   // stderr on a pipe: only the errors.
   const auto piped = run_newsvault("--dir " + archive_.string() + " fetch");
