@@ -298,9 +298,21 @@ Result<void> read_feeds(const toml::value& table, Config& config) {
     };
     if (auto r = reader.text_list("convert", add_conversion); !r) return r;
     if (auto r = reader.full_text("full_text", feed_settings.full_text); !r) return r;
+    if (auto r = reader.integer("min_interval_seconds", 1, 30 * 86400, [&](long long n) { feed_settings.min_interval = std::chrono::seconds(n); }); !r) return r;
+    if (auto r = reader.integer("max_interval_seconds", 1, 30 * 86400, [&](long long n) { feed_settings.max_interval = std::chrono::seconds(n); }); !r) return r;
     if (auto r = reader.no_unknown_keys(); !r) return r;
   }
   return {};
+}
+
+Result<void> read_schedule(const toml::value& table, schedule::Bounds& bounds) {
+  TableReader reader(table, "schedule");
+  if (auto r = reader.integer("min_interval_seconds", 1, 30 * 86400, [&](long long n) { bounds.min_interval = std::chrono::seconds(n); }); !r) return r;
+  if (auto r = reader.integer("max_interval_seconds", 1, 30 * 86400, [&](long long n) { bounds.max_interval = std::chrono::seconds(n); }); !r) return r;
+  if (bounds.max_interval < bounds.min_interval) {
+    return std::unexpected(setting_error(table, "schedule", "max_interval_seconds is below min_interval_seconds"));
+  }
+  return reader.no_unknown_keys();
 }
 
 Result<void> read_adapters(const toml::value& table, Config& config) {
@@ -337,6 +349,7 @@ Result<Config> read_config(const toml::value& data) {
     else if (section == "publish") read = read_publish(table, config);
     else if (section == "feeds") read = read_feeds(table, config);
     else if (section == "adapters") read = read_adapters(table, config);
+    else if (section == "schedule") read = read_schedule(table, config.schedule);
     else read = std::unexpected(setting_error(table, section, "unknown section"));
     if (!read) return std::unexpected(read.error());
   }
@@ -626,6 +639,17 @@ std::string default_config_text() {
 # entry's own text archived until it can be.
 # [feeds.example-blog]
 # full_text = "auto"          # default: [fetch] full_text, itself "auto"
+# min_interval_seconds = 300  # its own bounds on `newsvault run`'s polls
+# max_interval_seconds = 21600  #   (default: [schedule]'s)
+
+# `newsvault run` polls each feed on its own schedule: as often as it
+# publishes (from its entries' dates and what changed between polls), as
+# the server and the feed ask (Retry-After, Cache-Control max-age, ttl,
+# sy:updatePeriod, skipHours/skipDays), backing off while it fails, always
+# within these bounds (a feed's own: [feeds.NAME] below).
+[schedule]
+# min_interval_seconds = 300
+# max_interval_seconds = 21600
 
 # Site adapters' settings, e.g. where DW's article API lives:
 # [adapters.dw]

@@ -13,6 +13,7 @@ namespace newsvault::pipeline {
 struct FetchScope {
   std::set<std::int64_t> feed_ids;
   bool force = false;
+  bool hold_when_offline = false;  // FetchOptions::hold_when_offline
   bool polls(std::int64_t feed_id) const { return feed_ids.contains(feed_id); }
 };
 
@@ -20,6 +21,12 @@ struct FetchScope {
 // a feed asks for it). Fails with kNotFound naming an unknown feed, and
 // kInvalidArgument naming a removed one, before anything is fetched.
 Result<FetchScope> fetch_scope(Archive& archive, const FetchOptions& options);
+
+// One fetch cycle over `scope` (fetch_run.cc): what run_fetch does once it
+// knows its feeds, and what each of the daemon's cycles does.
+Result<FetchSummary> run_fetch_cycle(Archive& archive, fetch::HttpClient& client, Timestamp now,
+                                     FetchScope scope,
+                                     const std::function<void(const FetchProgress&)>& on_progress);
 
 }  // namespace newsvault::pipeline
 

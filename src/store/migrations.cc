@@ -181,6 +181,21 @@ CREATE TABLE search_text (
   body       TEXT NOT NULL
 ) STRICT;
 )sql"},
+    {7, "keep each feed's poll schedule", R"sql(
+-- When each feed was polled and is due next, the interval and why, and
+-- its failures in a row (store.h, PollSchedule): the daemon's schedule,
+-- durable across restarts. entry_dates: the newest entry dates as Unix
+-- milliseconds, comma-separated.
+CREATE TABLE poll_schedule (
+  feed_id     INTEGER PRIMARY KEY REFERENCES feeds (id),
+  last_poll   INTEGER,
+  next_poll   INTEGER NOT NULL,
+  interval_s  INTEGER NOT NULL,
+  reason      TEXT NOT NULL,
+  failures    INTEGER NOT NULL,
+  entry_dates TEXT NOT NULL DEFAULT ''
+) STRICT;
+)sql"},
 };
 
 Result<int> user_version(Database& database) {
