@@ -41,6 +41,7 @@ int run(int argc, char** argv) {
   add_check_command(app, global, action);
   add_feed_commands(app, global, action);
   add_search_command(app, global, action);
+  add_run_command(app, global, action);
 
   try {
     app.parse(argc, argv);

@@ -46,6 +46,9 @@ int exit_status_of(const Error& error);
 // Adds search (and search --rebuild).
 void add_search_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
+// Adds run (the daemon).
+void add_run_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+
 // Adds check.
 void add_check_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
