@@ -48,6 +48,8 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, CommandActio
 void add_serve_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // Adds verify (the signed daily manifests).
 void add_verify_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+// Adds run (the daemon).
+void add_run_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
 // Adds check.
 void add_check_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);

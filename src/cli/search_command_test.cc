@@ -115,7 +115,10 @@ TEST_F(SearchCommandTest, RebuildIndexesArchiveMadeBeforeTheIndex) {
   ASSERT_EQ(run_command("sqlite3 " + store +
                         " 'DROP TABLE search_index_data; DROP TABLE search_index_idx; "
                         "DROP TABLE search_index_docsize; DROP TABLE search_index_config; "
-                        "DROP TABLE search_text; ALTER TABLE articles DROP COLUMN entry_fingerprint; "
+                        "DROP TABLE search_text; DROP TABLE poll_schedule; DROP TABLE user_articles; "
+                        "DROP TABLE user_tokens; DROP TABLE users; "
+                        "ALTER TABLE articles DROP COLUMN entry_fingerprint; "
+                        "ALTER TABLE revisions DROP COLUMN warc_record; "
                         "PRAGMA user_version=5;'")
                 .exit_status,
             0);

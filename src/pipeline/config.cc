@@ -360,6 +360,16 @@ Result<void> read_feeds(const toml::value& table, Config& config) {
   return {};
 }
 
+Result<void> read_schedule(const toml::value& table, schedule::Bounds& bounds) {
+  TableReader reader(table, "schedule");
+  if (auto r = reader.integer("min_interval_seconds", 1, kMaxIntervalSeconds, [&](long long n) { bounds.min_interval = std::chrono::seconds(n); }); !r) return r;
+  if (auto r = reader.integer("max_interval_seconds", 1, kMaxIntervalSeconds, [&](long long n) { bounds.max_interval = std::chrono::seconds(n); }); !r) return r;
+  if (bounds.max_interval < bounds.min_interval) {
+    return std::unexpected(setting_error(table, "schedule", "max_interval_seconds is below min_interval_seconds"));
+  }
+  return reader.no_unknown_keys();
+}
+
 Result<void> read_adapters(const toml::value& table, Config& config) {
   for (const auto& [adapter, settings] : table.as_table()) {
     if (!settings.is_table()) {
@@ -396,6 +406,7 @@ Result<Config> read_config(const toml::value& data) {
     else if (section == "adapters") read = read_adapters(table, config);
     else if (section == "serve") read = read_serve(table, config);
     else if (section == "warc") read = read_warc_settings(table, config);
+    else if (section == "schedule") read = read_schedule(table, config.schedule);
     else read = std::unexpected(setting_error(table, section, "unknown section"));
     if (!read) return std::unexpected(read.error());
   }
@@ -706,6 +717,17 @@ std::string default_config_text() {
 # entry's own text archived until it can be.
 # [feeds.example-blog]
 # full_text = "auto"          # default: [fetch] full_text, itself "auto"
+# min_interval_seconds = 300  # its own bounds on `newsvault run`'s polls
+# max_interval_seconds = 21600  #   (default: [schedule]'s)
+
+# `newsvault run` polls each feed on its own schedule: as often as it
+# publishes (from its entries' dates and what changed between polls), as
+# the server and the feed ask (Retry-After, Cache-Control max-age, ttl,
+# sy:updatePeriod, skipHours/skipDays), backing off while it fails, always
+# within these bounds (a feed's own: [feeds.NAME] below).
+[schedule]
+# min_interval_seconds = 300
+# max_interval_seconds = 21600
 
 # Every HTTP request and response, kept as received in WARC 1.1 files in
 # .newsvault/warc/ (not committed: copy them elsewhere to keep them safe).

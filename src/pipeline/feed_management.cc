@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/file_bytes.h"
+#include "pipeline/poll_schedule.h"
 #include "pipeline/run_guard.h"
 #include "pipeline/state_files.h"
 
@@ -147,6 +148,7 @@ Result<FeedState> set_feed_state(Archive& archive, std::string_view name, FeedSt
 Result<FetchScope> fetch_scope(Archive& archive, const FetchOptions& options) {
   FetchScope scope;
   scope.force = options.force;
+  scope.hold_when_offline = options.hold_when_offline;
   auto states = feed_states(archive);
   if (!states) return std::unexpected(states.error());
   if (options.feeds.empty()) {
@@ -217,6 +219,13 @@ Result<ArchiveStatus> archive_status(Archive& archive) {
   status.git_bytes = size_of(archive.root() / ".git");
   auto guard = RunGuard::acquire_to_read(archive.root());
   status.run_in_progress = !guard && guard.error().code() == ErrorCode::kInvalidArgument;
+  status.daemon_running = daemon_running(archive.root());
+  if (auto schedules = read_schedules(archive.store())) {
+    for (FeedStatus& feed : status.feeds) {
+      const auto found = schedules->find(feed.feed.id);
+      if (found != schedules->end()) feed.schedule = found->second;
+    }
+  }
   return status;
 }
 

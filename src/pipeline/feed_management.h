@@ -13,6 +13,7 @@ namespace newsvault::pipeline {
 struct FetchScope {
   std::set<std::int64_t> feed_ids;
   bool force = false;
+  bool hold_when_offline = false;  // FetchOptions::hold_when_offline
   bool polls(std::int64_t feed_id) const { return feed_ids.contains(feed_id); }
 };
 
@@ -28,6 +29,12 @@ Result<store::FeedRecord> feed_named(Archive& archive, std::string_view name);
 // Sets (or, for kActive, forgets) the state of feed `feed_id` in
 // .newsvault/feed_states.json, written atomically. Call under the run lock.
 Result<void> save_feed_state(const std::filesystem::path& root, std::int64_t feed_id, FeedState state);
+
+// One fetch cycle over `scope` (fetch_run.cc): what run_fetch does once it
+// knows its feeds, and what each of the daemon's cycles does.
+Result<FetchSummary> run_fetch_cycle(Archive& archive, fetch::HttpClient& client, Timestamp now,
+                                     FetchScope scope,
+                                     const std::function<void(const FetchProgress&)>& on_progress);
 
 }  // namespace newsvault::pipeline
 

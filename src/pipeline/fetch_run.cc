@@ -17,6 +17,7 @@
 #include "pipeline/full_text.h"
 #include "pipeline/evidence.h"
 #include "pipeline/pending_work.h"
+#include "pipeline/poll_schedule.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
@@ -24,6 +25,21 @@
 
 namespace newsvault::pipeline {
 namespace {
+
+// A feed read from the disk, not a server: no network to be down.
+bool fetch_is_local(std::string_view url) {
+  const std::string scheme = url_scheme(url);
+  return scheme != "http" && scheme != "https";
+}
+
+// The host of an http(s) URL ("example.org" of "https://example.org:8443/feed").
+std::string host_of(std::string_view url) {
+  std::string_view rest = url.substr(std::min(url.size(), url.find("://") + 3));
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
+  if (!rest.empty() && rest.front() == '[') return std::string(rest.substr(0, rest.find(']') + 1));
+  return lower_ascii(rest.substr(0, rest.find(':')));
+}
 
 // One feed's share of the run.
 // An entry of a feed as the parse job leaves it: the article it is, or
@@ -65,10 +81,18 @@ struct FeedRun {
   // The validators as stored before this run: kept when the body cannot be
   // read, so that the next run reads it again.
   std::string stored_etag, stored_last_modified;
+  std::optional<Timestamp> stored_last_fetched;
   // The response the entries came from (provenance of their revisions).
   long http_status = 0;
   std::string body_hash;
   std::string warc_record;  // its WARC record (fetch::Response::record)
+  // What this poll saw, for the feed's next poll (poll_schedule.h).
+  schedule::Observation observation;
+  bool polled = false;  // a response came (the run's feeds are all asked)
+  // No server answered (fetch::Response::unreachable): its error, held
+  // until the run knows whether the network itself is down.
+  std::string unreachable_error;
+  bool held = false;  // the network is down: nothing of this poll is recorded
 };
 
 // An article found in a feed, ready to be saved.
@@ -142,6 +166,9 @@ class FetchRun {
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
     if (auto loaded = load_archived_entries(); !loaded) return std::unexpected(loaded.error());
+    auto schedules = read_schedules(store_);
+    if (!schedules) return std::unexpected(schedules.error());
+    schedules_ = std::move(*schedules);
     for (store::FeedRecord& record : *feeds) {
       if (!options_.polls(record.id)) continue;
       const FullText full_text = full_text_of(record);
@@ -153,6 +180,7 @@ class FetchRun {
       if (const auto archived = archived_entries_.find(run.record.id); archived != archived_entries_.end()) {
         run.archived_entries = &archived->second;
       }
+      run.stored_last_fetched = run.record.last_fetched;
       feed_index_.emplace(run.record.id, runs_.size() - 1);
     }
     summary_.counts.feeds_total = runs_.size();
@@ -244,6 +272,7 @@ class FetchRun {
   void fail_feed(FeedRun& run, const std::string& message) {
     const std::string error = redact_urls(message);
     run.fetch_failed = true;
+    run.observation.outcome = schedule::Observation::Outcome::kFailed;
     run.record.last_error = error;
     summary_.errors.push_back(run.record.name + ": " + error);
     ++summary_.counts.errors;
@@ -279,6 +308,14 @@ class FetchRun {
       FeedRun& run = runs_[index];
       run.record.last_fetched = now_;
       run.private_source = response.private_source;
+      run.polled = true;
+      run.observation.retry_after = response.retry_after;
+      run.observation.max_age = response.max_age;
+      run.observation.outcome = response.outcome == fetch::FetchOutcome::kFailed
+                                    ? schedule::Observation::Outcome::kFailed
+                                    : response.outcome == fetch::FetchOutcome::kNotModified
+                                          ? schedule::Observation::Outcome::kNotModified
+                                          : schedule::Observation::Outcome::kRead;
       if (auto job = read_feed_response(run, response)) {
         parsing.post([this, &run, job = std::move(*job)] { read_entries(run, job); });
       }
@@ -286,6 +323,7 @@ class FetchRun {
       report();
     });
     parsing.wait();
+    hold_if_offline();
     for (FeedRun& run : runs_) {
       if (!run.parse_error.empty()) {
         // Nothing of it was read: the next run asks for it whole again
@@ -305,6 +343,32 @@ class FetchRun {
       for (const std::string& limit : run.limits_hit) {
         article_failed(run, run.record.url + ": " + limit);
       }
+    }
+  }
+
+  // When every feed request went unanswered (no name resolved, no
+  // connection made) on two hosts or more, the network is down rather than
+  // each feed: nothing of the poll is recorded (no failure, no schedule
+  // change) and no other work is tried. Otherwise each such feed failed.
+  void hold_if_offline() {
+    std::set<std::string> hosts;
+    bool all_unanswered = true;
+    for (const FeedRun& run : runs_) {
+      if (fetch_is_local(run.record.url)) continue;
+      if (run.unreachable_error.empty()) all_unanswered = false;
+      hosts.insert(host_of(run.record.url));
+    }
+    offline_ = options_.hold_when_offline && all_unanswered && hosts.size() >= 2;
+    summary_.offline = offline_;
+    for (FeedRun& run : runs_) {
+      if (run.unreachable_error.empty()) continue;
+      if (!offline_) {
+        fail_feed(run, run.unreachable_error);
+        continue;
+      }
+      run.held = true;
+      run.polled = false;
+      run.record.last_fetched = run.stored_last_fetched;
     }
   }
 
@@ -330,6 +394,7 @@ class FetchRun {
   // were. Re-checks wait for recheck_delisted.
   Result<void> take_pending_work(std::vector<FoundArticle>& found, std::vector<AdapterCall>& calls,
                                  std::vector<PageCall>& pages) {
+    if (offline_) return {};
     auto pending = store_.pending_work(std::nullopt);
     if (!pending) return std::unexpected(pending.error());
     std::set<WorkId> asked;
@@ -417,6 +482,11 @@ class FetchRun {
   // Everything about a feed's response but the parse, which it returns to
   // be done (nullopt: nothing to parse, or the feed failed).
   std::optional<ParseJob> read_feed_response(FeedRun& run, fetch::Response& response) {
+    if (response.outcome == fetch::FetchOutcome::kFailed && response.unreachable &&
+        options_.hold_when_offline) {
+      run.unreachable_error = response.error;
+      return std::nullopt;
+    }
     if (response.outcome == fetch::FetchOutcome::kFailed) {
       fail_feed(run, response.error);
       return std::nullopt;
@@ -497,6 +567,16 @@ class FetchRun {
     }
     run.parsed = true;
     run.body_hash = store::sha256_hex(job.body);
+    // What the feed says of how often to read it, and when its entries came out.
+    schedule::Observation& seen = run.observation;
+    seen.entries_read = true;
+    if (parsed->ttl) seen.ttl = std::chrono::duration_cast<std::chrono::seconds>(*parsed->ttl);
+    seen.update_period = parsed->update_period;
+    for (int hour : parsed->skip_hours) seen.skip_hours.set(static_cast<std::size_t>(hour));
+    for (int day : parsed->skip_days) seen.skip_days.set(static_cast<std::size_t>(day));
+    for (const feed::Entry& entry : parsed->entries) {
+      if (auto date = entry.published ? entry.published : entry.updated) seen.entry_dates.push_back(*date);
+    }
     run.limits_hit = std::move(parsed->limits_hit);
     run.entries.reserve(parsed->entries.size());
     for (const feed::Entry& entry : parsed->entries) {
@@ -1168,6 +1248,7 @@ class FetchRun {
         ++summary_.pending;
       }
       for (FeedRun& run : runs_) {
+        if (run.held) continue;
         if (!run.fetch_failed && !run.errors.empty()) {
           run.record.last_error = std::to_string(run.errors.size()) + " article(s) failed; first: " +
                                   run.errors.front();
@@ -1179,6 +1260,16 @@ class FetchRun {
         }
         if (run.fetch_failed || !run.errors.empty()) ++summary_.feeds_failed;
         if (auto recorded = store_.record_fetch(run.record); !recorded) return recorded;
+        if (run.polled) {
+          const auto changes = changes_.find(run.record.name);
+          run.observation.new_articles = changes == changes_.end() ? 0 : changes->second.new_articles;
+          const auto previous = schedules_.find(run.record.id);
+          auto next = record_poll(store_, archive_.config(), run.record,
+                                  previous == schedules_.end() ? schedule::FeedSchedule{} : previous->second,
+                                  run.observation, now_);
+          if (!next) return std::unexpected(next.error());
+          summary_.schedules[run.record.name] = std::move(*next);
+        }
         // Only a feed read in full this run says what it no longer lists.
         if (!run.read_in_full) continue;
         auto delisted = store_.record_listing(run.record.id, run.listed_keys, now_);
@@ -1233,6 +1324,7 @@ class FetchRun {
   // section or home page) makes them removed; still there, delisted. Only
   // web addresses are asked.
   Result<void> recheck_delisted() {
+    if (offline_) return {};
     auto due = store_.pending_work(now_);
     if (!due) return std::unexpected(due.error());
     std::vector<store::PendingWork> checks;
@@ -1386,6 +1478,8 @@ class FetchRun {
   std::map<std::int64_t, std::size_t> feed_index_;  // runs_ by feed id
   // load_archived_entries: each feed's stored fingerprints, by feed id.
   std::map<std::int64_t, std::unordered_set<std::string>> archived_entries_;
+  std::map<std::int64_t, schedule::FeedSchedule> schedules_;  // as kept when the run began
+  bool offline_ = false;  // hold_if_offline
   // An article delisted, removed, or newly listed by another feed: the
   // indexes and outputs are redone and committed.
   bool statuses_changed_ = false;
@@ -1428,7 +1522,13 @@ Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Time
                                const std::function<void(const FetchProgress&)>& on_progress) {
   auto scope = fetch_scope(archive, options);
   if (!scope) return std::unexpected(scope.error());
-  auto summary = FetchRun(archive, client, now, std::move(*scope), on_progress).run();
+  return run_fetch_cycle(archive, client, now, std::move(*scope), on_progress);
+}
+
+Result<FetchSummary> run_fetch_cycle(Archive& archive, fetch::HttpClient& client, Timestamp now,
+                                     FetchScope scope,
+                                     const std::function<void(const FetchProgress&)>& on_progress) {
+  auto summary = FetchRun(archive, client, now, std::move(scope), on_progress).run();
   if (!summary) return summary;
   // Every remote that lacks the commit and whose backoff has passed (one
   // that failed last time is tried again), with the run lock released.

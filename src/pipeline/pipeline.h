@@ -10,6 +10,7 @@
 #ifndef NEWSVAULT_PIPELINE_PIPELINE_H_
 #define NEWSVAULT_PIPELINE_PIPELINE_H_
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -27,6 +28,7 @@
 #include "fetch/fetch.h"
 #include "publish/publish.h"
 #include "record/record.h"
+#include "schedule/schedule.h"
 #include "store/store.h"
 
 namespace newsvault::pipeline {
@@ -88,6 +90,8 @@ struct Config {
   std::map<std::string, FeedSettings> feeds;
   // [serve] private: `newsvault serve`'s reader pages need a user too.
   bool serve_private = false;
+  // [schedule]: the bounds on every feed's interval between polls.
+  schedule::Bounds schedule;
   // Per adapter, overrides of its mapping: "article_api" -> URL template.
   std::map<std::string, std::map<std::string, std::string>> adapters;
 };
@@ -268,6 +272,14 @@ struct FetchSummary {
   PublishSummary publish;                      // after a run that changed documents
   // The WARC files this run appended to, relative to the root.
   std::vector<std::string> warc_files;
+  // Each polled feed's schedule after this poll, by feed name: when it is
+  // due next, the interval and why (schedule.h; kept in the store).
+  std::map<std::string, schedule::FeedSchedule> schedules;
+  // Every request to the feeds' servers failed before any answered, on
+  // two hosts or more (fetch::Response::unreachable): the network seems
+  // down. Set only when FetchOptions::hold_when_offline; the feeds polled
+  // were then not marked failed and their schedules were left as they were.
+  bool offline = false;
 };
 
 // Polls every feed of the archive once (conditional requests), archives
@@ -290,6 +302,9 @@ struct FetchOptions {
   // Ask the feeds, pages and API documents without the validators saved
   // from earlier answers, so that every server answers in full.
   bool force = false;
+  // When every feed request goes unanswered on two hosts or more, take the
+  // network as down (FetchSummary::offline) rather than fail every feed.
+  bool hold_when_offline = false;
 };
 
 // run_fetch as above over the feeds `options` names. Fails with kNotFound
@@ -448,6 +463,47 @@ Result<FeedDiscovery> discover_feeds(fetch::HttpClient& client, std::string_view
 std::vector<std::string> feed_settings_warnings(const Config& config,
                                                 const std::vector<store::FeedRecord>& feeds);
 
+// --- Running unattended (daemon_run.cc) -------------------------------------
+
+// One event of the daemon's log: "cycle", "feed_error", "offline", ...,
+// with its fields in order (URLs in them already redacted).
+struct DaemonEvent {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+// Set from another thread (a signal handler's) to steer a running daemon.
+struct DaemonControl {
+  std::atomic<bool> stop{false};    // take no more work; return once the cycle under way ends
+  std::atomic<bool> reload{false};  // read newsvault.toml again before the next cycle
+  // Given to every client the daemon makes (fetch::ClientOptions::cancel):
+  // set, the transfers under way are abandoned.
+  std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+};
+
+struct DaemonOptions {
+  // Stop once the clock reaches this time (a simulated run); none: until stopped.
+  std::optional<Timestamp> until;
+  // Makes each cycle's client; empty: fetch::make_http_client.
+  std::function<std::unique_ptr<fetch::HttpClient>(const fetch::ClientOptions&)> make_client;
+  std::function<void(const DaemonEvent&)> log;
+};
+
+// `newsvault run`: holds the archive in `root` (.newsvault/daemon.lock)
+// and, until told to stop, polls each feed when its schedule says
+// (schedule.h), with due pending work and re-checks on the same clock:
+// each cycle is run_fetch over the feeds due (one commit, then the push).
+// A cycle where no server answers on two hosts or more pauses everything
+// (schedule::offline_retry_delay) instead of failing the feeds. A reload
+// whose settings do not read keeps the old ones and logs why. Fails with
+// kInvalidArgument when another daemon holds the archive, and as
+// Archive::open does.
+Result<void> run_daemon(const std::filesystem::path& root, schedule::Clock& clock,
+                        DaemonControl& control, const DaemonOptions& options);
+
+// Whether a daemon holds the archive in `root` now.
+bool daemon_running(const std::filesystem::path& root);
+
 // --- Managing feeds (feed_management.cc) -----------------------------------
 
 // Whether fetch polls a feed. Kept in .newsvault/feed_states.json by feed id
@@ -532,6 +588,9 @@ struct FeedStatus {
   std::size_t delisted = 0;   // of those articles, no longer listed
   std::size_t pending = 0;    // pages, API documents and re-checks waiting
   std::optional<Timestamp> next_retry;  // the earliest of those
+  // Its poll schedule (next poll, interval and why, failures); none before
+  // its first poll.
+  std::optional<schedule::FeedSchedule> schedule;
 };
 
 // What `newsvault status` shows of an archive.
@@ -544,6 +603,7 @@ struct ArchiveStatus {
   std::uintmax_t store_bytes = 0;  // the store with its WAL
   std::uintmax_t git_bytes = 0;    // .git; 0 without history
   bool run_in_progress = false;    // a fetch, publish or check holds the run lock
+  bool daemon_running = false;     // `newsvault run` holds the archive
 };
 
 // Reads the status of the archive without changing it (works on an archive

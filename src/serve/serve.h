@@ -12,7 +12,7 @@
 //   /v1/…                                 Miniflux's API v1
 //
 // Owns the users of the server and what each has read or starred (tables
-// of the store's database, from its migration 9), and the tokens their
+// of the store's database, from its migration 8), and the tokens their
 // apps log in with. Passwords are kept only as libsodium's
 // crypto_pwhash_str (Argon2id, salted, slow); tokens only as SHA-256.
 // Nothing here writes the archive's files.

@@ -1,5 +1,5 @@
 // Users of the server, their password hashes and API keys, in the store's
-// database (migration 9).
+// database (migration 8).
 #include <sodium.h>
 
 #include <chrono>

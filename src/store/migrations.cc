@@ -181,7 +181,22 @@ CREATE TABLE search_text (
   body       TEXT NOT NULL
 ) STRICT;
 )sql"},
-    {9, "readers of the server: users, their tokens, and what each has read or starred", R"sql(
+    {7, "keep each feed's poll schedule", R"sql(
+-- When each feed was polled and is due next, the interval and why, and
+-- its failures in a row (store.h, PollSchedule): the daemon's schedule,
+-- durable across restarts. entry_dates: the newest entry dates as Unix
+-- milliseconds, comma-separated.
+CREATE TABLE poll_schedule (
+  feed_id     INTEGER PRIMARY KEY REFERENCES feeds (id),
+  last_poll   INTEGER,
+  next_poll   INTEGER NOT NULL,
+  interval_s  INTEGER NOT NULL,
+  reason      TEXT NOT NULL,
+  failures    INTEGER NOT NULL,
+  entry_dates TEXT NOT NULL DEFAULT ''
+) STRICT;
+)sql"},
+    {8, "readers of the server: users, their tokens, and what each has read or starred", R"sql(
 -- The people `newsvault serve` lets in (src/serve). password_hash is
 -- libsodium's crypto_pwhash_str: a slow salted hash that names its own
 -- algorithm and costs; the password itself is never kept.
@@ -213,7 +228,7 @@ CREATE TABLE user_articles (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX user_articles_starred ON user_articles (user_id, starred) WHERE starred = 1;
 )sql"},
-    {11, "remember what each article was last made from", R"sql(
+    {9, "remember what each article was last made from", R"sql(
 -- The pipeline's digest of what it made the article's latest revision from
 -- (a feed entry's fields and the processing they went through), opaque to
 -- the store; '' when it keeps none. A run that finds an entry's digest here,
@@ -221,7 +236,7 @@ CREATE INDEX user_articles_starred ON user_articles (user_id, starred) WHERE sta
 -- making it again.
 ALTER TABLE articles ADD COLUMN entry_fingerprint TEXT NOT NULL DEFAULT '';
 )sql"},
-    {13, "point each revision at the WARC record it came from", R"sql(
+    {10, "point each revision at the WARC record it came from", R"sql(
 -- "FILE.warc.gz:OFFSET" in .newsvault/warc/ (store.h, Provenance::record):
 -- the gzip member of the response the revision was made from. '' where
 -- none was kept.

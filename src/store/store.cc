@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -249,6 +250,50 @@ constexpr std::string_view kSelectWork =
 constexpr std::string_view kSelectDueWork =
     "SELECT kind, feed_id, key, url, detail, attempts, next_attempt, last_error, first_queued "
     "FROM pending_work WHERE next_attempt <= ?1 ORDER BY id";
+
+constexpr std::string_view kUpsertSchedule =
+    "INSERT INTO poll_schedule (feed_id, last_poll, next_poll, interval_s, reason, failures, "
+    "entry_dates) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (feed_id) DO UPDATE SET "
+    "last_poll = excluded.last_poll, next_poll = excluded.next_poll, "
+    "interval_s = excluded.interval_s, reason = excluded.reason, failures = excluded.failures, "
+    "entry_dates = excluded.entry_dates";
+constexpr std::string_view kSelectSchedules =
+    "SELECT feed_id, last_poll, next_poll, interval_s, reason, failures, entry_dates "
+    "FROM poll_schedule ORDER BY feed_id";
+
+std::string dates_text(const std::vector<Timestamp>& dates) {
+  std::string text;
+  for (Timestamp date : dates) {
+    text += (text.empty() ? "" : ",") + std::to_string(date.time_since_epoch().count());
+  }
+  return text;
+}
+
+std::vector<Timestamp> dates_from_text(std::string_view text) {
+  std::vector<Timestamp> dates;
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    const std::string_view number = text.substr(0, comma);
+    std::int64_t millis = 0;
+    if (std::from_chars(number.data(), number.data() + number.size(), millis).ec == std::errc()) {
+      dates.push_back(Timestamp(std::chrono::milliseconds(millis)));
+    }
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  return dates;
+}
+
+PollSchedule read_schedule(const Query& row) {
+  PollSchedule schedule;
+  schedule.feed_id = row.integer(0);
+  schedule.last_poll = row.optional_time(1);
+  schedule.next_poll = row.time(2);
+  schedule.interval_seconds = row.integer(3);
+  schedule.reason = row.text(4);
+  schedule.failures = static_cast<int>(row.integer(5));
+  schedule.entry_dates = dates_from_text(row.text(6));
+  return schedule;
+}
 
 PendingWork read_work(const Query& row) {
   PendingWork work;
@@ -597,6 +642,29 @@ class SqliteStore final : public Store {
     NEWSVAULT_TRY(remove);
     remove->bind(1, kind).bind(2, feed_id).bind(3, key);
     return remove->run();
+  }
+
+  Result<void> save_schedule(const PollSchedule& schedule) override {
+    Result<Query> upsert = database_->query(kUpsertSchedule);
+    NEWSVAULT_TRY(upsert);
+    upsert->bind(1, schedule.feed_id)
+        .bind(2, schedule.last_poll)
+        .bind(3, schedule.next_poll)
+        .bind(4, schedule.interval_seconds)
+        .bind(5, schedule.reason)
+        .bind(6, std::int64_t{schedule.failures})
+        .bind(7, dates_text(schedule.entry_dates));
+    auto ran = upsert->run();
+    if (!ran && ran.error().message().find("FOREIGN KEY") != std::string::npos) {
+      return make_error(ErrorCode::kNotFound, "no feed with id " + std::to_string(schedule.feed_id));
+    }
+    return ran;
+  }
+
+  Result<std::vector<PollSchedule>> schedules() override {
+    Result<Query> select = database_->query(kSelectSchedules);
+    NEWSVAULT_TRY(select);
+    return select->rows(read_schedule);
   }
 
   Result<std::vector<PendingWork>> pending_work(std::optional<Timestamp> due_by) override {

@@ -176,6 +176,17 @@ struct PendingWork {
   Timestamp first_queued;
 };
 
+// A feed's poll schedule (the schedule stage's FeedSchedule, as kept).
+struct PollSchedule {
+  std::int64_t feed_id = 0;
+  std::optional<Timestamp> last_poll;
+  Timestamp next_poll;
+  std::int64_t interval_seconds = 0;
+  std::string reason;
+  int failures = 0;
+  std::vector<Timestamp> entry_dates;  // the newest first
+};
+
 struct StoredRevision {
   int number = 0;
   Timestamp seen_at;
@@ -320,6 +331,11 @@ class Store {
   virtual Result<void> finish_work(std::string_view kind, std::int64_t feed_id,
                                    std::string_view key) = 0;
   virtual Result<std::vector<PendingWork>> pending_work(std::optional<Timestamp> due_by) = 0;
+
+  // Poll schedules: save_schedule adds or replaces the feed's (kNotFound
+  // for an unknown feed); schedules lists every feed's that has one.
+  virtual Result<void> save_schedule(const PollSchedule& schedule) = 0;
+  virtual Result<std::vector<PollSchedule>> schedules() = 0;
 
   // One feed's articles (every article it lists or listed), or every
   // feed's for nullopt: newest first by

@@ -731,5 +731,29 @@ TEST(PackedContentTest, DamagedContentIsAnErrorNamingTheRevision) {
       << revisions.error().message();
 }
 
+TEST_F(StoreTest, KeepsEachFeedsPollScheduleAcrossSaves) {
+  PollSchedule schedule;
+  schedule.feed_id = feed_.id;
+  schedule.next_poll = at(5'000);
+  schedule.interval_seconds = 600;
+  schedule.reason = "publishes about every 10 min";
+  schedule.entry_dates = {at(4'000), at(3'000)};
+  ASSERT_TRUE(store_->save_schedule(schedule).has_value());
+  schedule.last_poll = at(5'000);
+  schedule.failures = 2;
+  ASSERT_TRUE(store_->save_schedule(schedule).has_value());
+  auto kept = store_->schedules();
+  ASSERT_TRUE(kept.has_value()) << kept.error().message();
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].last_poll, at(5'000));
+  EXPECT_EQ((*kept)[0].next_poll, at(5'000));
+  EXPECT_EQ((*kept)[0].interval_seconds, 600);
+  EXPECT_EQ((*kept)[0].failures, 2);
+  EXPECT_EQ((*kept)[0].reason, "publishes about every 10 min");
+  EXPECT_EQ((*kept)[0].entry_dates, (std::vector<Timestamp>{at(4'000), at(3'000)}));
+  schedule.feed_id = feed_.id + 100;
+  EXPECT_FALSE(store_->save_schedule(schedule).has_value());
+}
+
 }  // namespace
 }  // namespace newsvault::store

@@ -1,0 +1,114 @@
+// `newsvault run`: the daemon, its signals and its log.
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "pipeline/pipeline.h"
+
+namespace newsvault::cli {
+namespace {
+
+struct RunArguments {
+  std::string log_format = "text";
+  std::string now;
+  std::string until;
+};
+
+void print_event(const pipeline::DaemonEvent& event, bool json, schedule::Clock& clock) {
+  const std::string time = format_iso8601_seconds(clock.now());
+  if (json) {
+    nlohmann::json line = {{"time", time}, {"event", event.name}};
+    for (const auto& [key, value] : event.fields) line[key] = value;
+    std::cerr << line.dump() << "\n" << std::flush;
+    return;
+  }
+  std::string line = time + " " + event.name;
+  for (const auto& [key, value] : event.fields) line += " " + key + "=" + terminal_text(value);
+  std::cerr << line << "\n" << std::flush;
+}
+
+int run_daemon_command(const GlobalOptions& global, const RunArguments& arguments) {
+  const bool json = arguments.log_format == "json";
+  std::unique_ptr<schedule::Clock> clock;
+  pipeline::DaemonOptions options;
+  if (!arguments.now.empty()) {
+    // A simulated run: the clock jumps from one poll to the next.
+    auto start = parse_now_option(arguments.now);
+    if (!start) {
+      std::cerr << "newsvault run: " << start.error().message() << "\n";
+      return kExitUsage;
+    }
+    clock = std::make_unique<schedule::TestClock>(*start);
+  } else {
+    clock = schedule::make_system_clock();
+  }
+  if (!arguments.until.empty()) {
+    auto until = parse_now_option(arguments.until);
+    if (!until) {
+      std::cerr << "newsvault run: --until: " << until.error().message() << "\n";
+      return kExitUsage;
+    }
+    options.until = *until;
+  }
+  options.log = [&](const pipeline::DaemonEvent& event) { print_event(event, json, *clock); };
+
+  // Signals are taken by one thread (sigwait), never by a handler: the
+  // others run with them blocked.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int signal : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, signal);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  pipeline::DaemonControl control;
+  std::atomic<bool> finished{false};
+  std::thread watcher([&] {
+    const timespec tick{0, 100'000'000};
+    std::optional<std::chrono::steady_clock::time_point> stop_asked;
+    while (!finished) {
+      const int signal = sigtimedwait(&signals, nullptr, &tick);
+      if (signal == SIGHUP) {
+        control.reload = true;
+        clock->interrupt();
+      } else if (signal == SIGTERM || signal == SIGINT) {
+        control.stop = true;
+        clock->interrupt();
+        if (!stop_asked) stop_asked = std::chrono::steady_clock::now();
+      }
+      // Work in flight gets 5 seconds to finish; then its transfers are
+      // abandoned, so the archive is left consistent well within 10.
+      if (stop_asked && std::chrono::steady_clock::now() - *stop_asked > std::chrono::seconds(5)) {
+        *control.cancel = true;
+      }
+    }
+  });
+  auto ran = pipeline::run_daemon(global.dir, *clock, control, options);
+  finished = true;
+  watcher.join();
+  if (!ran) {
+    std::cerr << "newsvault run: " << ran.error().message() << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
+  auto arguments = std::make_shared<RunArguments>();
+  CLI::App* command = app.add_subcommand(
+      "run", "Stay up and poll each feed on its own schedule, publishing what changed.");
+  command->add_option("--log-format", arguments->log_format, "text or json: one event a line on stderr")
+      ->check(CLI::IsMember({"text", "json"}));
+  command->add_option("--now", arguments->now,
+                      "Simulate from this time: the clock jumps to each poll instead of waiting");
+  command->add_option("--until", arguments->until, "Stop once the clock reaches this time");
+  command->callback([&action, &global, arguments] {
+    action = [&global, arguments] { return run_daemon_command(global, *arguments); };
+  });
+}
+
+}  // namespace newsvault::cli
