@@ -219,9 +219,18 @@ int show_status(const GlobalOptions& global, bool json) {
                        {"delisted", feed.delisted},
                        {"pending", feed.pending},
                        {"next_retry", optional_time(feed.next_retry)}});
+      if (feed.schedule) {
+        feeds.back()["next_poll"] = optional_time(feed.schedule->next_poll);
+        feeds.back()["interval_seconds"] = feed.schedule->interval.count();
+        feeds.back()["interval_reason"] = feed.schedule->reason;
+        feeds.back()["failures_in_a_row"] = feed.schedule->failures;
+      } else {
+        feeds.back()["next_poll"] = nullptr;
+      }
     }
     nlohmann::json out = {{"archive", std::filesystem::absolute(global.dir).lexically_normal().string()},
                           {"run_in_progress", status->run_in_progress},
+                          {"daemon_running", status->daemon_running},
                           {"articles", status->articles},
                           {"revisions", status->revisions},
                           {"removed", status->removed},
@@ -236,12 +245,17 @@ int show_status(const GlobalOptions& global, bool json) {
             << status->articles << " articles, " << status->revisions << " revisions, "
             << status->removed << " removed at the source, " << status->pending << " pending\n"
             << "store " << status->store_bytes << " bytes, .git " << status->git_bytes << " bytes; "
-            << (status->run_in_progress ? "a run holds the archive now" : "no run in progress")
-            << "\n";
+            << (status->run_in_progress ? "a run holds the archive now" : "no run in progress") << "; "
+            << (status->daemon_running ? "a daemon (newsvault run) holds it" : "no daemon") << "\n";
   for (const pipeline::FeedStatus& feed : status->feeds) {
     std::cout << "\n" << terminal_text(feed.feed.name) << " (" << pipeline::feed_state_name(feed.state)
               << ")\n  last poll: "
               << (feed.feed.last_fetched ? time_text(feed.feed.last_fetched) : "never") << "\n";
+    if (feed.schedule) {
+      std::cout << "  next poll: " << time_text(feed.schedule->next_poll) << " (every "
+                << schedule::describe_duration(feed.schedule->interval) << ": "
+                << terminal_text(feed.schedule->reason) << ")\n";
+    }
     if (!feed.feed.last_error.empty()) {
       std::cout << "  last error: " << terminal_text(feed.feed.last_error) << "\n";
     }
