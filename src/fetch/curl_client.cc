@@ -333,7 +333,9 @@ void FetchRun::abandon_unfinished(const std::string& reason) {
   for (Job& job : jobs_) {
     if (job.done) continue;
     job.attempt.reset();
-    complete(job, failed(requests_[job.index], why, job.attempts, options_));
+    Response response = failed(requests_[job.index], why, job.attempts, options_);
+    response.abandoned = options_.cancel && options_.cancel->load();
+    complete(job, std::move(response));
   }
 }
 

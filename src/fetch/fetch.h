@@ -119,6 +119,9 @@ struct Response {
   // connection could be made (refused, unreachable, the connect timeout).
   // Every request fails so when the network is down.
   bool unreachable = false;
+  // kFailed because the client was cancelled (ClientOptions::cancel) before
+  // an answer came: newsvault stopped, the server did nothing wrong.
+  bool abandoned = false;
   int attempts = 0;  // tries made, the first included (redirects are within one); 1 for a file
   // The source is on the operator's own side: a local file, or the first
   // hop of the last attempt went to a private address (through a proxy, or

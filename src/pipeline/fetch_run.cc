@@ -306,6 +306,14 @@ class FetchRun {
     WorkQueue parsing;
     http().fetch_all(requests, [&](std::size_t index, fetch::Response response) {
       FeedRun& run = runs_[index];
+      if (response.abandoned) {
+        // newsvault is stopping: this poll did not happen (no failure, no
+        // schedule change); the next start polls the feed again.
+        run.held = true;
+        ++summary_.counts.feeds_done;
+        report();
+        return;
+      }
       run.record.last_fetched = now_;
       run.private_source = response.private_source;
       run.polled = true;
