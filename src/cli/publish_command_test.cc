@@ -130,7 +130,7 @@ TEST(PublishSiteTest, RendersTheSiteIntoTheArchive) {
   const auto result = run_newsvault("--dir " + archive.string() + " publish");
   ASSERT_EQ(result.exit_status, 0) << result.err;
   // 2 articles and their 2 copies, the home, changes, days and feed pages.
-  EXPECT_NE(result.out.find("site: 10 pages in "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("site: 11 pages in "), std::string::npos) << result.out;
   EXPECT_TRUE(fs::exists(archive / "site/feeds/plain/2023/06/19-one.html"));
   EXPECT_TRUE(fs::exists(archive / "site/feeds/plain/zh-Hant/2023/06/19-one.html"));
   const std::string home = testing::read_file(archive / "site/index.html");
@@ -153,7 +153,7 @@ TEST(PublishSiteTest, TheSiteFolderIsASettingAndAFolderOfItsOwn) {
   testing::write_file(archive / "newsvault.toml", "[publish.site]\ndir = \"www\"\n");
   const auto result = run_newsvault("--dir " + archive.string() + " publish --json");
   ASSERT_EQ(result.exit_status, 0) << result.err;
-  EXPECT_NE(result.out.find("\"pages\": 8"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("\"pages\": 9"), std::string::npos) << result.out;
   EXPECT_TRUE(fs::exists(archive / "www/index.html"));
 }
 

@@ -214,6 +214,9 @@ TEST_F(ServeTest, ReaderPagesAreTheStaticSitesPagesWithItsPolicy) {
   for (const auto& entry : fs::recursive_directory_iterator(archive_ / "site")) {
     if (!entry.is_regular_file()) continue;
     const std::string path = "/" + entry.path().lexically_relative(archive_ / "site").generic_string();
+    // The site's search page and its index run in the browser; the server
+    // answers /search.html?q= itself, from the store's index.
+    if (path == "/search.html" || path.starts_with("/search/")) continue;
     auto page = http.Get(path);
     ASSERT_TRUE(page) << path;
     EXPECT_EQ(page->status, 200) << path;

@@ -740,6 +740,7 @@ class SqliteStore final : public Store {
       NEWSVAULT_TRY(rows);
       for (const auto& [article_id, path] : *rows) {
         for (const char* sql : {"DELETE FROM search_text WHERE article_id = ?1",
+                                "DELETE FROM user_articles WHERE article_id = ?1",
                                 "DELETE FROM revisions WHERE article_id = ?1",
                                 "DELETE FROM feed_articles WHERE article_id = ?1",
                                 "DELETE FROM articles WHERE id = ?1"}) {
@@ -755,7 +756,8 @@ class SqliteStore final : public Store {
            {"UPDATE articles SET feed_id = (SELECT MIN(f.feed_id) FROM feed_articles f WHERE "
             "f.article_id = articles.id AND f.feed_id != ?1) WHERE feed_id = ?1",
             "DELETE FROM feed_articles WHERE feed_id = ?1",
-            "DELETE FROM pending_work WHERE feed_id = ?1", "DELETE FROM feeds WHERE id = ?1"}) {
+            "DELETE FROM pending_work WHERE feed_id = ?1", "DELETE FROM poll_schedule WHERE feed_id = ?1",
+            "DELETE FROM feeds WHERE id = ?1"}) {
         Result<Query> update = database_->query(sql);
         NEWSVAULT_TRY(update);
         update->bind(1, feed_id);
