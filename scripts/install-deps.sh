@@ -28,6 +28,7 @@ packages=(
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   python3-yaml                   # the GitHub Actions example's test reads the workflow
   systemd                        # systemd-analyze verify: the units' test
+  zsh                            # zsh -n: the zsh completion's test
   groff                          # the man page's test renders it
   time                           # /usr/bin/time: peak memory in the benchmark
   newsboat                       # the peer bench/fetch_feeds.sh times fetching against, and the
