@@ -266,6 +266,20 @@ Result<void> read_publish(const toml::value& table, Config& config) {
   if (auto r = reader.text("image_proxy", config.publish.image_proxy); !r) return r;
   if (auto r = reader.text("base_url", config.feeds_out.base_url); !r) return r;
   if (auto r = reader.integer("feed_items", 0, 100000, [&](long long n) { config.feeds_out.max_items = static_cast<std::size_t>(n); }); !r) return r;
+  if (auto r = reader.text("language", config.site.language); !r) return r;
+  if (std::ranges::find(publish::site_languages(), config.site.language) == publish::site_languages().end()) {
+    std::string allowed;
+    for (std::string_view language : publish::site_languages()) {
+      allowed += (allowed.empty() ? "\"" : ", \"") + std::string(language) + "\"";
+    }
+    return std::unexpected(setting_error(table.at("language"), "publish.language",
+                                         "\"" + config.site.language + "\" is not a language of the site; one of " +
+                                             allowed));
+  }
+  if (auto r = reader.text("time_zone", config.site.time_zone); !r) return r;
+  if (auto zone = publish::check_site_time_zone(config.site.time_zone); !zone) {
+    return std::unexpected(setting_error(table.at("time_zone"), "publish.time_zone", zone.error().message()));
+  }
   if (const toml::value* git = reader.nested("git")) {
     if (auto r = read_git(*git, config.git); !r) return r;
   }
@@ -656,6 +670,13 @@ std::string default_config_text() {
 # Empty: links are relative to each feed file.
 # base_url = ""
 # feed_items = 50               # articles in each feed out (atom.xml, rss.xml, feed.json); 0: none
+# The static site's navigation, labels and dates: "en", "zh-Hans" (简体中文)
+# or "zh-Hant" (繁體中文). Its pages say so in <html lang>; an article's page
+# says the article's own language when the page gave one. The documents are
+# not affected.
+# language = "en"
+# The time zone the site shows times in (TZ database name, e.g. "Asia/Taipei").
+# time_zone = "UTC"
 
 # The archive folder is a git repository: every fetch that changes documents
 # is one commit, pushed to every remote below. Never force-pushed.

@@ -81,6 +81,29 @@ TEST(ConfigTest, LimitsDefaultToTheStagesOwnAndRefuseNonsense) {
       << wrong.error().message();
 }
 
+TEST(ConfigTest, ReadsTheSitesLanguageAndTimeZoneAndRefusesOthersNamingWhatIsAllowed) {
+  testing::TempDir dir;
+  auto defaults = load_text(dir, default_config_text());
+  ASSERT_TRUE(defaults.has_value()) << defaults.error().message();
+  EXPECT_EQ(defaults->site.language, "en");
+  EXPECT_EQ(defaults->site.time_zone, "UTC");
+  auto config = load_text(dir, "[publish]\nlanguage = \"zh-Hant\"\ntime_zone = \"Asia/Taipei\"\n");
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->site.language, "zh-Hant");
+  EXPECT_EQ(config->site.time_zone, "Asia/Taipei");
+  auto language = load_text(dir, "[publish]\nlanguage = \"zh-TW\"\n");
+  ASSERT_FALSE(language.has_value());
+  EXPECT_NE(language.error().message().find("newsvault.toml:2: publish.language: \"zh-TW\" is not a language of "
+                                            "the site; one of \"en\", \"zh-Hans\", \"zh-Hant\""),
+            std::string::npos)
+      << language.error().message();
+  auto zone = load_text(dir, "[publish]\n\ntime_zone = \"Asia/Taipai\"\n");
+  ASSERT_FALSE(zone.has_value());
+  EXPECT_NE(zone.error().message().find("newsvault.toml:3: publish.time_zone: \"Asia/Taipai\" is not a time zone"),
+            std::string::npos)
+      << zone.error().message();
+}
+
 TEST(ConfigTest, ReadsTheFrameHostsInLowerCase) {
   testing::TempDir dir;
   auto config = load_text(dir, "[clean]\niframe_hosts = [\"Media.Example\", \"player.vimeo.com\"]\n");

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -371,7 +372,21 @@ struct SiteOptions {
   // at feeds/{feed}/{language}/YYYY/MM/DD-KEY.html, linked from the
   // original's page and back ([feeds.NAME] convert).
   std::map<std::string, std::vector<ChineseConversion>> conversions;
+  // The language of the site's navigation, labels and dates, one of
+  // site_languages(), and its <html lang> where an article's own language
+  // is not known ([publish] language).
+  std::string language = "en";
+  // The TZ database zone the pages show times in ([publish] time_zone).
+  // Days (the day pages, the documents' paths) stay UTC days.
+  std::string time_zone = "UTC";
 };
+
+// The languages the site's interface speaks: "en", "zh-Hans", "zh-Hant".
+std::span<const std::string_view> site_languages();
+
+// Fails with kInvalidArgument when `time_zone` names no zone of the TZ
+// database on this machine (/usr/share/zoneinfo).
+Result<void> check_site_time_zone(std::string_view time_zone);
 
 struct SiteSummary {
   std::size_t pages = 0;          // pages the site has now (style.css not counted)
@@ -403,7 +418,7 @@ Result<std::optional<std::string>> render_site_page(const SiteSource& source, co
 // the site. With `own_forms`, the policy lets a form submit to the page's
 // own origin (a server's search page), and nothing else changes.
 std::string render_site_frame(std::string_view path, std::string_view title, std::string_view main,
-                              bool own_forms = false);
+                              bool own_forms = false, std::string_view language = "en");
 
 // The site's links and labels, for a server's pages in the same frame.
 std::string site_href(std::string_view from, std::string_view to);

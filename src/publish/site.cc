@@ -20,6 +20,7 @@
 #include "publish/markdown.h"
 #include "publish/publish.h"
 #include "publish/site_diff.h"
+#include "publish/site_locale.h"
 #include "publish/site_search.h"
 #include "publish/site_style.h"
 
@@ -73,15 +74,8 @@ std::string source_link(std::string_view url, std::string_view label) {
   return "<a href=\"" + attribute(*target) + "\" rel=\"noreferrer nofollow\">" + text(label) + "</a>";
 }
 
-std::string time_element(Timestamp time) {
-  const std::string iso = format_iso8601_seconds(time);
-  // "2023-06-19T01:41:50Z" shown as "2023-06-19 01:41 UTC".
-  return "<time datetime=\"" + iso + "\">" + iso.substr(0, 10) + " " + iso.substr(11, 5) +
-         " UTC</time>";
-}
-
-std::string day_element(Timestamp time) {
-  return "<time datetime=\"" + format_day(time) + "\">" + format_day(time) + "</time>";
+std::string day_element(const SiteLocale& locale, Timestamp time) {
+  return "<time datetime=\"" + format_day(time) + "\">" + locale.day_text(format_day(time)) + "</time>";
 }
 
 Timestamp article_time(const store::ArticleSummary& article) {
@@ -121,12 +115,13 @@ std::string converted_article_page(const store::ArticleSummary& article, Chinese
 // text, a better extractor) are revisions too, but not the source's.
 bool is_changed(const store::ArticleSummary& article) { return article.source_changes > 0; }
 
-// A whole page; `language` (BCP 47) when the page's text is known to be in
-// one, which also picks the CJK font stack.
-std::string page(std::string_view path, std::string_view title, std::string_view main,
+// A whole page in `locale`'s words; `language` (BCP 47) is its <html
+// lang>, which also picks the CJK font stack.
+std::string page(const SiteLocale& locale, std::string_view path, std::string_view title, std::string_view main,
                  std::string_view language = "") {
-  std::string out = "<!DOCTYPE html>\n<html";
-  if (!language.empty()) out += " lang=\"" + attribute(language) + "\"";
+  const SiteLabels& words = locale.labels();
+  if (language.empty()) language = locale.language();
+  std::string out = "<!DOCTYPE html>\n<html lang=\"" + attribute(language) + "\"";
   out +=
       ">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -139,54 +134,51 @@ std::string page(std::string_view path, std::string_view title, std::string_view
   out += text(title);
   out += "</title>\n<link rel=\"stylesheet\" href=\"" + attribute(href(path, "style.css")) + "\">\n";
   out += "</head>\n<body>\n<header class=\"site\"><nav>";
-  out += link(path, "index.html", "Archive") + link(path, "days/index.html", "Days") +
-         link(path, "changes.html", "Changes") + link(path, "search.html", "Search");
+  out += link(path, "index.html", words.archive) + link(path, "days/index.html", words.days) +
+         link(path, "changes.html", words.changes) + link(path, "search.html", words.search);
   out += "</nav></header>\n<main>\n";
   out += main;
-  out += "</main>\n<footer class=\"site\">Archived with newsvault. Images load through an image "
-         "proxy; each article links to its source.</footer>\n</body>\n</html>\n";
+  out += "</main>\n<footer class=\"site\">" + text(words.footer) + "</footer>\n</body>\n</html>\n";
   return out;
 }
 
 // What became of an article at its source, as a sentence or two; "" while listed.
-std::string status_text(const store::ArticleSummary& article) {
+std::string status_text(const SiteLocale& locale, const store::ArticleSummary& article) {
+  const SiteLabels& words = locale.labels();
   std::string out;
   if (article.delisted_at) {
-    out += "No longer listed by its feed since " + time_element(*article.delisted_at) + ". ";
+    out += text(words.delisted_since) + locale.time_element(*article.delisted_at) + std::string(words.sentence_end);
   }
   if (article.removed_at) {
-    out += "Removed at the source: found gone " + time_element(*article.removed_at) +
+    out += text(words.removed_found_gone) + locale.time_element(*article.removed_at) +
            (article.removed_reason.empty() ? std::string() : " (" + text(article.removed_reason) + ")") +
-           ". ";
+           std::string(words.sentence_end);
   }
   return out;
 }
 
-std::string tags(const store::ArticleSummary& article) {
+std::string tags(const SiteLocale& locale, const store::ArticleSummary& article) {
+  const SiteLabels& words = locale.labels();
   std::string out;
-  if (is_changed(article)) out += " <span class=\"tag\">changed</span>";
+  if (is_changed(article)) out += " <span class=\"tag\">" + text(words.tag_changed) + "</span>";
   if (article.removed_at) {
-    out += " <span class=\"tag\">removed</span>";
+    out += " <span class=\"tag\">" + text(words.tag_removed) + "</span>";
   } else if (article.delisted_at) {
-    out += " <span class=\"tag\">delisted</span>";
+    out += " <span class=\"tag\">" + text(words.tag_delisted) + "</span>";
   }
   return out;
 }
 
-std::string article_list(std::string_view from, const std::vector<const store::ArticleSummary*>& articles,
-                         bool with_feed) {
-  if (articles.empty()) return "<p>No articles yet.</p>\n";
+std::string article_list(const SiteLocale& locale, std::string_view from,
+                         const std::vector<const store::ArticleSummary*>& articles, bool with_feed) {
+  if (articles.empty()) return "<p>" + text(locale.labels().no_articles) + "</p>\n";
   std::string out = "<ul class=\"articles\">\n";
   for (const store::ArticleSummary* article : articles) {
-    out += "<li>" + day_element(article_time(*article)) + link(from, article_page(*article), title_of(*article));
+    out += "<li>" + day_element(locale, article_time(*article)) + link(from, article_page(*article), title_of(*article));
     if (with_feed) out += " <span class=\"meta\">" + text(article->feed_name) + "</span>";
-    out += tags(*article) + "</li>\n";
+    out += tags(locale, *article) + "</li>\n";
   }
   return out + "</ul>\n";
-}
-
-std::string count_text(std::size_t count, std::string_view one, std::string_view many) {
-  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
 }
 
 // One form of an article's page: the original (no conversion) or a
@@ -196,8 +188,8 @@ struct ArticleVariant {
   std::string page;
 };
 
-std::string variant_label(const std::optional<ChineseConversion>& conversion) {
-  if (!conversion) return "Original";
+std::string variant_label(const SiteLocale& locale, const std::optional<ChineseConversion>& conversion) {
+  if (!conversion) return std::string(locale.labels().original);
   switch (*conversion) {
     case ChineseConversion::kS2T: return "繁體中文";
     case ChineseConversion::kT2S: return "简体中文";
@@ -209,22 +201,23 @@ std::string variant_label(const std::optional<ChineseConversion>& conversion) {
   return {};
 }
 
-std::string render_article_page(const store::ArticleSummary& summary, const extract::Article& article,
-                                const ArticleVariant& shown, const std::vector<ArticleVariant>& variants,
-                                const SiteOptions& options) {
+std::string render_article_page(const SiteLocale& locale, const store::ArticleSummary& summary,
+                                const extract::Article& article, const ArticleVariant& shown,
+                                const std::vector<ArticleVariant>& variants, const SiteOptions& options) {
+  const SiteLabels& words = locale.labels();
   const std::string& path = shown.page;
   const std::string title = article.title.empty() ? article.url : article.title;
   std::string main = "<article>\n<h1>" + text(title) + "</h1>\n<p class=\"meta\">";
   main += link(path, feed_index_page(summary.feed_name), summary.feed_name) + " · ";
-  main += article.published ? "published " + time_element(*article.published) + " · " : std::string();
-  main += "archived " + time_element(summary.first_seen);
-  if (summary.last_changed != summary.first_seen) main += ", updated " + time_element(summary.last_changed);
-  main += " · " + source_link(article.url, "source") + "</p>\n";
+  main += article.published ? text(words.published) + locale.time_element(*article.published) + " · " : std::string();
+  main += text(words.archived) + locale.time_element(summary.first_seen);
+  if (summary.last_changed != summary.first_seen) main += text(words.updated) + locale.time_element(summary.last_changed);
+  main += " · " + source_link(article.url, words.source) + "</p>\n";
   if (variants.size() > 1) {
     main += "<p class=\"meta\">";
     for (std::size_t i = 0; i < variants.size(); ++i) {
       if (i > 0) main += " · ";
-      const std::string label = variant_label(variants[i].conversion);
+      const std::string label = variant_label(locale, variants[i].conversion);
       main += variants[i].page == path ? "<strong>" + text(label) + "</strong>" : link(path, variants[i].page, label);
     }
     if (shown.conversion) {
@@ -235,66 +228,74 @@ std::string render_article_page(const store::ArticleSummary& summary, const extr
   if (is_changed(summary) || summary.delisted_at || summary.removed_at) {
     main += "<p class=\"notice\">";
     if (is_changed(summary)) {
-      main += "Changed at the source: " +
-              count_text(static_cast<std::size_t>(summary.source_changes) + 1, "revision", "revisions") + ". ";
+      main += text(words.changed_at_source_count) +
+              locale.count(static_cast<std::size_t>(summary.source_changes) + 1, words.revision_one,
+                           words.revision_many) +
+              std::string(words.sentence_end);
     }
-    main += status_text(summary);
-    main += link(path, "changes.html#article-" + std::to_string(summary.id), "What changed") + "</p>\n";
+    main += status_text(locale, summary);
+    main += link(path, "changes.html#article-" + std::to_string(summary.id), words.what_changed) + "</p>\n";
   }
   main += "<div class=\"body\">" + render_article_html(article, options.publish) + "</div>\n</article>\n";
+  // The page's language: a converted copy's, else the site's (the store
+  // keeps no language of its own for an article).
   const std::string_view language = shown.conversion ? chinese_conversion_language(*shown.conversion) : "";
-  return page(path, title + " · " + summary.feed_name, main, language);
+  return page(locale, path, title + " · " + summary.feed_name, main, language);
 }
 
-std::string revision_diff(const SiteRevision& before, const SiteRevision& after) {
+std::string revision_diff(const SiteLocale& locale, const SiteRevision& before, const SiteRevision& after) {
+  const SiteLabels& words = locale.labels();
   std::string out;
   const extract::Article& old_article = before.article;
   const extract::Article& new_article = after.article;
   if (old_article.title != new_article.title) {
-    out += "<p><strong>Title:</strong> " + render_line_diff(old_article.title, new_article.title) + "</p>";
+    out += "<p><strong>" + text(words.diff_title) + "</strong> " +
+           render_line_diff(old_article.title, new_article.title) + "</p>";
   }
   if (old_article.url != new_article.url) {
-    out += "<p><strong>Address:</strong> <del>" + text(old_article.url) + "</del> <ins>" +
+    out += "<p><strong>" + text(words.diff_address) + "</strong> <del>" + text(old_article.url) + "</del> <ins>" +
            text(new_article.url) + "</ins></p>";
   }
   if (old_article.published != new_article.published) {
-    auto shown = [](const std::optional<Timestamp>& time) {
-      return time ? time_element(*time) : std::string("none");
+    auto shown = [&](const std::optional<Timestamp>& time) {
+      return time ? locale.time_element(*time) : text(words.diff_none);
     };
-    out += "<p><strong>Published:</strong> <del>" + shown(old_article.published) + "</del> <ins>" +
-           shown(new_article.published) + "</ins></p>";
+    out += "<p><strong>" + text(words.diff_published) + "</strong> <del>" + shown(old_article.published) +
+           "</del> <ins>" + shown(new_article.published) + "</ins></p>";
   }
   const std::string body = render_text_diff(article_paragraphs(old_article), article_paragraphs(new_article));
   if (!body.empty()) {
     out += body;
   } else if (out.empty()) {
-    out += "<p class=\"unchanged\">The text is the same; only markup, links or images changed.</p>";
+    out += "<p class=\"unchanged\">" + text(words.diff_unchanged) + "</p>";
   }
   return "<div class=\"diff\">" + out + "</div>";
 }
 
-std::string render_changes_section(const store::ArticleSummary& summary,
+std::string render_changes_section(const SiteLocale& locale, const store::ArticleSummary& summary,
                                    const std::vector<SiteRevision>& revisions) {
+  const SiteLabels& words = locale.labels();
   constexpr std::string_view kFrom = "changes.html";
   std::string out = "<section id=\"article-" + std::to_string(summary.id) + "\">\n<h2>" +
                     link(kFrom, article_page(summary), title_of(summary)) + "</h2>\n";
   out += "<p class=\"meta\">" + link(kFrom, feed_index_page(summary.feed_name), summary.feed_name) +
-         " · " + source_link(summary.url, "source") + "</p>\n";
+         " · " + source_link(summary.url, words.source) + "</p>\n";
   if (summary.delisted_at || summary.removed_at) {
-    out += "<p class=\"notice\">" + status_text(summary) + "</p>\n";
+    out += "<p class=\"notice\">" + status_text(locale, summary) + "</p>\n";
   }
   out += "<ol class=\"revisions\">\n";
   for (std::size_t i = 0; i < revisions.size(); ++i) {
     const SiteRevision& revision = revisions[i];
     std::string why;
     if (i > 0) {
-      why = revision.cause == store::Cause::kSource ? " · changed at the source"
-                                                    : " · a processing change by newsvault";
+      why = text(revision.cause == store::Cause::kSource ? words.revision_changed_at_source
+                                                         : words.revision_processing_change);
       if (!revision.note.empty() && revision.note != "changed") why += " (" + text(revision.note) + ")";
     }
-    out += "<li><p class=\"meta\">Revision " + std::to_string(revision.number) + ", " +
-           (i == 0 ? "first archived " : "seen ") + time_element(revision.seen_at) + why + "</p>";
-    if (i > 0) out += revision_diff(revisions[i - 1], revisions[i]);
+    out += "<li><p class=\"meta\">" + text(words.revision) + std::to_string(revision.number) +
+           text(words.list_separator) + text(i == 0 ? words.first_archived : words.seen) +
+           locale.time_element(revision.seen_at) + why + "</p>";
+    if (i > 0) out += revision_diff(locale, revisions[i - 1], revisions[i]);
     out += "</li>\n";
   }
   return out + "</ol>\n</section>\n";
@@ -306,18 +307,17 @@ struct ChangeEntry {
   std::string html;
 };
 
-std::string render_changes_page(std::vector<ChangeEntry> entries) {
+std::string render_changes_page(const SiteLocale& locale, std::vector<ChangeEntry> entries) {
+  const SiteLabels& words = locale.labels();
   std::ranges::sort(entries, [](const ChangeEntry& a, const ChangeEntry& b) {
     return std::tie(a.when, a.id) > std::tie(b.when, b.id);
   });
-  std::string main =
-      "<h1>Changed or removed at the source</h1>\n<p class=\"meta\">Articles the source edited after "
-      "they were archived, each revision with what changed (removed words <del>struck through</del>, "
-      "added ones <ins>marked</ins>), and articles their feed stopped listing while it still lists "
-      "older ones. Newest first.</p>\n";
-  if (entries.empty()) main += "<p>No article has changed yet.</p>\n";
+  // The introduction's markup (<del>, <ins>) is the labels' own.
+  std::string main = "<h1>" + text(words.changes_heading) + "</h1>\n<p class=\"meta\">" +
+                     std::string(words.changes_intro) + "</p>\n";
+  if (entries.empty()) main += "<p>" + text(words.no_changes) + "</p>\n";
   for (const ChangeEntry& entry : entries) main += entry.html;
-  return page("changes.html", "Changes", main);
+  return page(locale, "changes.html", words.changes, main);
 }
 
 struct FeedListing {
@@ -325,54 +325,61 @@ struct FeedListing {
   std::vector<const store::ArticleSummary*> articles;
 };
 
-std::string render_feed_page(const FeedListing& listing) {
+std::string render_feed_page(const SiteLocale& locale, const FeedListing& listing) {
+  const SiteLabels& words = locale.labels();
   const std::string path = feed_index_page(listing.feed->name);
   std::string main = "<h1>" + text(listing.feed->name) + "</h1>\n<p class=\"meta\">" +
-                     count_text(listing.articles.size(), "article", "articles");
-  if (!listing.feed->url.empty()) main += " · feed: " + source_link(listing.feed->url, listing.feed->url);
-  main += "</p>\n" + article_list(path, listing.articles, false);
-  return page(path, listing.feed->name, main);
+                     locale.count(listing.articles.size(), words.article_one, words.article_many);
+  if (!listing.feed->url.empty()) main += text(words.feed) + source_link(listing.feed->url, listing.feed->url);
+  main += "</p>\n" + article_list(locale, path, listing.articles, false);
+  return page(locale, path, listing.feed->name, main);
 }
 
-std::string render_home_page(const std::vector<FeedListing>& listings,
-                             const std::vector<const store::ArticleSummary*>& latest,
-                             std::size_t changed) {
+std::string render_home_page(const SiteLocale& locale, const std::vector<FeedListing>& listings,
+                             const std::vector<const store::ArticleSummary*>& latest, std::size_t changed) {
+  const SiteLabels& words = locale.labels();
   constexpr std::string_view kFrom = "index.html";
-  std::string main = "<h1>Archive</h1>\n<h2>Feeds</h2>\n";
-  if (listings.empty()) main += "<p>No feeds yet.</p>\n";
+  std::string main = "<h1>" + text(words.archive) + "</h1>\n<h2>" + text(words.feeds) + "</h2>\n";
+  if (listings.empty()) main += "<p>" + text(words.no_feeds) + "</p>\n";
   else main += "<ul class=\"feeds\">\n";
   for (const FeedListing& listing : listings) {
     main += "<li>" + link(kFrom, feed_index_page(listing.feed->name), listing.feed->name) +
-            " <span class=\"meta\">" + count_text(listing.articles.size(), "article", "articles");
-    if (!listing.articles.empty()) main += ", latest " + day_element(article_time(*listing.articles.front()));
+            " <span class=\"meta\">" + locale.count(listing.articles.size(), words.article_one, words.article_many);
+    if (!listing.articles.empty()) {
+      main += text(words.latest_day) + day_element(locale, article_time(*listing.articles.front()));
+    }
     main += "</span></li>\n";
   }
   if (!listings.empty()) main += "</ul>\n";
-  main += "<p>" + link(kFrom, "days/index.html", "Articles by day") + " · " +
-          link(kFrom, "changes.html", "Changed or removed at the source") + " <span class=\"meta\">(" +
+  main += "<p>" + link(kFrom, "days/index.html", words.articles_by_day) + " · " +
+          link(kFrom, "changes.html", words.changed_or_removed) + " <span class=\"meta\">(" +
           std::to_string(changed) + ")</span></p>\n";
-  main += "<h2>Latest</h2>\n" + article_list(kFrom, latest, true);
-  return page(kFrom, "Archive", main);
+  main += "<h2>" + text(words.latest) + "</h2>\n" + article_list(locale, kFrom, latest, true);
+  return page(locale, kFrom, words.archive, main);
 }
 
-std::string render_days_page(const std::map<std::string, std::vector<const store::ArticleSummary*>,
-                                            std::greater<>>& days) {
+std::string render_days_page(const SiteLocale& locale,
+                             const std::map<std::string, std::vector<const store::ArticleSummary*>, std::greater<>>&
+                                 days) {
+  const SiteLabels& words = locale.labels();
   constexpr std::string_view kFrom = "days/index.html";
-  std::string main = "<h1>Articles by day</h1>\n<p class=\"meta\">By publication date (UTC), "
-                     "else the day the article was archived.</p>\n";
-  if (days.empty()) main += "<p>No articles yet.</p>\n";
+  std::string main = "<h1>" + text(words.articles_by_day) + "</h1>\n<p class=\"meta\">" + text(words.days_note) +
+                     "</p>\n";
+  if (days.empty()) main += "<p>" + text(words.no_articles) + "</p>\n";
   else main += "<ul class=\"days\">\n";
   for (const auto& [day, articles] : days) {
-    main += "<li>" + link(kFrom, day_page(day), day) + " <span class=\"meta\">" +
-            count_text(articles.size(), "article", "articles") + "</span></li>\n";
+    main += "<li>" + link(kFrom, day_page(day), locale.day_text(day)) + " <span class=\"meta\">" +
+            locale.count(articles.size(), words.article_one, words.article_many) + "</span></li>\n";
   }
   if (!days.empty()) main += "</ul>\n";
-  return page(kFrom, "Articles by day", main);
+  return page(locale, kFrom, words.articles_by_day, main);
 }
 
-std::string render_day_page(const std::string& day, const std::vector<const store::ArticleSummary*>& articles) {
+std::string render_day_page(const SiteLocale& locale, const std::string& day,
+                            const std::vector<const store::ArticleSummary*>& articles) {
   const std::string path = day_page(day);
-  return page(path, day, "<h1>" + text(day) + "</h1>\n" + article_list(path, articles, true));
+  const std::string shown = locale.day_text(day);
+  return page(locale, path, shown, "<h1>" + text(shown) + "</h1>\n" + article_list(locale, path, articles, true));
 }
 
 SiteSearchArticle search_article(const store::ArticleSummary& summary, const extract::Article& latest) {
@@ -464,6 +471,7 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
   std::string dir = std::filesystem::path(options.dir).lexically_normal().generic_string();
   while (dir.ends_with('/')) dir.pop_back();
   SiteWriter writer(root, dir);
+  const SiteLocale locale(options.language, options.time_zone);
   SiteSearchWriter search(root, dir, source.changed == nullptr);
   // Each conversion's dictionaries are loaded once, at first use.
   std::map<ChineseConversion, ChineseConverter> converters;
@@ -495,7 +503,7 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
       auto converted = convert_article(latest, converter->second);
       if (!converted) return std::unexpected(converted.error());
       if (auto written =
-              out.write(variant.page, render_article_page(article, *converted, variant, variants, options));
+              out.write(variant.page, render_article_page(locale, article, *converted, variant, variants, options));
           !written) {
         return written;
       }
@@ -515,7 +523,7 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
       const DueArticle& due = due_articles[i];
       const std::vector<ArticleVariant> variants = article_variants(*due.summary);
       written[i] = writer.write_file(variants.front().page,
-                                     render_article_page(*due.summary, due.latest, variants.front(), variants, options));
+                                     render_article_page(locale, *due.summary, due.latest, variants.front(), variants, options));
     });
     for (std::size_t i = 0; i < due_articles.size(); ++i) {
       if (!written[i]) return written[i];
@@ -573,7 +581,7 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
       Timestamp when = is_changed(article) ? article.last_changed : article.first_seen;
       if (article.delisted_at) when = std::max(when, *article.delisted_at);
       if (article.removed_at) when = std::max(when, *article.removed_at);
-      changes.push_back({when, article.id, render_changes_section(article, *revisions)});
+      changes.push_back({when, article.id, render_changes_section(locale, article, *revisions)});
     }
     if (!due) {
       keep_article_pages(article);
@@ -592,26 +600,30 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
   const std::size_t changed = changes.size();
   std::vector<std::pair<std::string, std::string>> pages;
   pages.emplace_back("style.css", std::string(site_stylesheet()));
-  pages.emplace_back("index.html", render_home_page(listings, latest, changed));
-  pages.emplace_back("changes.html", render_changes_page(std::move(changes)));
-  pages.emplace_back("days/index.html", render_days_page(days));
+  pages.emplace_back("index.html", render_home_page(locale, listings, latest, changed));
+  pages.emplace_back("changes.html", render_changes_page(locale, std::move(changes)));
+  pages.emplace_back("days/index.html", render_days_page(locale, days));
   const bool whole = source.changed == nullptr;
   for (const auto& [day, articles] : days) {
     if (whole || changed_days.contains(day)) {
-      pages.emplace_back(day_page(day), render_day_page(day, articles));
+      pages.emplace_back(day_page(day), render_day_page(locale, day, articles));
     } else {
       writer.keep(day_page(day));
     }
   }
   for (const FeedListing& listing : listings) {
     if (whole || changed_feeds.contains(listing.feed->id)) {
-      pages.emplace_back(feed_index_page(listing.feed->name), render_feed_page(listing));
+      pages.emplace_back(feed_index_page(listing.feed->name), render_feed_page(locale, listing));
     } else {
       writer.keep(feed_index_page(listing.feed->name));
     }
   }
   auto search_page = search.finish(source.articles.size());
   if (!search_page) return std::unexpected(search_page.error());
+  // The search page is made whole by site_search: only its language is set here.
+  if (search_page->starts_with("<!DOCTYPE html>\n<html>")) {
+    search_page->replace(15, 7, "\n<html lang=\"" + attribute(locale.language()) + "\">");
+  }
   pages.emplace_back("search.html", std::move(*search_page));
   for (const auto& [path, content] : pages) {
     if (auto written = writer.write(path, content); !written) return std::unexpected(written.error());
@@ -662,7 +674,7 @@ bool in_changes(const store::ArticleSummary& article) {
   return is_changed(article) || article.delisted_at || article.removed_at;
 }
 
-Result<std::string> changes_page(const SiteSource& source) {
+Result<std::string> changes_page(const SiteLocale& locale, const SiteSource& source) {
   std::vector<ChangeEntry> changes;
   for (const store::ArticleSummary& article : source.articles) {
     if (!in_changes(article)) continue;
@@ -672,9 +684,9 @@ Result<std::string> changes_page(const SiteSource& source) {
     Timestamp when = is_changed(article) ? article.last_changed : article.first_seen;
     if (article.delisted_at) when = std::max(when, *article.delisted_at);
     if (article.removed_at) when = std::max(when, *article.removed_at);
-    changes.push_back({when, article.id, render_changes_section(article, *revisions)});
+    changes.push_back({when, article.id, render_changes_section(locale, article, *revisions)});
   }
-  return render_changes_page(std::move(changes));
+  return render_changes_page(locale, std::move(changes));
 }
 
 std::size_t changed_count(const SiteSource& source) {
@@ -685,6 +697,7 @@ std::size_t changed_count(const SiteSource& source) {
 // copy) has that page.
 Result<std::optional<std::string>> article_page_at(const SiteSource& source, const SiteOptions& options,
                                                    std::string_view path) {
+  const SiteLocale locale(options.language, options.time_zone);
   for (const store::ArticleSummary& article : source.articles) {
     std::vector<ArticleVariant> variants = {{std::nullopt, article_page(article)}};
     if (const auto wanted = options.conversions.find(article.feed_name); wanted != options.conversions.end()) {
@@ -698,12 +711,12 @@ Result<std::optional<std::string>> article_page_at(const SiteSource& source, con
     if (!revisions) return std::unexpected(revisions.error());
     if (revisions->empty()) return std::nullopt;
     const extract::Article& latest = revisions->back().article;
-    if (!shown->conversion) return render_article_page(article, latest, *shown, variants, options);
+    if (!shown->conversion) return render_article_page(locale, article, latest, *shown, variants, options);
     auto converter = ChineseConverter::open(*shown->conversion);
     if (!converter) return std::unexpected(converter.error());
     auto converted = convert_article(latest, *converter);
     if (!converted) return std::unexpected(converted.error());
-    return render_article_page(article, *converted, *shown, variants, options);
+    return render_article_page(locale, article, *converted, *shown, variants, options);
   }
   return std::nullopt;
 }
@@ -713,23 +726,24 @@ Result<std::optional<std::string>> article_page_at(const SiteSource& source, con
 Result<std::optional<std::string>> render_site_page(const SiteSource& source, const SiteOptions& options,
                                                     std::string_view path) {
   if (path == "style.css") return std::string(site_stylesheet());
-  if (path == "changes.html") return changes_page(source);
+  const SiteLocale locale(options.language, options.time_zone);
+  if (path == "changes.html") return changes_page(locale, source);
   if (path.starts_with("feeds/") && !path.ends_with("/index.html")) return article_page_at(source, options, path);
   const SiteIndex index = index_site(source);
-  if (path == "index.html") return render_home_page(index.listings, index.latest, changed_count(source));
-  if (path == "days/index.html") return render_days_page(index.days);
+  if (path == "index.html") return render_home_page(locale, index.listings, index.latest, changed_count(source));
+  if (path == "days/index.html") return render_days_page(locale, index.days);
   for (const auto& [day, articles] : index.days) {
-    if (path == day_page(day)) return render_day_page(day, articles);
+    if (path == day_page(day)) return render_day_page(locale, day, articles);
   }
   for (const FeedListing& listing : index.listings) {
-    if (path == feed_index_page(listing.feed->name)) return render_feed_page(listing);
+    if (path == feed_index_page(listing.feed->name)) return render_feed_page(locale, listing);
   }
   return std::nullopt;
 }
 
 std::string render_site_frame(std::string_view path, std::string_view title, std::string_view main,
-                              bool own_forms) {
-  std::string out = page(path, title, main);
+                              bool own_forms, std::string_view language) {
+  std::string out = page(SiteLocale(language, "UTC"), path, title, main);
   if (own_forms) {
     constexpr std::string_view kNoForms = "form-action 'none'";
     if (const std::size_t at = out.find(kNoForms); at != std::string::npos) {

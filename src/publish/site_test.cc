@@ -144,6 +144,62 @@ TEST(SiteTest, WritesArticleFeedDayHomeAndChangesPagesAndOneStylesheet) {
   EXPECT_NE(css.find("Noto Sans CJK TC"), std::string::npos);
 }
 
+TEST(SiteTest, ATraditionalChineseSiteHasTraditionalLabelsLocalTimesAndSaysItsLanguage) {
+  testing::TempDir dir;
+  SiteOptions options;
+  options.language = "zh-Hant";
+  options.time_zone = "Asia/Taipei";
+  auto summary = write_site(dir.path(), sample().source(), options);
+  ASSERT_TRUE(summary.has_value()) << summary.error().message();
+  const auto files = site_files(dir.path() / "site");
+  for (const auto& [name, content] : files) {
+    if (name.ends_with(".html")) {
+      EXPECT_TRUE(content.starts_with("<!DOCTYPE html>\n<html lang=\"zh-Hant\">")) << name;
+      EXPECT_EQ(content.find("<html lang=\"en\""), std::string::npos) << name;
+    }
+  }
+  const std::string& home = files.at("index.html");
+  EXPECT_NE(home.find("<nav><a href=\"index.html\">存檔</a><a href=\"days/index.html\">日期</a>"
+                      "<a href=\"changes.html\">變更</a><a href=\"search.html\">搜尋</a></nav>"),
+            std::string::npos)
+      << home;
+  EXPECT_NE(home.find("<h2>訂閱源</h2>"), std::string::npos) << home;
+  EXPECT_NE(home.find("<time datetime=\"2023-06-19\">2023年6月19日</time>"), std::string::npos) << home;
+  EXPECT_EQ(home.find("Archive"), std::string::npos) << home;
+  // 01:41 UTC is 09:41 in Taipei (UTC+8, no summer time).
+  const std::string& page = files.at("feeds/dw-chinese/2023/06/19-65955570.html");
+  EXPECT_NE(page.find("發布於 <time datetime=\"2023-06-19T01:41:50Z\">2023年6月19日 09:41 CST</time>"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find(">來源</a>"), std::string::npos) << page;
+}
+
+TEST(SiteTest, AnEnglishSiteSaysItsLanguageAndShowsTimesInItsTimeZone) {
+  testing::TempDir dir;
+  SiteOptions options;
+  options.time_zone = "America/New_York";
+  auto summary = write_site(dir.path(), sample().source(), options);
+  ASSERT_TRUE(summary.has_value()) << summary.error().message();
+  const auto files = site_files(dir.path() / "site");
+  EXPECT_TRUE(files.at("index.html").starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+  EXPECT_TRUE(files.at("search.html").starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+  // 01:41 UTC on 19 June is 21:41 the day before in New York (summer time).
+  const std::string& page = files.at("feeds/dw-chinese/2023/06/19-65955570.html");
+  EXPECT_NE(page.find("published <time datetime=\"2023-06-19T01:41:50Z\">2023-06-18 21:41 EDT</time>"),
+            std::string::npos)
+      << page;
+}
+
+TEST(SiteTest, OnlyTimeZonesOfTheTzDatabaseAreTaken) {
+  EXPECT_TRUE(check_site_time_zone("Asia/Taipei").has_value());
+  EXPECT_TRUE(check_site_time_zone("UTC").has_value());
+  for (const char* wrong : {"", "Mars/Olympus", "../etc/passwd", "/usr/share/zoneinfo/UTC", "Asia"}) {
+    const auto checked = check_site_time_zone(wrong);
+    ASSERT_FALSE(checked.has_value()) << wrong;
+    EXPECT_NE(checked.error().message().find("not a time zone"), std::string::npos) << checked.error().message();
+  }
+}
+
 // Every href and src that is not an http(s) address must name a file of
 // the site, from the folder of the page that holds it: then the site works
 // from file:// and under any path of any host.
@@ -184,7 +240,7 @@ TEST(SiteTest, AFeedsConvertedCopiesGetPagesLinkedWithTheOriginal) {
             std::string::npos)
       << copy;
   const std::string original = testing::read_file(feed / "2023/06/19-65955570.html");
-  EXPECT_TRUE(original.starts_with("<!DOCTYPE html>\n<html>\n"));
+  EXPECT_TRUE(original.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n"));  // the archive's language
   EXPECT_NE(original.find("<strong>Original</strong> · "
                           "<a href=\"../../../../feeds/dw-chinese/zh-Hans/2023/06/19-65955570.html\">简体中文</a>"),
             std::string::npos);
