@@ -29,6 +29,7 @@ packages=(
   python3-yaml                   # the GitHub Actions example's test reads the workflow
   systemd                        # systemd-analyze verify: the units' test
   zsh                            # zsh -n: the zsh completion's test
+  tzdata                         # the site's time zones (/usr/share/zoneinfo)
   groff                          # the man page's test renders it
   time                           # /usr/bin/time: peak memory in the benchmark
   newsboat                       # the peer bench/fetch_feeds.sh times fetching against, and the
