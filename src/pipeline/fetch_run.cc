@@ -1424,6 +1424,7 @@ class FetchRun {
       request.changed_articles = changed_articles_;
     }
     request.written_documents = std::move(written_documents_);
+    if (articles_) request.articles = &*articles_;
     auto published = publish_locked(archive_, request);
     if (!published) return std::unexpected(published.error());
     summary_.publish = std::move(*published);
@@ -1448,12 +1449,14 @@ class FetchRun {
     if (!written && !missing_root_index && !repair_ && !statuses_changed_ && !upgrade) return std::nullopt;
     auto articles = store_.articles(std::nullopt);
     if (!articles) return ready(std::unexpected(articles.error()));
+    // Read after the run's last change to them: publish() uses them too.
+    articles_ = std::move(*articles);
     // The month indexes of this run's articles (and any missing); all of
     // them when a status may have changed other lines, or after a kill.
     std::optional<std::set<std::int64_t>> changed;
     if (!missing_root_index && !repair_ && !statuses_changed_ && !upgrade) changed = changed_articles_;
     return std::async(std::launch::async, [root = archive_.root(), feeds = std::move(feeds),
-                                           articles = std::move(*articles), changed = std::move(changed),
+                                           &articles = *articles_, changed = std::move(changed),
                                            flush = documents_due_ == 0]() -> Result<void> {
       if (auto indexed = publish::write_indexes(root, feeds, articles, changed ? &*changed : nullptr); !indexed) {
         return indexed;
@@ -1498,6 +1501,10 @@ class FetchRun {
   // Articles whose document this run writes: the indexes, feeds out and
   // site pages made again are those that show one of them.
   std::set<std::int64_t> changed_articles_;
+  // The store's articles, read once the run's saves and statuses are done
+  // (start_indexes): the indexes, the outputs and the commit's check share
+  // them.
+  std::optional<std::vector<store::ArticleSummary>> articles_;
   std::set<std::string> written_paths_;  // documents, relative to the root: the day's manifest
   std::unique_ptr<record::WarcWriter> warc_;
   std::unique_ptr<record::RecordingClient> recording_;

@@ -241,6 +241,10 @@ struct PublishRequest {
   // commit, such a file that still hashes so is the store's rendering and
   // is not read from the store and rendered again to be checked.
   std::map<std::string, std::size_t> written_documents;
+  // The store's articles (Store::articles) as the caller read them after
+  // its last change to them, so that the outputs and the commit's check
+  // do not read the whole store again; nullptr: read here, once.
+  const std::vector<store::ArticleSummary>* articles = nullptr;
 };
 
 // Publishes the archive as the settings say: feeds out, then (git enabled)
@@ -316,8 +320,10 @@ Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Time
 
 // Renders the static site from the store (publish::write_site) into
 // root/[publish.site] dir. Fails as write_site does, or when a stored
-// revision cannot be read back.
-Result<publish::SiteSummary> write_site(Archive& archive, const std::set<std::int64_t>* changed = nullptr);
+// revision cannot be read back. `articles`: the store's articles as the
+// caller has just read them (nullptr: read here).
+Result<publish::SiteSummary> write_site(Archive& archive, const std::set<std::int64_t>* changed = nullptr,
+                                        const std::vector<store::ArticleSummary>* articles = nullptr);
 
 // What `newsvault check` found wrong with an archive. kError: damage that
 // no run repairs by itself (a store SQLite finds corrupt, a document that

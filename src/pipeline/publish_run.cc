@@ -360,14 +360,18 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
   // noticeable part of a large run).
   const bool outputs_wanted = request.write_outputs && archive.config().feeds_out.max_items > 0;
   const bool committing = archive.config().git.enabled && request.commit;
-  std::vector<store::ArticleSummary> articles;
+  std::vector<store::ArticleSummary> read_here;
   const std::set<std::int64_t>* changed =
       request.rebuild || !request.changed_articles ? nullptr : &*request.changed_articles;
-  if (request.rebuild || outputs_wanted || committing) {
+  // Read once for every output and the commit's check (the caller's read
+  // when it has one): each read of a large store costs a noticeable part
+  // of a run that changed little.
+  if (!request.articles && (request.rebuild || outputs_wanted || committing || request.write_site)) {
     auto read = archive.store().articles(std::nullopt);
     if (!read) return std::unexpected(read.error());
-    articles = std::move(*read);
+    read_here = std::move(*read);
   }
+  const std::vector<store::ArticleSummary>& articles = request.articles ? *request.articles : read_here;
   if (request.rebuild || outputs_wanted) {
     auto feeds = archive.store().feeds();
     if (!feeds) return std::unexpected(feeds.error());
@@ -389,7 +393,7 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
     // (a conversion that does not load) must not hold back the documents'
     // commit: it is an error of the run, whose marker stays, so the next
     // run makes the whole site again.
-    if (auto site = write_site(archive, changed); site) {
+    if (auto site = write_site(archive, changed, &articles); site) {
       summary.site = *site;
     } else {
       summary.errors.push_back("site: " + site.error().message());

@@ -7,15 +7,20 @@ namespace newsvault::pipeline {
 
 Result<extract::Article> read_article_content(std::string_view content) { return article_from_json(content); }
 
-Result<publish::SiteSummary> write_site(Archive& archive, const std::set<std::int64_t>* changed) {
+Result<publish::SiteSummary> write_site(Archive& archive, const std::set<std::int64_t>* changed,
+                                        const std::vector<store::ArticleSummary>* articles) {
   store::Store& store = archive.store();
   publish::SiteSource source;
   auto feeds = store.feeds();
   if (!feeds) return std::unexpected(feeds.error());
   source.feeds = std::move(*feeds);
-  auto articles = store.articles(std::nullopt);
-  if (!articles) return std::unexpected(articles.error());
-  source.articles = std::move(*articles);
+  if (articles) {
+    source.articles = *articles;
+  } else {
+    auto read = store.articles(std::nullopt);
+    if (!read) return std::unexpected(read.error());
+    source.articles = std::move(*read);
+  }
   source.changed = changed;
   source.revisions = [&store](const store::ArticleSummary& article)
       -> Result<std::vector<publish::SiteRevision>> {

@@ -53,17 +53,29 @@ std::string in_folder(std::string_view folder, std::string_view file) {
 }  // namespace
 
 std::string xml_safe_text(std::string_view text) {
+  // Runs of characters XML takes are copied whole: a body is mostly such
+  // a run, and this is called on every item of every feed out.
   std::string out;
   out.reserve(text.size());
+  std::size_t run = 0;  // where the run being kept began
   for (std::size_t i = 0; i < text.size();) {
-    const auto [code_point, length] = decode_utf8(text, i);
-    if (code_point != 0xFFFD && is_xml_char(code_point)) {
-      out.append(text.substr(i, length));
-    } else {
-      append_utf8(0xFFFD, out);
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead >= 0x20 && lead < 0x80) {
+      ++i;
+      continue;
     }
+    const auto [code_point, length] = decode_utf8(text, i);
+    // A U+FFFD read whole is kept: its bytes are the replacement's.
+    if (is_xml_char(code_point) && (code_point != 0xFFFD || length == 3)) {
+      i += length;
+      continue;
+    }
+    out.append(text.substr(run, i - run));
+    append_utf8(0xFFFD, out);
     i += length;
+    run = i;
   }
+  out.append(text.substr(run));
   return out;
 }
 

@@ -43,6 +43,8 @@ class XmlWriter {
   void text(std::string_view text) {
     xmlTextWriterWriteString(writer_.get(), xml(xml_safe_text(text).c_str()));
   }
+  // Text made XML-safe already (item_html): a body is not scanned twice.
+  void safe_text(const std::string& text) { xmlTextWriterWriteString(writer_.get(), xml(text.c_str())); }
   void element(const char* name, std::string_view text) {
     xmlTextWriterWriteElement(writer_.get(), xml(name), xml(xml_safe_text(text).c_str()));
   }
@@ -178,7 +180,7 @@ std::string render_atom(const FeedOut& feed, const PublishOptions& options,
     out.empty_element("category", {{"term", item.summary.feed_name}});
     out.start("content");
     out.attribute("type", "html");
-    out.text(item_html(item, options));
+    out.safe_text(item_html(item, options));
     out.end();
     out.end();
   }
@@ -218,7 +220,9 @@ std::string render_rss(const FeedOut& feed, const PublishOptions& options,
       out.empty_element("atom:link", {{"rel", "via"}, {"href", source_link(item)}});
     }
     out.element("category", item.summary.feed_name);
-    out.element("description", item_html(item, options));
+    out.start("description");
+    out.safe_text(item_html(item, options));
+    out.end();
     out.end();
   }
   out.end();

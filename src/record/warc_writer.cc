@@ -29,6 +29,11 @@ namespace {
 
 constexpr std::string_view kMarkerName = "open";  // "FILE LENGTH": the file being appended
 constexpr std::size_t kChunk = 64 * 1024;
+// zlib's level 3, not its default 6: on feed bodies (HTML-heavy XML) it
+// compresses about twice as fast for files about 9% larger, and every
+// body a run receives goes through it, on the thread that runs the
+// transfers.
+constexpr int kGzipLevel = 3;
 
 // SHA-256 over pieces, as WARC labels it ("sha256:" and lowercase hex, as
 // webrecorder's tools write it).
@@ -257,7 +262,7 @@ Result<RecordLocation> WarcWriter::append(const std::string& header, std::string
                                           std::string_view second) {
   const std::uint64_t offset = size_;
   z_stream stream{};
-  if (deflateInit2(&stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&stream, kGzipLevel, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     return make_error(ErrorCode::kInternal, "zlib cannot start a gzip member");
   }
   std::unique_ptr<z_stream, decltype(&deflateEnd)> owner(&stream, &deflateEnd);
