@@ -417,8 +417,10 @@ def steady(args):
 
 
 def record(args):
-    """Replaces the block between the markers of the results page with the table."""
-    begin, end = "<!-- fetch_feeds: begin -->", "<!-- fetch_feeds: end -->"
+    """Replaces the block between the markers of the results page with the table.
+
+    The markers are named by --name (each bench script its own block)."""
+    begin, end = f"<!-- {args.name}: begin -->", f"<!-- {args.name}: end -->"
     with open(args.page, encoding="utf-8") as f:
         page = f.read()
     with open(args.table, encoding="utf-8") as f:
@@ -476,6 +478,7 @@ def main():
     rec.add_argument("page")
     rec.add_argument("table")
     rec.add_argument("command")
+    rec.add_argument("--name", default="fetch_feeds")
     rec.set_defaults(run=record)
 
     args = parser.parse_args()

@@ -8,13 +8,18 @@
 #
 # Each size is an archive made by one fetch of a feed of that many entries,
 # with the feeds out, the site and the git history off (they are not
-# searched, and would take most of the time).
+# searched, and would take most of the time). What it prints is also
+# written into docs/benchmarks.md.
 set -eu
-bin=$(cd "$(dirname "$0")/.." && pwd)/build/newsvault
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/build/newsvault
+sizes=${ARTICLES:-${1:-20000 100000}}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+results=$(mktemp)
+trap 'rm -rf "$work" "$results"' EXIT
 
-for articles in ${ARTICLES:-${1:-20000 100000}}; do
+{
+for articles in $sizes; do
 rm -rf "$work"/*
 # Articles half Chinese (Traditional and Simplified), half English.
 python3 - "$work/feed.xml" "$articles" <<'PY'
@@ -71,6 +76,10 @@ queries="台湾 选举 軟體 国 election taiwan 經濟发展 market"
 ours=$(for round in 1 2 3 4 5; do for q in $queries; do
   s=$(date +%s%N); "$bin" --dir "$archive" search --limit 20 "$q" > /dev/null; e=$(date +%s%N)
   echo "($e - $s) / 1000000" | bc -l; done; done | percentiles)
+# The machine is shared: the CPU time of each query, beside its wall time.
+cpu=$(for q in $queries; do
+  /usr/bin/time -f '%U %S' -o "$work/time.txt" "$bin" --dir "$archive" search --limit 20 "$q" > /dev/null
+  awk '{ printf "%.0f\n", ($1 + $2) * 1000 }' "$work/time.txt"; done | sort -n | awk '{ v[NR] = $1 } END { print v[int(NR * 0.5 + 0.5)] }')
 # The peer's trigram MATCH finds nothing under three characters, so its
 # queries are LIKE on the trigram table, which FTS5 answers from the index
 # for three characters or more and by scanning below.
@@ -97,4 +106,9 @@ printf 'trigram (sqlite3 shell): build %.1f MB/s (%.1f s), index %.2fx the text,
   "$(echo "$mb / $peer_seconds" | bc -l)" "$peer_seconds" "$(echo "$peer_bytes / $text_bytes" | bc -l)" "$theirs"
 printf 'grep -c -i -F over the text (one file): read %.0f MB/s, query %s\n' \
   "$(echo "$mb / $grep_seconds" | bc -l)" "$floor"
+printf 'newsvault CPU time (user + system) of one search, median of the queries: %s ms\n' "$cpu"
 done
+printf '\nmachine: %s cores, load average %s at the end\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$results"
+python3 "$root/bench/fetch_feeds.py" record --name search "$root/docs/benchmarks.md" "$results" \
+  "ARTICLES=\"$sizes\" bench/search.sh"

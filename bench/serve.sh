@@ -2,7 +2,7 @@
 # newsvault serve under load: reader pages and Google Reader stream/contents
 # requests per second, p99 latency, and the server's peak resident memory,
 # with 200 keep-alive clients (wrk, Debian's package), client and server on
-# this machine.
+# this machine. What it prints is also written into docs/benchmarks.md.
 #
 #   bench/serve.sh [ARTICLES] [SECONDS]   (default 2000 articles, 10 s a run;
 #                                          build/newsvault first)
@@ -10,11 +10,13 @@ set -eu
 articles=${1:-2000}
 seconds=${2:-10}
 connections=200
-bin=$(cd "$(dirname "$0")/.." && pwd)/build/newsvault
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/build/newsvault
 command -v wrk >/dev/null || { echo "bench/serve.sh: needs wrk (scripts/install-deps.sh installs it)" >&2; exit 1; }
 work=$(mktemp -d)
 server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+results=$(mktemp)
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work" "$results"' EXIT
 
 # Articles of a few paragraphs, half Chinese, half English.
 python3 - "$work/feed.xml" "$articles" <<'PY'
@@ -52,27 +54,39 @@ auth=$(curl -s -d 'Email=bench&Passwd=bench pass phrase' "$base/accounts/ClientL
 stream="$base/reader/api/0/stream/contents/user/-/state/com.google/reading-list?n=20&output=json"
 article=$(sed -n 's/.*<a href="\(feeds\/[^"]*\/[0-9][0-9]-[^"]*\.html\)".*/\1/p' "$archive/site/index.html" | head -1)
 
-# wrk's totals: requests/s and the 99th percentile.
+# The server's CPU time so far (user + system), in clock ticks.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
+
+# wrk's totals: requests/s and the 99th percentile; and the server's CPU
+# time per request, which a machine shared with other work does not change
+# as much as the rate.
 run() {  # NAME URL [HEADER]
   name=$1 url=$2
   if [ $# -gt 2 ]; then
     curl -s -o /dev/null -H "$3" "$url"  # warm: the first answer renders and caches
+    before=$(server_ticks)
     wrk -t2 -c$connections -d"${seconds}s" --latency -H "$3" "$url" >"$work/wrk.txt"
   else
     curl -s -o /dev/null "$url"
+    before=$(server_ticks)
     wrk -t2 -c$connections -d"${seconds}s" --latency "$url" >"$work/wrk.txt"
   fi
+  after=$(server_ticks)
+  requests=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/wrk.txt")
+  cpu=$(echo "($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc)
   rate=$(sed -n 's/^Requests\/sec: *//p' "$work/wrk.txt")
   p99=$(sed -n 's/^ *99% *//p' "$work/wrk.txt")
   errors=$(sed -n 's/^ *Non-2xx or 3xx responses: *//p' "$work/wrk.txt")
   bytes=$(curl -s ${3:+-H "$3"} "$url" | wc -c)
-  printf '| %s | %s | %s | %s | %s |\n' "$name" "$rate" "$p99" "$bytes" "${errors:-0}"
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$rate" "$p99" "$cpu" "$bytes" "${errors:-0}"
 }
+
+{
 
 echo "newsvault serve: $articles articles, $connections keep-alive connections, ${seconds} s per run (wrk -t2)"
 echo
-echo "| request | requests/s | p99 | bytes per answer | non-2xx |"
-echo "| --- | --- | --- | --- | --- |"
+echo "| request | requests/s | p99 | server CPU µs/request | bytes per answer | non-2xx |"
+echo "| --- | --- | --- | --- | --- | --- |"
 run "home page /" "$base/"
 run "article page" "$base/$article"
 run "stream/contents n=20" "$stream" "Authorization: GoogleLogin auth=$auth"
@@ -80,3 +94,6 @@ run "stream/contents n=1" "${stream%n=20*}n=1&output=json" "Authorization: Googl
 echo
 echo "server resident memory after the runs: $(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$server/status), peak $(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$server/status)"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (client and server share them)"
+} | tee "$results"
+python3 "$root/bench/fetch_feeds.py" record --name serve "$root/docs/benchmarks.md" "$results" \
+  "bench/serve.sh $articles $seconds"

@@ -23,9 +23,11 @@ std::string_view site_search_script() {
     pending[name] = new Promise(function (resolve) {
       var element = document.createElement("script");
       element.src = "search/" + name + ".js";
-      element.onload = function () { resolve(loaded[name] === undefined ? null : loaded[name]); };
+      element.onload = function () {
+        files.push(name);
+        resolve(loaded[name] === undefined ? null : loaded[name]);
+      };
       element.onerror = function () { loaded[name] = null; resolve(null); };
-      files.push(name);
       document.head.appendChild(element);
     });
     return pending[name];
@@ -165,16 +167,21 @@ std::string_view site_search_script() {
     return out;
   }
 
+  // A token's postings: in its bucket, or (the bucket says 0) in a file of
+  // its own. Both are asked for at once, so that a common token costs one
+  // load in a row, not two; a token with no file of its own leaves only a
+  // failed load behind.
   function postings(token, buckets) {
-    var name = hex(hash(token) % buckets, 3);
-    return load("b/" + name).then(function (bucket) {
+    var bucketFile = load("b/" + hex(hash(token) % buckets, 3));
+    var ownFile = load("t/" + hex(hash(token), 8));
+    return bucketFile.then(function (bucket) {
       var entry = bucket ? bucket[token] : undefined;
       if (entry !== 0) return entry || null;
-      return load("t/" + hex(hash(token), 8)).then(function (own) { return own ? own[token] || null : null; });
+      return ownFile.then(function (own) { return own ? own[token] || null : null; });
     });
   }
 
-  var form, input, status, list, more, started = performance.now();
+  var form, input, status, list, more, buckets = 0, started = performance.now();
   var state = { terms: [], candidates: [], next: 0, shown: 0, verify: false };
 
   function setStatus(text) { status.textContent = text; }
@@ -268,7 +275,7 @@ std::string_view site_search_script() {
     });
     if (!terms.length) { setStatus("Type the words to search for."); finished(); return; }
     setStatus("Searching…");
-    load("meta").then(function (meta) {
+    (buckets ? Promise.resolve({ buckets: buckets }) : load("meta")).then(function (meta) {
       if (!meta) { setStatus("This site has no search index yet: publish it again with newsvault."); finished(); return; }
       var wanted = [];
       terms.forEach(function (term) {
@@ -304,6 +311,7 @@ std::string_view site_search_script() {
     status = document.getElementById("status");
     list = document.getElementById("results");
     more = document.getElementById("more");
+    buckets = parseInt(form.getAttribute("data-buckets") || "0", 10) || 0;
     var pairs = Array.from(form.getAttribute("data-t2s") || "");
     for (var i = 0; i + 1 < pairs.length; i += 2) t2s.set(pairs[i].codePointAt(0), pairs[i + 1].codePointAt(0));
     more.addEventListener("click", function () { started = performance.now(); showMore(); });

@@ -141,6 +141,12 @@ TEST(SiteSearchIndexTest, ThePageCarriesTheT2sPairsOfTheIndexsCharactersOnly) {
   EXPECT_EQ(page.find("<script>"), std::string::npos);  // no inline script
   EXPECT_NE(testing::read_file(dir.path() / "site/index.html").find("<a href=\"search.html\">Search</a>"),
             std::string::npos);
+  // The buckets' number, as meta.js has it: the search asks for the
+  // buckets without reading meta.js first.
+  std::smatch buckets;
+  ASSERT_TRUE(std::regex_search(page, buckets, std::regex("data-buckets=\"([0-9]+)\"")));
+  EXPECT_NE(testing::read_file(dir.path() / "site/search/meta.js").find("\"buckets\":" + std::string(buckets[1])),
+            std::string::npos);
 }
 
 // ---------------------------------------------------------------------------

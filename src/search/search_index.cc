@@ -6,6 +6,8 @@
 //                    join articles, feeds ─► Hit
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -200,6 +202,103 @@ std::vector<std::string> terms_of(std::string_view text) {
   return terms;
 }
 
+
+// A match and its rank: bm25 (lower is better), then the newer, then the
+// higher id.
+struct Ranked {
+  std::int64_t id = 0;
+  double score = 0;
+  std::optional<std::int64_t> published;  // milliseconds
+};
+
+bool ranks_before(const Ranked& a, const Ranked& b) {
+  if (a.score != b.score) return a.score < b.score;
+  if (a.published != b.published) {
+    if (!a.published || !b.published) return a.published.has_value();  // undated last
+    return *a.published > *b.published;
+  }
+  return a.id > b.id;
+}
+
+// ids [from, to) of `ranked` as a JSON array, for json_each().
+std::string json_ids(const std::vector<Ranked>& ranked, std::size_t from, std::size_t to) {
+  std::string out = "[";
+  for (std::size_t i = from; i < to; ++i) out += (i == from ? "" : ",") + std::to_string(ranked[i].id);
+  return out + "]";
+}
+
+// The best `query.limit` matches of `match` that pass the query's feed and
+// date filters, in rank order. Two steps, so that the work per match is
+// FTS5's alone: every match's bm25 comes from the index without touching
+// the articles table (a join there read a row of it for each of tens of
+// thousands of matches of a common word, and sorted them all); then the
+// matches are walked best first, and only those that can still make the
+// page (the best, down to the last score that ties with the page's last)
+// are looked up in articles, a batch at a time, for the filters and the
+// tie-break by date. The order is the one ORDER BY bm25(...), published
+// DESC NULLS LAST, id DESC gives over all matches.
+Result<std::vector<Ranked>> rank(sqlite3* connection, const std::string& match, const Query& query) {
+  std::vector<Ranked> matches;
+  if (query.limit == 0) return matches;
+  {
+    Result<Statement> select =
+        prepare(connection, "SELECT rowid, bm25(search_index, 5.0, 1.0) FROM search_index WHERE search_index MATCH ?1");
+    if (!select) return std::unexpected(select.error());
+    bind_text(select->get(), 1, match);
+    for (;;) {
+      const int result = sqlite3_step(select->get());
+      if (result == SQLITE_DONE) break;
+      if (result != SQLITE_ROW) return std::unexpected(sqlite_error(connection, "search"));
+      matches.push_back({sqlite3_column_int64(select->get(), 0), sqlite3_column_double(select->get(), 1), {}});
+    }
+  }
+  std::sort(matches.begin(), matches.end(),
+            [](const Ranked& a, const Ranked& b) { return a.score != b.score ? a.score < b.score : a.id > b.id; });
+
+  std::string sql = "SELECT a.id, a.published FROM articles a WHERE a.id IN (SELECT value FROM json_each(?1))";
+  if (query.feed) {
+    sql += " AND a.id IN (SELECT fa.article_id FROM feed_articles fa JOIN feeds lf ON lf.id = fa.feed_id"
+           " WHERE lf.name = ?2)";
+  }
+  if (query.since) sql += " AND coalesce(a.published, a.first_seen) >= ?3";
+  Result<Statement> select = prepare(connection, sql);
+  if (!select) return std::unexpected(select.error());
+  sqlite3_stmt* statement = select->get();
+  if (query.feed) bind_text(statement, 2, *query.feed);
+  if (query.since) sqlite3_bind_int64(statement, 3, query.since->time_since_epoch().count());
+
+  std::vector<Ranked> kept;
+  std::size_t next = 0;
+  std::size_t batch = std::max<std::size_t>(query.limit, 32);
+  while (next < matches.size()) {
+    // Matches come best first: once the page is full, only those that tie
+    // with its last can still change it.
+    if (kept.size() >= query.limit && matches[next].score > kept[query.limit - 1].score) break;
+    const std::size_t end = std::min(matches.size(), next + batch);
+    bind_text(statement, 1, json_ids(matches, next, end));
+    std::map<std::int64_t, std::optional<std::int64_t>> passed;
+    for (;;) {
+      const int result = sqlite3_step(statement);
+      if (result == SQLITE_DONE) break;
+      if (result != SQLITE_ROW) return std::unexpected(sqlite_error(connection, "search"));
+      std::optional<std::int64_t> published;
+      if (sqlite3_column_type(statement, 1) != SQLITE_NULL) published = sqlite3_column_int64(statement, 1);
+      passed.emplace(sqlite3_column_int64(statement, 0), published);
+    }
+    sqlite3_reset(statement);
+    for (std::size_t i = next; i < end; ++i) {
+      if (auto found = passed.find(matches[i].id); found != passed.end()) {
+        matches[i].published = found->second;
+        kept.push_back(matches[i]);
+      }
+    }
+    next = end;
+    batch *= 4;
+  }
+  std::sort(kept.begin(), kept.end(), ranks_before);
+  if (kept.size() > query.limit) kept.resize(query.limit);
+  return kept;
+}
 }  // namespace
 
 std::string body_text(std::string_view body_html) { return html::text_lines(body_html); }
@@ -263,42 +362,32 @@ Result<std::vector<Hit>> search(store::Store& store, const Query& query) {
                       "this archive's search index has not been built yet: run "
                       "'newsvault search --rebuild' once with write access");
   }
-  std::string match;
-  for (const std::string& term : terms) match += (match.empty() ? "" : " AND ") + fts5_string(term);
-
-  // Ranked first, snippets after: SQLite computes a result column for
-  // every row it sorts, so snippet() in the ranking query would cut one
-  // from every matching article, not only from those shown.
-  std::string ranked = R"sql(
-SELECT a.id FROM search_index JOIN articles a ON a.id = search_index.rowid
-WHERE search_index MATCH ?1)sql";
-  if (query.feed) {
-    ranked += " AND a.id IN (SELECT fa.article_id FROM feed_articles fa JOIN feeds lf ON lf.id = fa.feed_id"
-              " WHERE lf.name = ?5)";
-  }
-  if (query.since) ranked += " AND coalesce(a.published, a.first_seen) >= ?6";
-  const std::string order = " ORDER BY bm25(search_index, 5.0, 1.0), a.published DESC NULLS LAST, a.id DESC";
-  ranked += order + " LIMIT ?4";
-  const std::string sql = R"sql(
-SELECT a.id, a.url, a.title, f.name, a.published,
-       snippet(search_index, -1, ?2, ?3, '…', 24)
-FROM search_index JOIN articles a ON a.id = search_index.rowid JOIN feeds f ON f.id = a.feed_id
-WHERE search_index MATCH ?1 AND search_index.rowid IN ()sql" + ranked + ")" + order;
   if (query.feed) {
     Result<std::optional<store::FeedRecord>> feed = store.feed_by_name(*query.feed);
     if (!feed) return std::unexpected(feed.error());
     if (!*feed) return make_error(ErrorCode::kInvalidArgument, "no feed named " + *query.feed);
   }
-  Result<Statement> select = prepare(connection, sql);
+  std::string match;
+  for (const std::string& term : terms) match += (match.empty() ? "" : " AND ") + fts5_string(term);
+  Result<std::vector<Ranked>> ranked = rank(connection, match, query);
+  if (!ranked) return std::unexpected(ranked.error());
+  if (ranked->empty()) return std::vector<Hit>();
+
+  // Snippets for the hits shown only: snippet() re-reads and re-tokenizes
+  // an article's text, so cutting one from every match cost more than the
+  // ranking itself.
+  Result<Statement> select = prepare(connection, R"sql(
+SELECT a.id, a.url, a.title, f.name, a.published,
+       snippet(search_index, -1, ?2, ?3, '…', 24)
+FROM search_index JOIN articles a ON a.id = search_index.rowid JOIN feeds f ON f.id = a.feed_id
+WHERE search_index MATCH ?1 AND search_index.rowid IN (SELECT value FROM json_each(?4)))sql");
   if (!select) return std::unexpected(select.error());
   sqlite3_stmt* statement = select->get();
   bind_text(statement, 1, match);
   bind_text(statement, 2, kMarkOpen);
   bind_text(statement, 3, kMarkClose);
-  sqlite3_bind_int64(statement, 4, static_cast<std::int64_t>(query.limit));
-  if (query.feed) bind_text(statement, 5, *query.feed);
-  if (query.since) sqlite3_bind_int64(statement, 6, query.since->time_since_epoch().count());
-  std::vector<Hit> hits;
+  bind_text(statement, 4, json_ids(*ranked, 0, ranked->size()));
+  std::map<std::int64_t, Hit> found;
   for (;;) {
     const int result = sqlite3_step(statement);
     if (result == SQLITE_DONE) break;
@@ -312,7 +401,12 @@ WHERE search_index MATCH ?1 AND search_index.rowid IN ()sql" + ranked + ")" + or
       hit.published = Timestamp(std::chrono::milliseconds(sqlite3_column_int64(statement, 4)));
     }
     hit.snippet = column_text(statement, 5);
-    hits.push_back(std::move(hit));
+    found.emplace(hit.id, std::move(hit));
+  }
+  std::vector<Hit> hits;
+  hits.reserve(ranked->size());
+  for (const Ranked& entry : *ranked) {
+    if (auto hit = found.find(entry.id); hit != found.end()) hits.push_back(std::move(hit->second));
   }
   return hits;
 }

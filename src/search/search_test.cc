@@ -154,6 +154,27 @@ TEST_F(SearchTest, FeedSinceAndLimitNarrowResults) {
   EXPECT_NE(unknown.error().message().find("no feed named nothing"), std::string::npos);
 }
 
+// Matches are ranked from the index alone and looked up in the articles a
+// batch at a time, best first: the page must still be the newest of many
+// equal matches, and a filter must look past the batches it rules out.
+TEST_F(SearchTest, ManyEqualMatchesGiveTheNewestAndFiltersLookPastTheFirstBatches) {
+  Ids blog, news;
+  for (int i = 0; i < 150; ++i) {
+    // The blog's articles are the newer ones, so they come first.
+    const bool in_blog = i >= 30;
+    const auto id = save("k" + std::to_string(i), "Report", "<p>Weather report for the week.</p>", i,
+                         in_blog ? other_feed_id_ : 0);
+    (in_blog ? blog : news).push_back(id);
+  }
+  EXPECT_EQ(ids(Query{.text = "weather", .limit = 3}), (Ids{blog[119], blog[118], blog[117]}));
+  EXPECT_EQ(ids(Query{.text = "weather", .limit = 2, .feed = "news"}), (Ids{news[29], news[28]}));
+  EXPECT_EQ(ids(Query{.text = "weather", .limit = 200, .feed = "news"}).size(), 30u);
+  EXPECT_EQ(ids(Query{.text = "weather", .limit = 200, .since = day(140)}).size(), 10u);
+  // A better match than all of them (in its title) still comes first.
+  const auto titled = save("t", "Weather", "<p>Nothing else.</p>", 0, other_feed_id_);
+  EXPECT_EQ(ids(Query{.text = "weather", .limit = 2}), (Ids{titled, blog[119]}));
+}
+
 TEST_F(SearchTest, RebuildIndexesArticlesSavedBeforeTheIndex) {
   // An archive whose articles were saved without an index: a store opened
   // anew, with articles, is not indexed until rebuild().

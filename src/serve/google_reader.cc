@@ -224,17 +224,20 @@ void append_item_json(std::string& out, const Item& item) {
          ",\"htmlUrl\":" + json_string(item.feed_url) + "}}";
 }
 
-// Google Reader's item list. The body goes once, as summary: clients read
+// Google Reader's item list, in two parts around the time it is sent
+// ("updated"): the head, and the items after it, which an answer kept for
+// the next request reuses. The body goes once, as summary: clients read
 // summary or content, and sending it twice doubled every answer.
-std::string items_json(std::string_view id, std::string_view title, const std::vector<Item>& items,
-                       std::optional<std::size_t> continuation) {
-  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  std::size_t size = 256;
+std::string items_json_head(std::string_view id, std::string_view title) {
+  return "{\"direction\":\"ltr\",\"id\":" + json_string(id) + ",\"title\":" + json_string(title) + ",\"updated\":";
+}
+
+std::string items_json_tail(const std::vector<Item>& items, std::optional<std::size_t> continuation) {
+  std::size_t size = 64;
   for (const Item& item : items) size += item.text->html_json.size() + item.text->title_json.size() + 2 * item.text->url_json.size() + 512;
   std::string out;
   out.reserve(size);
-  out += "{\"direction\":\"ltr\",\"id\":" + json_string(id) + ",\"title\":" + json_string(title) +
-         ",\"updated\":" + std::to_string(seconds(now)) + ",\"items\":[";
+  out += ",\"items\":[";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += ',';
     append_item_json(out, items[i]);
@@ -243,6 +246,20 @@ std::string items_json(std::string_view id, std::string_view title, const std::v
   if (continuation) out += ",\"continuation\":\"" + std::to_string(*continuation) + "\"";
   out += "}";
   return out;
+}
+
+std::string items_json(std::string_view head, std::string_view tail) {
+  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const std::string updated = std::to_string(seconds(now));
+  std::string out;
+  out.reserve(head.size() + updated.size() + tail.size());
+  out.append(head).append(updated).append(tail);
+  return out;
+}
+
+std::string items_json(std::string_view id, std::string_view title, const std::vector<Item>& items,
+                       std::optional<std::size_t> continuation) {
+  return items_json(items_json_head(id, title), items_json_tail(items, continuation));
 }
 
 std::string stream_title(std::string_view stream_id, const Snapshot& snapshot) {
@@ -411,18 +428,30 @@ class GoogleReader {
     if (stream_id.empty()) stream_id = std::string(kStatePrefix) + "reading-list";
     auto query = stream_query(request, response, stream_id, **snapshot, kMaxItems);
     if (!query) return;
+    const std::string title = stream_title(stream_id, **snapshot);
+    // Clients poll the same streams again and again: a GET's items are
+    // kept, per reader and address, until the store changes.
+    const bool keep = !atom && request.method == "GET";
+    const std::string key = std::to_string(authorized->reader.id) + " " + request.target;
+    if (keep) {
+      if (auto kept = library_.answer(key)) {
+        return answer_json(response, items_json(items_json_head(stream_id, title), *kept));
+      }
+    }
+    const std::uint64_t generation = library_.answer_generation();
     auto page = library_.stream(authorized->reader, *query);
     if (!page) return answer_failure(response, page.error());
     auto items = library_.items(authorized->reader, page->ids);
     if (!items) return answer_failure(response, items.error());
-    const std::string title = stream_title(stream_id, **snapshot);
     if (atom) {
       response.set_content(atom_feed(stream_id, title, *items), "application/atom+xml; charset=utf-8");
       return;
     }
     std::optional<std::size_t> continuation;
     if (page->more) continuation = query->offset + page->ids.size();
-    answer_json(response, items_json(stream_id, title, *items, continuation));
+    std::string tail = items_json_tail(*items, continuation);
+    answer_json(response, items_json(items_json_head(stream_id, title), tail));
+    if (keep) library_.keep_answer(key, generation, std::move(tail));
   }
 
   void stream_items_contents(const httplib::Request& request, httplib::Response& response) {

@@ -14,6 +14,7 @@ constexpr auto kLookEvery = std::chrono::milliseconds(250);
 // What the caches hold at most before they start over.
 constexpr std::size_t kMaxPageBytes = 48u << 20;
 constexpr std::size_t kMaxBodyBytes = 48u << 20;
+constexpr std::size_t kMaxAnswerBytes = 32u << 20;
 
 std::int64_t millis(Timestamp time) { return time.time_since_epoch().count(); }
 Timestamp from_millis(std::int64_t value) { return Timestamp(std::chrono::milliseconds(value)); }
@@ -77,7 +78,7 @@ Result<std::unique_ptr<Library>> Library::open(const Options& options) {
   for (std::size_t i = 0; i < std::max<std::size_t>(options.connections, 1); ++i) {
     auto store = open_connection(options);
     if (!store) return std::unexpected(store.error());
-    library->pool_.push_back(std::move(*store));
+    library->pool_.push_back(std::make_unique<Connection>(Connection{std::move(*store), {}}));
   }
   auto watcher = options.open_store();
   if (!watcher) return std::unexpected(watcher.error());
@@ -86,20 +87,61 @@ Result<std::unique_ptr<Library>> Library::open(const Options& options) {
 }
 
 Library::Lease::~Lease() {
-  if (!store_) return;
+  if (!connection_) return;
+  for (auto& [sql, statement] : connection_->statements) statement.reset();
   {
     std::lock_guard lock(library_->pool_mutex_);
-    library_->pool_.push_back(std::move(store_));
+    library_->pool_.push_back(std::move(connection_));
   }
   library_->pool_returned_.notify_one();
+}
+
+Result<Statement*> Library::Lease::statement(std::string_view sql) {
+  auto found = connection_->statements.find(sql);
+  if (found == connection_->statements.end()) {
+    auto prepared = Statement::prepare(connection_->store->connection(), sql);
+    if (!prepared) return std::unexpected(prepared.error());
+    found = connection_->statements.emplace(std::string(sql), std::move(*prepared)).first;
+  }
+  found->second.reset();
+  return &found->second;
 }
 
 Library::Lease Library::lease() {
   std::unique_lock lock(pool_mutex_);
   pool_returned_.wait(lock, [this] { return !pool_.empty(); });
-  auto store = std::move(pool_.back());
+  auto connection = std::move(pool_.back());
   pool_.pop_back();
-  return Lease(*this, std::move(store));
+  return Lease(*this, std::move(connection));
+}
+
+std::shared_ptr<const std::string> Library::answer(const std::string& key) {
+  std::lock_guard lock(answers_mutex_);
+  const auto found = answers_.find(key);
+  return found == answers_.end() ? nullptr : found->second;
+}
+
+std::uint64_t Library::answer_generation() {
+  std::lock_guard lock(answers_mutex_);
+  return answer_generation_;
+}
+
+void Library::keep_answer(const std::string& key, std::uint64_t generation, std::string answer) {
+  auto kept = std::make_shared<const std::string>(std::move(answer));
+  std::lock_guard lock(answers_mutex_);
+  if (generation != answer_generation_) return;  // made from a store that has changed since
+  if (answer_bytes_ + kept->size() + key.size() > kMaxAnswerBytes) {
+    answers_.clear();
+    answer_bytes_ = 0;
+  }
+  if (answers_.emplace(key, kept).second) answer_bytes_ += kept->size() + key.size();
+}
+
+void Library::forget_answers() {
+  std::lock_guard lock(answers_mutex_);
+  ++answer_generation_;
+  answers_.clear();
+  answer_bytes_ = 0;
 }
 
 Result<std::vector<publish::SiteRevision>> Library::site_revisions(const store::ArticleSummary& article) {
@@ -148,6 +190,7 @@ Result<std::shared_ptr<const Snapshot>> Library::snapshot() {
   made->source.revisions = [this](const store::ArticleSummary& article) { return site_revisions(article); };
   snapshot_ = std::move(made);
   data_version_ = current;
+  forget_answers();
   pages_.clear();
   page_bytes_ = 0;
   return snapshot_;
@@ -197,28 +240,28 @@ void bind_stream(Statement& statement, const Reader& reader, const StreamQuery& 
 
 Result<StreamPage> Library::stream(const Reader& reader, const StreamQuery& query, bool count) {
   Lease store = lease();
-  auto select = Statement::prepare(store->connection(), stream_sql(query));
+  auto select = store.statement(stream_sql(query));
   if (!select) return std::unexpected(select.error());
-  bind_stream(*select, reader, query);
+  bind_stream(**select, reader, query);
   // One more than asked: whether a continuation follows.
-  select->bind(11, static_cast<std::int64_t>(query.limit) + 1).bind(12, static_cast<std::int64_t>(query.offset));
+  (*select)->bind(11, static_cast<std::int64_t>(query.limit) + 1).bind(12, static_cast<std::int64_t>(query.offset));
   StreamPage page;
   while (true) {
-    auto row = select->step("stream");
+    auto row = (*select)->step("stream");
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
-    page.ids.push_back(select->integer(0));
+    page.ids.push_back((*select)->integer(0));
   }
   page.more = page.ids.size() > query.limit;
   if (page.more) page.ids.pop_back();
   page.total = query.offset + page.ids.size();
   if (!count) return page;
-  auto counter = Statement::prepare(store->connection(), std::string("SELECT count(*) ") + kStreamFrom);
+  auto counter = store.statement(std::string("SELECT count(*) ") + kStreamFrom);
   if (!counter) return std::unexpected(counter.error());
-  bind_stream(*counter, reader, query);
-  auto row = counter->step("count");
+  bind_stream(**counter, reader, query);
+  auto row = (*counter)->step("count");
   if (!row) return std::unexpected(row.error());
-  page.total = static_cast<std::size_t>(counter->integer(0));
+  page.total = static_cast<std::size_t>((*counter)->integer(0));
   return page;
 }
 
@@ -264,12 +307,12 @@ Result<std::vector<Item>> Library::items(const Reader& reader, const std::vector
   auto current = snapshot();
   if (!current) return std::unexpected(current.error());
   Lease store = lease();
-  auto select = Statement::prepare(
-      store->connection(),
+  auto prepared = store.statement(
       "SELECT a.feed_id, a.latest_revision, a.first_seen, a.last_changed, coalesce(u.read, 0), "
       "coalesce(u.starred, 0) FROM articles a "
       "LEFT JOIN user_articles u ON u.user_id = ?1 AND u.article_id = a.id WHERE a.id = ?2");
-  if (!select) return std::unexpected(select.error());
+  if (!prepared) return std::unexpected(prepared.error());
+  Statement* select = *prepared;
   std::vector<Item> out;
   out.reserve(ids.size());
   for (std::int64_t id : ids) {
@@ -302,7 +345,7 @@ Result<void> Library::set_state(const Reader& reader, const std::vector<std::int
                                 std::optional<bool> starred) {
   Lease store = lease();
   const std::int64_t now = millis(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
-  return store->transaction([&]() -> Result<void> {
+  Result<void> done = store->transaction([&]() -> Result<void> {
     auto upsert = Statement::prepare(
         store->connection(),
         "INSERT INTO user_articles (user_id, article_id, read, starred, changed) "
@@ -319,6 +362,8 @@ Result<void> Library::set_state(const Reader& reader, const std::vector<std::int
     }
     return {};
   });
+  forget_answers();
+  return done;
 }
 
 Result<void> Library::mark_all_read(const Reader& reader, std::optional<std::int64_t> feed_id, Timestamp until) {
@@ -333,7 +378,9 @@ Result<void> Library::mark_all_read(const Reader& reader, std::optional<std::int
       "ON CONFLICT (user_id, article_id) DO UPDATE SET read = 1, changed = ?4");
   if (!upsert) return std::unexpected(upsert.error());
   upsert->bind(1, reader.id).bind(2, feed_id).bind(3, millis(until)).bind(4, now);
-  return upsert->run("mark all as read");
+  Result<void> done = upsert->run("mark all as read");
+  forget_answers();
+  return done;
 }
 
 Result<std::vector<FeedCount>> Library::unread_counts(const Reader& reader) {

@@ -20,10 +20,12 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "serve/accounts.h"
 #include "serve/serve.h"
+#include "serve/sql.h"
 
 namespace newsvault::serve {
 
@@ -98,18 +100,30 @@ class Library {
  public:
   static Result<std::unique_ptr<Library>> open(const Options& options);
 
+  // A store connection of the pool, with the statements prepared on it.
+  struct Connection {
+    std::unique_ptr<store::Store> store;
+    std::map<std::string, Statement, std::less<>> statements;
+  };
+
   // A connection, held until the lease goes; waits while all are lent.
   class Lease {
    public:
-    Lease(Library& library, std::unique_ptr<store::Store> store) : library_(&library), store_(std::move(store)) {}
+    Lease(Library& library, std::unique_ptr<Connection> connection)
+        : library_(&library), connection_(std::move(connection)) {}
     Lease(Lease&&) = default;
     ~Lease();
-    store::Store& operator*() { return *store_; }
-    store::Store* operator->() { return store_.get(); }
+    store::Store& operator*() { return *connection_->store; }
+    store::Store* operator->() { return connection_->store.get(); }
+    // `sql` prepared once per connection and kept: parsing and planning
+    // the stream's statements cost more than running them. Reset, with no
+    // bindings; reset again when the lease goes, so that no read
+    // transaction outlives it.
+    Result<Statement*> statement(std::string_view sql);
 
    private:
     Library* library_;
-    std::unique_ptr<store::Store> store_;
+    std::unique_ptr<Connection> connection_;
   };
   Lease lease();
 
@@ -121,6 +135,16 @@ class Library {
   Result<std::shared_ptr<const Snapshot>> snapshot();
   // A reader page, rendered once per snapshot; nullopt when there is none.
   Result<std::optional<std::shared_ptr<const std::string>>> site_page(const std::string& path);
+
+  // Whole answers, kept under a key of the caller's (the reader and the
+  // request) while the store stays as it was: until snapshot() sees
+  // another connection's commit (within kLookEvery) or this server
+  // changes a reader's state (at once). answer_generation() is read
+  // before the answer is made; keep_answer() drops it if the store changed
+  // since.
+  std::shared_ptr<const std::string> answer(const std::string& key);
+  std::uint64_t answer_generation();
+  void keep_answer(const std::string& key, std::uint64_t generation, std::string answer);
 
   // A page of the stream; with `count`, its total too (a second query).
   Result<StreamPage> stream(const Reader& reader, const StreamQuery& query, bool count = false);
@@ -142,7 +166,7 @@ class Library {
   Accounts accounts_;
   std::mutex pool_mutex_;
   std::condition_variable pool_returned_;
-  std::vector<std::unique_ptr<store::Store>> pool_;
+  std::vector<std::unique_ptr<Connection>> pool_;
 
   // The snapshot and the pages rendered from it.
   std::mutex snapshot_mutex_;
@@ -152,6 +176,12 @@ class Library {
   std::shared_ptr<const Snapshot> snapshot_;
   std::map<std::string, std::shared_ptr<const std::string>> pages_;
   std::size_t page_bytes_ = 0;
+
+  std::mutex answers_mutex_;
+  std::uint64_t answer_generation_ = 0;
+  std::map<std::string, std::shared_ptr<const std::string>, std::less<>> answers_;
+  std::size_t answer_bytes_ = 0;
+  void forget_answers();
 
   std::shared_mutex bodies_mutex_;
   std::map<std::int64_t, std::shared_ptr<const ArticleText>> bodies_;

@@ -180,6 +180,32 @@ class ServeTest : public ::testing::Test {
 
   httplib::Headers google_auth(const std::string& auth) { return {{"Authorization", "GoogleLogin auth=" + auth}}; }
 
+  // A logged-in Google Reader client: its headers and its edit token.
+  struct GoogleSession {
+    httplib::Headers headers;
+    std::string edit_token;
+  };
+  GoogleSession google_session(httplib::Client& http) {
+    const std::string auth = log_in(http);
+    EXPECT_FALSE(auth.empty());
+    GoogleSession session{google_auth(auth), {}};
+    auto token = http.Get("/reader/api/0/token", session.headers);
+    EXPECT_TRUE(token);
+    if (!token) return session;
+    EXPECT_EQ(token->status, 200);
+    session.edit_token = token->body;
+    return session;
+  }
+
+  // The feed gains an article, and a fetch archives it.
+  void fetch_new_article(const std::string& title) {
+    std::string body = feed_body_;
+    body.insert(body.find("</channel>"), rss_item("four", title, "&lt;p&gt;News.&lt;/p&gt;", 22));
+    feed_server_.set("/feed.xml", {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+    auto fetched = newsvault("fetch -q");
+    ASSERT_EQ(fetched.exit_status, 0) << fetched.err;
+  }
+
   Json get_json(httplib::Client& http, const std::string& path, const httplib::Headers& headers) {
     auto response = http.Get(path, headers);
     EXPECT_TRUE(response) << path;
@@ -252,13 +278,8 @@ TEST_F(ServeTest, SearchPageFindsChineseInEitherScript) {
 TEST_F(ServeTest, GoogleReaderClientSequenceReadsAndMarksArticles) {
   start_server();
   httplib::Client http = client();
-  const std::string auth = log_in(http);
-  ASSERT_FALSE(auth.empty());
-  const auto headers = google_auth(auth);
-  auto token = http.Get("/reader/api/0/token", headers);
-  ASSERT_TRUE(token);
-  ASSERT_EQ(token->status, 200);
-  const std::string edit_token = token->body;
+  const auto [headers, edit_token] = google_session(http);
+  ASSERT_FALSE(edit_token.empty());
 
   Json info = get_json(http, "/reader/api/0/user-info?output=json", headers);
   EXPECT_EQ(info["userName"], "reader");
@@ -446,17 +467,59 @@ TEST_F(ServeTest, MinifluxClientReadsFiltersSearchesAndMarksEntries) {
   EXPECT_EQ(bad_status->status, 400);
 }
 
+// The same stream asked for again is answered from memory until the store
+// changes: a reader's own marks show at once, a fetch's articles within the
+// server's look at the store.
+TEST_F(ServeTest, AStreamAskedAgainShowsMarksAndFetchedArticlesAtOnce) {
+  start_server();
+  httplib::Client http = client();
+  const auto [headers, edit_token] = google_session(http);
+  ASSERT_FALSE(edit_token.empty());
+  const std::string stream = "/reader/api/0/stream/contents/user/-/state/com.google/reading-list?n=2&output=json";
+  const auto read_marks = [&](const Json& items) {
+    std::vector<bool> read;
+    for (const Json& item : items) {
+      const Json& categories = item["categories"];
+      read.push_back(std::find(categories.begin(), categories.end(), "user/-/state/com.google/read") !=
+                     categories.end());
+    }
+    return read;
+  };
+  Json first = get_json(http, stream, headers);
+  ASSERT_EQ(first["items"].size(), 2u);
+  EXPECT_EQ(first["continuation"], "2");
+  EXPECT_EQ(get_json(http, stream, headers)["items"], first["items"]);
+  EXPECT_EQ(read_marks(first["items"]), (std::vector<bool>{false, false}));
+
+  const std::string newest = first["items"][0]["id"];
+  auto marked = http.Post("/reader/api/0/edit-tag", headers,
+                          "i=" + percent_encoded(newest) + "&a=user/-/state/com.google/read&T=" + edit_token,
+                          "application/x-www-form-urlencoded");
+  ASSERT_TRUE(marked);
+  ASSERT_EQ(marked->body, "OK");
+  Json after_mark = get_json(http, stream, headers);
+  EXPECT_EQ(read_marks(after_mark["items"]), (std::vector<bool>{true, false}));
+  EXPECT_EQ(after_mark["items"][0]["id"], newest);
+
+  const std::string added = "Fourth " + word_;
+  fetch_new_article(added);
+  if (HasFatalFailure()) return;
+  std::string title;
+  for (int attempt = 0; attempt < 100 && title != added; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    title = get_json(http, stream, headers)["items"][0]["title"];
+  }
+  EXPECT_EQ(title, added);
+}
+
 TEST_F(ServeTest, ArticlesFetchedWhileServingAppearWithoutARestart) {
   start_server();
   httplib::Client http = client();
   http.set_basic_auth("reader", kPassword);
   ASSERT_EQ(get_json(http, "/v1/entries", {})["total"], 3);
   const std::string added = "Fourth " + word_;
-  std::string body = feed_body_;
-  body.insert(body.find("</channel>"), rss_item("four", added, "&lt;p&gt;News.&lt;/p&gt;", 22));
-  feed_server_.set("/feed.xml", {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
-  auto fetched = newsvault("fetch -q");
-  ASSERT_EQ(fetched.exit_status, 0) << fetched.err;
+  fetch_new_article(added);
+  if (HasFatalFailure()) return;
   // The server looks at the store again after a quarter of a second.
   std::string home;
   for (int attempt = 0; attempt < 100 && home.find(added) == std::string::npos; ++attempt) {
