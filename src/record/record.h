@@ -28,6 +28,8 @@
 #include "core/core.h"
 #include "fetch/fetch.h"
 
+struct z_stream_s;  // zlib's
+
 namespace newsvault::record {
 
 // Where the archive keeps its WARC files, relative to its root: inside the
@@ -89,7 +91,7 @@ class WarcWriter {
  private:
   Result<void> start_file(std::chrono::system_clock::time_point now);
   Result<RecordLocation> append(const std::string& header, std::string_view first,
-                                std::string_view second);
+                                std::string_view second, bool second_is_compressed = false);
 
   WarcOptions options_;
   bool ready_ = false;  // the folder made and mended
@@ -99,6 +101,9 @@ class WarcWriter {
   std::uint64_t size_ = 0;    // of the open file
   std::string warcinfo_id_;   // of the open segment's warcinfo record
   std::vector<std::string> files_written_;
+  // One deflate state for every record (reset per gzip member): making a
+  // new one per record costs more than compressing a small record.
+  std::unique_ptr<z_stream_s, void (*)(z_stream_s*)> deflater_{nullptr, nullptr};
 };
 
 // An HttpClient that answers as `inner` does and records every exchange of

@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <openssl/sha.h>
 #include <zlib.h>
 
 #include <atomic>
@@ -102,6 +103,16 @@ TEST(WarcTest, AnotherReaderFindsEveryResponseAsServedWithItsDigestsAndAddress) 
   const std::string api = "{\"text\": \"api " + stamp + "\"}";
   server.set("/api.json", {.headers = {{"Transfer-Encoding", "chunked"}}, .body = api});
   server.set("/old", {.status = 301, .headers = {{"Location", server.url("/api.json")}}});
+  // An image's bytes are compressed already: they must come back as served.
+  std::string photo = "\xff\xd8\xff\xe0" + stamp;
+  std::uint32_t state = 2463534242u ^ static_cast<std::uint32_t>(::getpid());
+  while (photo.size() < 300'000) {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    photo += static_cast<char>(state & 0xff);
+  }
+  server.set("/photo.jpg", {.headers = {{"Content-Type", "image/jpeg"}}, .body = photo});
 
   TempDir dir;
   auto writer = std::make_unique<WarcWriter>(WarcOptions{.dir = dir.path(), .info = {{"software", "newsvault/test"}}});
@@ -109,7 +120,8 @@ TEST(WarcTest, AnotherReaderFindsEveryResponseAsServedWithItsDigestsAndAddress) 
   RecordingClient client(*inner, *writer);
   auto first = fetch_through(client, {{server.url("/feed.xml"), "", ""},
                                       {server.url("/page.html"), "", ""},
-                                      {server.url("/old"), "", ""}});
+                                      {server.url("/old"), "", ""},
+                                      {server.url("/photo.jpg"), "", ""}});
   auto second = fetch_through(client, {{server.url("/feed.xml"), "\"v1\"", ""}});
   ASSERT_TRUE(writer->close());
   EXPECT_EQ(client.errors(), std::vector<std::string>{});
@@ -147,11 +159,20 @@ TEST(WarcTest, AnotherReaderFindsEveryResponseAsServedWithItsDigestsAndAddress) 
       revisit = record;
     }
   }
-  EXPECT_EQ(requests, 5);  // feed, page, the redirect, its target, the feed again
+  EXPECT_EQ(requests, 6);  // feed, page, the redirect, its target, the photo, the feed again
   EXPECT_EQ(responses[server.url("/feed.xml")]["content"], "<rss>feed " + stamp + " #1</rss>");
   EXPECT_EQ(responses[server.url("/page.html")]["content"], page);  // gzip kept, undone by the reader
   EXPECT_EQ(responses[server.url("/api.json")]["content"], api);    // chunks kept, joined by the reader
   EXPECT_EQ(responses[server.url("/old")]["status"], 301);
+  unsigned char photo_digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(photo.data()), photo.size(), photo_digest);
+  std::string photo_hex;
+  for (unsigned char byte : photo_digest) {
+    constexpr char kHex[] = "0123456789abcdef";
+    photo_hex += kHex[byte >> 4];
+    photo_hex += kHex[byte & 15];
+  }
+  EXPECT_EQ(responses[server.url("/photo.jpg")]["payloadSha256"], "sha256:" + photo_hex);
   EXPECT_EQ(revisit["target"], server.url("/feed.xml"));
   EXPECT_EQ(revisit["status"], 304);
   EXPECT_EQ(revisit["profile"], "http://netpreserve.org/warc/1.1/revisit/server-not-modified");

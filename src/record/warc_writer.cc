@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <ctime>
@@ -29,11 +30,6 @@ namespace {
 
 constexpr std::string_view kMarkerName = "open";  // "FILE LENGTH": the file being appended
 constexpr std::size_t kChunk = 64 * 1024;
-// zlib's level 3, not its default 6: on feed bodies (HTML-heavy XML) it
-// compresses about twice as fast for files about 9% larger, and every
-// body a run receives goes through it, on the thread that runs the
-// transfers.
-constexpr int kGzipLevel = 3;
 
 // SHA-256 over pieces, as WARC labels it ("sha256:" and lowercase hex, as
 // webrecorder's tools write it).
@@ -107,6 +103,32 @@ int status_of(std::string_view head) {
   int status = 0;
   std::from_chars(head.data() + space + 1, head.data() + space + 4, status);
   return status;
+}
+
+// Whether a payload is compressed already, so deflating it again would
+// save nothing: the response says it has a Content-Encoding other than
+// identity, or the bytes start as a compressed format does (JPEG, PNG, GIF,
+// WebP, AVIF/MP4, gzip, zstd, zip).
+bool is_compressed(std::string_view head, std::string_view payload) {
+  for (std::size_t at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) {
+    const std::string_view line = head.substr(at + 2, head.find("\r\n", at + 2) - (at + 2));
+    constexpr std::string_view kName = "content-encoding:";
+    if (line.size() <= kName.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < kName.size() && same; ++i) {
+      same = std::tolower(static_cast<unsigned char>(line[i])) == kName[i];
+    }
+    if (!same) continue;
+    std::string_view value = line.substr(kName.size());
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    return !value.empty() && !value.starts_with("identity");
+  }
+  auto starts = [&](std::string_view magic, std::size_t at = 0) {
+    return payload.size() >= at + magic.size() && payload.substr(at, magic.size()) == magic;
+  };
+  return starts("\xff\xd8\xff") || starts("\x89PNG") || starts("GIF8") ||
+         (starts("RIFF") && starts("WEBP", 8)) || starts("ftyp", 4) || starts("\x1f\x8b") ||
+         starts("\x28\xb5\x2f\xfd") || starts("PK\x03\x04");
 }
 
 // Reads gzip members one after another from `in`, from `offset`. For each
@@ -259,20 +281,74 @@ Result<void> WarcWriter::start_file(std::chrono::system_clock::time_point now) {
 }
 
 Result<RecordLocation> WarcWriter::append(const std::string& header, std::string_view first,
-                                          std::string_view second) {
+                                          std::string_view second, bool second_is_compressed) {
   const std::uint64_t offset = size_;
-  z_stream stream{};
-  if (deflateInit2(&stream, kGzipLevel, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  // zlib's fastest level, as git uses for its loose objects: the text of
+  // feeds and pages still shrinks about five times.
+  constexpr int kLevel = 1;
+  if (!deflater_) {
+    std::unique_ptr<z_stream_s, void (*)(z_stream_s*)> made(new z_stream_s{}, [](z_stream_s* stream) {
+      deflateEnd(stream);
+      delete stream;
+    });
+    if (deflateInit2(made.get(), kLevel, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+      return make_error(ErrorCode::kInternal, "zlib cannot start a gzip member");
+    }
+    deflater_ = std::move(made);
+  } else if (deflateReset(deflater_.get()) != Z_OK ||
+             deflateParams(deflater_.get(), kLevel, Z_DEFAULT_STRATEGY) != Z_OK) {
     return make_error(ErrorCode::kInternal, "zlib cannot start a gzip member");
   }
-  std::unique_ptr<z_stream, decltype(&deflateEnd)> owner(&stream, &deflateEnd);
+  z_stream& stream = *deflater_;
   std::string output(kChunk, '\0');
+  std::uint64_t written = 0;
+  // Writes what zlib put in `output`; on failure the record's bytes already
+  // in the file are cut, so the file ends with a whole record (a cut that
+  // fails is left to the repair).
+  auto drain = [&]() -> Result<void> {
+    const std::size_t produced = output.size() - stream.avail_out;
+    std::size_t done = 0;
+    while (done < produced) {
+      const ssize_t n = ::write(fd_, output.data() + done, produced - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        const Error failed = io_error((options_.dir / file_).string() + ": cannot append");
+        if (::ftruncate(fd_, static_cast<off_t>(offset)) == 0) size_ = offset;
+        return std::unexpected(failed);
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    written += produced;
+    stream.next_out = reinterpret_cast<Bytef*>(output.data());
+    stream.avail_out = static_cast<uInt>(output.size());
+    return {};
+  };
+  stream.next_out = reinterpret_cast<Bytef*>(output.data());
+  stream.avail_out = static_cast<uInt>(output.size());
+  // Switches the level between pieces: what was given at the old level is
+  // flushed to a block boundary first, as deflateParams asks.
+  int level = kLevel;
+  auto set_level = [&](int wanted) -> Result<void> {
+    if (wanted == level) return {};
+    int status = Z_OK;
+    do {
+      status = deflate(&stream, Z_BLOCK);
+      RECORD_TRY(drain());
+    } while (status == Z_OK && stream.avail_out == 0);
+    while ((status = deflateParams(&stream, wanted, Z_DEFAULT_STRATEGY)) == Z_BUF_ERROR) RECORD_TRY(drain());
+    if (status != Z_OK) return make_error(ErrorCode::kInternal, "zlib cannot change its level");
+    RECORD_TRY(drain());
+    level = wanted;
+    return {};
+  };
   const std::string_view trailer = "\r\n\r\n";
   const std::string_view pieces[] = {header, first, second, trailer};
-  std::uint64_t written = 0;
   for (std::size_t i = 0; i < std::size(pieces); ++i) {
     std::string_view piece = pieces[i];
     const bool last = i + 1 == std::size(pieces);
+    // A payload that is compressed already (gzip-encoded, an image) is
+    // kept in stored blocks: deflating it again costs time and saves nothing.
+    RECORD_TRY(set_level(i == 2 && second_is_compressed ? 0 : kLevel));
     do {
       const std::size_t take = std::min<std::size_t>(piece.size(), kChunk);
       stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(piece.data()));
@@ -281,25 +357,9 @@ Result<RecordLocation> WarcWriter::append(const std::string& header, std::string
       const int flush = last && piece.empty() ? Z_FINISH : Z_NO_FLUSH;
       int status = Z_OK;
       do {
-        stream.next_out = reinterpret_cast<Bytef*>(output.data());
-        stream.avail_out = static_cast<uInt>(output.size());
         status = deflate(&stream, flush);
-        const std::size_t produced = output.size() - stream.avail_out;
-        std::size_t done = 0;
-        while (done < produced) {
-          const ssize_t n = ::write(fd_, output.data() + done, produced - done);
-          if (n < 0 && errno == EINTR) continue;
-          if (n <= 0) {
-            const Error failed = io_error((options_.dir / file_).string() + ": cannot append");
-            // What reached the file of this record is cut, so the file ends
-            // with a whole record; a cut that fails is left to the repair.
-            if (::ftruncate(fd_, static_cast<off_t>(offset)) == 0) size_ = offset;
-            return std::unexpected(failed);
-          }
-          done += static_cast<std::size_t>(n);
-        }
-        written += produced;
-      } while (stream.avail_out == 0 || (flush == Z_FINISH && status != Z_STREAM_END));
+        if (stream.avail_out == 0 || flush == Z_FINISH) RECORD_TRY(drain());
+      } while (stream.avail_in != 0 || (flush == Z_FINISH && status != Z_STREAM_END));
     } while (!piece.empty());
   }
   size_ += written;
@@ -341,7 +401,8 @@ Result<RecordLocation> WarcWriter::write_exchange(const fetch::Exchange& exchang
     header += "\r\nWARC-Block-Digest: " + block.label() +
               "\r\nContent-Type: application/http;msgtype=response\r\nContent-Length: " +
               std::to_string(exchange.response_head.size() + exchange.payload.size()) + "\r\n\r\n";
-    auto location = append(header, exchange.response_head, exchange.payload);
+    auto location = append(header, exchange.response_head, exchange.payload,
+                           is_compressed(exchange.response_head, exchange.payload));
     RECORD_TRY(location);
     response_location = *location;
   }
