@@ -914,14 +914,16 @@ Result<std::string> set_store_url(std::string_view config_text, std::string_view
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (trimmed(lines[i]) == "[store]") header = i;
   }
-  const std::string setting = "url = " + toml_quoted(url);
+  // Lines keep their newlines (split_lines).
+  const std::string setting = "url = " + toml_quoted(url) + "\n";
   if (!header) {
     if (url.empty()) return std::string(config_text);
     if (data->contains("store")) {
       return std::unexpected(setting_error(data->at("store"), "store", "not a [store] table: set url by hand"));
     }
-    lines.push_back("");
-    lines.push_back("[store]");
+    if (!lines.empty() && !lines.back().ends_with('\n')) lines.back() += '\n';
+    lines.push_back("\n");
+    lines.push_back("[store]\n");
     lines.push_back(setting);
     return joined_settings(lines, file_name);
   }
@@ -934,7 +936,7 @@ Result<std::string> set_store_url(std::string_view config_text, std::string_view
     return line.starts_with('=');
   };
   for (std::size_t i = *header + 1; i < end; ++i) {
-    if (!sets_url(trimmed(lines[i]))) continue;
+    if (!sets_url(trimmed(lines[i]))) continue;  // trimmed drops the newline too
     if (url.empty()) {
       lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(i));
     } else {
