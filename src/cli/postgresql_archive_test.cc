@@ -125,7 +125,7 @@ long long count_in(const std::string& uri, const std::string& sql) {
   return std::stoll(PQgetvalue(result.get(), 0, 0));
 }
 
-TEST_F(PostgresqlArchiveTest, MigrateMovesAnSqliteArchiveToPostgresqlAndBackWithEverythingChecked) {
+TEST_F(PostgresqlArchiveTest, MigrateMovesAnSqliteArchiveToPostgresqlAndCopiesItBackWithEverythingChecked) {
   ASSERT_EQ(run_newsvault("init -q " + shell_quote(archive_.string())).exit_status, 0);
   serve_feed("The second story.");
   ASSERT_EQ(newsvault("add -q " + server_.url("/feed.xml") + " --name news --full-text never").exit_status, 0);
