@@ -14,6 +14,8 @@ packages=(
   libfmt-dev
   libcurl4-openssl-dev           # fetching (multi interface, HTTP/2, gzip/deflate/br)
   libsqlite3-dev                 # the store
+  libpq-dev                      # the store's PostgreSQL engine (libpq)
+  postgresql                     # the throwaway cluster the store's tests run against
   sqlite3                        # a store test damages a database behind the store's back
   libssl-dev                     # SHA-256 of article revisions, SHA-1 of git packs
   libtoml11-dev                  # newsvault.toml

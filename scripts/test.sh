@@ -5,6 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
+# The store's tests run against PostgreSQL too: a throwaway cluster (a Unix
+# socket only, no fsync) for this run, stopped however the run ends.
+# NEWSVAULT_TEST_POSTGRESQL already set: that server instead.
+if [ -z "${NEWSVAULT_TEST_POSTGRESQL:-}" ]; then
+  eval "$(scripts/postgresql-cluster.sh start)"
+  trap 'scripts/postgresql-cluster.sh stop "$NEWSVAULT_TEST_POSTGRESQL_DIR"' EXIT
+fi
 ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"
 # Then each fuzz target briefly over its corpus, two at a time, with ASan and
 # UBSan (docs/internals/fuzzing.md): 9 targets x 20 s is about 90 s of

@@ -29,11 +29,13 @@ std::string date_of(const std::optional<Timestamp>& time) {
   return time ? format_iso8601_seconds(*time).substr(0, 10) : std::string(10, ' ');
 }
 
-int run_init(const std::string& dir, const GlobalOptions& global) {
-  if (auto made = pipeline::Archive::init(dir); !made) return fail("init", made.error());
+int run_init(const std::string& dir, const std::string& store_url, const GlobalOptions& global) {
+  if (auto made = pipeline::Archive::init(dir, store_url); !made) return fail("init", made.error());
   if (!global.quiet) {
     std::cout << "created an archive in " << dir << " (settings: " << dir << "/"
-              << pipeline::kConfigFileName << ")\n";
+              << pipeline::kConfigFileName;
+    if (!store_url.empty()) std::cout << "; store: " << store::display_location(store_url);
+    std::cout << ")\n";
   }
   return kExitOk;
 }
@@ -481,9 +483,16 @@ void warn_about_settings(std::string_view command, pipeline::Archive& archive) {
 void add_archive_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
   auto init_dir = std::make_shared<std::string>();
   CLI::App* init = app.add_subcommand("init", "Create an archive: settings and store.");
+  auto init_store = std::make_shared<std::string>();
   init->add_option("DIR", *init_dir, "The archive's folder (default: --dir)");
-  init->callback([&action, &global, init_dir] {
-    action = [&global, init_dir] { return run_init(init_dir->empty() ? global.dir : *init_dir, global); };
+  init->add_option("--store", *init_store,
+                   "A PostgreSQL connection URI (postgresql://...) to keep the store in, written to "
+                   "newsvault.toml as [store] url; the password from PGPASSWORD or ~/.pgpass "
+                   "(default: the SQLite file .newsvault/store.db)");
+  init->callback([&action, &global, init_dir, init_store] {
+    action = [&global, init_dir, init_store] {
+      return run_init(init_dir->empty() ? global.dir : *init_dir, *init_store, global);
+    };
   });
 
   struct AddArguments {

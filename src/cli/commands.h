@@ -51,6 +51,9 @@ void add_verify_command(CLI::App& app, const GlobalOptions& global, CommandActio
 // Adds run (the daemon).
 void add_run_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
+// Adds migrate (the store to another engine).
+void add_migrate_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+
 // Adds check.
 void add_check_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 

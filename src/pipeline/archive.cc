@@ -8,7 +8,7 @@
 
 namespace newsvault::pipeline {
 
-Result<void> Archive::init(const std::filesystem::path& root) {
+Result<void> Archive::init(const std::filesystem::path& root, const std::string& store_url) {
   std::error_code error;
   std::filesystem::create_directories(root / kStateDirectory, error);
   if (error) return make_error(ErrorCode::kIo, "cannot create " + root.string() + ": " + error.message());
@@ -16,9 +16,15 @@ Result<void> Archive::init(const std::filesystem::path& root) {
     return make_error(ErrorCode::kInvalidArgument,
                       root.string() + " already holds an archive (" + kConfigFileName + ")");
   }
-  auto store = store::Store::open((root / kStoreFile).string());
+  if (!store_url.empty() && !store::is_postgresql_location(store_url)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--store " + store::display_location(store_url) + ": expected a postgresql:// URI");
+  }
+  auto store = store::Store::open(store_url.empty() ? (root / kStoreFile).string() : store_url);
   if (!store) return std::unexpected(store.error());
-  if (auto written = publish::write_file_atomically(root, kConfigFileName, default_config_text()); !written) {
+  auto config = set_store_url(default_config_text(), kConfigFileName, store_url);
+  if (!config) return std::unexpected(config.error());
+  if (auto written = publish::write_file_atomically(root, kConfigFileName, *config); !written) {
     return written;
   }
   // The default settings keep a history: the folder is a repository from
@@ -34,7 +40,11 @@ Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& root
   }
   // Said before anything is tried, rather than as the first write's
   // failure ("attempt to write a readonly database") halfway through.
+  auto config = load_config(config_file);
+  if (!config) return std::unexpected(config.error());
+  const bool server = !config->store_url.empty();
   for (const auto& path : {root, root / kStateDirectory, root / kStoreFile}) {
+    if (server && path == root / kStoreFile) continue;
     auto why = access == Access::kReadWrite ? cannot_write(path) : std::nullopt;
     if (why) {
       return make_error(ErrorCode::kIo, "the archive in " + root.string() + " is read-only (" +
@@ -42,9 +52,7 @@ Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& root
                                             "): list, show, check and export-opml read it as it is");
     }
   }
-  auto config = load_config(config_file);
-  if (!config) return std::unexpected(config.error());
-  auto store = store::Store::open((root / kStoreFile).string(), access);
+  auto store = store::Store::open(server ? config->store_url : (root / kStoreFile).string(), access);
   if (!store) return std::unexpected(store.error());
   // Every revision saved from here on is searchable when its transaction ends.
   if (auto attached = search::attach(**store); !attached) return std::unexpected(attached.error());
@@ -52,7 +60,11 @@ Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& root
 }
 
 Result<std::unique_ptr<store::Store>> Archive::open_store() const {
-  return store::Store::open((root_ / kStoreFile).string(), store_->read_only() ? Access::kRead : Access::kReadWrite);
+  return store::Store::open(store_location(), store_->read_only() ? Access::kRead : Access::kReadWrite);
+}
+
+std::string Archive::store_location() const {
+  return config_.store_url.empty() ? (root_ / kStoreFile).string() : config_.store_url;
 }
 
 }  // namespace newsvault::pipeline

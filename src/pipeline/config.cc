@@ -319,6 +319,20 @@ Result<void> read_serve(const toml::value& table, Config& config) {
   return reader.no_unknown_keys();
 }
 
+// [store] url: a PostgreSQL connection URI; absent, the SQLite file in
+// .newsvault/. A password written here is readable by whoever reads the
+// file: the environment (PGPASSWORD) or libpq's passfile keep it out.
+Result<void> read_store(const toml::value& table, Config& config) {
+  TableReader reader(table, "store");
+  if (auto r = reader.text("url", config.store_url); !r) return r;
+  if (!config.store_url.empty() && !config.store_url.starts_with("postgresql://") &&
+      !config.store_url.starts_with("postgres://")) {
+    return std::unexpected(setting_error(table.at("url"), "store.url",
+                                         "expected a postgresql:// URI (the SQLite store needs no setting)"));
+  }
+  return reader.no_unknown_keys();
+}
+
 Result<void> read_feed_limits(const toml::value& table, feed::ParseOptions& options) {
   TableReader reader(table, "feed");
   if (auto r = reader.integer("max_entries", 1, 10'000'000, [&](long long n) { options.max_entries = static_cast<std::size_t>(n); }); !r) return r;
@@ -419,6 +433,7 @@ Result<Config> read_config(const toml::value& data) {
     else if (section == "feeds") read = read_feeds(table, config);
     else if (section == "adapters") read = read_adapters(table, config);
     else if (section == "serve") read = read_serve(table, config);
+    else if (section == "store") read = read_store(table, config);
     else if (section == "warc") read = read_warc_settings(table, config);
     else if (section == "schedule") read = read_schedule(table, config.schedule);
     else read = std::unexpected(setting_error(table, section, "unknown section"));
@@ -722,6 +737,13 @@ std::string default_config_text() {
 # [serve]
 # private = false
 
+# Where the store is: absent, the SQLite file .newsvault/store.db; a
+# PostgreSQL connection URI for an archive on a PostgreSQL server
+# ('newsvault init DIR --store postgresql://...' writes it). Keep the
+# password out of this file: PGPASSWORD or ~/.pgpass.
+# [store]
+# url = "postgresql://newsvault@db.example/archive"
+
 # A feed's own settings, by its name. convert: also write a Traditional or
 # Simplified Chinese copy of each article (OpenCC: s2t, t2s, s2tw, s2hk,
 # s2twp and tw2sp: Taiwan's phrases too),
@@ -881,6 +903,48 @@ Result<std::string> remove_feed_settings(std::string_view config_text, std::stri
     --end;
   }
   lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(*header), lines.begin() + static_cast<std::ptrdiff_t>(end));
+  return joined_settings(lines, file_name);
+}
+
+Result<std::string> set_store_url(std::string_view config_text, std::string_view file_name, std::string_view url) {
+  auto data = parse_toml(config_text, std::string(file_name));
+  if (!data) return std::unexpected(data.error());
+  std::vector<std::string> lines = split_lines(config_text);
+  std::optional<std::size_t> header;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (trimmed(lines[i]) == "[store]") header = i;
+  }
+  // Lines keep their newlines (split_lines).
+  const std::string setting = "url = " + toml_quoted(url) + "\n";
+  if (!header) {
+    if (url.empty()) return std::string(config_text);
+    if (data->contains("store")) {
+      return std::unexpected(setting_error(data->at("store"), "store", "not a [store] table: set url by hand"));
+    }
+    if (!lines.empty() && !lines.back().ends_with('\n')) lines.back() += '\n';
+    lines.push_back("\n");
+    lines.push_back("[store]\n");
+    lines.push_back(setting);
+    return joined_settings(lines, file_name);
+  }
+  std::size_t end = *header + 1;
+  while (end < lines.size() && !trimmed(lines[end]).starts_with('[')) ++end;
+  const auto sets_url = [](std::string_view line) {
+    if (!line.starts_with("url")) return false;
+    line.remove_prefix(3);
+    while (line.starts_with(' ')) line.remove_prefix(1);
+    return line.starts_with('=');
+  };
+  for (std::size_t i = *header + 1; i < end; ++i) {
+    if (!sets_url(trimmed(lines[i]))) continue;  // trimmed drops the newline too
+    if (url.empty()) {
+      lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      lines[i] = setting;
+    }
+    return joined_settings(lines, file_name);
+  }
+  if (!url.empty()) lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(*header) + 1, setting);
   return joined_settings(lines, file_name);
 }
 

@@ -92,6 +92,9 @@ struct Config {
   bool serve_private = false;
   // [schedule]: the bounds on every feed's interval between polls.
   schedule::Bounds schedule;
+  // [store] url: a PostgreSQL connection URI, or "" for the SQLite store in
+  // .newsvault/store.db.
+  std::string store_url;
   // Per adapter, overrides of its mapping: "article_api" -> URL template.
   std::map<std::string, std::map<std::string, std::string>> adapters;
 };
@@ -137,15 +140,24 @@ Result<std::string> remove_feed_settings(std::string_view config_text, std::stri
 Result<std::string> rename_feed_settings(std::string_view config_text, std::string_view file_name,
                                          std::string_view old_name, std::string_view new_name);
 
+// The settings text with [store] url set to `url` (its line replaced, else
+// added under [store], else a new [store] table at the end), or removed
+// for "" (the archive's SQLite store again); every other line as written.
+// Fails as set_feed_setting does.
+Result<std::string> set_store_url(std::string_view config_text, std::string_view file_name, std::string_view url);
+
 // kRead: to read the archive as it is (list, show, check, export-opml), even
 // where this user cannot write it (a read-only copy); kReadWrite: to change it.
 using Access = store::Store::Access;
 
 class Archive {
  public:
-  // Creates the config and the store in `root` (made if missing). Fails with
-  // kInvalidArgument when `root` already holds an archive.
-  static Result<void> init(const std::filesystem::path& root);
+  // Creates the config and the store in `root` (made if missing): the SQLite
+  // file in .newsvault/, or with `store_url` the PostgreSQL database it
+  // names (migrated, and written as [store] url). Fails with
+  // kInvalidArgument when `root` already holds an archive, and as
+  // store::Store::open when the store cannot be opened.
+  static Result<void> init(const std::filesystem::path& root, const std::string& store_url = "");
   // Opens the archive in `root`: kNotFound ("no archive in DIR: run
   // 'newsvault init DIR'") when there is none. kRead opens its store
   // read-only and never writes in the folder (store::Store::open: a store
@@ -161,6 +173,8 @@ class Archive {
   // One more connection to the archive's store, with the same access
   // (a server's readers); fails as open() does.
   Result<std::unique_ptr<store::Store>> open_store() const;
+  // Where the store is: [store] url, else the SQLite file's path.
+  std::string store_location() const;
 
  private:
   Archive(std::filesystem::path root, Config config, std::unique_ptr<store::Store> store)

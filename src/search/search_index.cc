@@ -303,7 +303,20 @@ Result<std::vector<Ranked>> rank(sqlite3* connection, const std::string& match, 
 
 std::string body_text(std::string_view body_html) { return html::text_lines(body_html); }
 
+// The index lives in the store's SQLite database; the PostgreSQL engine
+// has none, and says so rather than finding nothing.
+Result<sqlite3*> index_connection(store::Store& store) {
+  if (sqlite3* connection = store.connection()) return connection;
+  return make_error(ErrorCode::kInvalidArgument,
+                    "search: the search index is kept only in an SQLite store, and this archive's store is " +
+                        std::string(store.engine()) +
+                        " (docs/internals/store.md); 'newsvault migrate --to sqlite:PATH' makes an SQLite copy");
+}
+
 Result<void> attach(store::Store& store) {
+  // Saving goes on without an index on an engine that cannot hold one;
+  // searching says why there is none.
+  if (store.connection() == nullptr) return {};
   sqlite3* connection = store.connection();
   if (auto done = register_tokenizer(connection); !done) return done;
   if (store.read_only()) return {};
@@ -319,10 +332,16 @@ Result<void> attach(store::Store& store) {
   return observe(store);
 }
 
-Result<bool> index_built(store::Store& store) { return table_exists(store.connection(), "search_index"); }
+Result<bool> index_built(store::Store& store) {
+  Result<sqlite3*> connection = index_connection(store);
+  if (!connection) return std::unexpected(connection.error());
+  return table_exists(*connection, "search_index");
+}
 
 Result<std::size_t> rebuild(store::Store& store) {
-  sqlite3* connection = store.connection();
+  Result<sqlite3*> index = index_connection(store);
+  if (!index) return std::unexpected(index.error());
+  sqlite3* connection = *index;
   Result<std::vector<store::ArticleSummary>> articles = store.articles(std::nullopt);
   if (!articles) return std::unexpected(articles.error());
   Result<void> built = store.transaction([&]() -> Result<void> {
@@ -346,7 +365,9 @@ Result<std::size_t> rebuild(store::Store& store) {
 }
 
 Result<std::vector<Hit>> search(store::Store& store, const Query& query) {
-  sqlite3* connection = store.connection();
+  Result<sqlite3*> index = index_connection(store);
+  if (!index) return std::unexpected(index.error());
+  sqlite3* connection = *index;
   const std::vector<std::string> terms = terms_of(query.text);
   if (terms.empty()) {
     return make_error(ErrorCode::kInvalidArgument, "the query has no words to search for");

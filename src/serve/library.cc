@@ -22,6 +22,13 @@ Timestamp from_millis(std::int64_t value) { return Timestamp(std::chrono::millis
 Result<std::unique_ptr<store::Store>> open_connection(const Options& options) {
   auto store = options.open_store();
   if (!store) return std::unexpected(store.error());
+  // Readers' accounts, marks and the search index are SQLite tables beside
+  // the articles: a PostgreSQL store has none of them.
+  if ((*store)->connection() == nullptr) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "serve: the server keeps its users and search index in an SQLite store, and this "
+                      "archive's store is " + std::string((*store)->engine()) + " (docs/internals/store.md)");
+  }
   if (auto attached = search::attach(**store); !attached) return std::unexpected(attached.error());
   // The store's default page cache (64 MiB) is sized for a fetch run; a
   // server's connections share the operating system's file cache instead.

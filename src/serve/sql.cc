@@ -7,6 +7,12 @@
 namespace newsvault::serve {
 
 Result<Statement> Statement::prepare(sqlite3* connection, std::string_view sql) {
+  if (connection == nullptr) {
+    // store::Store::connection() of an engine without the readers' tables.
+    return make_error(ErrorCode::kInvalidArgument,
+                      "users and readers' marks are kept only in an SQLite store, and this archive's "
+                      "store is PostgreSQL (docs/internals/store.md)");
+  }
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(connection, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) {
     return make_error(ErrorCode::kIo, "store: " + std::string(sqlite3_errmsg(connection)) + ": " + std::string(sql));

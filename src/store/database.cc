@@ -190,6 +190,8 @@ Query& Query::bind_blob(int index, std::string_view bytes) {
   return *this;
 }
 
+bool Query::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
+
 bool Query::is_blob(int column) const {
   return sqlite3_column_type(statement_, column) == SQLITE_BLOB;
 }

@@ -87,6 +87,7 @@ class Query {
   std::optional<Timestamp> optional_time(int column) const;
   // A BLOB's bytes; is_blob tells a BLOB from TEXT in a column holding both.
   bool is_blob(int column) const;
+  bool is_null(int column) const;
   std::string blob(int column) const;
 
  private:

@@ -7,9 +7,13 @@
 #include <utility>
 
 #include "store/content_hash.h"
+#include "store/copy_store.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/packed_content.h"
+#include "store/postgresql/connection.h"
+#include "store/postgresql/postgresql_store.h"
+#include "store/row_text.h"
 
 namespace newsvault::store {
 namespace {
@@ -156,22 +160,7 @@ ArticleSummary read_article(const Query& row) {
   article.removed_reason = row.text(13);
   article.feed_ids.push_back(article.feed_id);
   article.feed_names.push_back(article.feed_name);
-  std::vector<std::pair<std::string, std::int64_t>> others;
-  const std::string listing = row.text(14);
-  for (std::size_t start = 0; start < listing.size();) {
-    std::size_t end = listing.find('\x1e', start);
-    if (end == std::string::npos) end = listing.size();
-    const std::string item = listing.substr(start, end - start);
-    if (const std::size_t split = item.find('\x1f'); split != std::string::npos) {
-      others.emplace_back(item.substr(split + 1), std::stoll(item.substr(0, split)));
-    }
-    start = end + 1;
-  }
-  std::ranges::sort(others);
-  for (auto& [name, id] : others) {
-    article.feed_ids.push_back(id);
-    article.feed_names.push_back(std::move(name));
-  }
+  add_listing_feeds(article, row.text(14));
   article.source_changes = static_cast<int>(row.integer(15));
   article.latest.origin = row.text(16);
   article.latest.url = row.text(17);
@@ -261,28 +250,6 @@ constexpr std::string_view kSelectSchedules =
     "SELECT feed_id, last_poll, next_poll, interval_s, reason, failures, entry_dates "
     "FROM poll_schedule ORDER BY feed_id";
 
-std::string dates_text(const std::vector<Timestamp>& dates) {
-  std::string text;
-  for (Timestamp date : dates) {
-    text += (text.empty() ? "" : ",") + std::to_string(date.time_since_epoch().count());
-  }
-  return text;
-}
-
-std::vector<Timestamp> dates_from_text(std::string_view text) {
-  std::vector<Timestamp> dates;
-  while (!text.empty()) {
-    const std::size_t comma = text.find(',');
-    const std::string_view number = text.substr(0, comma);
-    std::int64_t millis = 0;
-    if (std::from_chars(number.data(), number.data() + number.size(), millis).ec == std::errc()) {
-      dates.push_back(Timestamp(std::chrono::milliseconds(millis)));
-    }
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-  }
-  return dates;
-}
-
 PollSchedule read_schedule(const Query& row) {
   PollSchedule schedule;
   schedule.feed_id = row.integer(0);
@@ -353,6 +320,7 @@ Result<StoredRevision> read_revision(const Query& row, std::int64_t article_id) 
 Timestamp now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
+
 
 // ---------------------------------------------------------------------------
 
@@ -831,6 +799,61 @@ class SqliteStore final : public Store {
   }
 
   sqlite3* connection() override { return database_->connection(); }
+  std::string_view engine() const override { return "sqlite"; }
+
+  Result<std::vector<TableRow>> table_rows(const TableSpec& table, const TableRow* after,
+                                           std::size_t limit) override {
+    const std::string sql = copy_select_sql(table, after != nullptr, limit, "?");
+    Result<Query> select = database_->query(sql);
+    NEWSVAULT_TRY(select);
+    for (std::size_t i = 0; after && i < table.key_columns; ++i) select->bind(static_cast<int>(i + 1), *(*after)[i]);
+    std::vector<TableRow> rows;
+    for (;;) {
+      Result<bool> row = select->step();
+      NEWSVAULT_TRY(row);
+      if (!*row) return rows;
+      TableRow values;
+      for (std::size_t column = 0; column < table.columns.size(); ++column) {
+        const int index = static_cast<int>(column);
+        if (select->is_null(index)) {
+          values.emplace_back();
+        } else if (index == table.bytes_column) {
+          // Content saved before packing is TEXT: packed for the copy.
+          Result<std::string> packed =
+              select->is_blob(index) ? Result<std::string>(select->blob(index)) : pack_content(select->text(index));
+          NEWSVAULT_TRY(packed);
+          values.emplace_back(std::move(*packed));
+        } else {
+          values.emplace_back(select->text(index));
+        }
+      }
+      rows.push_back(std::move(values));
+    }
+  }
+
+  Result<void> insert_rows(const TableSpec& table, const std::vector<TableRow>& rows) override {
+    const std::string sql = copy_insert_sql(table, "?");
+    return database_->transaction([&]() -> Result<void> {
+      for (const TableRow& row : rows) {
+        Result<Query> insert = database_->query(sql);
+        NEWSVAULT_TRY(insert);
+        for (std::size_t column = 0; column < row.size(); ++column) {
+          const int index = static_cast<int>(column) + 1;
+          if (!row[column]) {
+            insert->bind(index, std::optional<Timestamp>());
+          } else if (static_cast<int>(column) == table.bytes_column) {
+            insert->bind_blob(index, *row[column]);
+          } else {
+            insert->bind(index, *row[column]);
+          }
+        }
+        NEWSVAULT_TRY(insert->run());
+      }
+      return {};
+    });
+  }
+
+  Result<void> finish_copy() override { return {}; }
   bool read_only() const override { return database_->read_only(); }
   void set_revision_observer(std::unique_ptr<RevisionObserver> observer) override {
     observer_ = std::move(observer);
@@ -1087,7 +1110,12 @@ Result<SaveResult> Store::save_revision(std::int64_t feed_id, const ArticleRevis
   return save_revision(feed_id, *prepared, seen_at);
 }
 
+std::string display_location(std::string_view location) { return postgresql::hide_password(location); }
+
+bool is_postgresql_location(std::string_view location) { return postgresql::is_postgresql(location); }
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, Access access) {
+  if (postgresql::is_postgresql(path)) return postgresql::open_store(path, access);
   Result<std::unique_ptr<Database>> database =
       Database::open(path, access == Access::kRead ? OpenMode::kRead : OpenMode::kReadWrite);
   NEWSVAULT_TRY(database);

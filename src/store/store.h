@@ -1,4 +1,5 @@
-// store: the archive's memory, in one SQLite database (WAL mode).
+// store: the archive's memory, in one SQLite database (WAL mode) or, for
+// archives that outgrow one machine, a PostgreSQL database.
 //
 // Keeps the feeds (with their fetch state and last error), the conditional
 // request validators of every URL fetched, the articles, and every distinct
@@ -6,7 +7,9 @@
 // revisions and nothing once archived is lost. The schema is created and
 // upgraded by numbered migrations, each in one transaction.
 //
-// A Store is one connection: use it from one thread at a time.
+// Both engines have the same meaning and pass the same tests; each has its
+// own numbered migrations. A Store is one connection: use it from one
+// thread at a time.
 #ifndef NEWSVAULT_STORE_STORE_H_
 #define NEWSVAULT_STORE_STORE_H_
 
@@ -103,6 +106,12 @@ struct PreparedRevision {
 
 // Fails with kInternal only when hashing or compressing cannot work at all.
 Result<PreparedRevision> prepare_revision(ArticleRevision revision);
+
+// `location` (a store's path or URI) with any password in it replaced by
+// "***": what messages show.
+std::string display_location(std::string_view location);
+// True for a postgresql:// or postgres:// URI: the PostgreSQL engine's.
+bool is_postgresql_location(std::string_view location);
 
 // SHA-256 of `bytes` as 64 lowercase hex digits (the hash revisions use).
 std::string sha256_hex(std::string_view bytes);
@@ -207,6 +216,38 @@ struct ArticlePath {
   std::string path;
 };
 
+class Store;
+
+// Moving a store to another engine (copy_store): the tables that hold the
+// archive, each named with its columns (the same in both engines) and how
+// many of the first make its key. A row's values are text (integers in
+// decimal) or bytes (is_bytes: revisions' packed content), nullopt for NULL.
+struct TableSpec {
+  std::string_view name;
+  std::vector<std::string_view> columns;
+  std::size_t key_columns = 1;
+  int bytes_column = -1;  // the column holding bytes, -1 for none
+};
+using TableRow = std::vector<std::optional<std::string>>;
+// In the order rows may be inserted (what a row refers to comes first).
+const std::vector<TableSpec>& copied_tables();
+
+struct TableCopy {
+  std::string table;
+  std::int64_t rows = 0;
+  std::string digest;  // SHA-256 over every row but packed bytes, in key order
+};
+
+// Copies every row of `from` into `to`, page by page, each page in one
+// transaction of `to` and kept (a row `to` already has is left as it is),
+// so that a copy killed at any point is finished by running it again. Then
+// counts and hashes both stores' tables (revisions by their content
+// hashes, not their packed bytes): a difference is kInternal naming the
+// table. `progress` is told each table as it is done. Fails as the
+// engines' reads and writes do.
+Result<std::vector<TableCopy>> copy_store(Store& from, Store& to,
+                                          const std::function<void(const TableCopy&)>& progress = {});
+
 // Keeps something derived from revisions (the search index) current.
 class RevisionObserver {
  public:
@@ -224,7 +265,11 @@ class Store {
     kRead,
   };
   // Opens (creating and migrating as needed) the database at `path`;
-  // ":memory:" for a private in-memory database. Fails with kIo naming the
+  // ":memory:" for a private in-memory database. A `path` that starts with
+  // postgresql:// or postgres:// is a libpq connection URI: the PostgreSQL
+  // engine, its database migrated the same way (credentials in the URI, the
+  // environment or libpq's passfile; messages show the URI with its
+  // password hidden, and an unreachable server is kIo). Fails with kIo naming the
   // path (a missing directory, a file that is not a database, a lock held
   // too long), or kInternal naming the migration that failed or when the
   // database was written by a newer newsvault. With kRead, the file must
@@ -373,9 +418,24 @@ class Store {
   virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;
 
   // For the readers that keep their own tables in the store's database (the
-  // search index): its SQLite connection, owned by the Store, and whether
-  // it was opened kRead.
+  // search index, the server's users): its SQLite connection, owned by the
+  // Store, and whether it was opened kRead. nullptr for the PostgreSQL
+  // engine, which holds no readers' tables: those readers refuse such a
+  // store, saying so (search.h, serve.h).
   virtual sqlite3* connection() = 0;
+  // "sqlite" or "postgresql".
+  virtual std::string_view engine() const = 0;
+
+  // For copy_store: up to `limit` rows of `table` in key order, those after
+  // the key of `after` (nullptr: from the first); and rows to insert, those
+  // whose key is there already left alone, in one transaction. A text value
+  // for the bytes column (a revision saved before content was packed) is
+  // packed on the way in. finish_copy makes what the copy needs afterwards
+  // (the next ids after the copied ones).
+  virtual Result<std::vector<TableRow>> table_rows(const TableSpec& table, const TableRow* after,
+                                                   std::size_t limit) = 0;
+  virtual Result<void> insert_rows(const TableSpec& table, const std::vector<TableRow>& rows) = 0;
+  virtual Result<void> finish_copy() = 0;
   virtual bool read_only() const = 0;
   // Told of every revision save_revision adds, inside the same transaction:
   // an error it returns rolls the revision back too. Replaces the one set

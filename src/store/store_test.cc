@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/core.h"
+#include "support/postgresql_test_support.h"
 #include "support/test_support.h"
 
 namespace newsvault::store {
@@ -37,10 +38,17 @@ ArticleRevision revision(std::string key, std::string content) {
   return revision;
 }
 
-class StoreTest : public ::testing::Test {
+// Each StoreTest runs against both engines: an in-memory SQLite database,
+// and a fresh database in the test cluster (skipped, saying so, without one).
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    store_ = open_or_die(":memory:");
+    if (GetParam() == "postgresql") {
+      if (testing::postgresql_uri().empty()) GTEST_SKIP() << testing::kNoPostgresql;
+      store_ = open_or_die(scratch_.emplace().uri());
+    } else {
+      store_ = open_or_die(":memory:");
+    }
     ASSERT_NE(store_, nullptr);
     Result<FeedRecord> feed = store_->add_feed("news", "https://example.com/feed.xml", "");
     ASSERT_TRUE(feed.has_value()) << feed.error().message();
@@ -53,14 +61,19 @@ class StoreTest : public ::testing::Test {
     return saved.value_or(SaveResult{});
   }
 
+  // Declared first: the database outlives the store's connection to it.
+  std::optional<testing::ScratchDatabase> scratch_;
   std::unique_ptr<Store> store_;
   FeedRecord feed_;
 };
 
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
 // ---------------------------------------------------------------------------
 // Feeds and validators
 
-TEST_F(StoreTest, AddFeedReturnsTheFeedAndFindsItByName) {
+TEST_P(StoreTest, AddFeedReturnsTheFeedAndFindsItByName) {
   EXPECT_GT(feed_.id, 0);
   Result<std::optional<FeedRecord>> found = store_->feed_by_name("news");
   ASSERT_TRUE(found.has_value());
@@ -75,14 +88,14 @@ TEST_F(StoreTest, AddFeedReturnsTheFeedAndFindsItByName) {
   EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(StoreTest, AddFeedRejectsADuplicateName) {
+TEST_P(StoreTest, AddFeedRejectsADuplicateName) {
   Result<FeedRecord> duplicate = store_->add_feed("news", "https://elsewhere.example/rss", "");
   ASSERT_FALSE(duplicate.has_value());
   EXPECT_EQ(duplicate.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(duplicate.error().message(), "a feed named news already exists");
 }
 
-TEST_F(StoreTest, FeedsListsEveryFeedByName) {
+TEST_P(StoreTest, FeedsListsEveryFeedByName) {
   ASSERT_TRUE(store_->add_feed("dw", "https://rss.dw.com/xml/rss-en-all", "dw").has_value());
   Result<std::vector<FeedRecord>> feeds = store_->feeds();
   ASSERT_TRUE(feeds.has_value());
@@ -92,7 +105,7 @@ TEST_F(StoreTest, FeedsListsEveryFeedByName) {
   EXPECT_EQ((*feeds)[1].name, "news");
 }
 
-TEST_F(StoreTest, RecordFetchPersistsValidatorsUrlTimeAndError) {
+TEST_P(StoreTest, RecordFetchPersistsValidatorsUrlTimeAndError) {
   FeedRecord fetched = feed_;
   fetched.url = "https://example.com/moved.xml";
   fetched.etag = "\"abc\"";
@@ -115,7 +128,7 @@ TEST_F(StoreTest, RecordFetchPersistsValidatorsUrlTimeAndError) {
   EXPECT_EQ((*store_->feed_by_name("news"))->last_error, "");
 }
 
-TEST_F(StoreTest, RecordFetchOfAnUnknownFeedIsNotFound) {
+TEST_P(StoreTest, RecordFetchOfAnUnknownFeedIsNotFound) {
   FeedRecord unknown = feed_;
   unknown.id = 999;
   Result<void> recorded = store_->record_fetch(unknown);
@@ -125,7 +138,7 @@ TEST_F(StoreTest, RecordFetchOfAnUnknownFeedIsNotFound) {
 
 using Validators = std::pair<std::string, std::string>;  // etag, last_modified
 
-TEST_F(StoreTest, ValidatorsRoundTripAndAreReplaced) {
+TEST_P(StoreTest, ValidatorsRoundTripAndAreReplaced) {
   const std::string url = "https://example.com/story";
   Result<Validators> none = store_->validators(url);
   ASSERT_TRUE(none.has_value());
@@ -141,7 +154,7 @@ TEST_F(StoreTest, ValidatorsRoundTripAndAreReplaced) {
 // ---------------------------------------------------------------------------
 // Revisions
 
-TEST_F(StoreTest, FirstSaveIsNewRevisionOne) {
+TEST_P(StoreTest, FirstSaveIsNewRevisionOne) {
   const SaveResult saved = save(revision("a", "{\"body\":1}"), at(5'000));
   EXPECT_EQ(saved.change, Change::kNew);
   EXPECT_EQ(saved.revision, 1);
@@ -160,7 +173,7 @@ TEST_F(StoreTest, FirstSaveIsNewRevisionOne) {
   EXPECT_EQ((*article)->document_path, "feed/a.html");
 }
 
-TEST_F(StoreTest, SameContentAgainIsUnchangedAndAddsNoRevision) {
+TEST_P(StoreTest, SameContentAgainIsUnchangedAndAddsNoRevision) {
   const SaveResult first = save(revision("a", "same"), at(1'000));
   const SaveResult again = save(revision("a", "same"), at(2'000));
   EXPECT_EQ(again.change, Change::kUnchanged);
@@ -170,7 +183,7 @@ TEST_F(StoreTest, SameContentAgainIsUnchangedAndAddsNoRevision) {
   EXPECT_EQ((*store_->article(first.article_id))->last_changed, at(1'000));
 }
 
-TEST_F(StoreTest, ChangedContentIsUpdatedRevisionTwoAndBothAreListedOldestFirst) {
+TEST_P(StoreTest, ChangedContentIsUpdatedRevisionTwoAndBothAreListedOldestFirst) {
   const SaveResult first = save(revision("a", "before"), at(1'000));
   ArticleRevision edited = revision("a", "after");
   edited.title = "Corrected title";
@@ -205,14 +218,14 @@ TEST_F(StoreTest, ChangedContentIsUpdatedRevisionTwoAndBothAreListedOldestFirst)
   EXPECT_EQ((*article)->revisions, 2);
 }
 
-TEST_F(StoreTest, RevisionHashIsSha256OfContentInLowercaseHex) {
+TEST_P(StoreTest, RevisionHashIsSha256OfContentInLowercaseHex) {
   const SaveResult saved = save(revision("a", "abc"));
   // FIPS 180-2 appendix B.1: SHA-256("abc").
   EXPECT_EQ((*store_->revisions(saved.article_id))[0].content_hash,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST_F(StoreTest, SameKeyInTwoFeedsIsTwoArticles) {
+TEST_P(StoreTest, SameKeyInTwoFeedsIsTwoArticles) {
   Result<FeedRecord> other = store_->add_feed("other", "https://other.example/feed", "");
   ASSERT_TRUE(other.has_value());
   const SaveResult here = save(revision("shared-key", "x"));
@@ -226,20 +239,20 @@ TEST_F(StoreTest, SameKeyInTwoFeedsIsTwoArticles) {
   EXPECT_EQ((*store_->articles(other->id))[0].feed_name, "other");
 }
 
-TEST_F(StoreTest, SaveRevisionToAnUnknownFeedIsNotFound) {
+TEST_P(StoreTest, SaveRevisionToAnUnknownFeedIsNotFound) {
   Result<SaveResult> saved = store_->save_revision(999, revision("a", "x"), at(1));
   ASSERT_FALSE(saved.has_value());
   EXPECT_EQ(saved.error().code(), ErrorCode::kNotFound);
   EXPECT_TRUE(store_->articles(std::nullopt)->empty());
 }
 
-TEST_F(StoreTest, SaveRevisionWithoutAKeyIsRejected) {
+TEST_P(StoreTest, SaveRevisionWithoutAKeyIsRejected) {
   Result<SaveResult> saved = store_->save_revision(feed_.id, revision("", "x"), at(1));
   ASSERT_FALSE(saved.has_value());
   EXPECT_EQ(saved.error().code(), ErrorCode::kInvalidArgument);
 }
 
-TEST_F(StoreTest, ArticlesAreNewestFirstByPublishedThenFirstSeen) {
+TEST_P(StoreTest, ArticlesAreNewestFirstByPublishedThenFirstSeen) {
   ArticleRevision old_story = revision("old", "1");
   old_story.published = at(1'000);
   ArticleRevision new_story = revision("new", "2");
@@ -260,7 +273,7 @@ TEST_F(StoreTest, ArticlesAreNewestFirstByPublishedThenFirstSeen) {
   EXPECT_EQ(keys, (std::vector<std::string>{"new", "old", "undated-late", "undated-early"}));
 }
 
-TEST_F(StoreTest, ArticleThatDoesNotExistIsNullopt) {
+TEST_P(StoreTest, ArticleThatDoesNotExistIsNullopt) {
   Result<std::optional<ArticleSummary>> article = store_->article(12345);
   ASSERT_TRUE(article.has_value());
   EXPECT_FALSE(article->has_value());
@@ -281,7 +294,7 @@ std::optional<Timestamp> delisted_at(Store& store, std::int64_t article_id) {
   return article && *article ? (*article)->delisted_at : std::nullopt;
 }
 
-TEST_F(StoreTest, AnArticleMissingBetweenListedOnesIsDelistedAtThatPoll) {
+TEST_P(StoreTest, AnArticleMissingBetweenListedOnesIsDelistedAtThatPoll) {
   const std::int64_t oldest = save(dated("oldest", 1'000)).article_id;
   const std::int64_t middle = save(dated("middle", 2'000)).article_id;
   const std::int64_t newest = save(dated("newest", 3'000)).article_id;
@@ -301,7 +314,7 @@ TEST_F(StoreTest, AnArticleMissingBetweenListedOnesIsDelistedAtThatPoll) {
   EXPECT_EQ(delisted_at(*store_, middle), std::nullopt);
 }
 
-TEST_F(StoreTest, AnArticleRolledOffTheEndOfTheFeedIsNotDelisted) {
+TEST_P(StoreTest, AnArticleRolledOffTheEndOfTheFeedIsNotDelisted) {
   const std::int64_t oldest = save(dated("oldest", 1'000)).article_id;
   save(dated("newer", 2'000));
   ASSERT_EQ(store_->record_listing(feed_.id, {"oldest", "newer"}, at(10)), 0u);
@@ -310,7 +323,7 @@ TEST_F(StoreTest, AnArticleRolledOffTheEndOfTheFeedIsNotDelisted) {
   EXPECT_EQ(delisted_at(*store_, oldest), std::nullopt);
 }
 
-TEST_F(StoreTest, AnArticleNeverSeenInAListingOrInAnotherFeedIsNotDelisted) {
+TEST_P(StoreTest, AnArticleNeverSeenInAListingOrInAnotherFeedIsNotDelisted) {
   Result<FeedRecord> other = store_->add_feed("other", "https://example.org/feed.xml", "");
   ASSERT_TRUE(other.has_value());
   const std::int64_t unseen = save(dated("unseen", 2'000)).article_id;
@@ -328,7 +341,7 @@ TEST_F(StoreTest, AnArticleNeverSeenInAListingOrInAnotherFeedIsNotDelisted) {
 // ---------------------------------------------------------------------------
 // Batches and entry fingerprints
 
-TEST_F(StoreTest, SaveRevisionsSavesEachInOrderAsSaveRevisionWould) {
+TEST_P(StoreTest, SaveRevisionsSavesEachInOrderAsSaveRevisionWould) {
   save(revision("kept", "kept body"));
   auto kept = prepare_revision(revision("kept", "kept body"));
   auto changed = prepare_revision(revision("kept", "kept body, edited"));
@@ -348,7 +361,7 @@ TEST_F(StoreTest, SaveRevisionsSavesEachInOrderAsSaveRevisionWould) {
   EXPECT_EQ(revisions->back().revision.content, "kept body, edited");
 }
 
-TEST_F(StoreTest, SaveRevisionsKeepsNothingOfABatchWhenOneFails) {
+TEST_P(StoreTest, SaveRevisionsKeepsNothingOfABatchWhenOneFails) {
   auto first = prepare_revision(revision("first", "first body"));
   auto stray = prepare_revision(revision("stray", "stray body"));
   ASSERT_TRUE(first && stray);
@@ -370,7 +383,7 @@ std::vector<std::string> fingerprints_of(Store& store, std::int64_t feed_id) {
   return list;
 }
 
-TEST_F(StoreTest, EntryFingerprintsAreThoseOfTheArticlesTheFeedListsNow) {
+TEST_P(StoreTest, EntryFingerprintsAreThoseOfTheArticlesTheFeedListsNow) {
   ArticleRevision listed = dated("listed", 2'000);
   listed.entry_fingerprint = "fingerprint of listed";
   ArticleRevision gone = dated("gone", 3'000);
@@ -386,7 +399,7 @@ TEST_F(StoreTest, EntryFingerprintsAreThoseOfTheArticlesTheFeedListsNow) {
   EXPECT_EQ(fingerprints_of(*store_, feed_.id), std::vector<std::string>{"fingerprint of listed"});
 }
 
-TEST_F(StoreTest, AnUnchangedSaveKeepsItsNewFingerprintAndARemovedArticleHasNone) {
+TEST_P(StoreTest, AnUnchangedSaveKeepsItsNewFingerprintAndARemovedArticleHasNone) {
   ArticleRevision first = dated("story", 2'000);
   first.entry_fingerprint = "before";
   const std::int64_t id = save(first).article_id;
@@ -402,7 +415,7 @@ TEST_F(StoreTest, AnUnchangedSaveKeepsItsNewFingerprintAndARemovedArticleHasNone
 // ---------------------------------------------------------------------------
 // Documents
 
-TEST_F(StoreTest, RelayoutRenamesDocumentsKeepsTheMovesAndRecordsTheLayout) {
+TEST_P(StoreTest, RelayoutRenamesDocumentsKeepsTheMovesAndRecordsTheLayout) {
   const SaveResult moved = save(revision("a", "v1"));
   const SaveResult kept = save(revision("b", "v1"));
   ASSERT_TRUE(store_->mark_document_written(moved.article_id, 1).has_value());
@@ -429,7 +442,7 @@ TEST_F(StoreTest, RelayoutRenamesDocumentsKeepsTheMovesAndRecordsTheLayout) {
   EXPECT_EQ(store_->document_moves()->size(), 1u);
 }
 
-TEST_F(StoreTest, RelayoutOfAnUnknownArticleChangesNothing) {
+TEST_P(StoreTest, RelayoutOfAnUnknownArticleChangesNothing) {
   const SaveResult saved = save(revision("a", "v1"));
   auto done = store_->relayout(2, {{saved.article_id, "feed/x.md"}, {999, "feed/y.md"}}, {{"a", "b"}});
   ASSERT_FALSE(done.has_value());
@@ -439,7 +452,7 @@ TEST_F(StoreTest, RelayoutOfAnUnknownArticleChangesNothing) {
   EXPECT_TRUE(store_->document_moves()->empty());
 }
 
-TEST_F(StoreTest, SavedArticleNeedsItsDocumentUntilMarkedWritten) {
+TEST_P(StoreTest, SavedArticleNeedsItsDocumentUntilMarkedWritten) {
   const SaveResult saved = save(revision("a", "v1"));
   EXPECT_EQ(*store_->articles_needing_documents(), std::vector<std::int64_t>{saved.article_id});
 
@@ -456,7 +469,7 @@ TEST_F(StoreTest, SavedArticleNeedsItsDocumentUntilMarkedWritten) {
   EXPECT_TRUE(store_->articles_needing_documents()->empty());
 }
 
-TEST_F(StoreTest, MarkingAnOlderDocumentDoesNotHideANewerRevision) {
+TEST_P(StoreTest, MarkingAnOlderDocumentDoesNotHideANewerRevision) {
   const SaveResult saved = save(revision("a", "v1"));
   save(revision("a", "v2"));
   ASSERT_TRUE(store_->mark_document_written(saved.article_id, 2).has_value());
@@ -464,7 +477,7 @@ TEST_F(StoreTest, MarkingAnOlderDocumentDoesNotHideANewerRevision) {
   EXPECT_TRUE(store_->articles_needing_documents()->empty());
 }
 
-TEST_F(StoreTest, MarkDocumentWrittenRejectsAnUnknownArticleOrRevision) {
+TEST_P(StoreTest, MarkDocumentWrittenRejectsAnUnknownArticleOrRevision) {
   const SaveResult saved = save(revision("a", "v1"));
   Result<void> no_article = store_->mark_document_written(999, 1);
   ASSERT_FALSE(no_article.has_value());
@@ -479,7 +492,7 @@ TEST_F(StoreTest, MarkDocumentWrittenRejectsAnUnknownArticleOrRevision) {
 // ---------------------------------------------------------------------------
 // Transactions
 
-TEST_F(StoreTest, TransactionRollsBackEverythingWhenWorkFails) {
+TEST_P(StoreTest, TransactionRollsBackEverythingWhenWorkFails) {
   Result<void> result = store_->transaction([&]() -> Result<void> {
     EXPECT_EQ(save(revision("a", "x")).change, Change::kNew);
     EXPECT_TRUE(store_->set_validators("https://example.com/a", "\"e\"", "").has_value());
@@ -492,7 +505,7 @@ TEST_F(StoreTest, TransactionRollsBackEverythingWhenWorkFails) {
   EXPECT_EQ(store_->validators("https://example.com/a")->first, "");
 }
 
-TEST_F(StoreTest, TransactionCommitsWhenWorkSucceeds) {
+TEST_P(StoreTest, TransactionCommitsWhenWorkSucceeds) {
   Result<void> result = store_->transaction([&]() -> Result<void> {
     save(revision("a", "x"));
     save(revision("b", "y"));
@@ -502,7 +515,7 @@ TEST_F(StoreTest, TransactionCommitsWhenWorkSucceeds) {
   EXPECT_EQ(store_->articles(std::nullopt)->size(), 2u);
 }
 
-TEST_F(StoreTest, NestedTransactionRollsBackOnlyItsOwnWork) {
+TEST_P(StoreTest, NestedTransactionRollsBackOnlyItsOwnWork) {
   Result<void> result = store_->transaction([&]() -> Result<void> {
     save(revision("kept", "x"));
     Result<void> inner = store_->transaction([&]() -> Result<void> {
@@ -518,7 +531,7 @@ TEST_F(StoreTest, NestedTransactionRollsBackOnlyItsOwnWork) {
   EXPECT_EQ((*articles)[0].key, "kept");
 }
 
-TEST_F(StoreTest, TransactionRollsBackWhenWorkThrows) {
+TEST_P(StoreTest, TransactionRollsBackWhenWorkThrows) {
   EXPECT_THROW(store_->transaction([&]() -> Result<void> {
     save(revision("a", "x"));
     throw std::runtime_error("bug");
@@ -731,7 +744,7 @@ TEST(PackedContentTest, DamagedContentIsAnErrorNamingTheRevision) {
       << revisions.error().message();
 }
 
-TEST_F(StoreTest, KeepsEachFeedsPollScheduleAcrossSaves) {
+TEST_P(StoreTest, KeepsEachFeedsPollScheduleAcrossSaves) {
   PollSchedule schedule;
   schedule.feed_id = feed_.id;
   schedule.next_poll = at(5'000);
