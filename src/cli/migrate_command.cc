@@ -100,7 +100,7 @@ void add_migrate_command(CLI::App& app, const GlobalOptions& global, CommandActi
   CLI::App* migrate = app.add_subcommand(
       "migrate", "Copy the store to PostgreSQL (or back to SQLite), check the copy, and use it.");
   migrate->add_option("--to", arguments->to,
-                      "postgresql://… (a libpq URI), or sqlite:PATH (the archive's own "
+                      "postgresql://... (a libpq URI), or sqlite:PATH (the archive's own "
                       ".newsvault/store.db to move back; elsewhere: a copy)")
       ->required();
   migrate->add_flag("--json", arguments->json, "Print the tables copied as JSON");
