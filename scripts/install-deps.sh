@@ -30,6 +30,7 @@ packages=(
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against
   python3-yaml                   # the GitHub Actions example's test reads the workflow
   systemd                        # systemd-analyze verify: the units' test
+  dpkg-dev                       # dpkg-shlibdeps: the .deb's Depends, computed from the binary
   zsh                            # zsh -n: the zsh completion's test
   tzdata                         # the site's time zones (/usr/share/zoneinfo)
   groff                          # the man page's test renders it
