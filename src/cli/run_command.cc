@@ -100,7 +100,12 @@ int run_daemon_command(const GlobalOptions& global, const RunArguments& argument
 void add_run_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
   auto arguments = std::make_shared<RunArguments>();
   CLI::App* command = app.add_subcommand(
-      "run", "Stay up and poll each feed on its own schedule, publishing what changed.");
+      "run",
+      "Stay up and poll each feed on its own schedule, publishing what changed. Failed pages are retried "
+      "on their own schedule, without polling their feed. When no server answers on two hosts, or on one "
+      "host and not [schedule] network_probe either, the network is down: it logs 'offline' once and "
+      "waits (30 s doubling) instead of failing feeds. SIGTERM or SIGINT: ends within 10 s, abandoning "
+      "transfers and a push still running after 5 s (the next start pushes); SIGHUP rereads the settings.");
   command->add_option("--log-format", arguments->log_format, "text or json: one event a line on stderr")
       ->check(CLI::IsMember({"text", "json"}));
   command->add_option("--now", arguments->now,

@@ -1,5 +1,5 @@
 // `newsvault run` as a service manager runs it, in real time: stopped with
-// SIGTERM in the middle of a cycle, told to reload a broken settings file
+// SIGTERM in the middle of a cycle or of a push, told to reload a broken settings file
 // with SIGHUP, and started twice on one archive.
 #include <fcntl.h>
 #include <signal.h>
@@ -147,6 +147,49 @@ TEST_F(RunCommandTest, SigtermDuringACycleLeavesTheArchiveSoundAndTheNextStartCo
   const auto listed = newsvault("list --json");
   ASSERT_EQ(listed.exit_status, 0) << listed.err;
   EXPECT_NE(listed.out.find("Story 4"), std::string::npos) << listed.out;
+  EXPECT_EQ(newsvault("check").exit_status, 0);
+}
+
+TEST_F(RunCommandTest, SigtermDuringAStalledPushStopsWithinTenSecondsAndTheNextStartPushes) {
+  if (testing::run_command("command -v git").exit_status != 0) GTEST_SKIP() << "the git command is not installed";
+  // A remote whose host takes the connection and never answers: the push
+  // waits on it (its own bounds are minutes) when the signal comes.
+  server_.set("/mirror.git/info/refs", {.body = "", .delay = 120s});
+  const auto remote = [&](const std::string& url) {
+    testing::write_file(archive_ / "newsvault.toml",
+                        std::string("[fetch]\nfull_text = \"never\"\nretry_base_delay_ms = 10\n"
+                                    "low_speed_seconds = 120\n[publish.git]\npush_timeout_seconds = 600\n"
+                                    "[[publish.git.remote]]\nname = \"mirror\"\nurl = \"") +
+                            url + "\"\n");
+  };
+  remote(server_.url("/mirror.git"));
+  start();
+  ASSERT_TRUE(wait_for([&] { return server_.request_count("/mirror.git/info/refs") > 0; }))
+      << testing::read_file(log_);
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(stop_with(SIGTERM), 0) << testing::read_file(log_);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 10s) << testing::read_file(log_);
+  EXPECT_TRUE(logged("stopped")) << testing::read_file(log_);
+  const auto checked = newsvault("check");
+  EXPECT_EQ(checked.exit_status, 0) << checked.out << checked.err;
+  const std::string head = testing::run_command("git -C " + testing::shell_quote(archive_.string()) +
+                                                " rev-parse HEAD").out;
+  ASSERT_FALSE(head.empty()) << "the cycle committed nothing";
+
+  // The remote reachable again (the same name, now a bare repository
+  // here): the next start sends the commit the stop kept back, although
+  // no feed is due yet.
+  const fs::path bare = dir_.path() / "mirror.git";
+  ASSERT_EQ(testing::run_command("git init -q --bare " + testing::shell_quote(bare.string())).exit_status, 0);
+  remote(bare.string());
+  const auto remote_head = [&] {
+    return testing::run_command("git -C " + testing::shell_quote(bare.string()) + " rev-parse main").out;
+  };
+  start();
+  ASSERT_TRUE(wait_for([&] { return logged("pushed"); })) << testing::read_file(log_);
+  EXPECT_EQ(stop_with(SIGTERM), 0);
+  EXPECT_EQ(remote_head(), head);
+  EXPECT_FALSE(logged("cycle")) << "the feed was polled again to push: " << testing::read_file(log_);
   EXPECT_EQ(newsvault("check").exit_status, 0);
 }
 

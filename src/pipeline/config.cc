@@ -388,8 +388,14 @@ Result<void> read_feeds(const toml::value& table, Config& config) {
   return {};
 }
 
-Result<void> read_schedule(const toml::value& table, schedule::Bounds& bounds) {
+Result<void> read_schedule(const toml::value& table, schedule::Bounds& bounds, std::string& network_probe) {
   TableReader reader(table, "schedule");
+  if (auto r = reader.text("network_probe", network_probe); !r) return r;
+  if (const std::string scheme = url_scheme(network_probe);
+      !network_probe.empty() && scheme != "http" && scheme != "https") {
+    return std::unexpected(setting_error(table.at("network_probe"), "schedule.network_probe",
+                                         "not an http or https URL: \"" + network_probe + "\""));
+  }
   if (auto r = reader.integer("min_interval_seconds", 1, kMaxIntervalSeconds, [&](long long n) { bounds.min_interval = std::chrono::seconds(n); }); !r) return r;
   if (auto r = reader.integer("max_interval_seconds", 1, kMaxIntervalSeconds, [&](long long n) { bounds.max_interval = std::chrono::seconds(n); }); !r) return r;
   if (bounds.max_interval < bounds.min_interval) {
@@ -435,7 +441,7 @@ Result<Config> read_config(const toml::value& data) {
     else if (section == "serve") read = read_serve(table, config);
     else if (section == "store") read = read_store(table, config);
     else if (section == "warc") read = read_warc_settings(table, config);
-    else if (section == "schedule") read = read_schedule(table, config.schedule);
+    else if (section == "schedule") read = read_schedule(table, config.schedule, config.network_probe);
     else read = std::unexpected(setting_error(table, section, "unknown section"));
     if (!read) return std::unexpected(read.error());
   }
@@ -771,6 +777,11 @@ std::string default_config_text() {
 [schedule]
 # min_interval_seconds = 300
 # max_interval_seconds = 21600
+# When no server answers on two hosts or more, the network is down: the
+# daemon waits (30 s, doubling) instead of failing every feed. When every
+# feed polled is on one host, this URL is asked too: it answers, that host
+# failed; it does not, the network is down. Unset: the host failed.
+# network_probe = "https://www.debian.org/"
 
 # Every HTTP request and response, kept as received in WARC 1.1 files in
 # .newsvault/warc/ (not committed: copy them elsewhere to keep them safe).

@@ -1,6 +1,7 @@
 // `newsvault run`: the fetch cycle on each feed's own schedule.
 //
-//   clock ─► due feeds (poll_schedule), due pending work and re-checks
+//   clock ─► due feeds (poll_schedule), due pending pages and API
+//            documents (without their feeds), due re-checks
 //         ─► run_fetch_cycle (the same as `fetch`: one commit, the push)
 //         ─► each polled feed's next poll, kept in the store ─► wait
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include "pipeline/pending_work.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/poll_schedule.h"
+#include "pipeline/publish_run.h"
 #include "pipeline/state_files.h"
 
 namespace newsvault::pipeline {
@@ -55,6 +57,14 @@ void log_event(const DaemonOptions& options, std::string name,
   options.log({std::move(name), std::move(fields)});
 }
 
+// What a push step did, one event per remote it pushed, deferred or failed.
+void log_pushes(const DaemonOptions& options, const PublishSummary& summary) {
+  for (const publish::PushResult& push : summary.pushes) {
+    if (push.pushed) log_event(options, "pushed", {{"remote", push.remote}});
+  }
+  for (const std::string& deferred : summary.pushes_deferred) log_event(options, "push_deferred", {{"why", deferred}});
+}
+
 // What is due at `now`, and when the next thing will be.
 struct Plan {
   FetchScope scope;
@@ -85,14 +95,19 @@ Result<Plan> plan(Archive& archive, Timestamp now) {
   for (const store::PendingWork& work : *pending) {
     if (work.kind == kRecheckWork) {
       if (work.next_attempt <= now) result.rechecks_due = true;
+      // Its feed in the cycle, unasked, so that the re-check is held to
+      // the feed's address rule (a feed on this network may be re-checked here).
+      if (work.next_attempt <= now && active(work.feed_id)) result.scope.work_feed_ids.insert(work.feed_id);
     } else if (!active(work.feed_id)) {
       continue;
     } else if (work.next_attempt <= now) {
-      // Pending pages and API documents are done by a cycle over their feed.
-      result.scope.feed_ids.insert(work.feed_id);
+      // Pending pages and API documents are work of their own: retried
+      // when due, without asking their feed (a feed due too does them).
+      result.scope.work_feed_ids.insert(work.feed_id);
     }
     result.next = std::min(result.next, work.next_attempt);
   }
+  for (const std::int64_t id : result.scope.feed_ids) result.scope.work_feed_ids.erase(id);
   return result;
 }
 
@@ -115,6 +130,16 @@ Result<void> run_daemon(const std::filesystem::path& root, schedule::Clock& cloc
   auto lock = DaemonLock::acquire(root);
   if (!lock) return std::unexpected(lock.error());
   log_event(options, "started", {{"archive", root.string()}});
+  // What an earlier run committed and did not push (a stop cut its push,
+  // the network was down) is sent now, not after the next change.
+  {
+    PublishSummary pushed;
+    if (auto sent = push_archive(*archive, clock.now(), true, pushed, control.cancel); !sent) {
+      log_event(options, "publish_error", {{"error", sent.error().message()}});
+    }
+    for (const std::string& error : pushed.errors) log_event(options, "publish_error", {{"error", error}});
+    log_pushes(options, pushed);
+  }
   int outages = 0;
   while (!control.stop) {
     if (control.reload.exchange(false)) {
@@ -131,14 +156,16 @@ Result<void> run_daemon(const std::filesystem::path& root, schedule::Clock& cloc
     auto due = plan(*archive, now);
     if (!due) return std::unexpected(due.error());
     Timestamp next = due->next;
-    if (!due->scope.feed_ids.empty() || due->rechecks_due) {
+    if (!due->scope.feed_ids.empty() || !due->scope.work_feed_ids.empty() || due->rechecks_due) {
       fetch::ClientOptions client_options = archive->config().fetch;
       client_options.cancel = control.cancel;
       auto client = options.make_client ? options.make_client(client_options)
                                         : fetch::make_http_client(client_options);
       FetchScope scope = due->scope;
       scope.hold_when_offline = true;
+      scope.cancel = control.cancel;
       const std::size_t polled = scope.feed_ids.size();
+      const std::size_t retried = scope.work_feed_ids.size();
       auto summary = run_fetch_cycle(*archive, *client, now, std::move(scope), {});
       if (!summary) {
         // The archive could not be used (a `fetch` holds it, a full disk):
@@ -146,11 +173,15 @@ Result<void> run_daemon(const std::filesystem::path& root, schedule::Clock& cloc
         log_event(options, "cycle_failed", {{"error", summary.error().message()}});
         next = now + archive->config().schedule.min_interval;
       } else if (summary->offline) {
+        // One event per outage, not per retry: a night without network
+        // is one line in the log. The feeds' schedules are left as they were.
         ++outages;
         const auto wait = schedule::offline_retry_delay(outages, archive->config().schedule);
-        log_event(options, "offline",
-                  {{"why", "no server answered on any feed's host"},
-                   {"retry_in", schedule::describe_duration(wait)}});
+        if (outages == 1) {
+          log_event(options, "offline",
+                    {{"why", "network unreachable: " + summary->offline_reason},
+                     {"retry_in", schedule::describe_duration(wait)}});
+        }
         next = now + wait;
       } else {
         if (outages > 0) log_event(options, "online", {{"after_outages", std::to_string(outages)}});
@@ -158,6 +189,7 @@ Result<void> run_daemon(const std::filesystem::path& root, schedule::Clock& cloc
         for (const std::string& error : summary->errors) log_event(options, "feed_error", {{"error", error}});
         log_event(options, "cycle",
                   {{"feeds", std::to_string(polled)},
+                   {"retrying_for", std::to_string(retried)},
                    {"new", std::to_string(summary->counts.articles_new)},
                    {"updated", std::to_string(summary->counts.articles_updated)},
                    {"errors", std::to_string(summary->errors.size())},
@@ -170,6 +202,7 @@ Result<void> run_daemon(const std::filesystem::path& root, schedule::Clock& cloc
                      {"why", schedule.reason}});
         }
         for (const std::string& error : summary->publish.errors) log_event(options, "publish_error", {{"error", error}});
+        log_pushes(options, summary->publish);
         auto replanned = plan(*archive, now);
         if (!replanned) return std::unexpected(replanned.error());
         next = replanned->next;

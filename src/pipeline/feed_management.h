@@ -2,7 +2,9 @@
 #ifndef NEWSVAULT_PIPELINE_FEED_MANAGEMENT_H_
 #define NEWSVAULT_PIPELINE_FEED_MANAGEMENT_H_
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <set>
 
 #include "pipeline/pipeline.h"
@@ -12,8 +14,15 @@ namespace newsvault::pipeline {
 // The feeds one fetch polls, by id, and whether it asks without validators.
 struct FetchScope {
   std::set<std::int64_t> feed_ids;
+  // Feeds whose due pending pages and API documents are fetched although
+  // the feed itself is not asked (the daemon's retries, on their own
+  // schedule: pending_work.h). Neither its record nor its schedule changes.
+  std::set<std::int64_t> work_feed_ids;
   bool force = false;
   bool hold_when_offline = false;  // FetchOptions::hold_when_offline
+  // The daemon's stop: the push after the cycle is abandoned when it is
+  // set (publish::GitOptions::cancel). Null: pushes run to their bounds.
+  std::shared_ptr<const std::atomic<bool>> cancel;
   bool polls(std::int64_t feed_id) const { return feed_ids.contains(feed_id); }
 };
 

@@ -93,6 +93,9 @@ struct FeedRun {
   // until the run knows whether the network itself is down.
   std::string unreachable_error;
   bool held = false;  // the network is down: nothing of this poll is recorded
+  // Not asked: only its due pending work is (FetchScope::work_feed_ids).
+  // Held from the start, so that nothing of the feed is recorded.
+  bool work_only = false;
 };
 
 // An article found in a feed, ready to be saved.
@@ -169,10 +172,15 @@ class FetchRun {
     auto schedules = read_schedules(store_);
     if (!schedules) return std::unexpected(schedules.error());
     schedules_ = std::move(*schedules);
+    std::size_t polled = 0;
     for (store::FeedRecord& record : *feeds) {
-      if (!options_.polls(record.id)) continue;
+      const bool work_only = !options_.polls(record.id);
+      if (work_only && !options_.work_feed_ids.contains(record.id)) continue;
+      polled += !work_only;
       const FullText full_text = full_text_of(record);
       FeedRun& run = runs_.emplace_back();
+      run.work_only = work_only;
+      run.held = work_only;
       run.record = std::move(record);
       run.full_text = full_text;
       run.stored_etag = run.record.etag;
@@ -183,7 +191,7 @@ class FetchRun {
       run.stored_last_fetched = run.record.last_fetched;
       feed_index_.emplace(run.record.id, runs_.size() - 1);
     }
-    summary_.counts.feeds_total = runs_.size();
+    summary_.counts.feeds_total = polled;
     report();
 
     poll_feeds();
@@ -291,7 +299,11 @@ class FetchRun {
   // would leave nothing to read: keeps_body without a kept body).
   void poll_feeds() {
     std::vector<fetch::Request> requests;
-    for (const FeedRun& run : runs_) {
+    std::vector<std::size_t> asked;  // runs_ index of each request
+    for (std::size_t index = 0; index < runs_.size(); ++index) {
+      const FeedRun& run = runs_[index];
+      if (run.work_only) continue;
+      asked.push_back(index);
       std::error_code error;
       if (options_.force || (keeps_body(run) && !std::filesystem::exists(
                                                     archive_.root() / feed_body_path(run.record.id), error))) {
@@ -304,8 +316,8 @@ class FetchRun {
     // queue's threads as soon as its response is in, while the others are
     // still arriving.
     WorkQueue parsing;
-    http().fetch_all(requests, [&](std::size_t index, fetch::Response response) {
-      FeedRun& run = runs_[index];
+    http().fetch_all(requests, [&](std::size_t request, fetch::Response response) {
+      FeedRun& run = runs_[asked[request]];
       if (response.abandoned) {
         // newsvault is stopping: this poll did not happen (no failure, no
         // schedule change); the next start polls the feed again.
@@ -355,18 +367,34 @@ class FetchRun {
   }
 
   // When every feed request went unanswered (no name resolved, no
-  // connection made) on two hosts or more, the network is down rather than
-  // each feed: nothing of the poll is recorded (no failure, no schedule
-  // change) and no other work is tried. Otherwise each such feed failed.
+  // connection made) on two hosts or more, or on one host and the
+  // [schedule] network_probe too, the network is down rather than each
+  // feed: nothing of the poll is recorded (no failure, no schedule change)
+  // and no other work is tried. Otherwise each such feed failed: some
+  // server answered, so the network was there.
   void hold_if_offline() {
     std::set<std::string> hosts;
     bool all_unanswered = true;
     for (const FeedRun& run : runs_) {
-      if (fetch_is_local(run.record.url)) continue;
+      if (run.work_only || fetch_is_local(run.record.url)) continue;
       if (run.unreachable_error.empty()) all_unanswered = false;
       hosts.insert(host_of(run.record.url));
     }
-    offline_ = options_.hold_when_offline && all_unanswered && hosts.size() >= 2;
+    if (options_.hold_when_offline && all_unanswered && !hosts.empty()) {
+      if (hosts.size() >= 2) {
+        summary_.offline_reason = "no server answered on " + std::to_string(hosts.size()) + " hosts";
+      } else if (const std::string& probe = archive_.config().network_probe; !probe.empty()) {
+        // One host: it alone may be down. The probe tells (never recorded
+        // in the WARC files: it is no part of any feed).
+        fetch::Response answer;
+        client_.fetch_all({{probe, "", ""}}, [&](std::size_t, fetch::Response response) { answer = std::move(response); });
+        if (answer.abandoned || (answer.outcome == fetch::FetchOutcome::kFailed && answer.unreachable)) {
+          summary_.offline_reason = *hosts.begin() + " and the network probe " + redact_url(probe) +
+                                    " did not answer (" + answer.error + ")";
+        }
+      }
+    }
+    offline_ = !summary_.offline_reason.empty();
     summary_.offline = offline_;
     for (FeedRun& run : runs_) {
       if (run.unreachable_error.empty()) continue;
@@ -432,6 +460,9 @@ class FetchRun {
           article_failed(runs_[feed->second], work.url + ": " + detail.error().message());
           continue;
         }
+        // A feed not asked this run: its pages reach what it could when it was.
+        FeedRun& run = runs_[feed->second];
+        if (run.work_only && detail->private_source) run.private_source = true;
         FoundArticle& item = found.emplace_back(feed->second, work.key, std::move(detail->article));
         item.provenance = std::move(detail->provenance);
         item.stand_in = true;
@@ -887,8 +918,9 @@ class FetchRun {
   // there is a revision of its own). A retry that fails again adds nothing.
   void page_failed(FoundArticle& item, const PageCall& call, const std::string& error, char& drop) {
     FeedRun& run = runs_[item.feed_index];
-    work_failed(kPageWork, run.record.id, item.key, call.url,
-                page_detail_to_json({item.article, item.provenance, call.entry_size}), error);
+    PageDetail detail{item.article, item.provenance, call.entry_size};
+    detail.private_source = run.private_source;
+    work_failed(kPageWork, run.record.id, item.key, call.url, page_detail_to_json(detail), error);
     item.stand_in = true;
     if (item.from_pending) drop = 1;
     article_failed(run, error + (archived_before(item)
@@ -1543,11 +1575,12 @@ Result<FetchSummary> run_fetch(Archive& archive, fetch::HttpClient& client, Time
 Result<FetchSummary> run_fetch_cycle(Archive& archive, fetch::HttpClient& client, Timestamp now,
                                      FetchScope scope,
                                      const std::function<void(const FetchProgress&)>& on_progress) {
+  std::shared_ptr<const std::atomic<bool>> cancel = scope.cancel;
   auto summary = FetchRun(archive, client, now, std::move(scope), on_progress).run();
   if (!summary) return summary;
   // Every remote that lacks the commit and whose backoff has passed (one
   // that failed last time is tried again), with the run lock released.
-  if (auto pushed = push_archive(archive, now, true, summary->publish); !pushed) {
+  if (auto pushed = push_archive(archive, now, true, summary->publish, std::move(cancel)); !pushed) {
     return std::unexpected(pushed.error());
   }
   return summary;

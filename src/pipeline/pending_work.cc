@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <functional>
 
 #include <nlohmann/json.hpp>
@@ -131,6 +132,7 @@ std::string entry_fingerprint(std::string_view key, std::string_view entry_hash,
 std::string page_detail_to_json(const PageDetail& detail) {
   const store::Provenance& from = detail.provenance;
   nlohmann::json json = {{"article", article_to_json(detail.article)},
+                         {"private_source", detail.private_source},
                          {"entry_size", detail.entry_size},
                          {"origin", from.origin},
                          {"url", from.url},
@@ -153,6 +155,7 @@ Result<PageDetail> page_detail_from_json(std::string_view text) {
   PageDetail detail;
   detail.article = std::move(*article);
   detail.entry_size = json.value("entry_size", 0.0);
+  detail.private_source = json.value("private_source", false);
   store::Provenance& from = detail.provenance;
   from.origin = json.value("origin", "");
   from.url = json.value("url", "");

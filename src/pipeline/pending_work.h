@@ -62,6 +62,9 @@ struct PageDetail {
   extract::Article article;
   store::Provenance provenance;
   double entry_size = 0;
+  // Its feed is on the operator's side (fetch::Response::private_source),
+  // so a retry made without asking the feed may reach a private address.
+  bool private_source = false;
 };
 std::string page_detail_to_json(const PageDetail& detail);
 Result<PageDetail> page_detail_from_json(std::string_view json);

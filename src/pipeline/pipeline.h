@@ -92,6 +92,12 @@ struct Config {
   bool serve_private = false;
   // [schedule]: the bounds on every feed's interval between polls.
   schedule::Bounds schedule;
+  // [schedule] network_probe: an http(s) URL asked when every feed request
+  // of a daemon's cycle went unanswered on one host only, to tell that
+  // host failing (the probe answers: the feeds failed) from the network
+  // being down (it does not: the cycle is held). "": no probe, and such a
+  // cycle counts as the feeds' failure.
+  std::string network_probe;
   // [store] url: a PostgreSQL connection URI, or "" for the SQLite store in
   // .newsvault/store.db.
   std::string store_url;
@@ -297,7 +303,9 @@ struct FetchSummary {
   // two hosts or more (fetch::Response::unreachable): the network seems
   // down. Set only when FetchOptions::hold_when_offline; the feeds polled
   // were then not marked failed and their schedules were left as they were.
+  // On one host, only when [schedule] network_probe did not answer either.
   bool offline = false;
+  std::string offline_reason;  // "no server answered on 3 hosts", ...
 };
 
 // Polls every feed of the archive once (conditional requests), archives
@@ -513,8 +521,12 @@ struct DaemonOptions {
 // and, until told to stop, polls each feed when its schedule says
 // (schedule.h), with due pending work and re-checks on the same clock:
 // each cycle is run_fetch over the feeds due (one commit, then the push).
-// A cycle where no server answers on two hosts or more pauses everything
-// (schedule::offline_retry_delay) instead of failing the feeds. A reload
+// A cycle where no server answers on two hosts or more, or on one host and
+// not the [schedule] network_probe either, pauses everything
+// (schedule::offline_retry_delay; logged once per outage, "offline")
+// instead of failing the feeds. At start, and after each cycle, it pushes
+// what the remotes lack; DaemonControl::cancel abandons a push under way
+// too (publish::GitOptions::cancel), and the next start sends it. A reload
 // whose settings do not read keeps the old ones and logs why. Fails with
 // kInvalidArgument when another daemon holds the archive, and as
 // Archive::open does.

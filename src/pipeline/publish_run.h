@@ -22,7 +22,11 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
 // `respect_backoff`, only those whose backoff has passed at `now`) and
 // records each attempt in .newsvault/remotes.json. Failures go to
 // `summary.errors`; fails only when remotes.json cannot be written.
-Result<void> push_archive(const Archive& archive, Timestamp now, bool respect_backoff, PublishSummary& summary);
+// `cancel` (publish::GitOptions::cancel) set: the pushes are abandoned,
+// listed in `summary.pushes_deferred` and not recorded as the remotes'
+// failures, so the next run pushes without waiting out a backoff.
+Result<void> push_archive(const Archive& archive, Timestamp now, bool respect_backoff, PublishSummary& summary,
+                          std::shared_ptr<const std::atomic<bool>> cancel = nullptr);
 
 // The article as its latest revision keeps it, with that revision's time
 // (what its document shows). kInternal for an article without revisions.

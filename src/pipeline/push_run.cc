@@ -92,7 +92,8 @@ std::vector<RemoteStatus> remote_statuses(const Archive& archive) {
   return statuses;
 }
 
-Result<void> push_archive(const Archive& archive, Timestamp now, bool respect_backoff, PublishSummary& summary) {
+Result<void> push_archive(const Archive& archive, Timestamp now, bool respect_backoff, PublishSummary& summary,
+                          std::shared_ptr<const std::atomic<bool>> cancel) {
   const publish::GitOptions& git = archive.config().git;
   if (!git.enabled || git.remotes.empty()) return {};
   auto lock = PushLock::try_acquire(archive.root());
@@ -108,6 +109,7 @@ Result<void> push_archive(const Archive& archive, Timestamp now, bool respect_ba
   nlohmann::json remotes = read_remotes_file(archive.root());
   publish::GitOptions due = git;
   due.remotes.clear();
+  due.cancel = std::move(cancel);
   std::map<std::string, RemoteStatus> before;
   for (const publish::GitRemote& remote : git.remotes) {
     RemoteStatus status = status_of(remote.name, remotes);
@@ -123,6 +125,11 @@ Result<void> push_archive(const Archive& archive, Timestamp now, bool respect_ba
   summary.pushes = publish::push_to_remotes(archive.root(), due);
   bool attempted = false;
   for (const publish::PushResult& push : summary.pushes) {
+    if (push.abandoned) {
+      // Not the remote's failure: no backoff, and the next run sends it.
+      summary.pushes_deferred.push_back(push.error + "; the next run pushes");
+      continue;
+    }
     if (!push.error.empty()) summary.errors.push_back(push.error);
     // Found up to date: worth recording only when the file says otherwise.
     const bool recorded_ok = remotes.contains(push.remote) && remotes[push.remote].value("ok", false);

@@ -1,9 +1,6 @@
 // Pushes apart from archiving: a remote that accepts and never answers,
 // answers a byte a second, or refuses, costs a push at most its bound,
 // never holds up a fetch, and is pushed to again once it answers.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -87,18 +84,6 @@ class SilentRemote {
   HttpTestServer server_;  // last: stopped first, while the rest still exists
 };
 
-// A port on 127.0.0.1 nothing listens on: connections to it are refused.
-int refusing_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);  // bound, never listened on, closed
-  return ntohs(address.sin_port);
-}
 
 class PushRunTest : public ::testing::Test {
  protected:
@@ -199,7 +184,7 @@ TEST_F(PushRunTest, ARemoteThatAnswersAByteASecondIsGivenUpWithinItsBound) {
 }
 
 TEST_F(PushRunTest, ARemoteThatRefusesIsNamedAsRefusing) {
-  const std::string url = "http://127.0.0.1:" + std::to_string(refusing_port()) + "/mirror.git";
+  const std::string url = "http://127.0.0.1:" + std::to_string(testing::refusing_port()) + "/mirror.git";
   settings(url);
   const std::string error = failed_push(fetch_at("2023-06-19T01:47:05Z"));
   EXPECT_NE(error.find("connection refused"), std::string::npos) << error;

@@ -212,7 +212,12 @@ PushResult push_one(git_repository* repository, const std::filesystem::path& roo
       channel.finish(state.error.empty() ? push_failure(status) : state.error);
     }
     channel.finish(state.error);
-  });
+  }, options.cancel.get());
+  if (failure == kAbandoned) {
+    result.error = where + ": " + failure;
+    result.abandoned = true;
+    return result;
+  }
   if (!failure.empty()) {
     // libgit2's words may quote the URL it was given or redirected to.
     result.error = where + ": " + redact_urls(failure);
@@ -252,6 +257,11 @@ std::vector<PushResult> push_to_remotes(const std::filesystem::path& root,
   }
   const std::string branch = git_reference_shorthand(head.get());
   for (const GitRemote& remote : options.remotes) {
+    if (options.cancel && *options.cancel) {
+      results.push_back({remote.name, false, "push to " + remote.name + ": " + kAbandoned,
+                         behind(repository->get(), *local, "refs/remotes/" + remote.name + "/" + branch), true});
+      continue;
+    }
     results.push_back(push_one(repository->get(), root, options, remote, branch, *local));
     if (results.back().pushed) point_unborn_remote_head(root, remote.url, branch);
   }

@@ -11,6 +11,7 @@
 #ifndef NEWSVAULT_PUBLISH_PUBLISH_H_
 #define NEWSVAULT_PUBLISH_PUBLISH_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
@@ -248,6 +249,11 @@ struct GitOptions {
   std::chrono::seconds push_timeout{120};
   std::chrono::seconds connect_timeout{30};
   std::chrono::seconds stall_timeout{60};
+  // Not a setting: set by a program that is stopping (the daemon on
+  // SIGTERM). A push under way when it turns true is abandoned at once
+  // (its child killed, within 100 ms) and the remotes after it are not
+  // tried; the remote keeps what it had, and the next push sends it all.
+  std::shared_ptr<const std::atomic<bool>> cancel;
 };
 
 // Makes `root` a git repository (on `branch`) when it is not one yet, and
@@ -303,6 +309,9 @@ struct PushResult {
   // Commits of the local branch the remote's copy lacks, as far as this
   // repository knows (its remote-tracking ref); 0 after a push it took.
   std::size_t behind = 0;
+  // Stopped by GitOptions::cancel, not by the remote: no failure of the
+  // remote's (error says "abandoned: newsvault is stopping").
+  bool abandoned = false;
 };
 
 // Pushes the current branch to every remote in `options` whose copy of it

@@ -112,7 +112,8 @@ std::string connect_probe(const std::string& url) {
   return error;
 }
 
-std::string run_bounded(const PushBounds& bounds, const std::function<void(const PushChannel&)>& push) {
+std::string run_bounded(const PushBounds& bounds, const std::function<void(const PushChannel&)>& push,
+                        const std::atomic<bool>* cancel) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return std::string("cannot start the push: ") + std::strerror(errno);
   const pid_t child = ::fork();
@@ -158,6 +159,10 @@ std::string run_bounded(const PushBounds& bounds, const std::function<void(const
     const std::string cause = !connected ? "timed out connecting after " + seconds_text(bound)
                               : answered ? "timed out: no progress for " + seconds_text(bound)
                                          : "timed out: no answer for " + seconds_text(bound);
+    if (cancel != nullptr && cancel->load()) {
+      stopped = kAbandoned;
+      break;
+    }
     const auto now = Clock::now();
     if (now >= limit) {
       stopped = cause;
@@ -165,7 +170,9 @@ std::string run_bounded(const PushBounds& bounds, const std::function<void(const
     }
     const auto wait = std::chrono::ceil<std::chrono::milliseconds>(limit - now);
     pollfd readable{fd, POLLIN, 0};
-    const int ready = ::poll(&readable, 1, static_cast<int>(std::min<long long>(wait.count(), 60'000)));
+    // Woken every 100 ms to look at `cancel`: a stop never waits on the remote.
+    const long long most = cancel != nullptr ? 100 : 60'000;
+    const int ready = ::poll(&readable, 1, static_cast<int>(std::min<long long>(wait.count(), most)));
     if (ready < 0 && errno != EINTR) {
       stopped = std::string("cannot wait for the push: ") + std::strerror(errno);
       break;

@@ -13,6 +13,7 @@
 #ifndef NEWSVAULT_PUBLISH_PUSH_PROCESS_H_
 #define NEWSVAULT_PUBLISH_PUSH_PROCESS_H_
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -47,7 +48,13 @@ struct PushBounds {
 // was stopped, named for what it was waiting on when the first bound
 // passed: "timed out connecting after 30 s", "timed out: no answer for 60
 // s" (connected, nothing back yet), "timed out: no progress for 60 s".
-std::string run_bounded(const PushBounds& bounds, const std::function<void(const PushChannel&)>& push);
+// With `cancel` (may be null) turning true, the child is killed within
+// 100 ms and the result is kAbandoned.
+std::string run_bounded(const PushBounds& bounds, const std::function<void(const PushChannel&)>& push,
+                        const std::atomic<bool>* cancel = nullptr);
+
+// run_bounded's result for a push that `cancel` stopped.
+inline constexpr const char* kAbandoned = "abandoned: newsvault is stopping";
 
 // In the child, before libgit2 connects: opens and closes a TCP connection
 // to the host and port of `url` (http, https, ssh, git, or scp-like

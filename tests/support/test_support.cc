@@ -1,6 +1,9 @@
 #include "support/test_support.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -93,6 +96,25 @@ std::string shell_quote(std::string_view text) {
   std::string quoted = "'";
   for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return quoted + "'";
+}
+
+int refusing_port(const std::string& address) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("refusing_port: no socket");
+  sockaddr_in bound{};
+  bound.sin_family = AF_INET;
+  if (::inet_pton(AF_INET, address.c_str(), &bound.sin_addr) != 1) {
+    ::close(fd);
+    throw std::runtime_error("refusing_port: not an IPv4 address: " + address);
+  }
+  socklen_t length = sizeof bound;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&bound), length) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length) != 0) {
+    ::close(fd);
+    throw std::runtime_error("refusing_port: cannot bind " + address);
+  }
+  ::close(fd);  // bound, never listened on, closed
+  return ntohs(bound.sin_port);
 }
 
 }  // namespace newsvault::testing

@@ -55,6 +55,10 @@ CommandResult run_newsvault(const std::string& arguments);
 // Single quotes for the shell around any text.
 std::string shell_quote(std::string_view text);
 
+// A port on `address` (an IPv4 address of 127.0.0.0/8) nothing listens
+// on: connections to it are refused, as to a host that is down.
+int refusing_port(const std::string& address = "127.0.0.1");
+
 }  // namespace newsvault::testing
 
 #endif  // NEWSVAULT_TESTS_SUPPORT_TEST_SUPPORT_H_
