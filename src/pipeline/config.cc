@@ -693,8 +693,9 @@ std::string default_config_text() {
 # feed_items = 50               # articles in each feed out (atom.xml, rss.xml, feed.json); 0: none
 # The static site's navigation, labels and dates: "en", "zh-Hans" (简体中文)
 # or "zh-Hant" (繁體中文). Its pages say so in <html lang>; an article's page
-# says the article's own language when the page gave one. The documents are
-# not affected.
+# says the article's own language instead when its source gave one (its
+# page's <html lang>, else its feed's <language>). The documents are not
+# affected.
 # language = "en"
 # The time zone the site shows times in (TZ database name, e.g. "Asia/Taipei").
 # time_zone = "UTC"

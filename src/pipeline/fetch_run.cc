@@ -68,6 +68,7 @@ struct FeedRun {
   std::optional<extract::Adapter> adapter;
   std::vector<std::string> errors;  // article-level failures
   std::vector<std::string> listed_keys;  // every article the feed lists now
+  std::string language;  // the feed's <language> (RSS, dc:language, JSON Feed) as a tag; "" when none
   // The fingerprints of the articles it listed when the run began
   // (store::Store::entry_fingerprints); nullptr for none, or with --force.
   const std::unordered_set<std::string>* archived_entries = nullptr;
@@ -108,6 +109,7 @@ struct FoundArticle {
   bool stand_in = false;    // the entry of a page that failed (store::ArticleRevision::stand_in)
   bool from_pending = false;  // rebuilt from pending work, not read from the feed this run
   std::string entry_fingerprint;  // store::ArticleRevision::entry_fingerprint
+  std::string language;           // store::ArticleRevision::language: the page's, else the feed's
 };
 
 // An article that its adapter's API must be asked for.
@@ -465,6 +467,7 @@ class FetchRun {
         if (run.work_only && detail->private_source) run.private_source = true;
         FoundArticle& item = found.emplace_back(feed->second, work.key, std::move(detail->article));
         item.provenance = std::move(detail->provenance);
+        item.language = std::move(detail->language);
         item.stand_in = true;
         item.from_pending = true;
         pages.push_back({found.size() - 1, work.url, detail->entry_size});
@@ -605,6 +608,7 @@ class FetchRun {
       return;
     }
     run.parsed = true;
+    run.language = language_tag(parsed->language);
     run.body_hash = store::sha256_hex(job.body);
     // What the feed says of how often to read it, and when its entries came out.
     schedule::Observation& seen = run.observation;
@@ -678,6 +682,7 @@ class FetchRun {
           continue;
         }
         FoundArticle& item = found.emplace_back(index, std::move(entry.key), std::move(entry.article));
+        item.language = run.language;
         store::Provenance& from = item.provenance;
         from.origin = "entry";
         from.url = run.record.url;
@@ -778,6 +783,7 @@ class FetchRun {
           article_failed(run, article.error().message() + " (pending: asked again by later runs)");
         } else {
           FoundArticle& item = found.emplace_back(call.feed_index, call.key, std::move(*article));
+          item.language = run.language;
           store::Provenance& from = item.provenance;
           from.origin = "api";
           from.url = response.final_url.empty() ? call.url : response.final_url;
@@ -899,6 +905,10 @@ class FetchRun {
     item.stand_in = false;
     if (runs_[item.feed_index].full_text == FullText::kAuto && page_size <= call.entry_size)
       return true;
+    // The page's own <html lang> is the article's; else the feed's stays.
+    if (std::string page_language = language_tag(page.language); !page_language.empty()) {
+      item.language = std::move(page_language);
+    }
     item.article = article_from_page(item.article, std::move(page));
     item.provenance.origin = "page";
     item.provenance.url = response.final_url.empty() ? call.url : response.final_url;
@@ -918,7 +928,7 @@ class FetchRun {
   // there is a revision of its own). A retry that fails again adds nothing.
   void page_failed(FoundArticle& item, const PageCall& call, const std::string& error, char& drop) {
     FeedRun& run = runs_[item.feed_index];
-    PageDetail detail{item.article, item.provenance, call.entry_size};
+    PageDetail detail{item.article, item.provenance, call.entry_size, item.language};
     detail.private_source = run.private_source;
     work_failed(kPageWork, run.record.id, item.key, call.url, page_detail_to_json(detail), error);
     item.stand_in = true;
@@ -1087,6 +1097,7 @@ class FetchRun {
       revision.shared_key = item.shared_key;
       revision.stand_in = item.stand_in;
       revision.entry_fingerprint = item.entry_fingerprint;
+      revision.language = item.language;
       revisions[i] = store::prepare_revision(std::move(revision));
     });
     std::vector<store::RevisionToSave> batch(group.size());

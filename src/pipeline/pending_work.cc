@@ -134,6 +134,7 @@ std::string page_detail_to_json(const PageDetail& detail) {
   nlohmann::json json = {{"article", article_to_json(detail.article)},
                          {"private_source", detail.private_source},
                          {"entry_size", detail.entry_size},
+                         {"language", detail.language},
                          {"origin", from.origin},
                          {"url", from.url},
                          {"http_status", from.http_status},
@@ -155,6 +156,7 @@ Result<PageDetail> page_detail_from_json(std::string_view text) {
   PageDetail detail;
   detail.article = std::move(*article);
   detail.entry_size = json.value("entry_size", 0.0);
+  detail.language = language_tag(json.value("language", ""));
   detail.private_source = json.value("private_source", false);
   store::Provenance& from = detail.provenance;
   from.origin = json.value("origin", "");
@@ -166,6 +168,15 @@ Result<PageDetail> page_detail_from_json(std::string_view text) {
   from.entry_hash = json.value("entry_hash", "");
   from.record = json.value("record", "");
   return detail;
+}
+
+std::string language_tag(std::string_view text) {
+  std::string tag(trim_ascii(text));
+  std::ranges::replace(tag, '_', '-');
+  const bool letters_first = !tag.empty() && std::isalpha(static_cast<unsigned char>(tag.front()));
+  const bool tag_characters = std::ranges::all_of(tag, [](unsigned char c) { return std::isalnum(c) || c == '-'; });
+  if (tag.size() < 2 || tag.size() > 35 || !letters_first || !tag_characters || tag.ends_with('-')) return "";
+  return tag;
 }
 
 bool is_section_or_home(std::string_view from, std::string_view to) {

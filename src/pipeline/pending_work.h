@@ -56,12 +56,18 @@ std::string entry_fingerprint(std::string_view key, std::string_view entry_hash,
 // ("newsvault's processing changed").
 inline constexpr int kEntryProcessing = 1;
 
+// `text` as a BCP 47 language tag for <html lang>: trimmed, '_' read as
+// '-' ("zh_TW" -> "zh-TW"). "" when it is empty or not a tag (letters,
+// digits and '-' only, 2 to 35 characters, starting with a letter).
+std::string language_tag(std::string_view text);
+
 // What a page's retry needs when its feed is not read again: the entry's
 // article and provenance, and the entry's text size (full_text.h).
 struct PageDetail {
   extract::Article article;
   store::Provenance provenance;
   double entry_size = 0;
+  std::string language;  // the feed's (store::ArticleRevision::language), until the page says its own
   // Its feed is on the operator's side (fetch::Response::private_source),
   // so a retry made without asking the feed may reach a private address.
   bool private_source = false;

@@ -35,7 +35,8 @@ Result<publish::SiteSummary> write_site(Archive& archive, const std::set<std::in
                                                       decoded.error().message());
       }
       revisions.push_back({revision.number, revision.seen_at, std::move(*decoded),
-                           revision.revision.provenance.cause, revision.revision.provenance.note});
+                           revision.revision.provenance.cause, revision.revision.provenance.note,
+                           revision.revision.language});
     }
     return revisions;
   };

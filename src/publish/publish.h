@@ -354,6 +354,7 @@ struct SiteRevision {
   extract::Article article;
   store::Cause cause = store::Cause::kSource;  // who changed it (store::Provenance)
   std::string note;                            // why ("the page changed", "full text from the page")
+  std::string language;  // store::ArticleRevision::language; "" when unknown
 };
 
 // What the site is rendered from: the store's feeds and articles (in the

@@ -201,9 +201,11 @@ std::string variant_label(const SiteLocale& locale, const std::optional<ChineseC
   return {};
 }
 
+// `language`: the article's own (SiteRevision::language), "" when unknown.
 std::string render_article_page(const SiteLocale& locale, const store::ArticleSummary& summary,
-                                const extract::Article& article, const ArticleVariant& shown,
-                                const std::vector<ArticleVariant>& variants, const SiteOptions& options) {
+                                const extract::Article& article, std::string_view language,
+                                const ArticleVariant& shown, const std::vector<ArticleVariant>& variants,
+                                const SiteOptions& options) {
   const SiteLabels& words = locale.labels();
   const std::string& path = shown.page;
   const std::string title = article.title.empty() ? article.url : article.title;
@@ -237,9 +239,9 @@ std::string render_article_page(const SiteLocale& locale, const store::ArticleSu
     main += link(path, "changes.html#article-" + std::to_string(summary.id), words.what_changed) + "</p>\n";
   }
   main += "<div class=\"body\">" + render_article_html(article, options.publish) + "</div>\n</article>\n";
-  // The page's language: a converted copy's, else the site's (the store
-  // keeps no language of its own for an article).
-  const std::string_view language = shown.conversion ? chinese_conversion_language(*shown.conversion) : "";
+  // The page's language: a converted copy's, else the article's own as
+  // its source said it, else (unknown) the site's.
+  if (shown.conversion) language = chinese_conversion_language(*shown.conversion);
   return page(locale, path, title + " · " + summary.feed_name, main, language);
 }
 
@@ -503,7 +505,7 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
       auto converted = convert_article(latest, converter->second);
       if (!converted) return std::unexpected(converted.error());
       if (auto written =
-              out.write(variant.page, render_article_page(locale, article, *converted, variant, variants, options));
+              out.write(variant.page, render_article_page(locale, article, *converted, "", variant, variants, options));
           !written) {
         return written;
       }
@@ -515,6 +517,7 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
   struct DueArticle {
     const store::ArticleSummary* summary;
     extract::Article latest;
+    std::string language;
   };
   std::vector<DueArticle> due_articles;
   auto write_article_pages = [&]() -> Result<void> {
@@ -523,7 +526,8 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
       const DueArticle& due = due_articles[i];
       const std::vector<ArticleVariant> variants = article_variants(*due.summary);
       written[i] = writer.write_file(variants.front().page,
-                                     render_article_page(locale, *due.summary, due.latest, variants.front(), variants, options));
+                                     render_article_page(locale, *due.summary, due.latest, due.language,
+                                                         variants.front(), variants, options));
     });
     for (std::size_t i = 0; i < due_articles.size(); ++i) {
       if (!written[i]) return written[i];
@@ -590,7 +594,7 @@ Result<SiteSummary> write_site(const std::filesystem::path& root, const SiteSour
     if (auto indexed = search.add(search_article(article, revisions->back().article)); !indexed) {
       return std::unexpected(indexed.error());
     }
-    due_articles.push_back({&article, std::move(revisions->back().article)});
+    due_articles.push_back({&article, std::move(revisions->back().article), std::move(revisions->back().language)});
     if (due_articles.size() == kArticlesPerBatch) {
       if (auto written = write_article_pages(); !written) return std::unexpected(written.error());
     }
@@ -711,12 +715,14 @@ Result<std::optional<std::string>> article_page_at(const SiteSource& source, con
     if (!revisions) return std::unexpected(revisions.error());
     if (revisions->empty()) return std::nullopt;
     const extract::Article& latest = revisions->back().article;
-    if (!shown->conversion) return render_article_page(locale, article, latest, *shown, variants, options);
+    if (!shown->conversion) {
+      return render_article_page(locale, article, latest, revisions->back().language, *shown, variants, options);
+    }
     auto converter = ChineseConverter::open(*shown->conversion);
     if (!converter) return std::unexpected(converter.error());
     auto converted = convert_article(latest, *converter);
     if (!converted) return std::unexpected(converted.error());
-    return render_article_page(locale, article, *converted, *shown, variants, options);
+    return render_article_page(locale, article, *converted, "", *shown, variants, options);
   }
   return std::nullopt;
 }

@@ -164,7 +164,7 @@ Result<std::vector<publish::SiteRevision>> Library::site_revisions(const store::
                                                     decoded.error().message());
     }
     revisions.push_back({revision.number, revision.seen_at, std::move(*decoded), revision.revision.provenance.cause,
-                         revision.revision.provenance.note});
+                         revision.revision.provenance.note, revision.revision.language});
   }
   return revisions;
 }

@@ -91,7 +91,7 @@ const std::vector<TableSpec>& copied_tables() {
       {"revisions",
        {"article_id", "number", "seen_at", "content_hash", "title", "url", "published", "content",
         "document_path", "origin", "fetched_url", "http_status", "etag", "last_modified", "payload_hash",
-        "entry_hash", "cause", "note", "warc_record"},
+        "entry_hash", "cause", "note", "warc_record", "language"},
        2,
        7},
       {"feed_articles", {"feed_id", "article_id", "key", "first_listed", "listed"}, 2},

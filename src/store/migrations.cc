@@ -242,6 +242,12 @@ ALTER TABLE articles ADD COLUMN entry_fingerprint TEXT NOT NULL DEFAULT '';
 -- none was kept.
 ALTER TABLE revisions ADD COLUMN warc_record TEXT NOT NULL DEFAULT '';
 )sql"},
+    {13, "keep the language each revision is written in", R"sql(
+-- BCP 47 as the source said it (ArticleRevision::language): the page's
+-- <html lang>, else the feed's <language>. '' where neither said, and for
+-- revisions saved before.
+ALTER TABLE revisions ADD COLUMN language TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 Result<int> user_version(Database& database) {

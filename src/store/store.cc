@@ -102,8 +102,8 @@ constexpr std::string_view kSelectFingerprints =
 constexpr std::string_view kInsertRevision =
     "INSERT INTO revisions (article_id, number, seen_at, content_hash, title, url, published, "
     "content, document_path, origin, fetched_url, http_status, etag, last_modified, "
-    "payload_hash, entry_hash, cause, note, warc_record) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+    "payload_hash, entry_hash, cause, note, warc_record, language) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
 
 constexpr std::string_view kSelectNeedingDocuments =
     "SELECT id FROM articles WHERE document_revision < latest_revision ORDER BY id";
@@ -279,7 +279,7 @@ PendingWork read_work(const Query& row) {
 constexpr std::string_view kSelectRevisions =
     "SELECT r.number, r.seen_at, r.content_hash, a.key, r.title, r.url, r.published, r.content, "
     "r.document_path, r.origin, r.fetched_url, r.http_status, r.etag, r.last_modified, "
-    "r.payload_hash, r.entry_hash, r.cause, r.note, r.warc_record FROM revisions r "
+    "r.payload_hash, r.entry_hash, r.cause, r.note, r.warc_record, r.language FROM revisions r "
     "JOIN articles a ON a.id = r.article_id WHERE r.article_id = ?1 ORDER BY r.number";
 
 // Content is packed (a BLOB, packed_content.h) since revisions are; TEXT is
@@ -314,6 +314,7 @@ Result<StoredRevision> read_revision(const Query& row, std::int64_t article_id) 
   provenance.cause = row.text(16) == "processing" ? Cause::kProcessing : Cause::kSource;
   provenance.note = row.text(17);
   provenance.record = row.text(18);
+  stored.revision.language = row.text(19);
   return stored;
 }
 
@@ -1046,7 +1047,8 @@ class SqliteStore final : public Store {
         .bind(16, provenance.entry_hash)
         .bind(17, cause_name(provenance.cause))
         .bind(18, provenance.note)
-        .bind(19, provenance.record);
+        .bind(19, provenance.record)
+        .bind(20, revision.language);
     NEWSVAULT_TRY(insert->run());
     return saved;
   }

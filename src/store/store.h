@@ -93,6 +93,11 @@ struct ArticleRevision {
   // entry_fingerprints() gives it back. "" keeps none (a page's article, a
   // stand-in), so the article is always made again.
   std::string entry_fingerprint;
+  // The language the article is written in (BCP 47, "zh-CN", "zh-Hant-TW"),
+  // as its source said it: the page's <html lang>, else its feed's
+  // <language>. "" when neither said (and for revisions saved before it
+  // was kept). The site's page of the article says it as its <html lang>.
+  std::string language;
 };
 
 // A revision made ready to save: its content hashed and compressed. That is

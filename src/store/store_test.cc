@@ -218,6 +218,32 @@ TEST_P(StoreTest, ChangedContentIsUpdatedRevisionTwoAndBothAreListedOldestFirst)
   EXPECT_EQ((*article)->revisions, 2);
 }
 
+TEST_P(StoreTest, EachRevisionKeepsTheLanguageItWasSavedWith) {
+  ArticleRevision simplified = revision("a", "简体");
+  simplified.language = "zh-CN";
+  const SaveResult first = save(simplified, at(1'000));
+  ArticleRevision traditional = revision("a", "繁體");
+  traditional.language = "zh-Hant-TW";
+  save(traditional, at(2'000));
+  save(revision("b", "unsaid"), at(3'000));
+  // The same content again, in another language: no revision, nothing changed.
+  ArticleRevision again = traditional;
+  again.language = "en";
+  EXPECT_EQ(save(again, at(4'000)).change, Change::kUnchanged);
+
+  Result<std::vector<StoredRevision>> revisions = store_->revisions(first.article_id);
+  ASSERT_TRUE(revisions.has_value()) << revisions.error().message();
+  ASSERT_EQ(revisions->size(), 2u);
+  EXPECT_EQ((*revisions)[0].revision.language, "zh-CN");
+  EXPECT_EQ((*revisions)[1].revision.language, "zh-Hant-TW");
+  auto unsaid = store_->find_article(feed_.id, "b", false);
+  ASSERT_TRUE(unsaid.has_value() && unsaid->has_value());
+  Result<std::vector<StoredRevision>> none = store_->revisions(**unsaid);
+  ASSERT_TRUE(none.has_value());
+  ASSERT_EQ(none->size(), 1u);
+  EXPECT_EQ(none->front().revision.language, "");
+}
+
 TEST_P(StoreTest, RevisionHashIsSha256OfContentInLowercaseHex) {
   const SaveResult saved = save(revision("a", "abc"));
   // FIPS 180-2 appendix B.1: SHA-256("abc").

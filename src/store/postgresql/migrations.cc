@@ -260,6 +260,32 @@ BEGIN
 END
 $fn$;
 )sql"},
+    {4, "keep the language each revision is written in", R"sql(
+-- As the SQLite engine's migration 13 (ArticleRevision::language).
+ALTER TABLE revisions ADD COLUMN language TEXT NOT NULL DEFAULT '';
+-- newsvault_save_revision, then the language on the revision it saved
+-- (none when the content was unchanged). Each statement of a PL/pgSQL
+-- function sees the ones before it, so the UPDATE finds the new row.
+CREATE FUNCTION newsvault_save_revision_in(
+    p_feed_id BIGINT, p_key TEXT, p_shared BOOLEAN, p_stand_in BOOLEAN, p_seen_at BIGINT,
+    p_hash TEXT, p_title TEXT, p_url TEXT, p_published BIGINT, p_content BYTEA,
+    p_document_path TEXT, p_origin TEXT, p_fetched_url TEXT, p_http_status BIGINT, p_etag TEXT,
+    p_last_modified TEXT, p_payload_hash TEXT, p_entry_hash TEXT, p_record TEXT,
+    p_fingerprint TEXT, p_language TEXT,
+    OUT o_change TEXT, OUT o_article_id BIGINT, OUT o_revision INTEGER)
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  SELECT s.o_change, s.o_article_id, s.o_revision INTO o_change, o_article_id, o_revision
+    FROM newsvault_save_revision(p_feed_id, p_key, p_shared, p_stand_in, p_seen_at, p_hash, p_title,
+                                 p_url, p_published, p_content, p_document_path, p_origin,
+                                 p_fetched_url, p_http_status, p_etag, p_last_modified,
+                                 p_payload_hash, p_entry_hash, p_record, p_fingerprint) s;
+  IF o_change <> 'unchanged' AND p_language <> '' THEN
+    UPDATE revisions SET language = p_language WHERE article_id = o_article_id AND number = o_revision;
+  END IF;
+END
+$fn$;
+)sql"},
 };
 
 // One number for every newsvault that migrates this database: concurrent

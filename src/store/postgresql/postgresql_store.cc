@@ -156,8 +156,8 @@ constexpr std::string_view kMarkDelisted =
     "attempts = excluded.attempts, next_attempt = excluded.next_attempt, last_error = excluded.last_error";
 
 constexpr std::string_view kSaveRevision =
-    "SELECT o_change, o_article_id, o_revision FROM newsvault_save_revision($1, $2, $3, $4, $5, $6, "
-    "$7, $8, $9, $10::bytea, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
+    "SELECT o_change, o_article_id, o_revision FROM newsvault_save_revision_in($1, $2, $3, $4, $5, $6, "
+    "$7, $8, $9, $10::bytea, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
 
 class PostgresqlStore final : public Store {
  public:
@@ -343,7 +343,8 @@ class PostgresqlStore final : public Store {
           .add(provenance.payload_hash)
           .add(provenance.entry_hash)
           .add(provenance.record)
-          .add(revision.entry_fingerprint);
+          .add(revision.entry_fingerprint)
+          .add(revision.language);
       statements.push_back({kSaveRevision, std::move(params)});
     }
     std::vector<SaveResult> saved;
@@ -581,7 +582,7 @@ class PostgresqlStore final : public Store {
     auto rows = connection_->execute(
         "SELECT r.number, r.seen_at, r.content_hash, a.key, r.title, r.url, r.published, r.content, "
         "r.document_path, r.origin, r.fetched_url, r.http_status, r.etag, r.last_modified, "
-        "r.payload_hash, r.entry_hash, r.cause, r.note, r.warc_record FROM revisions r "
+        "r.payload_hash, r.entry_hash, r.cause, r.note, r.warc_record, r.language FROM revisions r "
         "JOIN articles a ON a.id = r.article_id WHERE r.article_id = $1 ORDER BY r.number",
         params);
     NEWSVAULT_TRY(rows);
@@ -612,6 +613,7 @@ class PostgresqlStore final : public Store {
       provenance.cause = rows->text(row, 16) == "processing" ? Cause::kProcessing : Cause::kSource;
       provenance.note = rows->text(row, 17);
       provenance.record = rows->text(row, 18);
+      stored.revision.language = rows->text(row, 19);
       revisions.push_back(std::move(stored));
     }
     return revisions;
