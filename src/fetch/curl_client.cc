@@ -69,10 +69,11 @@ bool connect_timed_out(const AttemptResult& result, const ClientOptions& options
 }
 
 // Why an attempt failed, in words for the error message (without "GET URL: ").
-std::string describe_failure(const AttemptResult& result, const ClientOptions& options) {
+std::string describe_failure(const AttemptResult& result, std::size_t max_bytes,
+                             const ClientOptions& options) {
   switch (result.limit) {
     case LimitHit::kResponseSize:
-      return "response larger than " + std::to_string(options.max_response_bytes) + " bytes";
+      return "response larger than " + std::to_string(max_bytes) + " bytes";
     case LimitHit::kHeaderSize:
       return "response headers larger than " + std::to_string(options.max_header_bytes) +
              " bytes";
@@ -87,7 +88,7 @@ std::string describe_failure(const AttemptResult& result, const ClientOptions& o
       break;
   }
   if (result.code == CURLE_FILESIZE_EXCEEDED) {
-    return "response larger than " + std::to_string(options.max_response_bytes) + " bytes";
+    return "response larger than " + std::to_string(max_bytes) + " bytes";
   }
   if (result.code == CURLE_TOO_MANY_REDIRECTS) {
     return "more than " + std::to_string(options.max_redirects) + " redirects";
@@ -134,8 +135,10 @@ Response make_response(const Request& request, AttemptResult&& result, int attem
   response.unreachable = is_unreachable_curl_code(result.code) || connect_timed_out(result, options);
   if (!is_success(result)) {
     response.outcome = FetchOutcome::kFailed;
-    response.error =
-        "GET " + request.url + ": " + describe_failure(result, options) + attempts_suffix(attempts);
+    response.too_large = result.limit == LimitHit::kResponseSize || result.code == CURLE_FILESIZE_EXCEEDED;
+    response.error = "GET " + request.url + ": " +
+                     describe_failure(result, response_limit(request, options), options) +
+                     attempts_suffix(attempts);
     return response;
   }
   response.content_type = std::move(result.content_type);
@@ -204,6 +207,8 @@ class FetchRun {
   void complete(Job& job, Response response);
   void wait_for_activity();
   void abandon_unfinished(const std::string& reason);
+  void abandon_past_deadline();
+  std::optional<Clock::time_point> next_request_deadline() const;
 
   const std::optional<Clock::time_point> deadline_;  // the client's run_timeout
   CURLM* multi_;
@@ -220,7 +225,7 @@ class FetchRun {
 void FetchRun::run() {
   for (std::size_t i = 0; i < requests_.size(); ++i) {
     if (is_local(requests_[i].url)) {
-      on_done_(i, read_local(requests_[i], options_.max_response_bytes));
+      on_done_(i, read_local(requests_[i], response_limit(requests_[i], options_)));
       continue;
     }
     jobs_.push_back(Job{i, host_of_url(requests_[i].url), 0, nullptr, false, {}});
@@ -238,6 +243,8 @@ void FetchRun::run() {
       abandon_unfinished("newsvault is stopping");
       return;
     }
+    abandon_past_deadline();
+    if (unfinished_ == 0) break;
     wake_sleepers();
     start_ready_jobs();
     int running = 0;
@@ -260,6 +267,10 @@ void FetchRun::wake_sleepers() {
 void FetchRun::start_ready_jobs() {
   while (auto id = slots_.next()) {
     Job& job = jobs_[*id];
+    if (job.done) {  // abandoned at its deadline while it waited
+      slots_.release(job.host);
+      continue;
+    }
     ++job.attempts;
     job.attempt = HttpAttempt::create(requests_[job.index], options_, *id);
     CURLMcode code = CURLM_OUT_OF_MEMORY;
@@ -294,7 +305,8 @@ void FetchRun::finish_attempt(std::size_t job_id, CURLcode code) {
   slots_.release(job.host);
   const Request& request = requests_[job.index];
 
-  if (is_success(result) || !is_retryable(result) || job.attempts >= options_.max_attempts) {
+  const int max_attempts = request.max_attempts > 0 ? request.max_attempts : options_.max_attempts;
+  if (is_success(result) || !is_retryable(result) || job.attempts >= max_attempts) {
     complete(job, make_response(request, std::move(result), job.attempts, options_));
     return;
   }
@@ -339,6 +351,31 @@ void FetchRun::abandon_unfinished(const std::string& reason) {
   }
 }
 
+// Requests with a deadline of their own (Request::deadline) that it has
+// passed: failed as at the run's, the others go on.
+void FetchRun::abandon_past_deadline() {
+  const auto now = Clock::now();
+  for (Job& job : jobs_) {
+    const auto& deadline = requests_[job.index].deadline;
+    if (job.done || !deadline || now < *deadline) continue;
+    // One waiting for its slot or its retry is skipped when its turn comes.
+    if (job.attempt) {
+      job.attempt.reset();
+      slots_.release(job.host);
+    }
+    complete(job, failed(requests_[job.index], "abandoned: its time limit passed", job.attempts, options_));
+  }
+}
+
+std::optional<Clock::time_point> FetchRun::next_request_deadline() const {
+  std::optional<Clock::time_point> next;
+  for (const Job& job : jobs_) {
+    const auto& deadline = requests_[job.index].deadline;
+    if (!job.done && deadline && (!next || *deadline < *next)) next = *deadline;
+  }
+  return next;
+}
+
 void FetchRun::complete(Job& job, Response response) {
   job.done = true;
   --unfinished_;
@@ -357,8 +394,9 @@ void FetchRun::wait_for_activity() {
         std::chrono::ceil<std::chrono::milliseconds>(sleepers_.top().wake_at - Clock::now());
     wait_ms = std::clamp(static_cast<long>(until.count()), 0L, wait_ms);
   }
-  if (deadline_) {
-    const auto until = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now());
+  for (const auto& deadline : {deadline_, next_request_deadline()}) {
+    if (!deadline) continue;
+    const auto until = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
     wait_ms = std::clamp(static_cast<long>(until.count()), 0L, wait_ms);
   }
   if (wait_ms > 0) curl_multi_poll(multi_, nullptr, 0, static_cast<int>(wait_ms), nullptr);
@@ -388,7 +426,7 @@ class CurlHttpClient final : public HttpClient {
     if (!multi_) {
       for (std::size_t i = 0; i < requests.size(); ++i) {
         if (is_local(requests[i].url)) {
-          on_done(i, read_local(requests[i], options_.max_response_bytes));
+          on_done(i, read_local(requests[i], response_limit(requests[i], options_)));
         } else {
           on_done(i, failed(requests[i], "libcurl could not start", 0, options_));
         }

@@ -61,6 +61,16 @@ struct Request {
   // ClientOptions::allow_private_addresses = true allows every hop whatever
   // this says.
   PrivateAddresses private_addresses = PrivateAddresses::kIfTheFirstHopIs;
+  // This request's own bound on its decoded body (an image's cap, below the
+  // client's); 0: ClientOptions::max_response_bytes. The smaller one holds.
+  std::size_t max_bytes = 0;
+  // Tries at most, the first included; 0: ClientOptions::max_attempts.
+  // (Work that has a retry queue of its own, images, tries once a run.)
+  int max_attempts = 0;
+  // A wall-clock time past which this request is abandoned, in flight or
+  // not begun, as at ClientOptions::run_timeout (a run's budget for work
+  // that must not hold it: images); none: only the client's bounds.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 // One request and the response to it, as they went over the wire: what a
@@ -122,6 +132,9 @@ struct Response {
   // kFailed because the client was cancelled (ClientOptions::cancel) before
   // an answer came: newsvault stopped, the server did nothing wrong.
   bool abandoned = false;
+  // kFailed because the body was larger than the limit (Request::max_bytes
+  // or ClientOptions::max_response_bytes): asking again gets the same.
+  bool too_large = false;
   int attempts = 0;  // tries made, the first included (redirects are within one); 1 for a file
   // The source is on the operator's own side: a local file, or the first
   // hop of the last attempt went to a private address (through a proxy, or

@@ -67,10 +67,16 @@ Hop judge_hop(const ClientOptions& options, std::string address, bool by_host) {
 
 }  // namespace
 
+std::size_t response_limit(const Request& request, const ClientOptions& options) {
+  return request.max_bytes > 0 ? std::min(request.max_bytes, options.max_response_bytes)
+                               : options.max_response_bytes;
+}
+
 std::unique_ptr<HttpAttempt> HttpAttempt::create(const Request& request,
                                                  const ClientOptions& options, std::size_t tag) {
   ensure_curl_initialized();
-  std::unique_ptr<HttpAttempt> attempt(new HttpAttempt(options, request.private_addresses));
+  std::unique_ptr<HttpAttempt> attempt(
+      new HttpAttempt(options, request.private_addresses, response_limit(request, options)));
   attempt->proxied_ = uses_proxy(options);
   attempt->easy_.reset(curl_easy_init());
   if (!attempt->easy_) return nullptr;
@@ -114,7 +120,7 @@ std::unique_ptr<HttpAttempt> HttpAttempt::create(const Request& request,
   curl_easy_setopt(easy, CURLOPT_PREREQDATA, attempt.get());
   // Refuses up front a response whose Content-Length is over the limit; the
   // body callback catches the rest (no length, or compressed smaller).
-  const auto max_file_size = std::min<std::uintmax_t>(options.max_response_bytes, INT64_MAX);
+  const auto max_file_size = std::min<std::uintmax_t>(attempt->max_bytes_, INT64_MAX);
   curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_file_size));
   // Left unset, libcurl follows http_proxy, https_proxy, all_proxy, no_proxy.
   if (!options.proxy.empty()) curl_easy_setopt(easy, CURLOPT_PROXY, options.proxy.c_str());
@@ -164,7 +170,7 @@ std::size_t HttpAttempt::on_body(char* data, std::size_t size, std::size_t count
   // past the limit either (libcurl's CURLOPT_MAXFILESIZE sees only the
   // Content-Length and the bytes on the wire). Returning less than given
   // aborts the transfer.
-  const std::size_t max_bytes = attempt->options_.max_response_bytes;
+  const std::size_t max_bytes = attempt->max_bytes_;
   if (bytes > max_bytes - std::min(max_bytes, attempt->result_.body.size())) {
     attempt->result_.limit = LimitHit::kResponseSize;
     return 0;

@@ -53,6 +53,10 @@ struct AttemptResult {
   std::vector<Exchange> exchanges;  // ClientOptions::record_exchanges: one per hop
 };
 
+// The most decoded bytes a response to `request` may hold: the smaller of
+// Request::max_bytes (when set) and ClientOptions::max_response_bytes.
+std::size_t response_limit(const Request& request, const ClientOptions& options);
+
 class HttpAttempt {
  public:
   // An easy handle set up for `request`, tagged with `tag` (CURLOPT_PRIVATE).
@@ -77,8 +81,8 @@ class HttpAttempt {
   AttemptResult finish(CURLcode code);
 
  private:
-  HttpAttempt(const ClientOptions& options, PrivateAddresses policy)
-      : options_(options), policy_(policy) {}
+  HttpAttempt(const ClientOptions& options, PrivateAddresses policy, std::size_t max_bytes)
+      : options_(options), policy_(policy), max_bytes_(max_bytes) {}
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
@@ -95,6 +99,7 @@ class HttpAttempt {
   std::size_t header_bytes_ = 0;  // of the response being received
   bool headers_ended_ = false;    // the last header line was the blank one
   PrivateAddresses policy_;       // the request's
+  std::size_t max_bytes_;         // response_limit of the request
   bool proxied_ = false;          // a proxy connects: hops are judged by their host as written
   std::vector<long> statuses_;  // every final (non-1xx) status line, in order
   std::string hop_url_;  // the hop on_connected saw last, for its exchange

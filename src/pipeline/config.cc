@@ -313,6 +313,15 @@ Result<void> read_warc_settings(const toml::value& table, Config& config) {
   return reader.no_unknown_keys();
 }
 
+Result<void> read_images(const toml::value& table, Config& config) {
+  TableReader reader(table, "images");
+  if (auto r = reader.boolean("enabled", config.images_enabled); !r) return r;
+  if (auto r = reader.integer("max_bytes", 1024, 1LL << 30, [&](long long n) { config.image_limits.max_bytes = static_cast<std::size_t>(n); }); !r) return r;
+  if (auto r = reader.integer("max_pixels", 1, 1LL << 40, [&](long long n) { config.image_limits.max_pixels = static_cast<std::uint64_t>(n); }); !r) return r;
+  if (auto r = reader.integer("budget_seconds", 1, 24 * 60 * 60, [&](long long n) { config.images_budget = std::chrono::seconds(n); }); !r) return r;
+  return reader.no_unknown_keys();
+}
+
 Result<void> read_serve(const toml::value& table, Config& config) {
   TableReader reader(table, "serve");
   if (auto r = reader.boolean("private", config.serve_private); !r) return r;
@@ -372,6 +381,9 @@ Result<void> read_feeds(const toml::value& table, Config& config) {
     if (auto r = reader.full_text("full_text", feed_settings.full_text); !r) return r;
     if (auto r = reader.text("title", feed_settings.title); !r) return r;
     if (auto r = reader.text("category", feed_settings.category); !r) return r;
+    bool images = true;
+    if (auto r = reader.boolean("images", images); !r) return r;
+    if (settings.contains("images")) feed_settings.images = images;
     for (auto [key, target] : {std::pair{"min_interval_seconds", &feed_settings.min_interval_seconds},
                                std::pair{"max_interval_seconds", &feed_settings.max_interval_seconds}}) {
       if (auto r = reader.integer(key, 1, kMaxIntervalSeconds, [target](long long n) { *target = n; }); !r) {
@@ -441,6 +453,7 @@ Result<Config> read_config(const toml::value& data) {
     else if (section == "serve") read = read_serve(table, config);
     else if (section == "store") read = read_store(table, config);
     else if (section == "warc") read = read_warc_settings(table, config);
+    else if (section == "images") read = read_images(table, config);
     else if (section == "schedule") read = read_schedule(table, config.schedule, config.network_probe);
     else read = std::unexpected(setting_error(table, section, "unknown section"));
     if (!read) return std::unexpected(read.error());
@@ -789,6 +802,22 @@ std::string default_config_text() {
 [warc]
 # enabled = true
 # max_file_bytes = 1073741824   # a file this large is followed by a new one (so is each day)
+
+# The images archived articles show (lead and inline), fetched after the
+# articles are saved with the pages' client and limits, and kept once each
+# in media/sha256/ (named by the SHA-256 of their bytes). PNG, JPEG, GIF,
+# WebP and AVIF are kept; SVG (it can carry script), HTML and anything else
+# served as an image are refused, as is an image over max_bytes or
+# max_pixels (width x height). The site and `newsvault serve` show the
+# local copy; the documents keep the image proxy's address. An image that
+# cannot be fetched is tried again at later runs; the images of one run
+# take at most budget_seconds. [feeds.NAME] images = false: none of a
+# feed's images.
+[images]
+# enabled = true
+# max_bytes = 5242880
+# max_pixels = 50000000
+# budget_seconds = 60
 
 # Site adapters' settings, e.g. where DW's article API lives:
 # [adapters.dw]

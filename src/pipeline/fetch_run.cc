@@ -16,6 +16,7 @@
 #include "pipeline/file_bytes.h"
 #include "pipeline/full_text.h"
 #include "pipeline/evidence.h"
+#include "pipeline/image_run.h"
 #include "pipeline/pending_work.h"
 #include "pipeline/poll_schedule.h"
 #include "pipeline/pipeline.h"
@@ -216,6 +217,7 @@ class FetchRun {
     });
     if (!saved) return std::unexpected(saved.error());
     if (auto marked = mark_flushed(); !marked) return std::unexpected(marked.error());
+    if (auto images = fetch_images(); !images) return std::unexpected(images.error());
     finish_recording();
     if (auto published = publish(); !published) return std::unexpected(published.error());
     // A commit that failed is made by the next run, which redoes it.
@@ -425,6 +427,44 @@ class FetchRun {
     return {};
   }
 
+  // Whether the images of a feed's articles are kept: [feeds.NAME] images,
+  // else [images] enabled.
+  bool images_enabled(std::int64_t feed_id) const {
+    const Config& config = archive_.config();
+    const auto run = feed_index_.find(feed_id);
+    if (run == feed_index_.end()) return config.images_enabled;
+    const auto settings = config.feeds.find(runs_[run->second].record.name);
+    if (settings == config.feeds.end() || !settings->second.images) return config.images_enabled;
+    return *settings->second.images;
+  }
+
+  // The images of the articles saved this run, and pending ones that are
+  // due (image_run.h), once the documents are safe: an image never holds
+  // up an article, and a failure is only pending work.
+  Result<void> fetch_images() {
+    if (offline_) return {};
+    ImageRunOptions options;
+    options.root = archive_.root();
+    options.limits = archive_.config().image_limits;
+    options.budget = archive_.config().images_budget;
+    options.now = now_;
+    options.private_addresses = [this](std::int64_t feed_id) {
+      const auto run = feed_index_.find(feed_id);
+      return run == feed_index_.end() ? fetch::PrivateAddresses::kRefused : private_addresses(runs_[run->second]);
+    };
+    // Pending images of feeds this run did not poll wait for a run that does.
+    options.enabled = [this](std::int64_t feed_id) {
+      return feed_index_.contains(feed_id) && images_enabled(feed_id);
+    };
+    auto images = run_images(store_, http(), image_articles_, options);
+    if (!images) return std::unexpected(images.error());
+    for (std::string& file : images->files_written) written_paths_.insert(std::move(file));
+    summary_.images_kept = images->kept;
+    summary_.images_refused = images->refused;
+    summary_.images_failed = images->failed;
+    return {};
+  }
+
   // Pending work of earlier runs (pending_work.h) that is due: its pages
   // and API documents are asked again whatever their feed answered this
   // run, unless the feed's entries ask for them already. Every item is
@@ -444,6 +484,7 @@ class FetchRun {
       asked.emplace(std::string(kApiWork), runs_[call.feed_index].record.id, call.key);
     }
     for (store::PendingWork& work : *pending) {
+      if (work.kind == kImageWork) continue;  // fetch_images's
       WorkId id(work.kind, work.feed_id, work.key);
       const auto feed = feed_index_.find(work.feed_id);
       // Its feed no longer lists it: no page or API document to wait for
@@ -1083,6 +1124,7 @@ class FetchRun {
   Result<void> save_group(std::span<const std::size_t> group, const std::vector<FoundArticle>& found,
                           bool last, std::vector<DocumentToWrite>& documents) {
     std::vector<Result<store::PreparedRevision>> revisions(group.size());
+    std::vector<std::vector<std::string>> image_urls(group.size());
     parallel_for(group.size(), [&](std::size_t i) {
       const FoundArticle& item = found[group[i]];
       store::ArticleRevision revision;
@@ -1099,6 +1141,7 @@ class FetchRun {
       revision.entry_fingerprint = item.entry_fingerprint;
       revision.language = item.language;
       revisions[i] = store::prepare_revision(std::move(revision));
+      if (images_enabled(runs_[item.feed_index].record.id)) image_urls[i] = media::image_urls(item.article);
     });
     std::vector<store::RevisionToSave> batch(group.size());
     for (std::size_t i = 0; i < group.size(); ++i) {
@@ -1124,6 +1167,7 @@ class FetchRun {
           case store::Change::kUnchanged: ++summary_.counts.articles_unchanged; continue;
         }
         changed_articles_.insert(result->article_id);
+        if (!image_urls[i].empty()) image_articles_.push_back({result->article_id, feed.id, std::move(image_urls[i])});
         documents.push_back({result->article_id, result->revision, &item.article, now_, feed.name,
                              std::move(revisions[i]->revision.document_path)});
       }
@@ -1294,7 +1338,8 @@ class FetchRun {
       if (!pending) return std::unexpected(pending.error());
       std::map<std::int64_t, std::vector<const store::PendingWork*>> pending_by_feed;
       for (const store::PendingWork& work : *pending) {
-        if (work.kind == kRecheckWork) continue;
+        // An image waiting is no article of the feed's that failed.
+        if (work.kind == kRecheckWork || work.kind == kImageWork) continue;
         pending_by_feed[work.feed_id].push_back(&work);
         ++summary_.pending;
       }
@@ -1544,6 +1589,8 @@ class FetchRun {
   // Articles whose document this run writes: the indexes, feeds out and
   // site pages made again are those that show one of them.
   std::set<std::int64_t> changed_articles_;
+  // The images of the articles this run saved new or changed (fetch_images).
+  std::vector<ArticleImages> image_articles_;
   // The store's articles, read once the run's saves and statuses are done
   // (start_indexes): the indexes, the outputs and the commit's check share
   // them.

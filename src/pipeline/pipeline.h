@@ -11,6 +11,7 @@
 #define NEWSVAULT_PIPELINE_PIPELINE_H_
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -26,6 +27,7 @@
 #include "extract/extract.h"
 #include "feed/feed.h"
 #include "fetch/fetch.h"
+#include "media/media.h"
 #include "publish/publish.h"
 #include "record/record.h"
 #include "schedule/schedule.h"
@@ -61,6 +63,7 @@ struct FeedSettings {
   std::optional<long long> max_interval_seconds;
   std::string title;     // what it is called where it is listed (OPML); "": its name
   std::string category;  // the folders an OPML export puts it in: "News/World"; "": none
+  std::optional<bool> images;  // its articles' images kept; unset: [images] enabled
 };
 // The longest poll interval a feed may be given: 30 days.
 inline constexpr long long kMaxIntervalSeconds = 30LL * 24 * 60 * 60;
@@ -84,6 +87,12 @@ struct Config {
   // (record.h), rotated at this size.
   bool warc_enabled = true;
   std::uintmax_t warc_max_file_bytes = 1ull << 30;
+  // [images]: the images archived articles show, fetched after the
+  // articles are saved and kept in media/ (media.h), within these limits
+  // and at most images_budget of a run's time.
+  bool images_enabled = true;
+  media::ImageLimits image_limits;
+  std::chrono::seconds images_budget{60};
   // [publish.sign]: the daily manifests, signed with ssh_key (empty: none).
   record::SignOptions sign;
   // By feed name. A name no feed has is kept, for a feed added later.
@@ -290,6 +299,13 @@ struct FetchSummary {
   // Pages and API documents waiting to be fetched again (pending work),
   // as the run leaves them.
   std::size_t pending = 0;
+  // The images of the run's articles (and images pending from earlier
+  // runs): kept in media/ (new files, or the same bytes kept before),
+  // refused (not an image, SVG, over a limit, a 404: the reason is kept
+  // with the image), and failed (pending work, tried again at a later run).
+  std::size_t images_kept = 0;
+  std::size_t images_refused = 0;
+  std::size_t images_failed = 0;
   // One line per failure, naming the feed: "dw-chinese: GET https://…: HTTP 503".
   std::vector<std::string> errors;
   std::vector<publish::FeedChanges> changes;  // per feed with new or updated articles

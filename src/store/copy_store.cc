@@ -102,6 +102,8 @@ const std::vector<TableSpec>& copied_tables() {
       {"document_moves", {"from_path", "to_path"}},
       {"poll_schedule",
        {"feed_id", "last_poll", "next_poll", "interval_s", "reason", "failures", "entry_dates"}},
+      {"images", {"url", "sha256", "type", "bytes", "width", "height", "refusal", "attempts", "fetched"}},
+      {"article_images", {"article_id", "url", "position"}, 2},
   };
   return tables;
 }

@@ -242,6 +242,33 @@ ALTER TABLE articles ADD COLUMN entry_fingerprint TEXT NOT NULL DEFAULT '';
 -- none was kept.
 ALTER TABLE revisions ADD COLUMN warc_record TEXT NOT NULL DEFAULT '';
 )sql"},
+    // 11 is left to another change.
+    {12, "keep the images articles show", R"sql(
+-- Each image an article shows, by its address: the SHA-256 of the bytes
+-- kept under media/sha256/ (the same bytes once, whatever shows them), or
+-- why it was refused; '' for both while it waits for a fetch. width and
+-- height are pixels read from its header (0: unknown).
+CREATE TABLE images (
+  url       TEXT PRIMARY KEY,
+  sha256    TEXT NOT NULL DEFAULT '',
+  type      TEXT NOT NULL DEFAULT '',
+  bytes     INTEGER NOT NULL DEFAULT 0,
+  width     INTEGER NOT NULL DEFAULT 0,
+  height    INTEGER NOT NULL DEFAULT 0,
+  refusal   TEXT NOT NULL DEFAULT '',
+  attempts  INTEGER NOT NULL DEFAULT 0,
+  fetched   INTEGER
+) STRICT, WITHOUT ROWID;
+
+-- Which article shows which image, in the order it shows them.
+CREATE TABLE article_images (
+  article_id INTEGER NOT NULL REFERENCES articles (id),
+  url        TEXT NOT NULL,
+  position   INTEGER NOT NULL,
+  PRIMARY KEY (article_id, url)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX article_images_by_url ON article_images (url);
+)sql"},
     {13, "keep the language each revision is written in", R"sql(
 -- BCP 47 as the source said it (ArticleRevision::language): the page's
 -- <html lang>, else the feed's <language>. '' where neither said, and for

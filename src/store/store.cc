@@ -262,6 +262,36 @@ PollSchedule read_schedule(const Query& row) {
   return schedule;
 }
 
+constexpr std::string_view kUpsertImage =
+    "INSERT INTO images (url, sha256, type, bytes, width, height, refusal, attempts, fetched) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (url) DO UPDATE SET "
+    "sha256 = excluded.sha256, type = excluded.type, bytes = excluded.bytes, width = excluded.width, "
+    "height = excluded.height, refusal = excluded.refusal, attempts = excluded.attempts, "
+    "fetched = excluded.fetched";
+constexpr std::string_view kSelectImages =
+    "SELECT url, sha256, type, bytes, width, height, refusal, attempts, fetched FROM images ORDER BY url";
+// A URL the article shows already keeps its place; a new one goes last.
+constexpr std::string_view kLinkImage =
+    "INSERT INTO article_images (article_id, url, position) VALUES (?1, ?2, "
+    "(SELECT coalesce(max(position), 0) + 1 FROM article_images WHERE article_id = ?1)) "
+    "ON CONFLICT (article_id, url) DO NOTHING";
+constexpr std::string_view kSelectArticleImages =
+    "SELECT url FROM article_images WHERE article_id = ?1 ORDER BY position";
+
+ImageRecord read_image(const Query& row) {
+  ImageRecord image;
+  image.url = row.text(0);
+  image.sha256 = row.text(1);
+  image.type = row.text(2);
+  image.bytes = row.integer(3);
+  image.width = row.integer(4);
+  image.height = row.integer(5);
+  image.refusal = row.text(6);
+  image.attempts = static_cast<int>(row.integer(7));
+  image.fetched = row.optional_time(8);
+  return image;
+}
+
 PendingWork read_work(const Query& row) {
   PendingWork work;
   work.kind = row.text(0);
@@ -590,6 +620,52 @@ class SqliteStore final : public Store {
     return sqlite3_changes(database_->connection()) == 1;
   }
 
+  Result<void> save_image(const ImageRecord& image) override {
+    Result<Query> upsert = database_->query(kUpsertImage);
+    NEWSVAULT_TRY(upsert);
+    upsert->bind(1, image.url)
+        .bind(2, image.sha256)
+        .bind(3, image.type)
+        .bind(4, image.bytes)
+        .bind(5, image.width)
+        .bind(6, image.height)
+        .bind(7, image.refusal)
+        .bind(8, std::int64_t{image.attempts})
+        .bind(9, image.fetched);
+    return upsert->run();
+  }
+
+  Result<void> link_images(std::int64_t article_id, const std::vector<std::string>& urls) override {
+    return database_->transaction([&]() -> Result<void> {
+      Result<Query> exists = database_->query("SELECT 1 FROM articles WHERE id = ?1");
+      NEWSVAULT_TRY(exists);
+      exists->bind(1, article_id);
+      Result<bool> found = exists->step();
+      NEWSVAULT_TRY(found);
+      if (!*found) return make_error(ErrorCode::kNotFound, "no article with id " + std::to_string(article_id));
+      for (const std::string& url : urls) {
+        Result<Query> link = database_->query(kLinkImage);
+        NEWSVAULT_TRY(link);
+        link->bind(1, article_id).bind(2, url);
+        NEWSVAULT_TRY(link->run());
+      }
+      return {};
+    });
+  }
+
+  Result<std::vector<ImageRecord>> images() override {
+    Result<Query> select = database_->query(kSelectImages);
+    NEWSVAULT_TRY(select);
+    return select->rows(read_image);
+  }
+
+  Result<std::vector<std::string>> article_images(std::int64_t article_id) override {
+    Result<Query> select = database_->query(kSelectArticleImages);
+    NEWSVAULT_TRY(select);
+    select->bind(1, article_id);
+    return select->rows([](const Query& row) { return row.text(0); });
+  }
+
   Result<void> queue_work(const PendingWork& work) override {
     Result<Query> upsert = database_->query(kUpsertWork);
     NEWSVAULT_TRY(upsert);
@@ -711,6 +787,7 @@ class SqliteStore final : public Store {
         for (const char* sql : {"DELETE FROM search_text WHERE article_id = ?1",
                                 "DELETE FROM user_articles WHERE article_id = ?1",
                                 "DELETE FROM revisions WHERE article_id = ?1",
+                                "DELETE FROM article_images WHERE article_id = ?1",
                                 "DELETE FROM feed_articles WHERE article_id = ?1",
                                 "DELETE FROM articles WHERE id = ?1"}) {
           Result<Query> remove = database_->query(sql);

@@ -190,6 +190,22 @@ struct PendingWork {
   Timestamp first_queued;
 };
 
+// An image an article shows, by its address: kept (sha256 set: its bytes
+// under media/sha256/, docs/internals/media.md), refused (refusal set:
+// what it was instead of an image, or the limit it passed), or neither
+// while it waits for a fetch (pending work of kind "image" says when).
+struct ImageRecord {
+  std::string url;
+  std::string sha256;  // of the bytes kept, 64 lowercase hex digits; "" when none are
+  std::string type;    // the sniffed media type of what was kept ("image/png"); ""
+  std::int64_t bytes = 0;
+  std::int64_t width = 0;   // pixels, from its header; 0 when unknown
+  std::int64_t height = 0;
+  std::string refusal;  // "HTML served as an image", "larger than 5242880 bytes"; ""
+  int attempts = 0;     // fetches made, the successful one included
+  std::optional<Timestamp> fetched;  // the last fetch; nullopt before any
+};
+
 // A feed's poll schedule (the schedule stage's FeedSchedule, as kept).
 struct PollSchedule {
   std::int64_t feed_id = 0;
@@ -381,6 +397,18 @@ class Store {
   virtual Result<void> finish_work(std::string_view kind, std::int64_t feed_id,
                                    std::string_view key) = 0;
   virtual Result<std::vector<PendingWork>> pending_work(std::optional<Timestamp> due_by) = 0;
+
+  // Images. save_image adds or replaces the record of image.url.
+  // link_images records that the article shows `urls`, in that order (links
+  // it had are kept; a URL it already shows keeps its place); kNotFound for
+  // an unknown article. images() lists every record, by URL;
+  // article_images the URLs an article shows, in order (none for an
+  // unknown article). Purging an article drops its links, never the
+  // images, which other articles may show.
+  virtual Result<void> save_image(const ImageRecord& image) = 0;
+  virtual Result<void> link_images(std::int64_t article_id, const std::vector<std::string>& urls) = 0;
+  virtual Result<std::vector<ImageRecord>> images() = 0;
+  virtual Result<std::vector<std::string>> article_images(std::int64_t article_id) = 0;
 
   // Poll schedules: save_schedule adds or replaces the feed's (kNotFound
   // for an unknown feed); schedules lists every feed's that has one.

@@ -794,5 +794,67 @@ TEST_P(StoreTest, KeepsEachFeedsPollScheduleAcrossSaves) {
   EXPECT_FALSE(store_->save_schedule(schedule).has_value());
 }
 
+TEST_P(StoreTest, KeepsImagesAndWhichArticlesShowThemInOrder) {
+  const SaveResult first = save(revision("a", "one"));
+  const SaveResult second = save(revision("b", "two"));
+  ImageRecord kept;
+  kept.url = "https://cdn.example/a.png";
+  kept.sha256 = std::string(64, 'a');
+  kept.type = "image/png";
+  kept.bytes = 1234;
+  kept.width = 640;
+  kept.height = 480;
+  kept.attempts = 1;
+  kept.fetched = at(9'000);
+  ASSERT_TRUE(store_->save_image(kept).has_value());
+  ImageRecord refused;
+  refused.url = "https://cdn.example/fake.jpg";
+  refused.refusal = "HTML served as an image";
+  refused.attempts = 2;
+  ASSERT_TRUE(store_->save_image(refused).has_value());
+  // Saved again: replaced, not added.
+  refused.attempts = 3;
+  ASSERT_TRUE(store_->save_image(refused).has_value());
+
+  ASSERT_TRUE(store_->link_images(first.article_id, {kept.url, refused.url}).has_value());
+  ASSERT_TRUE(store_->link_images(second.article_id, {kept.url}).has_value());
+  // Linked again with a new image first: the old ones keep their places.
+  ASSERT_TRUE(store_->link_images(first.article_id, {"https://cdn.example/new.gif", kept.url}).has_value());
+
+  auto images = store_->images();
+  ASSERT_TRUE(images.has_value()) << images.error().message();
+  ASSERT_EQ(images->size(), 2u);
+  EXPECT_EQ((*images)[0].url, kept.url);
+  EXPECT_EQ((*images)[0].sha256, kept.sha256);
+  EXPECT_EQ((*images)[0].type, "image/png");
+  EXPECT_EQ((*images)[0].bytes, 1234);
+  EXPECT_EQ((*images)[0].width, 640);
+  EXPECT_EQ((*images)[0].height, 480);
+  EXPECT_EQ((*images)[0].fetched, at(9'000));
+  EXPECT_EQ((*images)[1].refusal, "HTML served as an image");
+  EXPECT_EQ((*images)[1].attempts, 3);
+  EXPECT_EQ((*images)[1].fetched, std::nullopt);
+
+  EXPECT_EQ(*store_->article_images(first.article_id),
+            (std::vector<std::string>{kept.url, refused.url, "https://cdn.example/new.gif"}));
+  EXPECT_EQ(*store_->article_images(second.article_id), (std::vector<std::string>{kept.url}));
+  auto unknown = store_->link_images(first.article_id + 100, {kept.url});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, PurgingAFeedDropsItsArticlesImageLinksButKeepsTheImages) {
+  const SaveResult saved = save(revision("a", "one"));
+  ImageRecord image;
+  image.url = "https://cdn.example/a.png";
+  image.sha256 = std::string(64, 'b');
+  ASSERT_TRUE(store_->save_image(image).has_value());
+  ASSERT_TRUE(store_->link_images(saved.article_id, {image.url}).has_value());
+  auto purged = store_->purge_feed(feed_.id);
+  ASSERT_TRUE(purged.has_value()) << purged.error().message();
+  EXPECT_TRUE(store_->article_images(saved.article_id)->empty());
+  EXPECT_EQ(store_->images()->size(), 1u);
+}
+
 }  // namespace
 }  // namespace newsvault::store

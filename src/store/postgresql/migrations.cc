@@ -260,6 +260,28 @@ BEGIN
 END
 $fn$;
 )sql"},
+    // 2 is left to another change.
+    {3, "keep the images articles show", R"sql(
+CREATE TABLE images (
+  url       TEXT PRIMARY KEY,
+  sha256    TEXT NOT NULL DEFAULT '',
+  type      TEXT NOT NULL DEFAULT '',
+  bytes     BIGINT NOT NULL DEFAULT 0,
+  width     BIGINT NOT NULL DEFAULT 0,
+  height    BIGINT NOT NULL DEFAULT 0,
+  refusal   TEXT NOT NULL DEFAULT '',
+  attempts  BIGINT NOT NULL DEFAULT 0,
+  fetched   BIGINT
+);
+
+CREATE TABLE article_images (
+  article_id BIGINT NOT NULL REFERENCES articles (id),
+  url        TEXT NOT NULL,
+  position   BIGINT NOT NULL,
+  PRIMARY KEY (article_id, url)
+);
+CREATE INDEX article_images_by_url ON article_images (url);
+)sql"},
     {4, "keep the language each revision is written in", R"sql(
 -- As the SQLite engine's migration 13 (ArticleRevision::language).
 ALTER TABLE revisions ADD COLUMN language TEXT NOT NULL DEFAULT '';

@@ -109,6 +109,20 @@ PendingWork read_work(const Rows& rows, int row) {
   return work;
 }
 
+ImageRecord read_image(const Rows& rows, int row) {
+  ImageRecord image;
+  image.url = rows.text(row, 0);
+  image.sha256 = rows.text(row, 1);
+  image.type = rows.text(row, 2);
+  image.bytes = rows.integer(row, 3);
+  image.width = rows.integer(row, 4);
+  image.height = rows.integer(row, 5);
+  image.refusal = rows.text(row, 6);
+  image.attempts = static_cast<int>(rows.integer(row, 7));
+  image.fetched = rows.optional_time(row, 8);
+  return image;
+}
+
 template <typename T, typename Read>
 std::vector<T> all_rows(const Rows& rows, Read read) {
   std::vector<T> items;
@@ -257,6 +271,7 @@ class PostgresqlStore final : public Store {
       articles.add_array(ids);
       std::vector<Connection::Statement> statements;
       for (std::string_view sql : {"DELETE FROM revisions WHERE article_id = ANY($1::bigint[])",
+                                   "DELETE FROM article_images WHERE article_id = ANY($1::bigint[])",
                                    "DELETE FROM feed_articles WHERE article_id = ANY($1::bigint[])",
                                    "DELETE FROM articles WHERE id = ANY($1::bigint[])"}) {
         statements.push_back({sql, articles});
@@ -475,6 +490,68 @@ class PostgresqlStore final : public Store {
         "UPDATE articles SET removed_at = $2, removed_reason = $3 WHERE id = $1 AND removed_at IS NULL", params);
     NEWSVAULT_TRY(updated);
     return updated->affected() == 1;
+  }
+
+  Result<void> save_image(const ImageRecord& image) override {
+    Params params;
+    params.add(image.url)
+        .add(image.sha256)
+        .add(image.type)
+        .add(image.bytes)
+        .add(image.width)
+        .add(image.height)
+        .add(image.refusal)
+        .add(std::int64_t{image.attempts})
+        .add(image.fetched);
+    auto done = connection_->execute(
+        "INSERT INTO images (url, sha256, type, bytes, width, height, refusal, attempts, fetched) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (url) DO UPDATE SET "
+        "sha256 = excluded.sha256, type = excluded.type, bytes = excluded.bytes, width = excluded.width, "
+        "height = excluded.height, refusal = excluded.refusal, attempts = excluded.attempts, "
+        "fetched = excluded.fetched",
+        params);
+    NEWSVAULT_TRY(done);
+    return {};
+  }
+
+  Result<void> link_images(std::int64_t article_id, const std::vector<std::string>& urls) override {
+    return connection_->transaction([&]() -> Result<void> {
+      Params article;
+      article.add(article_id);
+      auto exists = connection_->execute("SELECT 1 FROM articles WHERE id = $1 FOR SHARE", article);
+      NEWSVAULT_TRY(exists);
+      if (exists->size() == 0) {
+        return make_error(ErrorCode::kNotFound, "no article with id " + std::to_string(article_id));
+      }
+      for (const std::string& url : urls) {
+        Params link;
+        link.add(article_id).add(url);
+        // A URL the article shows already keeps its place; a new one goes last.
+        auto done = connection_->execute(
+            "INSERT INTO article_images (article_id, url, position) VALUES ($1, $2, "
+            "(SELECT coalesce(max(position), 0) + 1 FROM article_images WHERE article_id = $1)) "
+            "ON CONFLICT (article_id, url) DO NOTHING",
+            link);
+        NEWSVAULT_TRY(done);
+      }
+      return {};
+    });
+  }
+
+  Result<std::vector<ImageRecord>> images() override {
+    auto rows = connection_->execute(
+        "SELECT url, sha256, type, bytes, width, height, refusal, attempts, fetched FROM images ORDER BY url COLLATE \"C\"");
+    NEWSVAULT_TRY(rows);
+    return all_rows<ImageRecord>(*rows, read_image);
+  }
+
+  Result<std::vector<std::string>> article_images(std::int64_t article_id) override {
+    Params params;
+    params.add(article_id);
+    auto rows = connection_->execute(
+        "SELECT url FROM article_images WHERE article_id = $1 ORDER BY position", params);
+    NEWSVAULT_TRY(rows);
+    return all_rows<std::string>(*rows, [](const Rows& r, int row) { return r.text(row, 0); });
   }
 
   Result<void> queue_work(const PendingWork& work) override {

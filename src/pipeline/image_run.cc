@@ -1,0 +1,159 @@
+#include "pipeline/image_run.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "pipeline/pending_work.h"
+#include "publish/publish.h"
+
+namespace newsvault::pipeline {
+namespace {
+
+// An image to fetch this run, and the work item that stands for it.
+struct ImageFetch {
+  std::string url;
+  std::int64_t feed_id = 0;
+  std::optional<store::PendingWork> pending;  // as stored, when it was pending
+  std::optional<store::ImageRecord> record;   // as stored, when it was there
+};
+
+// A client error other than a timeout or too many requests: the server
+// says the image is not there (asking again gets the same).
+bool is_final_refusal(const fetch::Response& response) {
+  const long status = response.http_status;
+  return status >= 400 && status < 500 && status != 408 && status != 429;
+}
+
+}  // namespace
+
+Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& client,
+                                   const std::vector<ArticleImages>& articles, const ImageRunOptions& options) {
+  ImageRunSummary summary;
+  auto pending = store.pending_work(std::nullopt);
+  if (!pending) return std::unexpected(pending.error());
+  std::map<std::string, store::PendingWork> waiting;  // by URL
+  for (store::PendingWork& work : *pending) {
+    if (work.kind == kImageWork) waiting.emplace(work.key, std::move(work));
+  }
+  bool any = !waiting.empty();
+  for (const ArticleImages& article : articles) any = any || !article.urls.empty();
+  if (!any) return summary;
+
+  auto stored = store.images();
+  if (!stored) return std::unexpected(stored.error());
+  std::map<std::string, store::ImageRecord> known;
+  for (store::ImageRecord& image : *stored) known.emplace(image.url, std::move(image));
+
+  // What to fetch: each image shown that is neither kept nor refused nor
+  // waiting out its retry delay, and the pending images that are due.
+  std::vector<ImageFetch> fetches;
+  std::set<std::string> chosen;
+  const auto choose = [&](const std::string& url, std::int64_t feed_id) {
+    if (!options.enabled(feed_id) || chosen.contains(url)) return;
+    const auto record = known.find(url);
+    if (record != known.end() && (!record->second.sha256.empty() || !record->second.refusal.empty())) return;
+    const auto work = waiting.find(url);
+    if (work != waiting.end() && work->second.next_attempt > options.now) return;
+    chosen.insert(url);
+    ImageFetch& fetch = fetches.emplace_back();
+    fetch.url = url;
+    fetch.feed_id = work != waiting.end() ? work->second.feed_id : feed_id;
+    if (work != waiting.end()) fetch.pending = work->second;
+    if (record != known.end()) fetch.record = record->second;
+  };
+  for (const ArticleImages& article : articles) {
+    for (const std::string& url : article.urls) choose(url, article.feed_id);
+  }
+  for (const auto& [url, work] : waiting) choose(url, work.feed_id);
+
+  // Within the budget, counted from here; one try each.
+  const auto deadline = std::chrono::steady_clock::now() + options.budget;
+  std::vector<fetch::Request> requests;
+  requests.reserve(fetches.size());
+  for (const ImageFetch& image : fetches) {
+    fetch::Request& request = requests.emplace_back();
+    request.url = image.url;
+    request.private_addresses = options.private_addresses(image.feed_id);
+    request.max_bytes = options.limits.max_bytes;
+    request.max_attempts = 1;
+    request.deadline = deadline;
+  }
+  // What became of each: the record to save, and the error that leaves it
+  // pending ("" when the work is done).
+  std::vector<store::ImageRecord> records(fetches.size());
+  std::vector<std::string> errors(fetches.size());
+  client.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
+    const ImageFetch& image = fetches[index];
+    store::ImageRecord& record = records[index];
+    record.url = image.url;
+    record.attempts = (image.record ? image.record->attempts : 0) + 1;
+    record.fetched = options.now;
+    if (response.outcome == fetch::FetchOutcome::kOk) {
+      auto kept = media::keep_image(options.root, response.body, options.limits);
+      if (kept) {
+        kept->record.url = record.url;
+        kept->record.attempts = record.attempts;
+        kept->record.fetched = record.fetched;
+        record = std::move(kept->record);
+        ++summary.kept;
+        if (kept->written) summary.files_written.push_back(std::move(kept->path));
+      } else if (kept.error().code() == ErrorCode::kInvalidArgument) {
+        record.refusal = kept.error().message();
+      } else {
+        errors[index] = kept.error().message();  // the disk: tried again later
+      }
+    } else if (response.too_large) {
+      record.refusal = "larger than " + std::to_string(options.limits.max_bytes) + " bytes";
+    } else if (is_final_refusal(response)) {
+      record.refusal = "HTTP " + std::to_string(response.http_status);
+    } else {
+      errors[index] = response.error.empty() ? "GET " + image.url + ": no answer" : response.error;
+    }
+    if (!record.refusal.empty()) ++summary.refused;
+  });
+
+  // The files are on disk before the store says they are kept.
+  if (!summary.files_written.empty()) {
+    if (auto synced = publish::sync_archive(options.root); !synced) return std::unexpected(synced.error());
+  }
+  auto saved = store.transaction([&]() -> Result<void> {
+    for (const ArticleImages& article : articles) {
+      if (article.urls.empty() || !options.enabled(article.feed_id)) continue;
+      if (auto linked = store.link_images(article.article_id, article.urls); !linked) return linked;
+    }
+    for (std::size_t i = 0; i < fetches.size(); ++i) {
+      const ImageFetch& image = fetches[i];
+      store::ImageRecord& record = records[i];
+      const int attempts = (image.pending ? image.pending->attempts : 0) + 1;
+      if (!errors[i].empty() && attempts >= kMaxImageAttempts) {
+        record.refusal = "gave up after " + std::to_string(attempts) + " attempts: " + errors[i];
+        errors[i].clear();
+      }
+      if (auto kept = store.save_image(record); !kept) return kept;
+      if (errors[i].empty()) {
+        if (image.pending) {
+          if (auto done = store.finish_work(kImageWork, image.pending->feed_id, image.url); !done) return done;
+        }
+        continue;
+      }
+      ++summary.failed;
+      store::PendingWork work;
+      work.kind = std::string(kImageWork);
+      work.feed_id = image.feed_id;
+      work.key = image.url;
+      work.url = image.url;
+      work.attempts = attempts;
+      work.next_attempt = next_retry(options.now, attempts, image.url);
+      work.last_error = errors[i];
+      work.first_queued = image.pending ? image.pending->first_queued : options.now;
+      if (auto queued = store.queue_work(work); !queued) return queued;
+    }
+    return {};
+  });
+  if (!saved) return std::unexpected(saved.error());
+  return summary;
+}
+
+}  // namespace newsvault::pipeline

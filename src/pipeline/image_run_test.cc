@@ -1,0 +1,232 @@
+// The images of archived articles, fetched from a server on 127.0.0.1 whose
+// pictures change between runs: kept once by their hash, refused when they
+// are not images, never holding a run beyond its budget.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "media/media.h"
+#include "pipeline/pipeline.h"
+#include "support/http_test_server.h"
+#include "support/test_images.h"
+#include "support/test_support.h"
+
+namespace newsvault::pipeline {
+namespace {
+
+using testing::HttpTestServer;
+
+class ImageRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(Archive::init(dir_.path()).has_value()); }
+
+  // The feed lists one item per body given, each its own article.
+  void serve_feed(const std::vector<std::string>& bodies) {
+    std::string feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pictures</title>"
+                       "<link>" + server_.url("/") + "</link>";
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+      const std::string n = std::to_string(i);
+      feed += "<item><title>Story " + n + "</title><link>" + server_.url("/story/" + n) + "</link><guid>story-" + n +
+              "</guid><pubDate>Mon, 19 Jun 2023 0" + n + ":00:00 GMT</pubDate><description><![CDATA[<p>Text " + n +
+              ".</p>" + bodies[i] + "]]></description></item>";
+    }
+    feed += "</channel></rss>";
+    server_.set("/feed.xml", {.headers = {{"Content-Type", "application/rss+xml"}}, .body = feed});
+  }
+
+  std::string img(const std::string& path) { return "<img src=\"" + server_.url(path) + "\" alt=\"a picture\">"; }
+
+  void open(const std::string& settings = "", const std::string& feed_settings = "") {
+    testing::write_file(dir_.path() / kConfigFileName, "[feeds.pics]\nfull_text = \"never\"\n" + feed_settings +
+                                                           "[publish.git]\nenabled = false\n" + settings);
+    archive_.reset();
+    auto archive = Archive::open(dir_.path());
+    ASSERT_TRUE(archive.has_value()) << archive.error().message();
+    archive_ = std::move(*archive);
+    if (archive_->store().feeds()->empty()) {
+      ASSERT_TRUE(archive_->store().add_feed("pics", server_.url("/feed.xml"), "").has_value());
+    }
+    client_ = fetch::make_http_client(archive_->config().fetch);
+  }
+
+  FetchSummary fetch_at(const char* now) {
+    auto summary = run_fetch(*archive_, *client_, *parse_date(now), nullptr);
+    EXPECT_TRUE(summary.has_value()) << summary.error().message();
+    return summary ? *summary : FetchSummary{};
+  }
+
+  std::map<std::string, store::ImageRecord> images() {
+    std::map<std::string, store::ImageRecord> by_path;
+    auto stored = archive_->store().images();
+    EXPECT_TRUE(stored.has_value());
+    for (store::ImageRecord& image : *stored) {
+      const std::string base = server_.url("/");
+      const std::string path = image.url.starts_with(base) ? image.url.substr(base.size() - 1) : image.url;
+      by_path.emplace(path, std::move(image));
+    }
+    return by_path;
+  }
+
+  std::size_t requests_for(std::string_view path) {
+    std::size_t count = 0;
+    for (const auto& request : server_.requests()) count += request.path == path ? 1 : 0;
+    return count;
+  }
+
+  std::vector<store::PendingWork> pending_images() {
+    std::vector<store::PendingWork> images;
+    auto pending = archive_->store().pending_work(std::nullopt);
+    EXPECT_TRUE(pending.has_value());
+    for (store::PendingWork& work : *pending) {
+      if (work.kind == "image") images.push_back(std::move(work));
+    }
+    return images;
+  }
+
+  HttpTestServer server_;
+  testing::TempDir dir_;
+  std::unique_ptr<Archive> archive_;
+  std::unique_ptr<fetch::HttpClient> client_;
+};
+
+TEST_F(ImageRunTest, AnImageTwoArticlesShowIsFetchedAndStoredOnce) {
+  const std::string shared = testing::make_png(4, 3, 0x336699);
+  server_.set("/shared.png", {.headers = {{"Content-Type", "image/png"}}, .body = shared});
+  server_.set("/own.png", {.headers = {{"Content-Type", "image/png"}}, .body = testing::make_png(2, 2, 0xff0000)});
+  serve_feed({img("/shared.png") + img("/own.png"), img("/shared.png")});
+  open();
+  const FetchSummary summary = fetch_at("2023-06-19T12:00:00Z");
+  EXPECT_EQ(summary.counts.articles_new, 2u);
+  EXPECT_EQ(summary.images_kept, 2u);
+  EXPECT_EQ(requests_for("/shared.png"), 1u);
+
+  const std::string sha = store::sha256_hex(shared);
+  const auto kept = images();
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept.at("/shared.png").sha256, sha);
+  EXPECT_EQ(kept.at("/shared.png").type, "image/png");
+  EXPECT_EQ(kept.at("/shared.png").width, 4);
+  EXPECT_EQ(kept.at("/shared.png").height, 3);
+  EXPECT_EQ(testing::read_file(dir_.path() / media::media_path(sha, "png")), shared);
+  auto usage = media::media_usage(dir_.path());
+  ASSERT_TRUE(usage.has_value());
+  EXPECT_EQ(usage->files, 2u);
+  auto articles = archive_->store().articles(std::nullopt);
+  ASSERT_TRUE(articles.has_value());
+  for (const store::ArticleSummary& article : *articles) {
+    auto shown = archive_->store().article_images(article.id);
+    ASSERT_TRUE(shown.has_value());
+    EXPECT_EQ(shown->front(), server_.url("/shared.png")) << article.title;
+  }
+}
+
+TEST_F(ImageRunTest, ANewPictureAtALaterRunIsKeptBesideTheOldOne) {
+  std::atomic<int> version{1};
+  server_.set_handler("/changing.png", [&](const HttpTestServer::RecordedRequest&) {
+    return HttpTestServer::CannedResponse{.body = testing::make_png(version.load() + 1, 1, 0x00ff00)};
+  });
+  serve_feed({img("/changing.png")});
+  open();
+  fetch_at("2023-06-19T12:00:00Z");
+  // The picture changes, and so does the article, under a new address.
+  version = 2;
+  server_.set_handler("/changing-2.png", [&](const HttpTestServer::RecordedRequest&) {
+    return HttpTestServer::CannedResponse{.body = testing::make_png(version.load() + 1, 1, 0x00ff00)};
+  });
+  serve_feed({img("/changing-2.png")});
+  fetch_at("2023-06-19T13:00:00Z");
+  const auto kept = images();
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept.at("/changing.png").width, 2);
+  EXPECT_EQ(kept.at("/changing-2.png").width, 3);
+  EXPECT_NE(kept.at("/changing.png").sha256, kept.at("/changing-2.png").sha256);
+  EXPECT_EQ(media::media_usage(dir_.path())->files, 2u);
+  // A kept image is not fetched again.
+  EXPECT_EQ(requests_for("/changing.png"), 1u);
+}
+
+TEST_F(ImageRunTest, WhatIsNoImageIsRefusedWithItsReasonAndNothingElseSuffers) {
+  server_.set("/photo.jpg", {.headers = {{"Content-Type", "image/jpeg"}},
+                             .body = "<!DOCTYPE html><html><body>Not found</body></html>"});
+  server_.set("/logo.svg", {.headers = {{"Content-Type", "image/svg+xml"}},
+                            .body = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"});
+  const std::string whole = testing::make_png(8, 8, 0x123456);
+  server_.set("/cut.png", {.headers = {{"Content-Type", "image/png"}}, .body = whole.substr(0, whole.size() - 20)});
+  // Content-Length says less than the image: what arrives is cut short.
+  server_.set("/lying.png", {.headers = {{"Content-Type", "image/png"}, {"Content-Length", "40"}}, .body = whole});
+  server_.set("/huge.png", {.headers = {{"Content-Type", "image/png"}}, .body = whole + std::string(4096, 'x')});
+  server_.set("/wide.png", {.headers = {{"Content-Type", "image/png"}}, .body = testing::make_png(100, 1, 0)});
+  server_.set("/gone.png", {.status = 404, .body = "no"});
+  server_.set("/fine.png", {.body = whole});
+  serve_feed({img("/photo.jpg") + img("/logo.svg") + img("/cut.png") + img("/lying.png"),
+              img("/huge.png") + img("/wide.png") + img("/gone.png") + img("/fine.png")});
+  open("[images]\nmax_bytes = 2048\nmax_pixels = 99\n");
+  const FetchSummary summary = fetch_at("2023-06-19T12:00:00Z");
+  EXPECT_EQ(summary.counts.articles_new, 2u);
+  EXPECT_TRUE(summary.errors.empty()) << summary.errors.front();
+  EXPECT_EQ(summary.images_refused, 7u);
+  EXPECT_EQ(summary.images_kept, 1u);
+  const auto found = images();
+  EXPECT_EQ(found.at("/photo.jpg").refusal, "HTML served as an image");
+  EXPECT_EQ(found.at("/logo.svg").refusal, "SVG, which is not kept (it can carry script)");
+  EXPECT_EQ(found.at("/cut.png").refusal, "truncated PNG (no IEND chunk)");
+  EXPECT_EQ(found.at("/lying.png").refusal, "truncated PNG (no IEND chunk)");
+  EXPECT_EQ(found.at("/huge.png").refusal, "larger than 2048 bytes");
+  EXPECT_EQ(found.at("/wide.png").refusal, "100 x 1 pixels, over the limit of 99");
+  EXPECT_EQ(found.at("/gone.png").refusal, "HTTP 404");
+  EXPECT_TRUE(found.at("/fine.png").refusal.empty());
+  for (const auto& [path, image] : found) {
+    if (path != "/fine.png") EXPECT_TRUE(image.sha256.empty()) << path;
+  }
+  EXPECT_EQ(media::media_usage(dir_.path())->files, 1u);
+  EXPECT_TRUE(pending_images().empty());
+}
+
+TEST_F(ImageRunTest, AHostThatNeverAnswersIsCutAtTheBudgetAndALaterRunKeepsTheImage) {
+  std::atomic<bool> answering{false};
+  const std::string picture = testing::make_png(5, 5, 0xabcdef);
+  server_.set_handler("/slow.png", [&](const HttpTestServer::RecordedRequest&) {
+    if (answering) return HttpTestServer::CannedResponse{.body = picture};
+    // Headers never come: only the budget ends the wait.
+    return HttpTestServer::CannedResponse{.raw = [](HttpTestServer::RawConnection& connection) {
+      while (connection.pause(std::chrono::milliseconds(50))) {
+      }
+    }};
+  });
+  server_.set("/quick.png", {.body = testing::make_png(1, 1, 0)});
+  serve_feed({img("/slow.png") + img("/quick.png")});
+  open("[images]\nbudget_seconds = 1\n");
+  const FetchSummary first = fetch_at("2023-06-19T12:00:00Z");
+  EXPECT_EQ(first.counts.articles_new, 1u);
+  EXPECT_TRUE(first.errors.empty()) << first.errors.front();
+  EXPECT_EQ(first.images_kept, 1u);
+  EXPECT_EQ(first.images_failed, 1u);
+  auto pending = pending_images();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].url, server_.url("/slow.png"));
+  EXPECT_NE(pending[0].last_error.find("abandoned: its time limit passed"), std::string::npos) << pending[0].last_error;
+  // The feed itself is fine: an image waiting is not its failure.
+  EXPECT_EQ(archive_->store().feeds()->front().last_error, "");
+
+  answering = true;
+  const FetchSummary second = fetch_at("2023-06-19T12:30:00Z");
+  EXPECT_EQ(second.images_kept, 1u);
+  EXPECT_TRUE(pending_images().empty());
+  EXPECT_EQ(images().at("/slow.png").sha256, store::sha256_hex(picture));
+}
+
+TEST_F(ImageRunTest, AFeedWithImagesOffFetchesNone) {
+  server_.set("/a.png", {.body = testing::make_png(1, 1, 0)});
+  serve_feed({img("/a.png")});
+  open("", "images = false\n");
+  fetch_at("2023-06-19T12:00:00Z");
+  EXPECT_EQ(requests_for("/a.png"), 0u);
+  EXPECT_TRUE(images().empty());
+}
+
+}  // namespace
+}  // namespace newsvault::pipeline
