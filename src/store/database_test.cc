@@ -57,7 +57,7 @@ TEST(MigrationsTest, BringANewDatabaseToTheLatestVersion) {
   ASSERT_TRUE(migrate(*database).has_value());
   EXPECT_EQ(user_version(*database), std::to_string(migrations().back().version));
   EXPECT_EQ(column(*database, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"),
-            (std::vector<std::string>{"archive_layout", "articles", "document_moves", "feed_articles",
+            (std::vector<std::string>{"archive_layout", "articles", "document_moves", "feed_articles", "feed_bodies",
                                       "feeds", "pending_work", "poll_schedule", "revisions", "search_text", "url_validators",
                                       "user_articles", "user_tokens", "users"}));
 }
