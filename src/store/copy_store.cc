@@ -82,7 +82,7 @@ std::string copy_insert_sql(const TableSpec& table, std::string_view mark) {
 const std::vector<TableSpec>& copied_tables() {
   static const std::vector<TableSpec> tables = {
       {"feeds",
-       {"id", "name", "url", "adapter", "etag", "last_modified", "last_fetched", "last_error", "created"}},
+       {"id", "name", "url", "adapter", "etag", "last_modified", "last_fetched", "last_error", "created", "state"}},
       {"url_validators", {"url", "etag", "last_modified"}},
       {"articles",
        {"id", "feed_id", "key", "title", "url", "published", "first_seen", "last_changed", "latest_revision",
@@ -102,6 +102,7 @@ const std::vector<TableSpec>& copied_tables() {
       {"document_moves", {"from_path", "to_path"}},
       {"poll_schedule",
        {"feed_id", "last_poll", "next_poll", "interval_s", "reason", "failures", "entry_dates"}},
+      {"feed_bodies", {"feed_id", "body"}, 1, 1},
       {"images", {"url", "sha256", "type", "bytes", "width", "height", "refusal", "attempts", "fetched"}},
       {"article_images", {"article_id", "url", "position"}, 2},
   };

@@ -58,7 +58,8 @@ TEST(MigrationsTest, BringANewDatabaseToTheLatestVersion) {
   EXPECT_EQ(user_version(*database), std::to_string(migrations().back().version));
   EXPECT_EQ(column(*database, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"),
             (std::vector<std::string>{"archive_layout", "article_images", "articles", "document_moves",
-                                      "feed_articles", "feeds", "images", "pending_work", "poll_schedule", "revisions", "search_text", "url_validators",
+                                      "feed_articles", "feed_bodies", "feeds", "images", "pending_work",
+                                      "poll_schedule", "revisions", "search_text", "url_validators",
                                       "user_articles", "user_tokens", "users"}));
 }
 

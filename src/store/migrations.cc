@@ -242,7 +242,21 @@ ALTER TABLE articles ADD COLUMN entry_fingerprint TEXT NOT NULL DEFAULT '';
 -- none was kept.
 ALTER TABLE revisions ADD COLUMN warc_record TEXT NOT NULL DEFAULT '';
 )sql"},
-    // 11 is left to another change.
+    {11, "keep feed states, feed bodies and workers' leases in the store", R"sql(
+-- Whether fetch polls the feed: 'active', 'paused' or 'removed' (was
+-- .newsvault/feed_states.json).
+ALTER TABLE feeds ADD COLUMN state TEXT NOT NULL DEFAULT 'active';
+-- A worker's claim on the feed until lease_expires (ms): another worker
+-- takes it only once that has passed. '' and NULL: not leased.
+ALTER TABLE feeds ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN lease_expires INTEGER;
+-- The last body of a feed whose articles are asked of their source: what
+-- an HTTP 304 stands for (was .newsvault/feeds/ID.body).
+CREATE TABLE feed_bodies (
+  feed_id INTEGER PRIMARY KEY REFERENCES feeds (id),
+  body    BLOB NOT NULL
+) STRICT;
+)sql"},
     {12, "keep the images articles show", R"sql(
 -- Each image an article shows, by its address: the SHA-256 of the bytes
 -- kept under media/sha256/ (the same bytes once, whatever shows them), or

@@ -49,4 +49,10 @@ void add_listing_feeds(ArticleSummary& article, std::string_view text) {
   }
 }
 
+Result<void> check_feed_state(std::string_view state) {
+  if (state == "active" || state == "paused" || state == "removed") return {};
+  return make_error(ErrorCode::kInvalidArgument,
+                    "feed state " + std::string(state) + ": expected active, paused or removed");
+}
+
 }  // namespace newsvault::store

@@ -21,6 +21,10 @@ std::vector<Timestamp> dates_from_text(std::string_view text);
 // name.
 void add_listing_feeds(ArticleSummary& article, std::string_view listing);
 
+// kInvalidArgument unless `state` is a feed's state ("active", "paused",
+// "removed"), as feeds.state keeps it.
+Result<void> check_feed_state(std::string_view state);
+
 }  // namespace newsvault::store
 
 #endif  // NEWSVAULT_STORE_ROW_TEXT_H_

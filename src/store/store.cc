@@ -719,6 +719,112 @@ class SqliteStore final : public Store {
     return select->rows(read_work);
   }
 
+  Result<std::map<std::int64_t, std::string>> feed_states() override {
+    Result<Query> select = database_->query("SELECT id, state FROM feeds WHERE state <> 'active'");
+    NEWSVAULT_TRY(select);
+    auto rows = select->rows([](const Query& row) { return std::pair(row.integer(0), row.text(1)); });
+    NEWSVAULT_TRY(rows);
+    return std::map<std::int64_t, std::string>(rows->begin(), rows->end());
+  }
+
+  Result<void> set_feed_state(std::int64_t feed_id, std::string_view state) override {
+    NEWSVAULT_TRY(check_feed_state(state));
+    Result<Query> update = database_->query("UPDATE feeds SET state = ?2 WHERE id = ?1");
+    NEWSVAULT_TRY(update);
+    update->bind(1, feed_id).bind(2, state);
+    NEWSVAULT_TRY(update->run());
+    if (sqlite3_changes(database_->connection()) == 0) {
+      return make_error(ErrorCode::kNotFound, "no feed with id " + std::to_string(feed_id));
+    }
+    return {};
+  }
+
+  Result<std::optional<std::string>> feed_body(std::int64_t feed_id) override {
+    Result<Query> select = database_->query("SELECT body FROM feed_bodies WHERE feed_id = ?1");
+    NEWSVAULT_TRY(select);
+    select->bind(1, feed_id);
+    return select->first_row([](const Query& row) { return row.blob(0); });
+  }
+
+  Result<void> set_feed_body(std::int64_t feed_id, std::optional<std::string_view> body) override {
+    Result<Query> statement = database_->query(
+        body ? "INSERT INTO feed_bodies (feed_id, body) VALUES (?1, ?2) "
+               "ON CONFLICT (feed_id) DO UPDATE SET body = excluded.body"
+             : "DELETE FROM feed_bodies WHERE feed_id = ?1");
+    NEWSVAULT_TRY(statement);
+    statement->bind(1, feed_id);
+    if (body) statement->bind_blob(2, *body);
+    auto ran = statement->run();
+    if (!ran && ran.error().message().find("FOREIGN KEY") != std::string::npos) {
+      return make_error(ErrorCode::kNotFound, "no feed with id " + std::to_string(feed_id));
+    }
+    return ran;
+  }
+
+  // One UPDATE … RETURNING inside BEGIN IMMEDIATE: the write lock is taken
+  // before the due feeds are read, so two processes cannot lease one feed.
+  Result<std::vector<std::int64_t>> lease_feeds(std::string_view owner, std::size_t limit, Timestamp now,
+                                                Timestamp until) override {
+    std::vector<std::int64_t> leased;
+    NEWSVAULT_TRY(database_->transaction([&]() -> Result<void> {
+      Result<Query> update = database_->query(
+          "UPDATE feeds SET lease_owner = ?1, lease_expires = ?2 WHERE id IN ("
+          "SELECT f.id FROM feeds f LEFT JOIN poll_schedule s ON s.feed_id = f.id "
+          "WHERE f.state = 'active' AND (f.lease_expires IS NULL OR f.lease_expires <= ?3) "
+          "AND (s.next_poll IS NULL OR s.next_poll <= ?3) ORDER BY s.next_poll NULLS FIRST, f.id LIMIT ?4) "
+          "RETURNING id");
+      NEWSVAULT_TRY(update);
+      update->bind(1, owner).bind(2, until).bind(3, now).bind(4, static_cast<std::int64_t>(limit));
+      auto ids = update->rows([](const Query& row) { return row.integer(0); });
+      NEWSVAULT_TRY(ids);
+      leased = std::move(*ids);
+      return {};
+    }));
+    std::sort(leased.begin(), leased.end());
+    return leased;
+  }
+
+  Result<std::size_t> renew_leases(std::string_view owner, Timestamp until) override {
+    Result<Query> update = database_->query("UPDATE feeds SET lease_expires = ?2 WHERE lease_owner = ?1");
+    NEWSVAULT_TRY(update);
+    update->bind(1, owner).bind(2, until);
+    NEWSVAULT_TRY(update->run());
+    return static_cast<std::size_t>(sqlite3_changes(database_->connection()));
+  }
+
+  Result<void> release_leases(std::string_view owner, std::span<const std::int64_t> feed_ids) override {
+    return database_->transaction([&]() -> Result<void> {
+      if (feed_ids.empty()) {
+        Result<Query> update = database_->query(
+            "UPDATE feeds SET lease_owner = '', lease_expires = NULL WHERE lease_owner = ?1");
+        NEWSVAULT_TRY(update);
+        update->bind(1, owner);
+        return update->run();
+      }
+      for (const std::int64_t feed_id : feed_ids) {
+        Result<Query> update = database_->query(
+            "UPDATE feeds SET lease_owner = '', lease_expires = NULL WHERE lease_owner = ?1 AND id = ?2");
+        NEWSVAULT_TRY(update);
+        update->bind(1, owner).bind(2, feed_id);
+        NEWSVAULT_TRY(update->run());
+      }
+      return {};
+    });
+  }
+
+  Result<std::optional<Timestamp>> next_lease_end(Timestamp now) override {
+    Result<Query> select = database_->query(
+        "SELECT MIN(f.lease_expires) FROM feeds f LEFT JOIN poll_schedule s ON s.feed_id = f.id "
+        "WHERE f.state = 'active' AND f.lease_expires > ?1 AND (s.next_poll IS NULL OR s.next_poll <= ?1)");
+    NEWSVAULT_TRY(select);
+    select->bind(1, now);
+    auto end = select->first_row([](const Query& row) { return row.optional_time(0); });
+    NEWSVAULT_TRY(end);
+    return *end ? **end : std::nullopt;
+  }
+
+  Result<bool> lock_publisher(bool) override { return true; }
+
   Result<std::vector<ArticleSummary>> articles(std::optional<std::int64_t> feed_id) override {
     Result<Query> select = database_->query(feed_id ? kSelectArticlesOfFeed : kSelectArticles);
     NEWSVAULT_TRY(select);
@@ -803,7 +909,7 @@ class SqliteStore final : public Store {
             "f.article_id = articles.id AND f.feed_id != ?1) WHERE feed_id = ?1",
             "DELETE FROM feed_articles WHERE feed_id = ?1",
             "DELETE FROM pending_work WHERE feed_id = ?1", "DELETE FROM poll_schedule WHERE feed_id = ?1",
-            "DELETE FROM feeds WHERE id = ?1"}) {
+            "DELETE FROM feed_bodies WHERE feed_id = ?1", "DELETE FROM feeds WHERE id = ?1"}) {
         Result<Query> update = database_->query(sql);
         NEWSVAULT_TRY(update);
         update->bind(1, feed_id);

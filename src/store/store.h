@@ -415,6 +415,43 @@ class Store {
   virtual Result<void> save_schedule(const PollSchedule& schedule) = 0;
   virtual Result<std::vector<PollSchedule>> schedules() = 0;
 
+  // Feed states: "active" (polled), "paused" or "removed" (not polled).
+  // feed_states lists the feeds that are not active, by id;
+  // set_feed_state sets one (kNotFound for an unknown feed,
+  // kInvalidArgument for another state).
+  virtual Result<std::map<std::int64_t, std::string>> feed_states() = 0;
+  virtual Result<void> set_feed_state(std::int64_t feed_id, std::string_view state) = 0;
+
+  // The last body of a feed (what an HTTP 304 stands for), nullopt when
+  // none is kept. set_feed_body replaces it, or forgets it for nullopt
+  // (kNotFound for an unknown feed when setting).
+  virtual Result<std::optional<std::string>> feed_body(std::int64_t feed_id) = 0;
+  virtual Result<void> set_feed_body(std::int64_t feed_id, std::optional<std::string_view> body) = 0;
+
+  // Workers' leases. lease_feeds gives `owner` up to `limit` due feeds
+  // (active, with no schedule or one due by `now`, and not leased to
+  // another owner until after `now`), soonest due first, each leased until
+  // `until`, in one statement (PostgreSQL: FOR UPDATE SKIP LOCKED) or one
+  // write transaction (SQLite): two owners never get the same feed while
+  // its lease runs. Returns their ids.
+  virtual Result<std::vector<std::int64_t>> lease_feeds(std::string_view owner, std::size_t limit,
+                                                        Timestamp now, Timestamp until) = 0;
+  // Moves every lease `owner` holds on to `until`; returns how many.
+  virtual Result<std::size_t> renew_leases(std::string_view owner, Timestamp until) = 0;
+  // Ends `owner`'s leases of `feed_ids` (every lease it holds for an
+  // empty list): a feed leased to another owner since is left alone.
+  virtual Result<void> release_leases(std::string_view owner, std::span<const std::int64_t> feed_ids) = 0;
+  // When the first lease of a due feed (as lease_feeds counts due) held
+  // after `now` ends, by any owner; nullopt when no due feed is leased.
+  virtual Result<std::optional<Timestamp>> next_lease_end(Timestamp now) = 0;
+
+  // Makes this connection the archive's one publisher until it closes:
+  // true when it is (or already was), false when another connection is
+  // (PostgreSQL: a session advisory lock; with `wait`, waits for it). The
+  // SQLite engine, whose archive has one folder, leaves this to the
+  // archive's run lock and answers true.
+  virtual Result<bool> lock_publisher(bool wait) = 0;
+
   // One feed's articles (every article it lists or listed), or every
   // feed's for nullopt: newest first by
   // published date (undated ones last), then by first_seen.

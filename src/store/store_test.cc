@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -854,6 +855,161 @@ TEST_P(StoreTest, PurgingAFeedDropsItsArticlesImageLinksButKeepsTheImages) {
   ASSERT_TRUE(purged.has_value()) << purged.error().message();
   EXPECT_TRUE(store_->article_images(saved.article_id)->empty());
   EXPECT_EQ(store_->images()->size(), 1u);
+}
+
+// ---------------------------------------------------------------------------
+// What a worker needs to continue any feed, and workers' leases
+
+TEST_P(StoreTest, KeepsFeedStatesAndListsOnlyThoseNotActive) {
+  auto other = store_->add_feed("other", "https://example.com/other.xml", "");
+  ASSERT_TRUE(other.has_value());
+  ASSERT_TRUE(store_->set_feed_state(feed_.id, "paused").has_value());
+  ASSERT_TRUE(store_->set_feed_state(other->id, "removed").has_value());
+  ASSERT_TRUE(store_->set_feed_state(other->id, "active").has_value());
+  auto states = store_->feed_states();
+  ASSERT_TRUE(states.has_value()) << states.error().message();
+  EXPECT_EQ(*states, (std::map<std::int64_t, std::string>{{feed_.id, "paused"}}));
+  auto bad = store_->set_feed_state(feed_.id, "sleeping");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code(), ErrorCode::kInvalidArgument);
+  auto unknown = store_->set_feed_state(feed_.id + 100, "paused");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, KeepsAFeedsLastBodyByteForByteUntilForgotten) {
+  const std::string body("<rss>\x00\xff\xfe caf\xc3\xa9</rss>", 20);
+  auto none = store_->feed_body(feed_.id);
+  ASSERT_TRUE(none.has_value()) << none.error().message();
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(store_->set_feed_body(feed_.id, std::string_view("old")).has_value());
+  ASSERT_TRUE(store_->set_feed_body(feed_.id, std::string_view(body)).has_value());
+  auto kept = store_->feed_body(feed_.id);
+  ASSERT_TRUE(kept.has_value() && kept->has_value());
+  EXPECT_EQ(**kept, body);
+  ASSERT_TRUE(store_->set_feed_body(feed_.id, std::nullopt).has_value());
+  auto forgotten = store_->feed_body(feed_.id);
+  ASSERT_TRUE(forgotten.has_value());
+  EXPECT_FALSE(forgotten->has_value());
+  auto unknown = store_->set_feed_body(feed_.id + 100, std::string_view(body));
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, LeasesOnlyDueActiveFeedsAndNeverOneFeedToTwoOwnersWhileTheLeaseRuns) {
+  std::vector<std::int64_t> ids = {feed_.id};
+  for (int i = 0; i < 4; ++i) {
+    auto feed = store_->add_feed("feed" + std::to_string(i), "https://example.com/" + std::to_string(i), "");
+    ASSERT_TRUE(feed.has_value());
+    ids.push_back(feed->id);
+  }
+  // ids[3] is paused; ids[4] is not due until 50,000.
+  ASSERT_TRUE(store_->set_feed_state(ids[3], "paused").has_value());
+  PollSchedule later;
+  later.feed_id = ids[4];
+  later.next_poll = at(50'000);
+  ASSERT_TRUE(store_->save_schedule(later).has_value());
+
+  auto first = store_->lease_feeds("worker-a", 2, at(10'000), at(20'000));
+  ASSERT_TRUE(first.has_value()) << first.error().message();
+  EXPECT_EQ(first->size(), 2u);
+  auto second = store_->lease_feeds("worker-b", 10, at(10'000), at(20'000));
+  ASSERT_TRUE(second.has_value()) << second.error().message();
+  std::vector<std::int64_t> all = *first;
+  all.insert(all.end(), second->begin(), second->end());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, (std::vector<std::int64_t>{ids[0], ids[1], ids[2]}));
+
+  auto end = store_->next_lease_end(at(10'000));
+  ASSERT_TRUE(end.has_value());
+  EXPECT_EQ(*end, std::optional<Timestamp>(at(20'000)));
+  // Renewed: still held past the first expiry.
+  auto renewed = store_->renew_leases("worker-a", at(40'000));
+  ASSERT_TRUE(renewed.has_value());
+  EXPECT_EQ(*renewed, 2u);
+  auto expired = store_->lease_feeds("worker-c", 10, at(30'000), at(60'000));
+  ASSERT_TRUE(expired.has_value());
+  EXPECT_EQ(*expired, *second) << "worker-b's leases ran out at 20,000; worker-a's were renewed";
+
+  // Released: due again at once; another owner's leases are left alone.
+  ASSERT_TRUE(store_->release_leases("worker-a", std::vector<std::int64_t>{first->front()}).has_value());
+  ASSERT_TRUE(store_->release_leases("worker-b", {}).has_value());
+  auto again = store_->lease_feeds("worker-d", 10, at(30'000), at(60'000));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*again, std::vector<std::int64_t>{first->front()});
+}
+
+TEST_P(StoreTest, TwoConnectionsLeasingAtOnceShareTheDueFeedsWithoutOverlap) {
+  std::optional<::newsvault::testing::TempDir> dir;
+  std::string location;
+  if (GetParam() == "postgresql") {
+    location = scratch_->uri();
+  } else {
+    dir.emplace();
+    location = (dir->path() / "store.db").string();
+    store_ = open_or_die(location);
+  }
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_TRUE(store_->add_feed("many" + std::to_string(i), "https://example.com/m" + std::to_string(i), "")
+                    .has_value());
+  }
+  auto other = open_or_die(location);
+  ASSERT_NE(other, nullptr);
+  std::vector<std::int64_t> a, b;
+  for (int round = 0; round < 8; ++round) {
+    auto mine = store_->lease_feeds("a", 5, at(1'000), at(9'000));
+    auto theirs = other->lease_feeds("b", 5, at(1'000), at(9'000));
+    ASSERT_TRUE(mine.has_value() && theirs.has_value());
+    a.insert(a.end(), mine->begin(), mine->end());
+    b.insert(b.end(), theirs->begin(), theirs->end());
+  }
+  std::vector<std::int64_t> all = a;
+  all.insert(all.end(), b.begin(), b.end());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "a feed was leased twice";
+  auto feeds = store_->feeds();
+  ASSERT_TRUE(feeds.has_value());
+  EXPECT_EQ(all.size(), feeds->size());
+}
+
+TEST_P(StoreTest, TwoConnectionsSavingTheSameRevisionArchiveItOnce) {
+  std::optional<::newsvault::testing::TempDir> dir;
+  std::string location;
+  if (GetParam() == "postgresql") {
+    location = scratch_->uri();
+  } else {
+    dir.emplace();
+    location = (dir->path() / "store.db").string();
+    store_ = open_or_die(location);
+    auto feed = store_->add_feed("news", "https://example.com/feed.xml", "");
+    ASSERT_TRUE(feed.has_value());
+    feed_ = *feed;
+  }
+  auto other = open_or_die(location);
+  ASSERT_NE(other, nullptr);
+  const ArticleRevision same = revision("a", "{\"body\":\"one\"}");
+  auto first = store_->save_revision(feed_.id, same, at(1'000));
+  auto second = other->save_revision(feed_.id, same, at(2'000));
+  ASSERT_TRUE(first.has_value() && second.has_value());
+  EXPECT_EQ(first->change, Change::kNew);
+  EXPECT_EQ(second->change, Change::kUnchanged);
+  auto revisions = store_->revisions(first->article_id);
+  ASSERT_TRUE(revisions.has_value());
+  EXPECT_EQ(revisions->size(), 1u);
+}
+
+TEST_P(StoreTest, OnlyOneConnectionIsThePublisher) {
+  ASSERT_TRUE(store_->lock_publisher(false).value_or(false));
+  if (GetParam() != "postgresql") return;  // SQLite: the archive's run lock decides
+  auto other = open_or_die(scratch_->uri());
+  ASSERT_NE(other, nullptr);
+  auto refused = other->lock_publisher(false);
+  ASSERT_TRUE(refused.has_value()) << refused.error().message();
+  EXPECT_FALSE(*refused);
+  // The publisher's connection ends, and the lock with it: a waiting
+  // publisher gets it.
+  store_.reset();
+  EXPECT_TRUE(other->lock_publisher(true).value_or(false));
 }
 
 }  // namespace

@@ -260,7 +260,18 @@ BEGIN
 END
 $fn$;
 )sql"},
-    // 2 is left to another change.
+    {2, "keep feed states, feed bodies and workers' leases in the store", R"sql(
+ALTER TABLE feeds ADD COLUMN state TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE feeds ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN lease_expires BIGINT;
+-- Due feeds are found by their schedule; the lease query skips rows other
+-- workers hold (FOR UPDATE SKIP LOCKED) and those whose lease runs.
+CREATE INDEX poll_schedule_by_next_poll ON poll_schedule (next_poll);
+CREATE TABLE feed_bodies (
+  feed_id BIGINT PRIMARY KEY REFERENCES feeds (id),
+  body    BYTEA NOT NULL
+);
+)sql"},
     {3, "keep the images articles show", R"sql(
 CREATE TABLE images (
   url       TEXT PRIMARY KEY,

@@ -173,6 +173,9 @@ constexpr std::string_view kSaveRevision =
     "SELECT o_change, o_article_id, o_revision FROM newsvault_save_revision_in($1, $2, $3, $4, $5, $6, "
     "$7, $8, $9, $10::bytea, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
 
+// The advisory lock of the archive's one publisher ("nvpublsh").
+constexpr std::int64_t kPublisherLock = 0x6e767075'626c7368LL;
+
 class PostgresqlStore final : public Store {
  public:
   PostgresqlStore(std::unique_ptr<Connection> connection, bool read_only)
@@ -280,7 +283,8 @@ class PostgresqlStore final : public Store {
            {"UPDATE articles SET feed_id = (SELECT MIN(f.feed_id) FROM feed_articles f WHERE "
             "f.article_id = articles.id AND f.feed_id <> $1) WHERE feed_id = $1",
             "DELETE FROM feed_articles WHERE feed_id = $1", "DELETE FROM pending_work WHERE feed_id = $1",
-            "DELETE FROM poll_schedule WHERE feed_id = $1", "DELETE FROM feeds WHERE id = $1"}) {
+            "DELETE FROM poll_schedule WHERE feed_id = $1", "DELETE FROM feed_bodies WHERE feed_id = $1",
+            "DELETE FROM feeds WHERE id = $1"}) {
         statements.push_back({sql, feed});
       }
       auto done = connection_->execute_all(statements);
@@ -618,6 +622,118 @@ class PostgresqlStore final : public Store {
     return {};
   }
 
+  Result<std::map<std::int64_t, std::string>> feed_states() override {
+    auto rows = connection_->execute("SELECT id, state FROM feeds WHERE state <> 'active'");
+    NEWSVAULT_TRY(rows);
+    std::map<std::int64_t, std::string> states;
+    for (int row = 0; row < rows->size(); ++row) states[rows->integer(row, 0)] = rows->text(row, 1);
+    return states;
+  }
+
+  Result<void> set_feed_state(std::int64_t feed_id, std::string_view state) override {
+    NEWSVAULT_TRY(check_feed_state(state));
+    Params params;
+    params.add(feed_id).add(state);
+    auto updated = connection_->execute("UPDATE feeds SET state = $2 WHERE id = $1", params);
+    NEWSVAULT_TRY(updated);
+    if (updated->affected() == 0) {
+      return make_error(ErrorCode::kNotFound, "no feed with id " + std::to_string(feed_id));
+    }
+    return {};
+  }
+
+  Result<std::optional<std::string>> feed_body(std::int64_t feed_id) override {
+    Params params;
+    params.add(feed_id);
+    auto rows = connection_->execute("SELECT body FROM feed_bodies WHERE feed_id = $1", params);
+    NEWSVAULT_TRY(rows);
+    if (rows->size() == 0) return std::optional<std::string>();
+    return std::optional<std::string>(rows->bytes(0, 0));
+  }
+
+  Result<void> set_feed_body(std::int64_t feed_id, std::optional<std::string_view> body) override {
+    Params params;
+    params.add(feed_id);
+    if (body) params.add_bytes(*body);
+    auto done = connection_->execute(body ? "INSERT INTO feed_bodies (feed_id, body) VALUES ($1, $2::bytea) "
+                                            "ON CONFLICT (feed_id) DO UPDATE SET body = excluded.body"
+                                          : "DELETE FROM feed_bodies WHERE feed_id = $1",
+                                     params);
+    if (!done && connection_->sqlstate() == kForeignKeyViolation) {
+      return make_error(ErrorCode::kNotFound, "no feed with id " + std::to_string(feed_id));
+    }
+    NEWSVAULT_TRY(done);
+    return {};
+  }
+
+  // One statement, one round trip: the due feeds are locked as they are
+  // picked, those another worker is leasing at this moment skipped rather
+  // than waited for, and a lease that ran out is taken again by the same
+  // query.
+  Result<std::vector<std::int64_t>> lease_feeds(std::string_view owner, std::size_t limit, Timestamp now,
+                                                Timestamp until) override {
+    Params params;
+    params.add(owner).add(until).add(now).add(static_cast<std::int64_t>(limit));
+    auto rows = connection_->execute(
+        "UPDATE feeds SET lease_owner = $1, lease_expires = $2 WHERE id IN ("
+        "SELECT f.id FROM feeds f LEFT JOIN poll_schedule s ON s.feed_id = f.id "
+        "WHERE f.state = 'active' AND (f.lease_expires IS NULL OR f.lease_expires <= $3) "
+        "AND (s.next_poll IS NULL OR s.next_poll <= $3) ORDER BY s.next_poll NULLS FIRST, f.id LIMIT $4 "
+        "FOR UPDATE OF f SKIP LOCKED) RETURNING id",
+        params);
+    NEWSVAULT_TRY(rows);
+    std::vector<std::int64_t> leased;
+    for (int row = 0; row < rows->size(); ++row) leased.push_back(rows->integer(row, 0));
+    std::sort(leased.begin(), leased.end());
+    return leased;
+  }
+
+  Result<std::size_t> renew_leases(std::string_view owner, Timestamp until) override {
+    Params params;
+    params.add(owner).add(until);
+    auto updated = connection_->execute("UPDATE feeds SET lease_expires = $2 WHERE lease_owner = $1", params);
+    NEWSVAULT_TRY(updated);
+    return static_cast<std::size_t>(updated->affected());
+  }
+
+  Result<void> release_leases(std::string_view owner, std::span<const std::int64_t> feed_ids) override {
+    Params params;
+    params.add(owner);
+    std::vector<std::string> ids;
+    for (const std::int64_t id : feed_ids) ids.push_back(std::to_string(id));
+    params.add_array(ids);
+    NEWSVAULT_TRY(connection_->execute(
+        "UPDATE feeds SET lease_owner = '', lease_expires = NULL WHERE lease_owner = $1 "
+        "AND (cardinality($2::bigint[]) = 0 OR id = ANY($2::bigint[]))",
+        params));
+    return {};
+  }
+
+  Result<std::optional<Timestamp>> next_lease_end(Timestamp now) override {
+    Params params;
+    params.add(now);
+    auto rows = connection_->execute(
+        "SELECT MIN(f.lease_expires) FROM feeds f LEFT JOIN poll_schedule s ON s.feed_id = f.id "
+        "WHERE f.state = 'active' AND f.lease_expires > $1 AND (s.next_poll IS NULL OR s.next_poll <= $1)",
+        params);
+    NEWSVAULT_TRY(rows);
+    return rows->optional_time(0, 0);
+  }
+
+  // A session lock: held until this connection closes, however it ends
+  // (a killed publisher's ends with its connection).
+  Result<bool> lock_publisher(bool wait) override {
+    if (publisher_) return true;
+    Params params;
+    params.add(kPublisherLock);
+    auto rows = connection_->execute(wait ? "SELECT pg_advisory_lock($1) IS NOT NULL"
+                                          : "SELECT pg_try_advisory_lock($1)",
+                                     params);
+    NEWSVAULT_TRY(rows);
+    publisher_ = rows->text(0, 0) == "t";
+    return publisher_;
+  }
+
   Result<std::vector<PollSchedule>> schedules() override {
     auto rows = connection_->execute(
         "SELECT feed_id, last_poll, next_poll, interval_s, reason, failures, entry_dates FROM poll_schedule "
@@ -834,6 +950,7 @@ class PostgresqlStore final : public Store {
  private:
   std::unique_ptr<Connection> connection_;
   bool read_only_;
+  bool publisher_ = false;  // lock_publisher took the lock
   std::unique_ptr<RevisionObserver> observer_;
 };
 
