@@ -119,6 +119,7 @@ TEST_F(SearchCommandTest, RebuildIndexesArchiveMadeBeforeTheIndex) {
                         "DROP TABLE user_tokens; DROP TABLE users; "
                         "ALTER TABLE articles DROP COLUMN entry_fingerprint; "
                         "ALTER TABLE revisions DROP COLUMN warc_record; "
+                        "ALTER TABLE revisions DROP COLUMN language; "
                         "PRAGMA user_version=5;'")
                 .exit_status,
             0);

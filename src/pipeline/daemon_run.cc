@@ -57,7 +57,8 @@ void log_event(const DaemonOptions& options, std::string name,
   options.log({std::move(name), std::move(fields)});
 }
 
-// What a push step did, one event per remote it pushed, deferred or failed.
+// What a push step did: an event per remote pushed, and per push deferred
+// (its failures are the summary's errors, logged as publish_error).
 void log_pushes(const DaemonOptions& options, const PublishSummary& summary) {
   for (const publish::PushResult& push : summary.pushes) {
     if (push.pushed) log_event(options, "pushed", {{"remote", push.remote}});
