@@ -120,6 +120,9 @@ TEST_F(SearchCommandTest, RebuildIndexesArchiveMadeBeforeTheIndex) {
                         "ALTER TABLE articles DROP COLUMN entry_fingerprint; "
                         "ALTER TABLE revisions DROP COLUMN warc_record; "
                         "ALTER TABLE revisions DROP COLUMN language; "
+                        "DROP TABLE article_images; DROP TABLE images; DROP TABLE feed_bodies; "
+                        "ALTER TABLE feeds DROP COLUMN state; ALTER TABLE feeds DROP COLUMN lease_owner; "
+                        "ALTER TABLE feeds DROP COLUMN lease_expires; "
                         "PRAGMA user_version=5;'")
                 .exit_status,
             0);
