@@ -143,6 +143,11 @@ std::string resolve_url(std::string_view base, std::string_view reference);
 // text that is no URL) comes back unchanged.
 std::string normalize_url(std::string_view url);
 
+// The origin of an http or https `url` ("https://host" or
+// "http://host:8080", normalised as normalize_url does, without user
+// info): what a connection is made to. "" for anything else.
+std::string url_origin(std::string_view url);
+
 // Calls body(0) ... body(count - 1), spread over the machine's cores (one
 // thread each, handing out indexes in order), and returns when all are done.
 // body must be safe to run concurrently for different indexes; the order of

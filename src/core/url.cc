@@ -238,4 +238,16 @@ std::string normalize_url(std::string_view url) {
   return out + path + normalize_percent_encoding(tail.substr(path_end));
 }
 
+std::string url_origin(std::string_view url) {
+  const std::string normal = normalize_url(url);
+  const std::string scheme = url_scheme(normal);
+  if ((scheme != "http" && scheme != "https") || normal.compare(scheme.size(), 3, "://") != 0) return "";
+  const std::size_t begin = scheme.size() + 3;
+  const std::size_t end = std::min(normal.find_first_of("/?#", begin), normal.size());
+  std::string_view authority = std::string_view(normal).substr(begin, end - begin);
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (authority.empty()) return "";
+  return scheme + "://" + std::string(authority);
+}
+
 }  // namespace newsvault

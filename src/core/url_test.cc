@@ -85,5 +85,18 @@ TEST(NormalizeUrlTest, KeepsQueryAndFragmentAndLeavesOtherTextAlone) {
   EXPECT_EQ(normalize_url("tag:example.org,2023:/a/../b"), "tag:example.org,2023:/a/../b");
 }
 
+TEST(UrlOriginTest, IsSchemeHostAndPortWithoutUserInfoPathOrQuery) {
+  EXPECT_EQ(url_origin("https://Img.Example.ORG/a/b.jpg?w=1#x"), "https://img.example.org");
+  EXPECT_EQ(url_origin("http://user:pw@host:8080/x"), "http://host:8080");
+  EXPECT_EQ(url_origin("https://host:443/x"), "https://host");
+  EXPECT_EQ(url_origin("http://[::1]:9/x"), "http://[::1]:9");
+  // One origin however the address is spelled; another port is another origin.
+  EXPECT_EQ(url_origin("HTTPS://HOST/a"), url_origin("https://host:443/b"));
+  EXPECT_NE(url_origin("http://host/a"), url_origin("http://host:81/a"));
+  EXPECT_EQ(url_origin("data:image/png;base64,AAAA"), "");
+  EXPECT_EQ(url_origin("/img/1.jpg"), "");
+  EXPECT_EQ(url_origin("https:///nohost"), "");
+}
+
 }  // namespace
 }  // namespace newsvault

@@ -1,5 +1,6 @@
 #include "pipeline/image_run.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -18,6 +19,10 @@ struct ImageFetch {
   std::optional<store::PendingWork> pending;  // as stored, when it was pending
   std::optional<store::ImageRecord> record;   // as stored, when it was there
 };
+
+// fetch::ClientOptions::max_per_host's default: what one wave of an
+// origin's requests costs no more time than one.
+constexpr std::size_t kFirstImagesPerOrigin = 6;
 
 // A client error other than a timeout or too many requests: the server
 // says the image is not there (asking again gets the same).
@@ -68,51 +73,83 @@ Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& clien
   }
   for (const auto& [url, work] : waiting) choose(url, work.feed_id);
 
-  // Within the budget, counted from here; one try each.
+  // Within the budget, counted from here; one try each. The first few
+  // images of each origin go first (as many as go to one host at once):
+  // where they find no server (the name does not resolve, no connection is
+  // made), the origin's other images wait for a later run instead of each
+  // costing the resolver's or the connect timeout.
   const auto deadline = std::chrono::steady_clock::now() + options.budget;
-  std::vector<fetch::Request> requests;
-  requests.reserve(fetches.size());
-  for (const ImageFetch& image : fetches) {
-    fetch::Request& request = requests.emplace_back();
-    request.url = image.url;
-    request.private_addresses = options.private_addresses(image.feed_id);
-    request.max_bytes = options.limits.max_bytes;
-    request.max_attempts = 1;
-    request.deadline = deadline;
-  }
   // What became of each: the record to save, and the error that leaves it
   // pending ("" when the work is done).
   std::vector<store::ImageRecord> records(fetches.size());
   std::vector<std::string> errors(fetches.size());
-  client.fetch_all(requests, [&](std::size_t index, fetch::Response response) {
-    const ImageFetch& image = fetches[index];
-    store::ImageRecord& record = records[index];
-    record.url = image.url;
-    record.attempts = (image.record ? image.record->attempts : 0) + 1;
-    record.fetched = options.now;
-    if (response.outcome == fetch::FetchOutcome::kOk) {
-      auto kept = media::keep_image(options.root, response.body, options.limits);
-      if (kept) {
-        kept->record.url = record.url;
-        kept->record.attempts = record.attempts;
-        kept->record.fetched = record.fetched;
-        record = std::move(kept->record);
-        ++summary.kept;
-        if (kept->written) summary.files_written.push_back(std::move(kept->path));
-      } else if (kept.error().code() == ErrorCode::kInvalidArgument) {
-        record.refusal = kept.error().message();
-      } else {
-        errors[index] = kept.error().message();  // the disk: tried again later
-      }
-    } else if (response.too_large) {
-      record.refusal = "larger than " + std::to_string(options.limits.max_bytes) + " bytes";
-    } else if (is_final_refusal(response)) {
-      record.refusal = "HTTP " + std::to_string(response.http_status);
-    } else {
-      errors[index] = response.error.empty() ? "GET " + image.url + ": no answer" : response.error;
+  std::map<std::string, std::string> unreachable;  // origin -> why, found this run
+  std::vector<bool> not_tried(fetches.size(), false);  // its origin was unreachable: no attempt counted
+  const auto fetch_round = [&](const std::vector<std::size_t>& chosen_indexes) {
+    std::vector<fetch::Request> requests;
+    requests.reserve(chosen_indexes.size());
+    for (const std::size_t index : chosen_indexes) {
+      fetch::Request& request = requests.emplace_back();
+      request.url = fetches[index].url;
+      request.private_addresses = options.private_addresses(fetches[index].feed_id);
+      request.max_bytes = options.limits.max_bytes;
+      request.max_attempts = 1;
+      request.deadline = deadline;
     }
-    if (!record.refusal.empty()) ++summary.refused;
-  });
+    client.fetch_all(requests, [&](std::size_t position, fetch::Response response) {
+      const std::size_t index = chosen_indexes[position];
+      const ImageFetch& image = fetches[index];
+      store::ImageRecord& record = records[index];
+      record.url = image.url;
+      record.attempts = (image.record ? image.record->attempts : 0) + 1;
+      record.fetched = options.now;
+      if (response.outcome == fetch::FetchOutcome::kOk) {
+        auto kept = media::keep_image(options.root, response.body, options.limits);
+        if (kept) {
+          kept->record.url = record.url;
+          kept->record.attempts = record.attempts;
+          kept->record.fetched = record.fetched;
+          record = std::move(kept->record);
+          ++summary.kept;
+          if (kept->written) summary.files_written.push_back(std::move(kept->path));
+        } else if (kept.error().code() == ErrorCode::kInvalidArgument) {
+          record.refusal = kept.error().message();
+        } else {
+          errors[index] = kept.error().message();  // the disk: tried again later
+        }
+      } else if (response.too_large) {
+        record.refusal = "larger than " + std::to_string(options.limits.max_bytes) + " bytes";
+      } else if (is_final_refusal(response)) {
+        record.refusal = "HTTP " + std::to_string(response.http_status);
+      } else {
+        errors[index] = response.error.empty() ? "GET " + image.url + ": no answer" : response.error;
+        if (response.unreachable) unreachable.emplace(url_origin(image.url), errors[index]);
+      }
+      if (!record.refusal.empty()) ++summary.refused;
+    });
+  };
+  std::vector<std::size_t> firsts, rest;
+  std::map<std::string, std::size_t> per_origin;
+  for (std::size_t i = 0; i < fetches.size(); ++i) {
+    (++per_origin[url_origin(fetches[i].url)] <= kFirstImagesPerOrigin ? firsts : rest).push_back(i);
+  }
+  fetch_round(firsts);
+  std::vector<std::size_t> reachable;
+  for (const std::size_t index : rest) {
+    const auto down = unreachable.find(url_origin(fetches[index].url));
+    if (down == unreachable.end()) {
+      reachable.push_back(index);
+      continue;
+    }
+    const ImageFetch& image = fetches[index];
+    records[index].url = image.url;
+    records[index].attempts = image.record ? image.record->attempts : 0;
+    records[index].fetched = image.record ? image.record->fetched : options.now;
+    not_tried[index] = true;
+    errors[index] = "GET " + image.url + ": not tried, " + down->first + " was unreachable in this run (" +
+                    down->second + ")";
+  }
+  if (!reachable.empty()) fetch_round(reachable);
 
   // The files are on disk before the store says they are kept.
   if (!summary.files_written.empty()) {
@@ -126,7 +163,7 @@ Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& clien
     for (std::size_t i = 0; i < fetches.size(); ++i) {
       const ImageFetch& image = fetches[i];
       store::ImageRecord& record = records[i];
-      const int attempts = (image.pending ? image.pending->attempts : 0) + 1;
+      const int attempts = (image.pending ? image.pending->attempts : 0) + (not_tried[i] ? 0 : 1);
       if (!errors[i].empty() && attempts >= kMaxImageAttempts) {
         record.refusal = "gave up after " + std::to_string(attempts) + " attempts: " + errors[i];
         errors[i].clear();
@@ -145,7 +182,7 @@ Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& clien
       work.key = image.url;
       work.url = image.url;
       work.attempts = attempts;
-      work.next_attempt = next_retry(options.now, attempts, image.url);
+      work.next_attempt = next_retry(options.now, std::max(attempts, 1), image.url);
       work.last_error = errors[i];
       work.first_queued = image.pending ? image.pending->first_queued : options.now;
       if (auto queued = store.queue_work(work); !queued) return queued;

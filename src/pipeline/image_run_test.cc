@@ -219,6 +219,39 @@ TEST_F(ImageRunTest, AHostThatNeverAnswersIsCutAtTheBudgetAndALaterRunKeepsTheIm
   EXPECT_EQ(images().at("/slow.png").sha256, store::sha256_hex(picture));
 }
 
+TEST_F(ImageRunTest, AnOriginNoConnectionReachesCostsOneWaveAndItsOtherImagesWaitForALaterRun) {
+  // Nothing listens on 127.0.0.2 (the server is on 127.0.0.1): every
+  // connection there is refused, as to a host that is down or blocked.
+  const std::string down = "http://127.0.0.2:" + std::to_string(server_.port());
+  server_.set("/up.png", {.body = testing::make_png(2, 1, 0x00ff00)});
+  std::vector<std::string> bodies(3);
+  for (int i = 0; i < 30; ++i) bodies[i % 3] += "<img src=\"" + down + "/" + std::to_string(i) + ".png\">";
+  bodies[0] += img("/up.png");
+  serve_feed(bodies);
+  open();
+  const FetchSummary first = fetch_at("2023-06-19T12:00:00Z");
+  EXPECT_EQ(first.counts.articles_new, 3u);
+  EXPECT_TRUE(first.errors.empty()) << first.errors.front();
+  EXPECT_EQ(first.images_kept, 1u);  // the reachable origin's image
+  EXPECT_EQ(first.images_failed, 30u);
+  const auto pending = pending_images();
+  ASSERT_EQ(pending.size(), 30u);
+  int tried = 0;
+  for (const store::PendingWork& work : pending) {
+    EXPECT_TRUE(work.url.starts_with(down)) << work.url;
+    if (work.attempts == 1) {
+      ++tried;
+    } else {
+      EXPECT_EQ(work.attempts, 0) << work.url;
+      EXPECT_NE(work.last_error.find("not tried, " + down + " was unreachable in this run"), std::string::npos)
+          << work.last_error;
+    }
+  }
+  EXPECT_GE(tried, 1);
+  EXPECT_LE(tried, 10) << "the origin's first images tried, the others left for later";
+  EXPECT_EQ(archive_->store().feeds()->front().last_error, "");
+}
+
 TEST_F(ImageRunTest, AFeedWithImagesOffFetchesNone) {
   server_.set("/a.png", {.body = testing::make_png(1, 1, 0)});
   serve_feed({img("/a.png")});
