@@ -35,6 +35,7 @@ import random
 import sqlite3
 import sys
 import threading
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # ---------------------------------------------------------------------------
@@ -81,6 +82,26 @@ _CATEGORIES = ("World", "Europe", "Asia", "Economy", "Markets", "Elections",
 _EPOCH = datetime.datetime(2024, 6, 1, 12, 0, tzinfo=datetime.timezone.utc)
 
 
+# Where the generated articles' pictures are: the serving process puts its
+# own address in its place, so that a fetch with images on (the default)
+# downloads real images from 127.0.0.1 as it would from an outlet's CDN.
+_IMAGES = "http://bench-images.invalid"
+
+
+def _png(seed, width=160, height=90):
+    """A width x height RGB PNG of noise drawn from seed: about 43 KB that
+    does not compress, a different picture for each seed."""
+    rng = random.Random(seed)
+    raw = b"".join(b"\0" + rng.randbytes(width * 3) for _ in range(height))
+
+    def chunk(kind, data):
+        return (len(data).to_bytes(4, "big") + kind + data
+                + zlib.crc32(kind + data).to_bytes(4, "big"))
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 1))
+            + chunk(b"IEND", b""))
+
+
 def _sentence(rng, low, high):
     words = rng.choices(_WORDS, k=rng.randint(low, high))
     return " ".join(words).capitalize() + "."
@@ -101,7 +122,7 @@ def _paragraph(rng, host):
         return f"<blockquote><p>{text}</p></blockquote>"
     if roll < 0.2:
         n = rng.randrange(1_000_000)
-        return (f'<figure><img src="https://cdn.{host}/img/{n}.jpg" alt="{_sentence(rng, 3, 6)}"/>'
+        return (f'<figure><img src="{_IMAGES}/cdn.{host}/img/{n}.png" alt="{_sentence(rng, 3, 6)}"/>'
                 f"<figcaption>{_sentence(rng, 4, 10)}</figcaption></figure><p>{text}</p>")
     return f"<p>{text}</p>"
 
@@ -175,11 +196,12 @@ class _Stats:
 
     def reset(self):
         self.requests = self.ok = self.not_modified = self.not_found = 0
-        self.bytes = self.connections = 0
+        self.bytes = self.connections = self.images = 0
 
     def snapshot(self):
         return dict(requests=self.requests, ok=self.ok, not_modified=self.not_modified,
-                    not_found=self.not_found, bytes=self.bytes, connections=self.connections)
+                    not_found=self.not_found, bytes=self.bytes, connections=self.connections,
+                    images=self.images)
 
 
 class _FeedHandler(BaseHTTPRequestHandler):
@@ -225,6 +247,12 @@ class _FeedHandler(BaseHTTPRequestHandler):
         if self.path == "/_advance":
             body = json.dumps({"round": self.server.advance()}).encode()
             self._send(200, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))], body)
+            return
+        if self.path.startswith("/img/"):
+            body = _png(self.path)
+            with stats.lock:
+                stats.images += 1
+            self._send(200, [("Content-Type", "image/png"), ("Content-Length", str(len(body)))], body)
             return
         feed = self.server.feeds.get(self.path)
         if feed is None:
@@ -286,6 +314,7 @@ class _Server(ThreadingHTTPServer):
             rng = random.Random(f"{self.seed}/{number}/new/{self.rounds}")
             host = f"news{number % 97}.example.org"
             item = _item(rng, number, 100000 + self.rounds, host, when).encode("utf-8")
+            item = item.replace(_IMAGES.encode(), self.images)
             at = body.index(b"    <item>")
             body = body[:at] + item + body[at:]
             etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -303,6 +332,10 @@ def serve(args):
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         feeds["/feeds/" + name] = (body, etag, email.utils.format_datetime(_EPOCH, usegmt=True), _EPOCH)
     server = _Server(("127.0.0.1", args.port), _FeedHandler)
+    server.images = f"http://127.0.0.1:{server.server_address[1]}/img".encode()
+    feeds = {path: (body.replace(_IMAGES.encode(), server.images),
+                    '"' + hashlib.sha256(body).hexdigest()[:32] + '"', modified, when)
+             for path, (body, _, modified, when) in feeds.items()}
     server.feeds = feeds
     server.seed = args.seed
     server.stats = _Stats()
@@ -354,26 +387,28 @@ def count(args):
 # report
 
 def report(args):
-    columns = ("tool", "run", "seconds", "rss_kb", "feeds", "items", "requests", "not_modified", "cpu")
+    columns = ("tool", "run", "seconds", "rss_kb", "feeds", "items", "requests", "not_modified", "cpu", "images")
     rows = []
     with open(args.results, encoding="utf-8") as f:
         for line in f:
             row = dict(zip(columns, line.rstrip("\n").split("\t")))
             row["seconds"] = float(row["seconds"])
-            for key in columns[3:-1]:
+            for key in columns[3:-2]:
                 row[key] = int(row[key])
             row["cpu"] = float(row.get("cpu") or "nan")
+            row["images"] = int(row.get("images") or 0)
             rows.append(row)
 
     header = (f"{'tool':<10} {'run':<19} {'seconds':>8} {'user+sys':>9} {'peak RSS MB':>12} {'feeds':>6} "
-              f"{'items':>7} {'items/s':>9} {'requests':>9} {'304s':>6}")
+              f"{'items':>7} {'items/s':>9} {'requests':>9} {'304s':>6} {'images':>7}")
     print(header)
     print("-" * len(header))
     for row in rows:
         rate = row["items"] / row["seconds"] if row["seconds"] > 0 else float("inf")
         print(f"{row['tool']:<10} {row['run']:<19} {row['seconds']:>8.2f} {row['cpu']:>9.2f} "
               f"{row['rss_kb'] / 1024:>12.1f} "
-              f"{row['feeds']:>6} {row['items']:>7} {rate:>9.0f} {row['requests']:>9} {row['not_modified']:>6}")
+              f"{row['feeds']:>6} {row['items']:>7} {rate:>9.0f} {row['requests']:>9} {row['not_modified']:>6} "
+              f"{row['images']:>7}")
 
     by = {(r["tool"], r["run"]): r for r in rows}
     print()

@@ -100,10 +100,11 @@ fi
 base=http://127.0.0.1:$(cat "$out/port")
 "$python" "$helper" lists "$feed_dir" "$base" "$out/feeds.opml" "$out/urls"
 
-# server_counts: "requests not_modified" since the last call, and zeroes them.
+# server_counts: "requests not_modified images" since the last call (feed
+# requests, those answered 304, and images served), and zeroes them.
 server_counts() {
   { curl -s "$base/_stats?reset"; echo; } |
-    sed -E 's/.*"requests": ([0-9]+).*"not_modified": ([0-9]+).*/\1 \2/'
+    sed -E 's/.*"requests": ([0-9]+).*"not_modified": ([0-9]+).*"images": ([0-9]+).*/\1 \2 \3/'
 }
 
 # The server alone, driven by one curl with as many connections as the tools
@@ -115,7 +116,7 @@ server_counts >/dev/null
 start=$EPOCHREALTIME
 curl -s --parallel --parallel-max "$connections" -K "$out/curl.conf" 2>/dev/null
 floor_full=$(seconds_since "$start")
-read -r floor_full_requests _ < <(server_counts)
+read -r floor_full_requests _ _ < <(server_counts)
 # The same with a validator that matches every feed: all 304s.
 last_modified=$(curl -s -o /dev/null -D - "$base/feeds/$(basename "$(head -n 1 "$out/urls")")" |
   tr -d '\r' | sed -n 's/^Last-Modified: //Ip')
@@ -124,7 +125,7 @@ start=$EPOCHREALTIME
 curl -s --parallel --parallel-max "$connections" -H "If-Modified-Since: $last_modified" \
   -K "$out/curl.conf" 2>/dev/null
 floor_304=$(seconds_since "$start")
-read -r _ floor_304_count < <(server_counts)
+read -r _ floor_304_count _ < <(server_counts)
 
 # --- the runs ------------------------------------------------------------------------
 # timed TOOL RUN DATABASE COMMAND...: runs COMMAND under /usr/bin/time and
@@ -138,14 +139,14 @@ timed() {
   if ! /usr/bin/time -f '%e %M %U %S' -o "$out/time.txt" "$@" >"$log" 2>&1; then
     echo "fetch_feeds: $tool ($run) failed: $(tail -n 3 "$log")" >&2
   fi
-  local seconds rss user system cpu requests not_modified stored_feeds stored_items
+  local seconds rss user system cpu requests not_modified images stored_feeds stored_items
   read -r seconds rss user system < <(tail -n 1 "$out/time.txt")
   cpu=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')
-  read -r requests not_modified < <(server_counts)
+  read -r requests not_modified images < <(server_counts)
   read -r stored_feeds stored_items < <("$python" "$helper" count "$tool" "$database")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$run" "$seconds" "$rss" \
-    "$stored_feeds" "$stored_items" "$requests" "$not_modified" "$cpu" >>"$results"
-  echo "  $tool $run: ${seconds}s (${cpu}s user+sys), $((rss / 1024)) MB, $requests requests ($not_modified answered 304)" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$run" "$seconds" "$rss" \
+    "$stored_feeds" "$stored_items" "$requests" "$not_modified" "$cpu" "$images" >>"$results"
+  echo "  $tool $run: ${seconds}s (${cpu}s user+sys), $((rss / 1024)) MB, $requests requests ($not_modified answered 304), $images images" >&2
 }
 
 # newsvault: a fresh archive, the feeds from OPML. Every feed is on one host
@@ -255,7 +256,7 @@ echo
 "$python" "$helper" report "$results"
 echo
 echo "feeds: fetched without error, as the tool's store says; items: articles in its store after the run;"
-echo "requests, 304s: counted by the server during the run. newsvault wrote $documents Markdown files (documents and indexes)."
+echo "requests, 304s: feed requests counted by the server during the run; images: pictures it served (the articles show them from 127.0.0.1, and a fetch with the default settings keeps them). newsvault wrote $documents Markdown files (documents and indexes)."
 echo "server alone (one curl, $connections connections): $floor_full_requests feeds downloaded in ${floor_full}s," \
   "$floor_304_count answered 304 in ${floor_304}s"
 echo
