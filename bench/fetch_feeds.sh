@@ -233,10 +233,14 @@ new_documents=$(find "$published" \( -path "$published/.newsvault" -o -path "$pu
 new_document_bytes=$(if [ -n "$new_documents" ]; then echo "$new_documents" | xargs cat | wc -c; else echo 0; fi)
 files_changed=$(find "$published" \( -path "$published/.newsvault" -o -path "$published/.git" \) -prune -o \
   -type f -newer "$out/steady.marker" -print | wc -l)
+# The pictures the new articles show, kept under media/ and committed with
+# them: evidence, not documents, so their bytes are counted apart.
+new_image_bytes=$(find "$published/media" -type f -newer "$out/steady.marker" -print0 2>/dev/null |
+  xargs -0 -r cat | wc -c)
 files_committed=$(git -C "$published" diff --name-only HEAD~1 HEAD 2>/dev/null | wc -l)
 commits=$(git -C "$published" rev-list --count HEAD 2>/dev/null || echo 0)
-printf 'steady\t%s\t%s\t%s\t%s\t%s\t%s\n' "$git_growth" "$new_document_bytes" "$(echo "$new_documents" | grep -c . || true)" \
-  "$files_changed" "$files_committed" "$commits" >"$out/steady.tsv"
+printf 'steady\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$git_growth" "$new_document_bytes" "$(echo "$new_documents" | grep -c . || true)" \
+  "$files_changed" "$files_committed" "$commits" "$new_image_bytes" >"$out/steady.tsv"
 timed newsboat "steady" "$peer/cache.db" \
   env HOME="$peer/home" XDG_CONFIG_HOME="$peer/xdg-config" XDG_DATA_HOME="$peer/xdg-data" \
   XDG_CACHE_HOME="$peer/xdg-cache" \
