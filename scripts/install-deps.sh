@@ -25,6 +25,7 @@ packages=(
   libmimalloc-dev                # the program's allocator
   libcpp-httplib-dev             # newsvault serve: the HTTP server (a thread pool, keep-alive)
   libsodium-dev                  # newsvault serve: users' password hashes (crypto_pwhash_str)
+  libdeflate-dev                 # WARC records: whole-buffer gzip, faster than zlib at its fastest
   wrk                            # bench/serve.sh: the load generator
   libgtest-dev libgmock-dev googletest
   python3 python3-feedparser     # the reference parser the tests and benchmark compare against

@@ -29,6 +29,7 @@
 #include "fetch/fetch.h"
 
 struct z_stream_s;  // zlib's
+struct libdeflate_compressor;
 
 namespace newsvault::record {
 
@@ -104,6 +105,12 @@ class WarcWriter {
   // One deflate state for every record (reset per gzip member): making a
   // new one per record costs more than compressing a small record.
   std::unique_ptr<z_stream_s, void (*)(z_stream_s*)> deflater_{nullptr, nullptr};
+  // Records of text (most of them) are compressed whole by libdeflate,
+  // about 1.7 times as fast as zlib at its fastest level and smaller;
+  // zlib's stream keeps an already compressed payload in stored blocks.
+  std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> whole_{nullptr, nullptr};
+  std::string record_;      // the record being compressed whole, reused
+  std::string compressed_;  // what libdeflate made of it, reused
 };
 
 // An HttpClient that answers as `inner` does and records every exchange of

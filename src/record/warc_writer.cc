@@ -2,6 +2,7 @@
 // gzipped as a member of its own (Annex D: "record-at-time compression"),
 // appended to files rotated by size and day.
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
@@ -283,8 +284,42 @@ Result<void> WarcWriter::start_file(std::chrono::system_clock::time_point now) {
 Result<RecordLocation> WarcWriter::append(const std::string& header, std::string_view first,
                                           std::string_view second, bool second_is_compressed) {
   const std::uint64_t offset = size_;
-  // zlib's fastest level, as git uses for its loose objects: the text of
-  // feeds and pages still shrinks about five times.
+  const std::string_view trailer = "\r\n\r\n";
+  if (!second_is_compressed) {
+    // One gzip member of the whole record, made in memory at libdeflate's
+    // fastest level.
+    if (!whole_) {
+      whole_ = decltype(whole_)(libdeflate_alloc_compressor(1), &libdeflate_free_compressor);
+      if (!whole_) return make_error(ErrorCode::kInternal, "libdeflate cannot start a compressor");
+    }
+    record_.clear();
+    record_.reserve(header.size() + first.size() + second.size() + trailer.size());
+    record_.append(header).append(first).append(second).append(trailer);
+    compressed_.resize(libdeflate_gzip_compress_bound(whole_.get(), record_.size()));
+    const std::size_t made =
+        libdeflate_gzip_compress(whole_.get(), record_.data(), record_.size(), compressed_.data(), compressed_.size());
+    if (made == 0) return make_error(ErrorCode::kInternal, "libdeflate could not compress a record");
+    std::size_t done = 0;
+    while (done < made) {
+      const ssize_t n = ::write(fd_, compressed_.data() + done, made - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        // The file ends with a whole record (a cut that fails is left to the repair).
+        const Error failed = io_error((options_.dir / file_).string() + ": cannot append");
+        if (::ftruncate(fd_, static_cast<off_t>(offset)) == 0) size_ = offset;
+        return std::unexpected(failed);
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    // A record of a large page leaves no large buffers behind.
+    if (record_.capacity() > kChunk * 16) {
+      record_ = std::string();
+      compressed_ = std::string();
+    }
+    size_ += made;
+    return RecordLocation{file_, offset};
+  }
+  // The head at zlib's fastest level, as git uses for its loose objects.
   constexpr int kLevel = 1;
   if (!deflater_) {
     std::unique_ptr<z_stream_s, void (*)(z_stream_s*)> made(new z_stream_s{}, [](z_stream_s* stream) {
@@ -341,7 +376,6 @@ Result<RecordLocation> WarcWriter::append(const std::string& header, std::string
     level = wanted;
     return {};
   };
-  const std::string_view trailer = "\r\n\r\n";
   const std::string_view pieces[] = {header, first, second, trailer};
   for (std::size_t i = 0; i < std::size(pieces); ++i) {
     std::string_view piece = pieces[i];
