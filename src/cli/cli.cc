@@ -50,6 +50,7 @@ int run(int argc, char** argv) {
   add_serve_commands(app, global, action);
   add_verify_command(app, global, action);
   add_run_command(app, global, action);
+  add_worker_command(app, global, action);
   add_migrate_command(app, global, action);
 
   try {

@@ -410,6 +410,15 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
 }
 
 Result<PublishSummary> run_publish(Archive& archive, const PublishRequest& request) {
+  // One publisher per store, wherever its folder is: the others' folders
+  // would otherwise be written from one store at once.
+  auto publisher = archive.store().lock_publisher(request.wait_for_publisher);
+  if (!publisher) return std::unexpected(publisher.error());
+  if (!*publisher) {
+    PublishSummary refused;
+    refused.another_publisher = true;
+    return refused;
+  }
   Result<PublishSummary> published;
   {
     auto guard = RunGuard::acquire(archive.root());
