@@ -56,7 +56,7 @@ int run_publish(const GlobalOptions& global, const PublishArguments& arguments) 
     std::cerr << "newsvault publish: another publisher is writing from the store "
               << store::display_location((*archive)->store_location())
               << "; nothing written here (run again later, or with --wait to wait for it)\n";
-    return kExitOk;
+    return kExitAnotherPublisher;
   }
   if (arguments.json) {
     nlohmann::json out = nlohmann::json::object();

@@ -15,6 +15,7 @@ namespace {
 
 struct WorkerArguments {
   bool once = false;
+  std::string id;
   std::string log_format = "text";
 };
 
@@ -110,6 +111,7 @@ int run_worker_command(const GlobalOptions& global, const WorkerArguments& argum
   std::unique_ptr<schedule::Clock> clock = schedule::make_system_clock();
   pipeline::WorkerOptions options;
   options.once = arguments.once;
+  options.owner = arguments.id;
   options.log = [&](const pipeline::DaemonEvent& event) {
     if (!global.quiet || event.name == "feed_error" || event.name == "store_unreachable") {
       print_event(event, json, *clock);
@@ -136,7 +138,10 @@ void add_worker_command(CLI::App& app, const GlobalOptions& global, CommandActio
       "worker",
       "Lease due feeds from the archive's store, fetch and save them there (no documents: publish writes those); "
       "any number may run at once, on any machine whose settings name the store.");
-  command->add_flag("--once", arguments->once, "Stop when no feed is due");
+  command->add_flag("--once", arguments->once,
+                    "Stop when no feed is due and no other worker's lease of a due feed is running");
+  command->add_option("--id", arguments->id,
+                      "Name this worker's leases (default HOST:PID); shown by the store to say who holds a feed");
   command->add_option("--log-format", arguments->log_format, "text or json: one event a line on stderr")
       ->check(CLI::IsMember({"text", "json"}));
   command->callback([&action, &global, arguments] {

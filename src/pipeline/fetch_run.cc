@@ -228,7 +228,7 @@ class FetchRun {
     finish_recording();
     if (auto published = publish(); !published) return std::unexpected(published.error());
     // A commit that failed is made by the next run, which redoes it.
-    if (summary_.publish.errors.empty()) guard->succeeded();
+    if (summary_.publish.errors.empty() && !summary_.publish.another_publisher) guard->succeeded();
     return std::move(summary_);
   }
 
@@ -1526,6 +1526,15 @@ class FetchRun {
     }
     request.written_documents = std::move(written_documents_);
     if (articles_) request.articles = &*articles_;
+    // One publisher per store: while another writes from it, this run's
+    // documents are on disk and its outputs and commit wait for a run that
+    // is the publisher (this run's marker stays: the next redoes them).
+    auto publisher = store_.lock_publisher(false);
+    if (!publisher) return std::unexpected(publisher.error());
+    if (!*publisher) {
+      summary_.publish.another_publisher = true;
+      return {};
+    }
     auto published = publish_locked(archive_, request);
     if (!published) return std::unexpected(published.error());
     summary_.publish = std::move(*published);
