@@ -141,7 +141,7 @@ void add_worker_command(CLI::App& app, const GlobalOptions& global, CommandActio
   command->add_flag("--once", arguments->once,
                     "Stop when no feed is due and no other worker's lease of a due feed is running");
   command->add_option("--id", arguments->id,
-                      "Name this worker's leases (default HOST:PID); shown by the store to say who holds a feed");
+                      "Name this worker's leases in the store (default HOST:PID)");
   command->add_option("--log-format", arguments->log_format, "text or json: one event a line on stderr")
       ->check(CLI::IsMember({"text", "json"}));
   command->callback([&action, &global, arguments] {

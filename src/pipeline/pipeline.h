@@ -589,9 +589,10 @@ struct WorkerSummary {
 // due. Any number run at once, on any machine whose settings name the
 // store: a feed is leased to one at a time, and one killed leaves leases
 // that expire. A store that cannot be reached (kIo) is tried again with a
-// growing wait (1 s to 30 s); its transaction rolled back, nothing is half
-// saved. Stopped, its leases are ended. Fails as Archive::open does, or on
-// another store error.
+// growing wait (1 s to 30 s); a batch the store refused (its transaction
+// rolled back: nothing is half saved) is tried again, and the fifth
+// refusal in a row ends the worker with its error. Stopped, its leases are
+// ended. Fails as Archive::open does, or on another store error.
 Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Clock& clock,
                                  DaemonControl& control, const WorkerOptions& options);
 

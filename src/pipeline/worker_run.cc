@@ -90,6 +90,8 @@ Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Cl
   if (!opened) return std::unexpected(opened.error());
   std::unique_ptr<Archive> archive = std::move(*opened);
   WorkerSummary total;
+  constexpr int kConsecutiveFailures = 5;
+  int failures = 0;
   log_event(options, "started", {{"owner", owner}, {"store", store::display_location(archive->store_location())}});
   while (!control.stop) {
     const Config& config = archive->config();
@@ -128,15 +130,18 @@ Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Cl
     }();
     if (!summary) {
       // Rolled back: the batch's leases lapse, or are ended here, and its
-      // feeds are fetched again.
+      // feeds are fetched again. A store that refused one transaction (a
+      // deadlock with another worker, a lost connection) is tried again;
+      // the same failure kConsecutiveFailures times in a row ends the worker.
       (void)archive->store().release_leases(owner, *leased);
-      if (summary.error().code() != ErrorCode::kIo) return std::unexpected(summary.error());
       log_event(options, "batch_failed", {{"error", summary.error().message()}});
+      if (++failures >= kConsecutiveFailures) return std::unexpected(summary.error());
       auto again = reopen(root, clock, control, options);
       if (!again) return std::unexpected(again.error());
       archive = std::move(*again);
       continue;
     }
+    failures = 0;
     if (auto released = archive->store().release_leases(owner, *leased); !released) {
       return std::unexpected(released.error());
     }
