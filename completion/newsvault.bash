@@ -14,7 +14,7 @@ _newsvault() {
   local cur prev command word
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="init add import-opml export-opml list show fetch publish check pause resume remove rename edit status search run serve user verify parse extract"
+  local commands="init add import-opml export-opml list show fetch publish check pause resume remove rename edit status search run worker serve user verify parse extract"
   for word in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
     if [[ " $commands " == *" $word "* ]]; then command=$word; break; fi
   done
@@ -37,8 +37,9 @@ _newsvault() {
     edit)
       COMPREPLY=($(compgen -W "$(_newsvault_feeds) --adapter --full-text --convert --min-interval --max-interval --json $global" -- "$cur")) ;;
     status | list | show | check) COMPREPLY=($(compgen -W "--json $global" -- "$cur")) ;;
-    publish) COMPREPLY=($(compgen -W "--rebuild --json $global" -- "$cur")) ;;
+    publish) COMPREPLY=($(compgen -W "--rebuild --json --now --wait $global" -- "$cur")) ;;
     run) COMPREPLY=($(compgen -W "--log-format --now --until $global" -- "$cur")) ;;
+    worker) COMPREPLY=($(compgen -W "--once --id --log-format $global" -- "$cur")) ;;
     serve) COMPREPLY=($(compgen -W "--listen --threads $global" -- "$cur")) ;;
     user) COMPREPLY=($(compgen -W "add list remove key --password-stdin --key $global" -- "$cur")) ;;
     verify) COMPREPLY=($(compgen -W "--json --allowed-signers --no-warc $global" -- "$cur")) ;;

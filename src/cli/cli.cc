@@ -31,7 +31,8 @@ int run(int argc, char** argv) {
       "  3  (fetch) some feeds or articles failed: each is printed and stored on its feed, everything else was archived and published\n"
       "  4  (fetch, publish, rename, remove --purge) the archive is written but a commit, a push or a page of the site failed; the next run redoes it\n"
       "  5  (check) the archive has errors\n"
-      "  6  (pause, resume, remove, rename, edit, fetch NAME) no feed has the name given; nothing was changed or fetched");
+      "  6  (pause, resume, remove, rename, edit, fetch NAME) no feed has the name given; nothing was changed or fetched\n"
+      "  7  (publish) another process is publishing from the same store; nothing was written (--wait waits for it)");
 
   app.fallthrough();  // global options may follow the command's name too
   GlobalOptions global;
@@ -50,6 +51,7 @@ int run(int argc, char** argv) {
   add_serve_commands(app, global, action);
   add_verify_command(app, global, action);
   add_run_command(app, global, action);
+  add_worker_command(app, global, action);
   add_migrate_command(app, global, action);
 
   try {

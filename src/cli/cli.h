@@ -21,6 +21,10 @@ inline constexpr int kExitArchiveDamaged = 5;
 // not one of the archive's.
 inline constexpr int kExitNoSuchFeed = 6;
 
+// `publish`: another process is publishing from the same store (without
+// --wait); nothing was written.
+inline constexpr int kExitAnotherPublisher = 7;
+
 // Runs the command line; returns the process exit status.
 int run(int argc, char** argv);
 

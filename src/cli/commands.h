@@ -50,6 +50,8 @@ void add_serve_commands(CLI::App& app, const GlobalOptions& global, CommandActio
 void add_verify_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 // Adds run (the daemon).
 void add_run_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+// Adds worker (leases feeds from the store).
+void add_worker_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
 // Adds migrate (the store to another engine).
 void add_migrate_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);

@@ -83,6 +83,18 @@ class FeedCommandsTest : public ::testing::Test {
     EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
   }
 
+  // What `list --feeds --json` says of the feed's polling: active, paused
+  // or removed.
+  std::string polling_of(const std::string& name) {
+    const auto listed = newsvault("list --feeds --json");
+    EXPECT_EQ(listed.exit_status, 0) << listed.err;
+    const auto feeds = nlohmann::json::parse(listed.out);
+    for (const auto& feed : feeds["feeds"]) {
+      if (feed["name"] == name) return feed["polling"];
+    }
+    return "";
+  }
+
   // A command refused: its exit status, and its message saying why.
   struct Refusal {
     std::string arguments;
@@ -109,9 +121,6 @@ class FeedCommandsTest : public ::testing::Test {
     std::string all;
     for (const auto& [path, bytes] : testing::archive_files(archive_)) all += path + "\n" + bytes + "\n";
     all += testing::read_file(archive_ / "newsvault.toml");
-    if (fs::exists(archive_ / ".newsvault" / "feed_states.json")) {
-      all += testing::read_file(archive_ / ".newsvault" / "feed_states.json");
-    }
     return all + newsvault("list --feeds --json").out + git("rev-parse HEAD");
   }
   // Runs newsvault while another process holds the archive's run lock, as a
@@ -375,6 +384,45 @@ TEST_F(FeedCommandsTest, PausedFeedIsSkippedUntilResumedOrNamed) {
   expect_check_green();
 }
 
+TEST_F(FeedCommandsTest, PausedStateSurvivesInTheStoreWithoutAnyStateFile) {
+  ASSERT_EQ(newsvault("pause beta").exit_status, 0);
+  EXPECT_FALSE(fs::exists(archive_ / ".newsvault" / "feed_states.json"));
+  EXPECT_EQ(polling_of("beta"), "paused");
+  EXPECT_EQ(polling_of("alpha"), "active");
+}
+
+// An archive made when feed states were kept in .newsvault/feed_states.json
+// and last feed bodies in .newsvault/feeds/ID.body: both move into the store
+// the first time it is opened, and the files go.
+TEST_F(FeedCommandsTest, StateFilesOfAnOlderArchiveAreCarriedIntoTheStore) {
+  ASSERT_EQ(newsvault("fetch").exit_status, 0);
+  // The feeds were added alpha then beta: ids 1 and 2.
+  testing::write_file(archive_ / ".newsvault" / "feed_states.json", R"({"feeds": {"2": "paused"}})");
+  fs::create_directories(archive_ / ".newsvault" / "feeds");
+  testing::write_file(archive_ / ".newsvault" / "feeds" / "1.body", feed_with("alpha", 1));
+  EXPECT_EQ(polling_of("beta"), "paused") << "a reader sees the file's states before any write";
+  serve("beta", 2);
+  ASSERT_EQ(newsvault("fetch").exit_status, 0);
+  EXPECT_FALSE(fs::exists(archive_ / ".newsvault" / "feed_states.json"));
+  EXPECT_FALSE(fs::exists(archive_ / ".newsvault" / "feeds"));
+  EXPECT_EQ(polling_of("beta"), "paused");
+  EXPECT_EQ(polls_of("beta"), 2u) << "paused: only add and the first fetch read it";
+  EXPECT_EQ(documents_in(archive_ / "beta"), 1u);
+  expect_check_green();
+}
+
+TEST_F(FeedCommandsTest, AMalformedOlderStateFileIsNamedAndNothingIsLost) {
+  ASSERT_EQ(newsvault("fetch").exit_status, 0);
+  const std::string before = snapshot();
+  testing::write_file(archive_ / ".newsvault" / "feed_states.json", "{\"feeds\": [");
+  const auto listed = newsvault("list --feeds");
+  EXPECT_NE(listed.exit_status, 0);
+  EXPECT_NE(listed.err.find("feed_states.json"), std::string::npos) << listed.err;
+  EXPECT_TRUE(fs::exists(archive_ / ".newsvault" / "feed_states.json")) << "kept for the user to mend";
+  fs::remove(archive_ / ".newsvault" / "feed_states.json");
+  EXPECT_EQ(snapshot(), before);
+}
+
 TEST_F(FeedCommandsTest, FetchNamePollsOnlyThatFeed) {
   const auto fetched = newsvault("fetch beta");
   ASSERT_EQ(fetched.exit_status, 0) << fetched.err;
@@ -393,7 +441,8 @@ TEST_F(FeedCommandsTest, AnUnknownFeedIsNamedWithTheFeedsThereAndChangesNothing)
     EXPECT_NE(result.err.find("its feeds: alpha, beta"), std::string::npos) << result.err;
   }
   EXPECT_EQ(polls_of("alpha"), 1u) << "fetch with a wrong name fetches nothing";
-  EXPECT_FALSE(fs::exists(archive_ / ".newsvault" / "feed_states.json"));
+  EXPECT_EQ(polling_of("alpha"), "active");
+  EXPECT_EQ(polling_of("beta"), "active");
   const auto missing = newsvault("pause");
   EXPECT_EQ(missing.exit_status, 2);
 }

@@ -12,6 +12,7 @@ struct PublishArguments {
   std::string now;
   bool rebuild = false;
   bool json = false;
+  bool wait = false;
 };
 
 std::string site_folder(const pipeline::Archive& archive) {
@@ -39,6 +40,7 @@ int run_publish(const GlobalOptions& global, const PublishArguments& arguments) 
   pipeline::PublishRequest request;
   request.now = *now;
   request.rebuild = arguments.rebuild;
+  request.wait_for_publisher = arguments.wait;
   request.write_site = (*archive)->config().site_enabled;
   ProgressLine line(!global.quiet && !arguments.json);
   request.on_progress = [&line](const pipeline::PublishProgress& progress) {
@@ -49,6 +51,12 @@ int run_publish(const GlobalOptions& global, const PublishArguments& arguments) 
   if (!summary) {
     std::cerr << "newsvault publish: " << summary.error().message() << "\n";
     return kExitFailure;
+  }
+  if (summary->another_publisher) {
+    std::cerr << "newsvault publish: another publisher is writing from the store "
+              << store::display_location((*archive)->store_location())
+              << "; nothing written here (run again later, or with --wait to wait for it)\n";
+    return kExitAnotherPublisher;
   }
   if (arguments.json) {
     nlohmann::json out = nlohmann::json::object();
@@ -107,6 +115,8 @@ void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandActi
   command->add_option("--now", arguments->now,
                       "Commit as if it were this time (ISO 8601 or Unix milliseconds)");
   command->add_flag("--json", arguments->json, "Print a machine-readable summary");
+  command->add_flag("--wait", arguments->wait,
+                    "When another process is publishing from the same store, wait for it instead of stopping");
   command->callback([&action, &global, arguments] {
     action = [&global, arguments] { return run_publish(global, *arguments); };
   });

@@ -1,4 +1,4 @@
-// `newsvault run`: the daemon, its signals and its log.
+// `newsvault run` (the daemon) and `newsvault worker`: their signals and logs.
 #include <pthread.h>
 #include <signal.h>
 
@@ -12,6 +12,12 @@
 
 namespace newsvault::cli {
 namespace {
+
+struct WorkerArguments {
+  bool once = false;
+  std::string id;
+  std::string log_format = "text";
+};
 
 struct RunArguments {
   std::string log_format = "text";
@@ -30,6 +36,36 @@ void print_event(const pipeline::DaemonEvent& event, bool json, schedule::Clock&
   std::string line = time + " " + event.name;
   for (const auto& [key, value] : event.fields) line += " " + key + "=" + terminal_text(value);
   std::cerr << line << "\n" << std::flush;
+}
+
+// Signals are taken by one thread (sigwait), never by a handler: the
+// others run with them blocked. SIGHUP asks for a reload, SIGTERM and
+// SIGINT for a stop; work in flight gets 5 seconds to finish, then its
+// transfers are abandoned, so the archive is left consistent well within 10.
+std::thread watch_signals(pipeline::DaemonControl& control, schedule::Clock& clock,
+                          const std::atomic<bool>& finished) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int signal : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, signal);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return std::thread([&control, &clock, &finished, signals] {
+    const timespec tick{0, 100'000'000};
+    std::optional<std::chrono::steady_clock::time_point> stop_asked;
+    while (!finished) {
+      const int signal = sigtimedwait(&signals, nullptr, &tick);
+      if (signal == SIGHUP) {
+        control.reload = true;
+        clock.interrupt();
+      } else if (signal == SIGTERM || signal == SIGINT) {
+        control.stop = true;
+        clock.interrupt();
+        if (!stop_asked) stop_asked = std::chrono::steady_clock::now();
+      }
+      if (stop_asked && std::chrono::steady_clock::now() - *stop_asked > std::chrono::seconds(5)) {
+        *control.cancel = true;
+      }
+    }
+  });
 }
 
 int run_daemon_command(const GlobalOptions& global, const RunArguments& arguments) {
@@ -57,34 +93,9 @@ int run_daemon_command(const GlobalOptions& global, const RunArguments& argument
   }
   options.log = [&](const pipeline::DaemonEvent& event) { print_event(event, json, *clock); };
 
-  // Signals are taken by one thread (sigwait), never by a handler: the
-  // others run with them blocked.
-  sigset_t signals;
-  sigemptyset(&signals);
-  for (int signal : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, signal);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   pipeline::DaemonControl control;
   std::atomic<bool> finished{false};
-  std::thread watcher([&] {
-    const timespec tick{0, 100'000'000};
-    std::optional<std::chrono::steady_clock::time_point> stop_asked;
-    while (!finished) {
-      const int signal = sigtimedwait(&signals, nullptr, &tick);
-      if (signal == SIGHUP) {
-        control.reload = true;
-        clock->interrupt();
-      } else if (signal == SIGTERM || signal == SIGINT) {
-        control.stop = true;
-        clock->interrupt();
-        if (!stop_asked) stop_asked = std::chrono::steady_clock::now();
-      }
-      // Work in flight gets 5 seconds to finish; then its transfers are
-      // abandoned, so the archive is left consistent well within 10.
-      if (stop_asked && std::chrono::steady_clock::now() - *stop_asked > std::chrono::seconds(5)) {
-        *control.cancel = true;
-      }
-    }
-  });
+  std::thread watcher = watch_signals(control, *clock, finished);
   auto ran = pipeline::run_daemon(global.dir, *clock, control, options);
   finished = true;
   watcher.join();
@@ -95,7 +106,48 @@ int run_daemon_command(const GlobalOptions& global, const RunArguments& argument
   return kExitOk;
 }
 
+int run_worker_command(const GlobalOptions& global, const WorkerArguments& arguments) {
+  const bool json = arguments.log_format == "json";
+  std::unique_ptr<schedule::Clock> clock = schedule::make_system_clock();
+  pipeline::WorkerOptions options;
+  options.once = arguments.once;
+  options.owner = arguments.id;
+  options.log = [&](const pipeline::DaemonEvent& event) {
+    if (!global.quiet || event.name == "feed_error" || event.name == "store_unreachable") {
+      print_event(event, json, *clock);
+    }
+  };
+  pipeline::DaemonControl control;
+  std::atomic<bool> finished{false};
+  std::thread watcher = watch_signals(control, *clock, finished);
+  auto ran = pipeline::run_worker(global.dir, *clock, control, options);
+  finished = true;
+  watcher.join();
+  if (!ran) {
+    std::cerr << "newsvault worker: " << ran.error().message() << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
 }  // namespace
+
+void add_worker_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
+  auto arguments = std::make_shared<WorkerArguments>();
+  CLI::App* command = app.add_subcommand(
+      "worker",
+      "Lease due feeds from the archive's store, fetch and save them there (no documents: publish writes those); "
+      "any number may run at once, on any machine whose settings name the store.");
+  command->add_flag("--once", arguments->once,
+                    "Stop when no feed is due and no other worker's lease of a due feed is running");
+  command->add_option("--id", arguments->id,
+                      "Name this worker's leases in the store (default HOST:PID)");
+  command->add_option("--log-format", arguments->log_format, "text or json: one event a line on stderr")
+      ->check(CLI::IsMember({"text", "json"}));
+  command->callback([&action, &global, arguments] {
+    action = [&global, arguments] { return run_worker_command(global, *arguments); };
+  });
+}
 
 void add_run_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
   auto arguments = std::make_shared<RunArguments>();

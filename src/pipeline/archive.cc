@@ -1,5 +1,6 @@
 #include <system_error>
 
+#include "pipeline/feed_management.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
@@ -56,7 +57,9 @@ Result<std::unique_ptr<Archive>> Archive::open(const std::filesystem::path& root
   if (!store) return std::unexpected(store.error());
   // Every revision saved from here on is searchable when its transaction ends.
   if (auto attached = search::attach(**store); !attached) return std::unexpected(attached.error());
-  return std::unique_ptr<Archive>(new Archive(root, std::move(*config), std::move(*store)));
+  auto archive = std::unique_ptr<Archive>(new Archive(root, std::move(*config), std::move(*store)));
+  if (auto imported = import_state_files(*archive); !imported) return std::unexpected(imported.error());
+  return archive;
 }
 
 Result<std::unique_ptr<store::Store>> Archive::open_store() const {

@@ -342,6 +342,16 @@ Result<void> read_store(const toml::value& table, Config& config) {
   return reader.no_unknown_keys();
 }
 
+// [workers]: lease_seconds (how long a lease lasts unrenewed: long enough
+// for a batch, short enough that a killed worker's feeds are soon taken
+// again) and batch (feeds leased at once).
+Result<void> read_workers(const toml::value& table, Config& config) {
+  TableReader reader(table, "workers");
+  if (auto r = reader.integer("lease_seconds", 1, 86'400, [&](long long n) { config.lease_duration = std::chrono::seconds(n); }); !r) return r;
+  if (auto r = reader.integer("batch", 1, 10'000, [&](long long n) { config.lease_batch = static_cast<std::size_t>(n); }); !r) return r;
+  return reader.no_unknown_keys();
+}
+
 Result<void> read_feed_limits(const toml::value& table, feed::ParseOptions& options) {
   TableReader reader(table, "feed");
   if (auto r = reader.integer("max_entries", 1, 10'000'000, [&](long long n) { options.max_entries = static_cast<std::size_t>(n); }); !r) return r;
@@ -452,6 +462,7 @@ Result<Config> read_config(const toml::value& data) {
     else if (section == "adapters") read = read_adapters(table, config);
     else if (section == "serve") read = read_serve(table, config);
     else if (section == "store") read = read_store(table, config);
+    else if (section == "workers") read = read_workers(table, config);
     else if (section == "warc") read = read_warc_settings(table, config);
     else if (section == "images") read = read_images(table, config);
     else if (section == "schedule") read = read_schedule(table, config.schedule, config.network_probe);
@@ -763,6 +774,13 @@ std::string default_config_text() {
 # password out of this file: PGPASSWORD or ~/.pgpass.
 # [store]
 # url = "postgresql://newsvault@db.example/archive"
+
+# 'newsvault worker' (any number, on any machine whose settings name the
+# same store): how long a worker's lease of a feed lasts unless renewed,
+# and how many feeds it leases at once.
+# [workers]
+# lease_seconds = 300
+# batch = 50
 
 # A feed's own settings, by its name. convert: also write a Traditional or
 # Simplified Chinese copy of each article (OpenCC: s2t, t2s, s2tw, s2hk,

@@ -268,10 +268,8 @@ Result<PurgeSummary> purge_feed(Archive& archive, std::string_view name, Timesta
       return archive.store().relayout(*layout, {}, removals);
     });
     if (!stored) return std::unexpected(stored.error());
-    // The feed is gone from the store: its state and settings name nothing.
-    if (auto forgotten = save_feed_state(archive.root(), feed->id, FeedState::kActive); !forgotten) {
-      return std::unexpected(forgotten.error());
-    }
+    // The feed is gone from the store, its state with it: its settings
+    // name nothing.
     if (auto written = write_settings(archive, *settings, *without); !written) {
       return std::unexpected(written.error());
     }

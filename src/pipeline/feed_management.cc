@@ -1,7 +1,7 @@
 // Pausing, resuming and removing feeds, which feeds a fetch polls, and the
 // archive's status.
 //
-//   .newsvault/feed_states.json ─► fetch_scope ─► run_fetch
+//   store (feeds.state) ─► fetch_scope ─► run_fetch
 //                store + folder ─► archive_status ─► `newsvault status`
 #include "pipeline/feed_management.h"
 
@@ -26,7 +26,8 @@ std::optional<FeedState> feed_state_named(std::string_view name) {
   return std::nullopt;
 }
 
-// {"feeds": {"12": "paused"}}: only feeds that are not active.
+// .newsvault/feed_states.json, where archives kept feed states before the
+// store did: {"feeds": {"12": "paused"}}, only feeds that are not active.
 Result<std::map<std::int64_t, FeedState>> read_states(const std::filesystem::path& root) {
   std::map<std::int64_t, FeedState> states;
   const auto path = root / kFeedStatesFile;
@@ -51,16 +52,6 @@ Result<std::map<std::int64_t, FeedState>> read_states(const std::filesystem::pat
     states[feed_id] = *named;
   }
   return states;
-}
-
-Result<void> write_states(const std::filesystem::path& root,
-                          const std::map<std::int64_t, FeedState>& states) {
-  nlohmann::json feeds = nlohmann::json::object();
-  for (const auto& [id, state] : states) {
-    if (state != FeedState::kActive) feeds[std::to_string(id)] = feed_state_name(state);
-  }
-  return publish::write_file_atomically(root, kFeedStatesFile,
-                                        nlohmann::json{{"feeds", feeds}}.dump(1) + "\n");
 }
 
 std::uintmax_t size_of(const std::filesystem::path& path) {
@@ -89,10 +80,23 @@ std::string_view feed_state_name(FeedState state) {
   return "active";
 }
 
+// The store's states, as feed_states_named reads them.
+Result<std::map<std::int64_t, FeedState>> stored_states(store::Store& store) {
+  auto stored = store.feed_states();
+  if (!stored) return std::unexpected(stored.error());
+  std::map<std::int64_t, FeedState> states;
+  for (const auto& [id, name] : *stored) states[id] = feed_state_named(name).value_or(FeedState::kActive);
+  return states;
+}
+
 Result<std::map<std::int64_t, FeedState>> feed_states(Archive& archive) {
   auto feeds = archive.store().feeds();
   if (!feeds) return std::unexpected(feeds.error());
-  auto saved = read_states(archive.root());
+  // A read-only copy of an archive made before the store kept states
+  // still has them in its file.
+  auto saved = archive.store().read_only() && std::filesystem::exists(archive.root() / kFeedStatesFile)
+                   ? read_states(archive.root())
+                   : stored_states(archive.store());
   if (!saved) return std::unexpected(saved.error());
   std::map<std::int64_t, FeedState> states;
   for (const store::FeedRecord& feed : *feeds) {
@@ -115,15 +119,46 @@ Result<store::FeedRecord> feed_named(Archive& archive, std::string_view name) {
                         (names.empty() ? " (it has no feeds)" : "; its feeds: " + names));
 }
 
-Result<void> save_feed_state(const std::filesystem::path& root, std::int64_t feed_id, FeedState state) {
-  auto states = read_states(root);
-  if (!states) return std::unexpected(states.error());
-  if (state == FeedState::kActive) {
-    if (states->erase(feed_id) == 0) return {};
-  } else {
-    (*states)[feed_id] = state;
+Result<void> save_feed_state(store::Store& store, std::int64_t feed_id, FeedState state) {
+  return store.set_feed_state(feed_id, feed_state_name(state));
+}
+
+Result<void> import_state_files(Archive& archive) {
+  if (archive.store().read_only()) return {};
+  const auto states_file = archive.root() / kFeedStatesFile;
+  std::error_code error;
+  if (std::filesystem::exists(states_file, error)) {
+    auto states = read_states(archive.root());
+    if (!states) return std::unexpected(states.error());
+    auto imported = archive.store().transaction([&]() -> Result<void> {
+      for (const auto& [id, state] : *states) {
+        auto set = archive.store().set_feed_state(id, feed_state_name(state));
+        // A feed deleted since has no state to keep.
+        if (!set && set.error().code() != ErrorCode::kNotFound) return set;
+      }
+      return {};
+    });
+    if (!imported) return imported;
+    // In the store now: the file goes only once the store has committed.
+    std::filesystem::remove(states_file, error);
   }
-  return write_states(root, *states);
+  const auto bodies = archive.root() / kFeedBodyDirectory;
+  if (!std::filesystem::is_directory(bodies, error)) return {};
+  for (const auto& entry : std::filesystem::directory_iterator(bodies, error)) {
+    const std::string name = entry.path().filename().string();
+    std::int64_t feed_id = 0;
+    const auto [end, parsed] = std::from_chars(name.data(), name.data() + name.size(), feed_id);
+    if (parsed != std::errc() || std::string_view(end) != ".body") continue;
+    auto body = read_whole_file(entry.path());
+    if (!body) return make_error(ErrorCode::kIo, entry.path().string() + ": cannot be read");
+    auto kept = archive.store().set_feed_body(feed_id, std::string_view(*body));
+    if (!kept && kept.error().code() != ErrorCode::kNotFound) return kept;
+    std::error_code ignored;
+    std::filesystem::remove(entry.path(), ignored);
+  }
+  std::error_code ignored;
+  std::filesystem::remove(bodies, ignored);  // only when empty
+  return {};
 }
 
 Result<FeedState> set_feed_state(Archive& archive, std::string_view name, FeedState state) {
@@ -131,13 +166,12 @@ Result<FeedState> set_feed_state(Archive& archive, std::string_view name, FeedSt
   if (!guard) return std::unexpected(guard.error());
   auto feed = feed_named(archive, name);
   if (!feed) return std::unexpected(feed.error());
-  auto states = read_states(archive.root());
+  auto states = stored_states(archive.store());
   if (!states) return std::unexpected(states.error());
   const auto found = states->find(feed->id);
   const FeedState before = found == states->end() ? FeedState::kActive : found->second;
   if (before != state) {
-    (*states)[feed->id] = state;
-    if (auto written = write_states(archive.root(), *states); !written) {
+    if (auto written = save_feed_state(archive.store(), feed->id, state); !written) {
       return std::unexpected(written.error());
     }
   }

@@ -23,6 +23,10 @@ struct FetchScope {
   // The daemon's stop: the push after the cycle is abandoned when it is
   // set (publish::GitOptions::cancel). Null: pushes run to their bounds.
   std::shared_ptr<const std::atomic<bool>> cancel;
+  // A worker's run: the store alone is written (no run lock, documents,
+  // WARC files, indexes or commit: the publisher makes those from the
+  // store), and only its feeds' delisted articles are re-checked.
+  bool store_only = false;
   bool polls(std::int64_t feed_id) const { return feed_ids.contains(feed_id); }
 };
 
@@ -35,9 +39,16 @@ Result<FetchScope> fetch_scope(Archive& archive, const FetchOptions& options);
 // ("no feed named X in DIR; its feeds: a, b").
 Result<store::FeedRecord> feed_named(Archive& archive, std::string_view name);
 
-// Sets (or, for kActive, forgets) the state of feed `feed_id` in
-// .newsvault/feed_states.json, written atomically. Call under the run lock.
-Result<void> save_feed_state(const std::filesystem::path& root, std::int64_t feed_id, FeedState state);
+// Sets the state of feed `feed_id` in the store (kNotFound for an unknown
+// feed).
+Result<void> save_feed_state(store::Store& store, std::int64_t feed_id, FeedState state);
+
+// An archive made before the store kept feed states and bodies: its
+// .newsvault/feed_states.json and .newsvault/feeds/ID.body moved into the
+// store, each file removed only once the store holds what it held. Nothing
+// for a read-only archive (feed_states reads the file there). Fails as the
+// store's writes do, or with kParse/kIo naming a file that cannot be read.
+Result<void> import_state_files(Archive& archive);
 
 // One fetch cycle over `scope` (fetch_run.cc): what run_fetch does once it
 // knows its feeds, and what each of the daemon's cycles does.

@@ -84,6 +84,9 @@ struct FeedRun {
   // read, so that the next run reads it again.
   std::string stored_etag, stored_last_modified;
   std::optional<Timestamp> stored_last_fetched;
+  // The last body the store keeps for it (keeps_body feeds only): what a
+  // 304 stands for.
+  std::optional<std::string> kept_body;
   // The response the entries came from (provenance of their revisions).
   long http_status = 0;
   std::string body_hash;
@@ -148,11 +151,6 @@ constexpr std::size_t kPagesPerBatch = 256;
 // enough that a transaction's fixed cost is spread thin.
 constexpr std::size_t kArticlesPerSave = 4096;
 
-// Where a feed's last body is kept, relative to the archive's root.
-std::string feed_body_path(std::int64_t feed_id) {
-  return std::string(kFeedBodyDirectory) + "/" + std::to_string(feed_id) + ".body";
-}
-
 class FetchRun {
  public:
   FetchRun(Archive& archive, fetch::HttpClient& client, Timestamp now, FetchScope options,
@@ -162,13 +160,19 @@ class FetchRun {
         clean_options_(archive.config().clean) {}
 
   Result<FetchSummary> run() {
-    auto guard = RunGuard::acquire(archive_.root());
-    if (!guard) return std::unexpected(guard.error());
-    repair_ = (*guard)->previous_run_interrupted();
-    start_recording();
-    auto moved = move_documents_to_current_names(archive_.root(), store_);
-    if (!moved) return std::unexpected(moved.error());
-    if (auto repaired = write_pending_documents(); !repaired) return std::unexpected(repaired.error());
+    // A worker's run touches the store alone: any number run at once, and
+    // the publisher writes the folder (FetchScope::store_only).
+    std::unique_ptr<RunGuard> guard;
+    if (!options_.store_only) {
+      auto acquired = RunGuard::acquire(archive_.root());
+      if (!acquired) return std::unexpected(acquired.error());
+      guard = std::move(*acquired);
+      repair_ = guard->previous_run_interrupted();
+      start_recording();
+      auto moved = move_documents_to_current_names(archive_.root(), store_);
+      if (!moved) return std::unexpected(moved.error());
+      if (auto repaired = write_pending_documents(); !repaired) return std::unexpected(repaired.error());
+    }
     auto feeds = store_.feeds();
     if (!feeds) return std::unexpected(feeds.error());
     if (auto loaded = load_archived_entries(); !loaded) return std::unexpected(loaded.error());
@@ -197,7 +201,7 @@ class FetchRun {
     summary_.counts.feeds_total = polled;
     report();
 
-    poll_feeds();
+    if (auto polled = poll_feeds(); !polled) return std::unexpected(polled.error());
     std::vector<FoundArticle> found;
     std::vector<AdapterCall> calls;
     std::vector<PageCall> pages;
@@ -212,16 +216,19 @@ class FetchRun {
     auto saved = save_and_write(found, [this]() -> Result<void> {
       if (auto recorded = record_feeds(); !recorded) return recorded;
       if (auto rechecked = recheck_delisted(); !rechecked) return rechecked;
+      if (options_.store_only) return {};
       if (auto indexing = start_indexes()) return indexing->get();
       return {};
     });
     if (!saved) return std::unexpected(saved.error());
     if (auto marked = mark_flushed(); !marked) return std::unexpected(marked.error());
+    // A worker writes nothing to its folder, images included.
+    if (options_.store_only) return std::move(summary_);
     if (auto images = fetch_images(); !images) return std::unexpected(images.error());
     finish_recording();
     if (auto published = publish(); !published) return std::unexpected(published.error());
     // A commit that failed is made by the next run, which redoes it.
-    if (summary_.publish.errors.empty()) (*guard)->succeeded();
+    if (summary_.publish.errors.empty() && !summary_.publish.another_publisher) guard->succeeded();
     return std::move(summary_);
   }
 
@@ -301,16 +308,19 @@ class FetchRun {
 
   // Step 1: every feed, at once, with conditional requests (unless a 304
   // would leave nothing to read: keeps_body without a kept body).
-  void poll_feeds() {
+  Result<void> poll_feeds() {
     std::vector<fetch::Request> requests;
     std::vector<std::size_t> asked;  // runs_ index of each request
     for (std::size_t index = 0; index < runs_.size(); ++index) {
-      const FeedRun& run = runs_[index];
+      FeedRun& run = runs_[index];
       if (run.work_only) continue;
       asked.push_back(index);
-      std::error_code error;
-      if (options_.force || (keeps_body(run) && !std::filesystem::exists(
-                                                    archive_.root() / feed_body_path(run.record.id), error))) {
+      if (keeps_body(run)) {
+        auto body = store_.feed_body(run.record.id);
+        if (!body) return std::unexpected(body.error());
+        run.kept_body = std::move(*body);
+      }
+      if (options_.force || (keeps_body(run) && !run.kept_body)) {
         requests.push_back({run.record.url, "", ""});
       } else {
         requests.push_back({run.record.url, run.record.etag, run.record.last_modified});
@@ -355,8 +365,7 @@ class FetchRun {
         run.record.etag = run.stored_etag;
         run.record.last_modified = run.stored_last_modified;
         if (keeps_body(run)) {
-          std::error_code ignored;
-          std::filesystem::remove(archive_.root() / feed_body_path(run.record.id), ignored);
+          if (auto forgotten = store_.set_feed_body(run.record.id, std::nullopt); !forgotten) return forgotten;
         }
         fail_feed(run, run.parse_error);
       }
@@ -368,6 +377,7 @@ class FetchRun {
         article_failed(run, run.record.url + ": " + limit);
       }
     }
+    return {};
   }
 
   // When every feed request went unanswered (no name resolved, no
@@ -574,7 +584,6 @@ class FetchRun {
       fail_feed(run, response.error);
       return std::nullopt;
     }
-    const auto body_path = archive_.root() / feed_body_path(run.record.id);
     std::string body;
     if (response.outcome == fetch::FetchOutcome::kNotModified && !keeps_body(run)) {
       // The feed is as it was, and its articles are its own content (or,
@@ -587,7 +596,7 @@ class FetchRun {
     if (response.outcome == fetch::FetchOutcome::kNotModified) {
       // The feed is as it was: its last body lists the articles to re-check
       // at their source (the adapter's API, or their pages).
-      auto cached = read_whole_file(body_path);
+      std::optional<std::string>& cached = run.kept_body;
       if (!cached) {
         run.record.etag.clear();
         run.record.last_modified.clear();
@@ -598,17 +607,12 @@ class FetchRun {
     } else {
       body = std::move(response.body);
       if (keeps_body(run)) {
-        auto saved = publish::write_file_atomically(
-            archive_.root(), feed_body_path(run.record.id), body,
-            publish::Durability::kBatched);  // a cache: flushed with the documents
-        if (!saved) {
+        // Kept before the validators that stand for it are recorded: a kill
+        // between the two makes the next poll ask for the feed whole.
+        if (auto saved = store_.set_feed_body(run.record.id, std::string_view(body)); !saved) {
           fail_feed(run, saved.error().message());
           return std::nullopt;
         }
-      } else {
-        // Kept while the feed was read another way: now out of date.
-        std::error_code ignored;
-        std::filesystem::remove(body_path, ignored);
       }
       run.record.etag = response.etag;
       run.record.last_modified = response.last_modified;
@@ -1084,6 +1088,12 @@ class FetchRun {
         finish_writing();
         return saved;
       }
+      if (options_.store_only) {
+        // The publisher writes them (articles_needing_documents).
+        groups.back().clear();
+        begin = end;
+        continue;
+      }
       documents_due_ += groups.back().size();
       report();
       finish_writing();
@@ -1097,6 +1107,7 @@ class FetchRun {
     const Result<void> also = meanwhile();
     finish_writing();
     if (!also) return also;
+    if (options_.store_only) return {};
     std::vector<std::pair<std::int64_t, int>> written;
     for (std::size_t group = 0; group < groups.size(); ++group) {
       if (auto done = finish_documents(groups[group], results[group], written); !done) return done;
@@ -1428,6 +1439,8 @@ class FetchRun {
     std::vector<std::size_t> asked;  // checks[asked[i]] is requests[i]'s
     for (store::PendingWork& work : *due) {
       if (work.kind != kRecheckWork) continue;
+      // A worker re-checks the articles of the feeds it leased, no others.
+      if (options_.store_only && !feed_index_.contains(work.feed_id)) continue;
       if (is_web_url(work.url)) {
         fetch::Request& request = requests.emplace_back(conditional_request(work.url));
         const auto feed = feed_index_.find(work.feed_id);
@@ -1513,6 +1526,15 @@ class FetchRun {
     }
     request.written_documents = std::move(written_documents_);
     if (articles_) request.articles = &*articles_;
+    // One publisher per store: while another writes from it, this run's
+    // documents are on disk and its outputs and commit wait for a run that
+    // is the publisher (this run's marker stays: the next redoes them).
+    auto publisher = store_.lock_publisher(false);
+    if (!publisher) return std::unexpected(publisher.error());
+    if (!*publisher) {
+      summary_.publish.another_publisher = true;
+      return {};
+    }
     auto published = publish_locked(archive_, request);
     if (!published) return std::unexpected(published.error());
     summary_.publish = std::move(*published);
@@ -1634,8 +1656,9 @@ Result<FetchSummary> run_fetch_cycle(Archive& archive, fetch::HttpClient& client
                                      FetchScope scope,
                                      const std::function<void(const FetchProgress&)>& on_progress) {
   std::shared_ptr<const std::atomic<bool>> cancel = scope.cancel;
+  const bool store_only = scope.store_only;
   auto summary = FetchRun(archive, client, now, std::move(scope), on_progress).run();
-  if (!summary) return summary;
+  if (!summary || store_only) return summary;
   // Every remote that lacks the commit and whose backoff has passed (one
   // that failed last time is tried again), with the run lock released.
   if (auto pushed = push_archive(archive, now, true, summary->publish, std::move(cancel)); !pushed) {

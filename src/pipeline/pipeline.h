@@ -110,6 +110,10 @@ struct Config {
   // [store] url: a PostgreSQL connection URI, or "" for the SQLite store in
   // .newsvault/store.db.
   std::string store_url;
+  // [workers]: how long a worker's lease of a feed lasts unless renewed
+  // (lease_seconds), and how many feeds it leases at once (batch).
+  std::chrono::seconds lease_duration{300};
+  std::size_t lease_batch = 50;
   // Per adapter, overrides of its mapping: "article_api" -> URL template.
   std::map<std::string, std::map<std::string, std::string>> adapters;
 };
@@ -215,6 +219,9 @@ struct FetchProgress {
 
 // What publishing did: feeds out written, the commit, the pushes.
 struct PublishSummary {
+  // Another process is the archive's publisher (a PostgreSQL store's one
+  // publisher lock): nothing was written.
+  bool another_publisher = false;
   // Documents written from the store: every one with rebuild; before a
   // commit, those a killed run left pending.
   std::size_t documents_rendered = 0;
@@ -250,6 +257,9 @@ struct PublishProgress {
 struct PublishRequest {
   Timestamp now;              // the commit's time
   bool rebuild = false;       // rewrite every document and index from the store first
+  // When another process is the publisher (Store::lock_publisher): wait
+  // for it rather than return at once with another_publisher set.
+  bool wait_for_publisher = false;
   bool write_outputs = true;  // feeds out (and the other outputs)
   bool write_site = false;    // the static site too (write_site below), before the commit
   bool commit = true;         // commit what differs from the last commit
@@ -552,11 +562,44 @@ Result<void> run_daemon(const std::filesystem::path& root, schedule::Clock& cloc
 // Whether a daemon holds the archive in `root` now.
 bool daemon_running(const std::filesystem::path& root);
 
+// --- Workers (worker_run.cc) -----------------------------------------------
+
+struct WorkerOptions {
+  bool once = false;  // stop when nothing is due (and no other lease of a due feed runs)
+  std::string owner;  // names its leases; "" for HOST:PID
+  // Makes each batch's client; empty: fetch::make_http_client.
+  std::function<std::unique_ptr<fetch::HttpClient>(const fetch::ClientOptions&)> make_client;
+  std::function<void(const DaemonEvent&)> log;
+};
+
+struct WorkerSummary {
+  std::size_t batches = 0;
+  std::size_t feeds = 0;
+  std::size_t articles_new = 0;
+  std::size_t articles_updated = 0;
+  std::size_t errors = 0;
+};
+
+// `newsvault worker`: leases due feeds from the store of the archive in
+// `root` ([workers] batch at a time, each for [workers] lease_seconds,
+// renewed on a connection of its own while the batch runs), fetches and
+// saves them as fetch does but into the store alone (no documents, history
+// or WARC files: the publisher writes those), records their next polls and
+// ends the leases; until `control.stop`, or with `once` until nothing is
+// due. Any number run at once, on any machine whose settings name the
+// store: a feed is leased to one at a time, and one killed leaves leases
+// that expire. A store that cannot be reached (kIo) is tried again with a
+// growing wait (1 s to 30 s); a batch the store refused (its transaction
+// rolled back: nothing is half saved) is tried again, and the fifth
+// refusal in a row ends the worker with its error. Stopped, its leases are
+// ended. Fails as Archive::open does, or on another store error.
+Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Clock& clock,
+                                 DaemonControl& control, const WorkerOptions& options);
+
 // --- Managing feeds (feed_management.cc) -----------------------------------
 
-// Whether fetch polls a feed. Kept in .newsvault/feed_states.json by feed id
-// (a feed it does not list is active), written atomically; the feed's
-// settings stay in newsvault.toml.
+// Whether fetch polls a feed. Kept in the store with the feed (so that every
+// worker sees it); the feed's settings stay in newsvault.toml.
 enum class FeedState {
   kActive,
   kPaused,   // skipped by fetch unless named; everything kept
@@ -564,8 +607,9 @@ enum class FeedState {
 };
 std::string_view feed_state_name(FeedState state);  // "active", "paused", "removed"
 
-// The state of every feed of the store, by feed id. Fails with kIo or
-// kParse naming .newsvault/feed_states.json when it cannot be read.
+// The state of every feed of the store, by feed id. Fails as the store's
+// reads do (for a read-only archive made before the store kept states:
+// with kIo or kParse naming .newsvault/feed_states.json).
 Result<std::map<std::int64_t, FeedState>> feed_states(Archive& archive);
 
 // Sets the state of the feed named `name`, under the run lock; returns the

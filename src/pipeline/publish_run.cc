@@ -54,6 +54,49 @@ Result<std::size_t> rebuild_documents(Archive& archive, const std::vector<store:
   return rendered;
 }
 
+// The documents the store holds that the folder lacks: articles saved by a
+// store-only run (`newsvault worker`, on this machine or another) or by a
+// run killed before writing them. Each is written from its latest revision,
+// then marked written once flushed, and the indexes that list it are made
+// again. Returns how many were written.
+Result<std::size_t> write_stored_documents(Archive& archive, const PublishRequest& request) {
+  auto pending = archive.store().articles_needing_documents();
+  if (!pending) return std::unexpected(pending.error());
+  if (pending->empty()) return 0;
+  std::vector<std::pair<std::int64_t, int>> written;
+  std::set<std::int64_t> changed;
+  for (std::int64_t article_id : *pending) {
+    tell(request, "documents", written.size(), pending->size());
+    auto latest = latest_revision(archive.store(), article_id);
+    if (!latest) return std::unexpected(latest.error());
+    const auto& [article, revision] = *latest;
+    const std::string document = publish::render_document(article, revision.seen_at, archive.config().publish);
+    if (auto saved = publish::write_file_atomically(archive.root(), revision.revision.document_path, document,
+                                                    publish::Durability::kBatched);
+        !saved) {
+      return std::unexpected(saved.error());
+    }
+    written.emplace_back(article_id, revision.number);
+    changed.insert(article_id);
+  }
+  auto feeds = archive.store().feeds();
+  if (!feeds) return std::unexpected(feeds.error());
+  auto articles = archive.store().articles(std::nullopt);
+  if (!articles) return std::unexpected(articles.error());
+  if (auto indexed = publish::write_indexes(archive.root(), *feeds, *articles, &changed); !indexed) {
+    return std::unexpected(indexed.error());
+  }
+  if (auto synced = publish::sync_archive(archive.root()); !synced) return std::unexpected(synced.error());
+  auto marked = archive.store().transaction([&]() -> Result<void> {
+    for (const auto& [article_id, number] : written) {
+      if (auto mark = archive.store().mark_document_written(article_id, number); !mark) return mark;
+    }
+    return {};
+  });
+  if (!marked) return std::unexpected(marked.error());
+  return written.size();
+}
+
 // Every output made from the store, beside the documents: the feeds out
 // (feed_items above 0: the caller's to check). Their files are appended to `written` so the
 // summary lists them.
@@ -354,6 +397,11 @@ bool is_derived_output(std::string_view path, std::string_view site_dir) {
 
 Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& request) {
   PublishSummary summary;
+  if (!request.rebuild) {
+    auto stored = write_stored_documents(archive, request);
+    if (!stored) return std::unexpected(stored.error());
+    summary.documents_rendered += *stored;
+  }
   // The store's articles are read only for what is made from them or
   // checked against them: with no feeds out to write and no commit, a
   // run's outputs need nothing (a whole archive read for nothing is a
@@ -410,6 +458,15 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
 }
 
 Result<PublishSummary> run_publish(Archive& archive, const PublishRequest& request) {
+  // One publisher per store, wherever its folder is: the others' folders
+  // would otherwise be written from one store at once.
+  auto publisher = archive.store().lock_publisher(request.wait_for_publisher);
+  if (!publisher) return std::unexpected(publisher.error());
+  if (!*publisher) {
+    PublishSummary refused;
+    refused.another_publisher = true;
+    return refused;
+  }
   Result<PublishSummary> published;
   {
     auto guard = RunGuard::acquire(archive.root());

@@ -8,7 +8,8 @@ namespace newsvault::pipeline {
 // documents does not copy the machinery.
 inline constexpr const char* kStateDirectory = ".newsvault";
 inline constexpr const char* kStoreFile = ".newsvault/store.db";
-// The last body of each feed, by feed id: what a 304 answer stands for.
+// Where archives kept each feed's last body (ID.body) before the store did:
+// moved into the store when the archive is opened (import_state_files).
 inline constexpr const char* kFeedBodyDirectory = ".newsvault/feeds";
 
 }  // namespace newsvault::pipeline

@@ -691,7 +691,14 @@ class PostgresqlStore final : public Store {
   Result<std::size_t> renew_leases(std::string_view owner, Timestamp until) override {
     Params params;
     params.add(owner).add(until);
-    auto updated = connection_->execute("UPDATE feeds SET lease_expires = $2 WHERE lease_owner = $1", params);
+    // A row another transaction holds (the owner's own save of that feed,
+    // on its other connection) is skipped, not waited for: waiting would
+    // lock rows in another order than the save and deadlock with it. The
+    // save ends within moments, and the next renewal takes the row.
+    auto updated = connection_->execute(
+        "UPDATE feeds SET lease_expires = $2 WHERE id IN "
+        "(SELECT id FROM feeds WHERE lease_owner = $1 ORDER BY id FOR UPDATE SKIP LOCKED)",
+        params);
     NEWSVAULT_TRY(updated);
     return static_cast<std::size_t>(updated->affected());
   }

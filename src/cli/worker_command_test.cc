@@ -1,0 +1,265 @@
+// `newsvault worker` and one publisher per store, from the command line:
+// workers lease feeds from the store (SQLite or PostgreSQL), fetch them from
+// an HTTP server on 127.0.0.1 whose feeds change between runs, and save into
+// the store alone; `publish` writes what they saved. Workers are killed with
+// SIGKILL mid-run, and publishers race for the store.
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli.h"
+#include "support/archive_test_support.h"
+#include "support/http_test_server.h"
+#include "support/postgresql_test_support.h"
+#include "support/test_support.h"
+
+namespace newsvault::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_newsvault;
+using testing::shell_quote;
+
+// The PostgreSQL advisory lock a publisher holds ("nvpublsh").
+constexpr const char* kPublisherLock = "7959673040888689512";
+
+// Feed `number`: two items whose text carries `word`.
+std::string feed_body(int number, const std::string& word) {
+  std::string items;
+  for (int item = 1; item <= 2; ++item) {
+    const std::string id = "f" + std::to_string(number) + "-" + std::to_string(item);
+    items += "<item><title>Story " + id + "</title><link>https://news.example/" + id + "</link><guid>" + id +
+             "</guid><pubDate>Mon, 19 Jun 2023 0" + std::to_string(item) +
+             ":00:00 GMT</pubDate><description>&lt;p&gt;Story " + id + ", " + word +
+             ".&lt;/p&gt;</description></item>";
+  }
+  return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed " + std::to_string(number) +
+         "</title><link>https://news.example/</link>" + items + "</channel></rss>";
+}
+
+// The engine the archive's store uses.
+enum class Engine { kSqlite, kPostgresql };
+
+class WorkerTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Engine::kPostgresql) {
+      if (testing::postgresql_uri().empty()) GTEST_SKIP() << testing::kNoPostgresql;
+      database_.emplace();
+    }
+    word_ = "word" + std::to_string(std::random_device()());
+    archive_ = dir_.path() / "archive";
+  }
+
+  // An archive of `feeds` feeds, /f/0.xml .. on the test server, whose
+  // workers lease `batch` feeds at a time for `lease_seconds`.
+  void make_archive(int feeds, int batch, int lease_seconds) {
+    feeds_ = feeds;
+    std::string init = "init -q " + shell_quote(archive_.string());
+    if (database_) init += " --store " + shell_quote(database_->uri());
+    ASSERT_EQ(run_newsvault(init).exit_status, 0);
+    std::string settings;
+    if (database_) settings += "[store]\nurl = \"" + database_->uri() + "\"\n";
+    settings += "[fetch]\nfull_text = \"never\"\ntimeout_seconds = 120\n";
+    settings += "[workers]\nlease_seconds = " + std::to_string(lease_seconds) +
+                "\nbatch = " + std::to_string(batch) + "\n";
+    testing::write_file(archive_ / "newsvault.toml", settings);
+    std::string opml = "<?xml version=\"1.0\"?><opml version=\"2.0\"><body>";
+    for (int number = 0; number < feeds; ++number) {
+      serve(number);
+      opml += "<outline type=\"rss\" text=\"f" + std::to_string(number) + "\" xmlUrl=\"" + server_.url(path(number)) +
+              "\"/>";
+    }
+    testing::write_file(dir_.path() / "feeds.opml", opml + "</body></opml>");
+    const auto imported = newsvault("import-opml " + shell_quote((dir_.path() / "feeds.opml").string()));
+    ASSERT_EQ(imported.exit_status, 0) << imported.err;
+  }
+
+  static std::string path(int number) { return "/f/" + std::to_string(number) + ".xml"; }
+  void serve(int number, std::chrono::milliseconds delay = std::chrono::milliseconds(0)) {
+    server_.set(path(number), {.headers = {{"Content-Type", "application/rss+xml"}},
+                               .body = feed_body(number, word_),
+                               .delay = delay});
+  }
+  std::size_t feed_requests() const {
+    std::size_t count = 0;
+    for (int number = 0; number < feeds_; ++number) count += server_.request_count(path(number));
+    return count;
+  }
+
+  testing::CommandResult newsvault(const std::string& arguments) {
+    return run_newsvault("--dir " + shell_quote(archive_.string()) + " " + arguments);
+  }
+  pid_t start_worker(const std::string& id) {
+    return testing::start_newsvault({"--dir", archive_.string(), "worker", "--once", "--id", id});
+  }
+  static int exit_status_of(pid_t process) {
+    int status = 0;
+    ::waitpid(process, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  // What a reader of the archive notices: every article of every feed is in
+  // the store once, with one revision (its content seen once), and after
+  // `publish` its document is in the folder and `check` is green.
+  void expect_every_article_once_and_published() {
+    const auto listed = newsvault("list --json");
+    ASSERT_EQ(listed.exit_status, 0) << listed.err;
+    const auto articles = nlohmann::json::parse(listed.out)["articles"];
+    EXPECT_EQ(articles.size(), static_cast<std::size_t>(2 * feeds_));
+    std::set<std::string> keys;
+    for (const auto& article : articles) {
+      EXPECT_EQ(article["revisions"], 1) << article.dump();
+      keys.insert(article["key"].get<std::string>());
+    }
+    EXPECT_EQ(keys.size(), static_cast<std::size_t>(2 * feeds_)) << "an article archived twice";
+
+    const auto published = newsvault("publish -q");
+    ASSERT_EQ(published.exit_status, 0) << published.err;
+    for (const auto& article : articles) {
+      const fs::path document = archive_ / article["document"].get<std::string>();
+      ASSERT_TRUE(fs::exists(document)) << document;
+      EXPECT_NE(testing::read_file(document).find(word_), std::string::npos) << document;
+    }
+    const auto check = newsvault("check");
+    EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
+  }
+
+  std::optional<testing::ScratchDatabase> database_;
+  testing::TempDir dir_;
+  testing::HttpTestServer server_;
+  fs::path archive_;
+  std::string word_;
+  int feeds_ = 0;
+};
+
+TEST_P(WorkerTest, OnceLeasesEveryDueFeedSavesIntoTheStoreAndPublishWritesTheDocuments) {
+  make_archive(12, 5, 300);
+  const auto worked = newsvault("worker --once --id one");
+  ASSERT_EQ(worked.exit_status, 0) << worked.err;
+  for (int number = 0; number < feeds_; ++number) EXPECT_EQ(server_.request_count(path(number)), 1u) << number;
+  // A worker writes the store alone: the folder waits for the publisher.
+  EXPECT_FALSE(fs::exists(archive_ / "f0"));
+  expect_every_article_once_and_published();
+
+  // Nothing is due any more: a second worker polls nothing.
+  const auto again = newsvault("worker --once --id two");
+  ASSERT_EQ(again.exit_status, 0) << again.err;
+  EXPECT_EQ(feed_requests(), static_cast<std::size_t>(feeds_));
+}
+
+TEST_P(WorkerTest, AWorkerKilledHoldingLeasesHasItsFeedsTakenByAnotherOnceTheyExpire) {
+  make_archive(6, 10, 2);
+  // Feed 0 answers late: the first worker holds every lease while it waits.
+  serve(0, std::chrono::minutes(5));
+  const pid_t first = start_worker("first");
+  while (server_.request_count(path(0)) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ::kill(first, SIGKILL);
+  EXPECT_EQ(exit_status_of(first), -1);
+  serve(0);
+
+  const auto second = newsvault("worker --once --id second");
+  ASSERT_EQ(second.exit_status, 0) << second.err;
+  for (int number = 0; number < feeds_; ++number) {
+    EXPECT_EQ(server_.request_count(path(number)), 2u) << "feed " << number << ": once by each worker";
+  }
+  expect_every_article_once_and_published();
+}
+
+TEST_P(WorkerTest, AZeroLeaseIsRefusedNamingTheSetting) {
+  make_archive(1, 1, 300);
+  std::string settings = testing::read_file(archive_ / "newsvault.toml");
+  settings.replace(settings.find("lease_seconds = 300"), 19, "lease_seconds = 0");
+  testing::write_file(archive_ / "newsvault.toml", settings);
+  const auto worked = newsvault("worker --once");
+  EXPECT_EQ(worked.exit_status, kExitFailure);
+  EXPECT_NE(worked.err.find("newsvault.toml"), std::string::npos) << worked.err;
+  EXPECT_NE(worked.err.find("lease_seconds"), std::string::npos) << worked.err;
+  EXPECT_EQ(feed_requests(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, WorkerTest, ::testing::Values(Engine::kSqlite, Engine::kPostgresql),
+                         [](const ::testing::TestParamInfo<Engine>& info) {
+                           return info.param == Engine::kSqlite ? "Sqlite" : "Postgresql";
+                         });
+
+class PostgresqlWorkersTest : public WorkerTest {};
+
+// Three workers over many feeds, one killed with SIGKILL mid-run: the others
+// finish its feeds once its leases expire, and every article is archived
+// once, no feed lost, none polled more than twice.
+TEST_P(PostgresqlWorkersTest, ThreeWorkersOneKilledMidRunArchiveEveryArticleExactlyOnce) {
+  make_archive(150, 8, 2);
+  std::vector<pid_t> workers;
+  for (const char* id : {"a", "b", "c"}) workers.push_back(start_worker(id));
+  while (feed_requests() < 40) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ::kill(workers[0], SIGKILL);
+  EXPECT_EQ(exit_status_of(workers[0]), -1);
+  EXPECT_EQ(exit_status_of(workers[1]), 0);
+  EXPECT_EQ(exit_status_of(workers[2]), 0);
+  for (int number = 0; number < feeds_; ++number) {
+    const std::size_t polls = server_.request_count(path(number));
+    EXPECT_GE(polls, 1u) << "feed " << number << " lost";
+    EXPECT_LE(polls, 2u) << "feed " << number;
+  }
+  expect_every_article_once_and_published();
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgresql, PostgresqlWorkersTest, ::testing::Values(Engine::kPostgresql),
+                         [](const ::testing::TestParamInfo<Engine>&) { return "Postgresql"; });
+
+// A session of the test's own on the store's database.
+struct Session {
+  explicit Session(const std::string& uri) : connection(PQconnectdb(uri.c_str()), &PQfinish) {}
+  std::string value(const std::string& sql) {
+    std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(connection.get(), sql.c_str()), &PQclear);
+    if (PQresultStatus(result.get()) != PGRES_TUPLES_OK || PQntuples(result.get()) != 1) {
+      return std::string("error: ") + PQerrorMessage(connection.get());
+    }
+    return PQgetvalue(result.get(), 0, 0);
+  }
+  std::unique_ptr<PGconn, decltype(&PQfinish)> connection;
+};
+
+// Two publishers of one store: a second one stops at once with its own exit
+// status and writes nothing, or with --wait waits for the first to finish.
+TEST_P(PostgresqlWorkersTest, ASecondPublisherStopsCleanlyOrWaitsForTheFirst) {
+  make_archive(3, 10, 300);
+  ASSERT_EQ(newsvault("worker --once -q").exit_status, 0);
+  auto first = std::make_unique<Session>(database_->uri());
+  ASSERT_EQ(first->value(std::string("SELECT pg_try_advisory_lock(") + kPublisherLock + ")"), "t");
+
+  const auto refused = newsvault("publish");
+  EXPECT_EQ(refused.exit_status, kExitAnotherPublisher);
+  EXPECT_NE(refused.err.find("another publisher"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(archive_ / "f0")) << "a refused publisher wrote documents";
+
+  const pid_t waiting = testing::start_newsvault({"--dir", archive_.string(), "publish", "--wait"});
+  Session watcher(database_->uri());
+  while (watcher.value("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") != "1") {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  int status = 0;
+  EXPECT_EQ(::waitpid(waiting, &status, WNOHANG), 0) << "publish --wait did not wait";
+  EXPECT_FALSE(fs::exists(archive_ / "f0"));
+  first.reset();  // the first publisher ends
+  EXPECT_EQ(exit_status_of(waiting), 0);
+  EXPECT_TRUE(fs::exists(archive_ / "f0"));
+  const auto check = newsvault("check");
+  EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
+}
+
+}  // namespace
+}  // namespace newsvault::cli
