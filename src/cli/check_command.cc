@@ -61,6 +61,8 @@ int run_check(const GlobalOptions& global, bool json) {
     for (const pipeline::RemoteStatus& remote : report->remotes) remotes.push_back(remote_json(remote));
     const nlohmann::json out = {{"sound", report->sound()},         {"articles", report->articles},
                                 {"documents", report->documents},   {"outputs", report->outputs},
+                                {"images", report->images},         {"media_files", report->media.files},
+                                {"media_bytes", report->media.bytes},
                                 {"errors", errors},                 {"warnings", warnings},
                                 {"problems", std::move(problems)},  {"remotes", std::move(remotes)}};
     // Text the archive holds may be any bytes: never let it stop the report.
@@ -75,7 +77,9 @@ int run_check(const GlobalOptions& global, bool json) {
       std::cout << (report->sound() ? "sound" : "damaged") << ": " << report->articles << " articles, "
                 << report->documents << " documents, " << report->outputs
                 << " indexes and feeds out checked; " << errors << " errors, " << warnings
-                << " warnings\n";
+                << " warnings\n"
+                << "media: " << report->images << " kept images checked against their hash; "
+                << report->media.files << " files, " << report->media.bytes << " bytes\n";
     }
   }
   return report->sound() ? kExitOk : kExitArchiveDamaged;

@@ -237,6 +237,8 @@ int show_status(const GlobalOptions& global, bool json) {
                           {"pending", status->pending},
                           {"store_bytes", status->store_bytes},
                           {"git_bytes", status->git_bytes},
+                          {"media_files", status->media.files},
+                          {"media_bytes", status->media.bytes},
                           {"feeds", feeds}};
     std::cout << out.dump(1) << "\n";
     return kExitOk;
@@ -244,7 +246,8 @@ int show_status(const GlobalOptions& global, bool json) {
   std::cout << "archive " << terminal_text(global.dir) << ": " << status->feeds.size() << " feeds, "
             << status->articles << " articles, " << status->revisions << " revisions, "
             << status->removed << " removed at the source, " << status->pending << " pending\n"
-            << "store " << status->store_bytes << " bytes, .git " << status->git_bytes << " bytes; "
+            << "store " << status->store_bytes << " bytes, .git " << status->git_bytes << " bytes, media "
+            << status->media.files << " images, " << status->media.bytes << " bytes; "
             << (status->run_in_progress ? "a run holds the archive now" : "no run in progress") << "; "
             << (status->daemon_running ? "a daemon (newsvault run) holds it" : "no daemon") << "\n";
   for (const pipeline::FeedStatus& feed : status->feeds) {

@@ -3,6 +3,9 @@
 // written in the archive's one canonical form; only the images change shape.
 #include "extract/body_html.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -39,17 +42,62 @@ std::optional<std::string> absolute_http_url(std::string_view candidate, std::st
   return url;
 }
 
-// The first candidate of a srcset ("a.jpg 1x, b.jpg 2x" -> "a.jpg").
-std::string_view first_srcset_candidate(std::string_view srcset) {
-  srcset = trim_ascii(srcset);
-  std::size_t end = 0;
-  while (end < srcset.size() && srcset[end] != ' ' && srcset[end] != '\t' && srcset[end] != '\n' &&
-         srcset[end] != '\r' && srcset[end] != '\f') {
-    ++end;
+bool is_html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// The candidate of a srcset a reader with the largest screen would get:
+// the largest width descriptor ("a.jpg 480w, b.jpg 1080w" -> "b.jpg"), else
+// the largest density ("a.jpg 1x, b.jpg 2x" -> "b.jpg"; none is 1x), the
+// first on a tie. HTML §4.8.4.3.10 "parse a srcset attribute": a URL is a
+// run of non-space characters, trailing commas ending the candidate; its
+// descriptors run to the next comma. An SVG is no image the archive keeps
+// (media.h), so it is passed over while another candidate is there.
+std::string_view best_srcset_candidate(std::string_view srcset) {
+  struct Candidate {
+    std::string_view url;
+    double width = 0;
+    double density = 1;
+  };
+  std::vector<Candidate> candidates;
+  std::size_t at = 0;
+  while (at < srcset.size()) {
+    while (at < srcset.size() && (is_html_space(srcset[at]) || srcset[at] == ',')) ++at;
+    const std::size_t start = at;
+    while (at < srcset.size() && !is_html_space(srcset[at])) ++at;
+    Candidate candidate{srcset.substr(start, at - start)};
+    if (candidate.url.empty()) break;
+    bool ended = false;
+    while (candidate.url.ends_with(',')) {
+      candidate.url.remove_suffix(1);
+      ended = true;
+    }
+    if (!ended) {
+      const std::size_t comma = std::min(srcset.find(',', at), srcset.size());
+      const std::string_view descriptors = trim_ascii(srcset.substr(at, comma - at));
+      at = comma;
+      if (descriptors.size() > 1) {
+        const double value = std::atof(std::string(descriptors.substr(0, descriptors.size() - 1)).c_str());
+        if (value > 0 && descriptors.back() == 'w') candidate.width = value;
+        if (value > 0 && descriptors.back() == 'x') candidate.density = value;
+      }
+    }
+    if (!candidate.url.empty()) candidates.push_back(candidate);
   }
-  std::string_view candidate = srcset.substr(0, end);
-  if (candidate.ends_with(',')) candidate.remove_suffix(1);
-  return candidate;
+  const auto is_svg = [](std::string_view url) {
+    url = url.substr(0, std::min(url.find_first_of("?#"), url.size()));
+    return url.size() >= 4 && lower_ascii(url.substr(url.size() - 4)) == ".svg";
+  };
+  const Candidate* best = nullptr;
+  for (const Candidate& candidate : candidates) {
+    if (best == nullptr || (is_svg(best->url) && !is_svg(candidate.url))) {
+      best = &candidate;
+      continue;
+    }
+    if (is_svg(candidate.url) && !is_svg(best->url)) continue;
+    if (candidate.width > 0 || best->width > 0 ? candidate.width > best->width : candidate.density > best->density) {
+      best = &candidate;
+    }
+  }
+  return best == nullptr ? std::string_view() : best->url;
 }
 
 class BodyRewriter {
@@ -151,7 +199,7 @@ std::optional<std::string> image_address(const Node& img, std::string_view base)
     return url;
   }
   if (const std::string* srcset = img.attribute("srcset")) {
-    return absolute_http_url(first_srcset_candidate(*srcset), base);
+    return absolute_http_url(best_srcset_candidate(*srcset), base);
   }
   return std::nullopt;
 }

@@ -147,7 +147,22 @@ TEST(RewriteBodyTest, LazyLoadedImageUsesItsRealAddress) {
                     "<noscript><img src=\"/real.jpg\"></noscript>"),
             "<figure><img src=\"https://example.org/real.jpg\"></figure>");
   EXPECT_EQ(rewrite("<img srcset=\"/s.jpg 1x, /l.jpg 2x\">"),
-            "<figure><img src=\"https://example.org/s.jpg\"></figure>");
+            "<figure><img src=\"https://example.org/l.jpg\"></figure>");
+}
+
+TEST(RewriteBodyTest, ImageWithOnlyASrcsetTakesItsLargestImageCandidate) {
+  // Widths win over order, whatever the spacing and commas.
+  EXPECT_EQ(rewrite("<img srcset=\"/m.jpg 800w,/l.jpg 1600w , /s.jpg 400w\">"),
+            "<figure><img src=\"https://example.org/l.jpg\"></figure>");
+  // A candidate without descriptor is 1x; a comma inside the address stays.
+  EXPECT_EQ(rewrite("<img srcset=\"/a,b.jpg, /c.jpg 1.5x\">"),
+            "<figure><img src=\"https://example.org/c.jpg\"></figure>");
+  // An SVG is no image the archive keeps: the largest other one is taken.
+  EXPECT_EQ(rewrite("<img srcset=\"/small.png 300w, /vector.svg?v=2 3000w\">"),
+            "<figure><img src=\"https://example.org/small.png\"></figure>");
+  // A src the page gives is still the address.
+  EXPECT_EQ(rewrite("<img src=\"/given.jpg\" srcset=\"/huge.jpg 4000w\">"),
+            "<figure><img src=\"https://example.org/given.jpg\"></figure>");
 }
 
 TEST(RewriteBodyTest, ImageWithoutAnHttpAddressIsDropped) {

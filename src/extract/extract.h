@@ -92,7 +92,7 @@ Result<Article> read_adapter_article(const Adapter& adapter, std::string_view js
 // enclosure (type image/*), else its first image media:content, else its
 // first media:thumbnail as the lead image (left out when the body already
 // shows that image). The body is rewritten as read_adapter_article's is:
-// each <img> (src, else a lazy-loading data-src, else srcset's first) becomes
+// each <img> (src, else a lazy-loading data-src, else srcset's largest) becomes
 // the <figure> form with its address resolved against the entry's link, as
 // are relative links; an image with no http(s) address is dropped. The
 // article's url is the entry's link only when that is an http(s) address,

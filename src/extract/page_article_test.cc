@@ -136,7 +136,7 @@ TEST(ExtractArticleTest, LazyImagesGetTheirRealAddressResolvedAgainstBaseHref) {
   EXPECT_NE(html.find("<figure><img src=\"https://static.example/media/from-noscript.jpg\"></figure>"),
             std::string::npos) << html;
   EXPECT_NE(html.find("<img src=\"https://static.example/media/picture-large.webp\">"), std::string::npos) << html;
-  EXPECT_NE(html.find("<img src=\"https://static.example/media/set-small.jpg\">"), std::string::npos) << html;
+  EXPECT_NE(html.find("<img src=\"https://static.example/media/set-large.jpg\">"), std::string::npos) << html;
   EXPECT_EQ(html.find("data:"), std::string::npos) << html;
   EXPECT_EQ(html.find("<noscript"), std::string::npos) << html;
   EXPECT_EQ(html.find("spacer.gif"), std::string::npos) << html;

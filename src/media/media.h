@@ -81,7 +81,7 @@ Result<KeptImage> keep_image(const std::filesystem::path& root, std::string_view
 // The web addresses of the images `article` shows, in the order shown: its
 // lead image, then each <img> of its body (the extract stage has already
 // chosen one address per image: src, else a lazy-loading one, else
-// srcset's first candidate). Each address once; only http(s).
+// srcset's largest candidate). Each address once; only http(s).
 std::vector<std::string> image_urls(const extract::Article& article);
 
 // The media store as found on disk.

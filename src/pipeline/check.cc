@@ -80,6 +80,7 @@ class ArchiveCheck {
     report_.articles = articles->size();
     if (auto checked = check_documents(*articles); !checked) return std::unexpected(checked.error());
     if (auto checked = check_outputs(*feeds, *articles); !checked) return std::unexpected(checked.error());
+    if (auto checked = check_images(); !checked) return std::unexpected(checked.error());
     if (auto checked = check_folder(); !checked) return std::unexpected(checked.error());
     if (archive_.config().git.enabled) check_history(!articles->empty());
     return finish();
@@ -97,6 +98,29 @@ class ArchiveCheck {
   void stale_lock(std::string path) {
     if (interrupted_) return warn(std::move(path), "left by a commit the interrupted run cut short; remove it");
     error(std::move(path), "a lock file no commit is writing; remove it");
+  }
+
+  // Every kept image against the hash its name and record carry: bytes
+  // that changed are damage (an error); a file that is gone is a warning,
+  // since the pages then show the image through the proxy.
+  Result<void> check_images() {
+    auto images = archive_.store().images();
+    if (!images) return std::unexpected(images.error());
+    for (const store::ImageRecord& image : *images) report_.images += image.sha256.empty() ? 0 : 1;
+    for (std::string& problem : media::verify_images(root_, *images)) {
+      const std::size_t colon = problem.find(": ");
+      std::string path = problem.substr(0, colon);
+      std::string what = problem.substr(colon + 2);
+      if (what.starts_with("missing")) {
+        warn(std::move(path), what + "; pages show it through the proxy");
+      } else {
+        error(std::move(path), std::move(what));
+      }
+    }
+    auto usage = media::media_usage(root_);
+    if (!usage) return std::unexpected(usage.error());
+    report_.media = *usage;
+    return {};
   }
 
   CheckReport finish() {

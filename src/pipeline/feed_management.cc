@@ -251,6 +251,9 @@ Result<ArchiveStatus> archive_status(Archive& archive) {
   const auto store_path = archive.root() / kStoreFile;
   status.store_bytes = size_of(store_path) + size_of(store_path.string() + "-wal");
   status.git_bytes = size_of(archive.root() / ".git");
+  auto media = media::media_usage(archive.root());
+  if (!media) return std::unexpected(media.error());
+  status.media = *media;
   auto guard = RunGuard::acquire_to_read(archive.root());
   status.run_in_progress = !guard && guard.error().code() == ErrorCode::kInvalidArgument;
   status.daemon_running = daemon_running(archive.root());

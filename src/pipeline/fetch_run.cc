@@ -468,6 +468,7 @@ class FetchRun {
     };
     auto images = run_images(store_, http(), image_articles_, options);
     if (!images) return std::unexpected(images.error());
+    images_written_ = !images->files_written.empty();
     for (std::string& file : images->files_written) written_paths_.insert(std::move(file));
     summary_.images_kept = images->kept;
     summary_.images_refused = images->refused;
@@ -1508,7 +1509,8 @@ class FetchRun {
     PublishRequest request;
     request.now = now_;
     request.changes = summary_.changes;
-    const bool changed = summary_.documents_written > 0 || repair_ || statuses_changed_ || indexes_upgraded_;
+    const bool changed =
+        summary_.documents_written > 0 || repair_ || statuses_changed_ || indexes_upgraded_ || images_written_;
     const bool feeds_out_missing = archive_.config().feeds_out.max_items > 0 &&
                                    !std::filesystem::exists(archive_.root() / "feed.json");
     const bool site_missing = archive_.config().site_enabled &&
@@ -1613,6 +1615,8 @@ class FetchRun {
   std::set<std::int64_t> changed_articles_;
   // The images of the articles this run saved new or changed (fetch_images).
   std::vector<ArticleImages> image_articles_;
+  // New files in media/: the site shows them, the manifest and commit take them.
+  bool images_written_ = false;
   // The store's articles, read once the run's saves and statuses are done
   // (start_indexes): the indexes, the outputs and the commit's check share
   // them.

@@ -19,6 +19,7 @@ namespace newsvault::pipeline {
 namespace {
 
 using testing::HttpTestServer;
+using Severity = CheckProblem::Severity;
 
 class ImageRunTest : public ::testing::Test {
  protected:
@@ -259,6 +260,148 @@ TEST_F(ImageRunTest, AFeedWithImagesOffFetchesNone) {
   fetch_at("2023-06-19T12:00:00Z");
   EXPECT_EQ(requests_for("/a.png"), 0u);
   EXPECT_TRUE(images().empty());
+}
+
+// The site's page of the article titled `title`, relative to the root.
+std::filesystem::path site_page_of(const std::filesystem::path& root, const std::string& title) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root / "site")) {
+    if (entry.path().extension() != ".html" || entry.path().filename() == "index.html") continue;
+    if (testing::read_file(entry.path()).find("<h1>" + title + "</h1>") != std::string::npos) {
+      return entry.path().lexically_relative(root);
+    }
+  }
+  return {};
+}
+
+// The src of every <img> of a page, in order.
+std::vector<std::string> image_sources(const std::string& page) {
+  std::vector<std::string> sources;
+  for (std::size_t at = 0; (at = page.find("<img src=\"", at)) != std::string::npos;) {
+    at += 10;
+    sources.push_back(page.substr(at, page.find('"', at) - at));
+  }
+  return sources;
+}
+
+TEST_F(ImageRunTest, TheSitePageShowsTheLocalCopyWhileTheDocumentKeepsTheProxy) {
+  const std::string picture = testing::make_png(3, 2, 0x4488cc);
+  server_.set("/kept.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+  serve_feed({img("/kept.png")});
+  open();
+  fetch_at("2023-06-19T12:00:00Z");
+  const std::filesystem::path page = site_page_of(dir_.path(), "Story 0");
+  ASSERT_FALSE(page.empty());
+  const auto sources = image_sources(testing::read_file(dir_.path() / page));
+  ASSERT_EQ(sources.size(), 1u);
+  // Relative, so the site opened from disk finds it: from the page's folder
+  // to the very bytes the server sent.
+  EXPECT_FALSE(sources[0].starts_with("/")) << sources[0];
+  EXPECT_EQ(sources[0].find("://"), std::string::npos) << sources[0];
+  EXPECT_EQ(testing::read_file((dir_.path() / page).parent_path() / sources[0]), picture);
+  // The document keeps the archive format's proxy address.
+  auto articles = archive_->store().articles(std::nullopt);
+  ASSERT_TRUE(articles.has_value());
+  ASSERT_EQ(articles->size(), 1u);
+  std::string document;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path() / "pics")) {
+    if (entry.path().extension() == ".md" && entry.path().filename() != "README.md") document = testing::read_file(entry.path());
+  }
+  EXPECT_NE(document.find("https://images.weserv.nl/?url=127.0.0.1"), std::string::npos) << document;
+  EXPECT_EQ(document.find("media/sha256"), std::string::npos) << document;
+}
+
+TEST_F(ImageRunTest, ADeletedCopyFallsBackToTheProxyAndCheckNamesTheFile) {
+  const std::string picture = testing::make_png(2, 5, 0x00aa00);
+  server_.set("/lost.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+  serve_feed({img("/lost.png")});
+  open();
+  fetch_at("2023-06-19T12:00:00Z");
+  const std::string path = media::media_path(store::sha256_hex(picture), "png");
+  ASSERT_TRUE(std::filesystem::remove(dir_.path() / path));
+  auto site = write_site(*archive_);
+  ASSERT_TRUE(site.has_value()) << site.error().message();
+  const std::filesystem::path page = site_page_of(dir_.path(), "Story 0");
+  ASSERT_FALSE(page.empty());
+  const auto sources = image_sources(testing::read_file(dir_.path() / page));
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_TRUE(sources[0].starts_with("https://images.weserv.nl/?url=127.0.0.1")) << sources[0];
+
+  archive_.reset();
+  auto report = check_archive(dir_.path());
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_TRUE(report->sound());
+  bool named = false;
+  for (const CheckProblem& problem : report->problems) {
+    named |= problem.path == path && problem.severity == Severity::kWarning &&
+             problem.what.find("missing") != std::string::npos;
+  }
+  EXPECT_TRUE(named) << path;
+}
+
+TEST_F(ImageRunTest, ATamperedCopyIsDamageThatCheckReports) {
+  const std::string picture = testing::make_png(6, 1, 0x102030);
+  server_.set("/changed.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+  serve_feed({img("/changed.png")});
+  open();
+  fetch_at("2023-06-19T12:00:00Z");
+  archive_.reset();
+  auto sound = check_archive(dir_.path());
+  ASSERT_TRUE(sound.has_value()) << sound.error().message();
+  EXPECT_TRUE(sound->sound());
+  EXPECT_EQ(sound->images, 1u);
+  EXPECT_EQ(sound->media.files, 1u);
+  EXPECT_EQ(sound->media.bytes, picture.size());
+
+  const std::string path = media::media_path(store::sha256_hex(picture), "png");
+  testing::write_file(dir_.path() / path, testing::make_png(6, 1, 0x302010));
+  auto report = check_archive(dir_.path());
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_FALSE(report->sound());
+  bool named = false;
+  for (const CheckProblem& problem : report->problems) {
+    named |= problem.path == path && problem.severity == Severity::kError &&
+             problem.what.find("not to its name") != std::string::npos;
+  }
+  EXPECT_TRUE(named) << path;
+}
+
+// Headless Chromium's screenshot of the page at file `page`, with every
+// host name unresolvable: nothing but the disk can answer.
+std::string offline_screenshot(const std::filesystem::path& page, const std::filesystem::path& scratch,
+                               const std::string& name) {
+  const std::filesystem::path shot = scratch / (name + ".png");
+  const testing::CommandResult run = testing::run_command(
+      "timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run"
+      " --host-resolver-rules='MAP * ~NOTFOUND' --window-size=800,1400 --user-data-dir='" +
+      (scratch / ("profile-" + name)).string() + "' --screenshot='" + shot.string() + "' 'file://" +
+      page.string() + "'");
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  return std::filesystem::exists(shot) ? testing::read_file(shot) : std::string();
+}
+
+TEST_F(ImageRunTest, TheSiteOpenedFromDiskWithoutNetworkShowsEveryKeptImage) {
+  if (!std::filesystem::exists("/usr/bin/chromium")) GTEST_SKIP() << "chromium is not installed";
+  // Two pictures in colours nothing else on the page has.
+  server_.set("/red.png", {.headers = {{"Content-Type", "image/png"}}, .body = testing::make_png(40, 10, 0xff0000)});
+  server_.set("/blue.png", {.headers = {{"Content-Type", "image/png"}}, .body = testing::make_png(40, 10, 0x0000ff)});
+  serve_feed({img("/red.png") + img("/blue.png")});
+  open();
+  fetch_at("2023-06-19T12:00:00Z");
+  const std::filesystem::path page = dir_.path() / site_page_of(dir_.path(), "Story 0");
+  testing::TempDir scratch;
+  const std::string shown = offline_screenshot(page, scratch.path(), "kept");
+  ASSERT_FALSE(shown.empty());
+  // Each shown at the page's width: thousands of its pixels.
+  EXPECT_GT(testing::count_png_pixels(shown, 0xff0000), 5000u);
+  EXPECT_GT(testing::count_png_pixels(shown, 0x0000ff), 5000u);
+
+  // The same page with one copy gone shows that one no more: the check
+  // above sees what the browser drew.
+  ASSERT_TRUE(std::filesystem::remove(dir_.path() / media::media_path(store::sha256_hex(testing::make_png(40, 10, 0x0000ff)), "png")));
+  const std::string without = offline_screenshot(page, scratch.path(), "missing");
+  ASSERT_FALSE(without.empty());
+  EXPECT_GT(testing::count_png_pixels(without, 0xff0000), 5000u);
+  EXPECT_EQ(testing::count_png_pixels(without, 0x0000ff), 0u);
 }
 
 }  // namespace

@@ -217,6 +217,11 @@ struct FetchProgress {
   std::size_t errors = 0;
 };
 
+// The local copies of the store's kept images whose files are in the
+// archive now, by image address: their paths relative to the root
+// (publish::PublishOptions::local_images). Fails as the store's read does.
+Result<std::shared_ptr<const std::map<std::string, std::string>>> local_images(Archive& archive);
+
 // What publishing did: feeds out written, the commit, the pushes.
 struct PublishSummary {
   // Another process is the archive's publisher (a PostgreSQL store's one
@@ -407,6 +412,8 @@ struct CheckReport {
   std::size_t articles = 0;   // articles of the store
   std::size_t documents = 0;  // documents and converted copies compared with their revision
   std::size_t outputs = 0;    // indexes and feeds out compared with the store
+  std::size_t images = 0;     // kept images whose file was hashed again
+  media::MediaUsage media;    // the files under media/ and their size
   std::vector<CheckProblem> problems;  // errors first, then warnings, each by path
   // No errors (warnings allowed).
   bool sound() const;
@@ -415,8 +422,9 @@ struct CheckReport {
 // Verifies the archive in `root` without changing it: the store (SQLite's
 // integrity and foreign key checks), every document and converted copy
 // against its article's latest revision (rendered as fetch renders it,
-// compared byte for byte), the indexes and feeds out against the store,
-// temporary files of cut-short writes, and the git history (uncommitted
+// compared byte for byte), every kept image against its SHA-256 (changed
+// bytes are an error, a missing file a warning: the pages fall back to the
+// proxy), the indexes and feeds out against the store, temporary files of cut-short writes, and the git history (uncommitted
 // changes, stale lock files). Holds the run lock while it reads. Fails
 // only when it cannot check: kNotFound without an archive, a broken
 // config, kInvalidArgument while a fetch or publish runs in the archive.
@@ -694,6 +702,7 @@ struct ArchiveStatus {
   std::size_t pending = 0;
   std::uintmax_t store_bytes = 0;  // the store with its WAL
   std::uintmax_t git_bytes = 0;    // .git; 0 without history
+  media::MediaUsage media;         // the images kept under media/
   bool run_in_progress = false;    // a fetch, publish or check holds the run lock
   bool daemon_running = false;     // `newsvault run` holds the archive
 };

@@ -7,6 +7,20 @@ namespace newsvault::pipeline {
 
 Result<extract::Article> read_article_content(std::string_view content) { return article_from_json(content); }
 
+Result<std::shared_ptr<const std::map<std::string, std::string>>> local_images(Archive& archive) {
+  auto images = archive.store().images();
+  if (!images) return std::unexpected(images.error());
+  auto local = std::make_shared<std::map<std::string, std::string>>();
+  for (const store::ImageRecord& image : *images) {
+    if (image.sha256.empty()) continue;
+    std::string path = media::media_path(image.sha256, media::extension_of(image.type));
+    // Only a copy there now: a page never points at a missing file.
+    std::error_code error;
+    if (std::filesystem::is_regular_file(archive.root() / path, error)) local->emplace(image.url, std::move(path));
+  }
+  return local;
+}
+
 Result<publish::SiteSummary> write_site(Archive& archive, const std::set<std::int64_t>* changed,
                                         const std::vector<store::ArticleSummary>* articles) {
   store::Store& store = archive.store();
@@ -42,6 +56,9 @@ Result<publish::SiteSummary> write_site(Archive& archive, const std::set<std::in
   };
   publish::SiteOptions options = archive.config().site;
   options.publish = archive.config().publish;
+  auto local = local_images(archive);
+  if (!local) return std::unexpected(local.error());
+  options.publish.local_images = std::move(*local);
   for (const auto& [feed, settings] : archive.config().feeds) {
     if (!settings.convert.empty()) options.conversions[feed] = settings.convert;
   }

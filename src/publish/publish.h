@@ -38,6 +38,17 @@ struct PublishOptions {
   // address first gets the spec's encoding (bytes outside printable ASCII
   // and spaces as %XX, never twice).
   std::string image_proxy = "https://images.weserv.nl/?url={url_without_scheme}";
+  // The local copies of images (media.h), by the image's address: the
+  // copy's path relative to the archive root ("media/sha256/ab/….png").
+  // An image with one is shown from local_image_base + that path; every
+  // other image through the proxy, without script. Null: every image
+  // through the proxy (the documents always are: their format is the
+  // spec's, byte for byte).
+  std::shared_ptr<const std::map<std::string, std::string>> local_images;
+  // How a page reaches the archive root: the static site's article pages
+  // set it to their own "../" path (write_site does), the server to "/",
+  // feeds out to their base address.
+  std::string local_image_base;
 };
 
 // The archive document of an article, archived at `archived_at`:

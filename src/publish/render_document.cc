@@ -127,6 +127,16 @@ Node proxied_image(std::string proxied) {
   return Node::element("img", {{"src", std::move(proxied)}, {"width", "100%"}});
 }
 
+// The address a page shows image `url` at: its local copy when the
+// options hold one, else the proxy's; nullopt for neither.
+std::optional<std::string> shown_url(std::string_view url, const PublishOptions& options) {
+  if (options.local_images) {
+    const auto local = options.local_images->find(std::string(trim_ascii(url)));
+    if (local != options.local_images->end()) return options.local_image_base + local->second;
+  }
+  return proxied_url(url, options);
+}
+
 Node caption_block(std::vector<Node> caption) {
   return Node::element("div", {},
                        {Node::element("small", {{"style", "color: #999;"}}, std::move(caption))});
@@ -154,7 +164,7 @@ class BodyRenderer {
         // goes: the proxied src is the only address a reader's browser sees.
         const std::string* src = node.attribute("src");
         if (src == nullptr) continue;
-        if (auto proxied = proxied_url(*src, options_)) out.push_back(proxied_image(*proxied));
+        if (auto shown = shown_url(*src, options_)) out.push_back(proxied_image(*shown));
       } else if (node.name == "figure") {
         render_figure(std::move(node), out);
       } else if (contains(kUnwrappedElements, node.name)) {
@@ -192,7 +202,7 @@ class BodyRenderer {
 };
 
 std::string render_lead_image(const extract::Image& image, const PublishOptions& options) {
-  const auto proxied = proxied_url(image.url, options);
+  const auto proxied = shown_url(image.url, options);
   if (!proxied) return {};
   std::vector<Node> nodes = {proxied_image(*proxied)};
   if (!trim_ascii(image.caption).empty()) {

@@ -201,6 +201,24 @@ std::string variant_label(const SiteLocale& locale, const std::optional<ChineseC
   return {};
 }
 
+// The rendering options of site page `path`: local copies of images are
+// reached relatively, up from the page to the site's folder, then up from
+// the site's folder to the archive root, so the site works from file://
+// (unless the options carry a base of their own).
+PublishOptions shown_from(std::string_view path, const SiteOptions& options) {
+  PublishOptions shown = options.publish;
+  // A base of its own (the server's "/") is kept.
+  if (!shown.local_images || !shown.local_image_base.empty()) return shown;
+  std::string_view dir = options.dir;
+  while (dir.ends_with('/')) dir.remove_suffix(1);
+  shown.local_image_base = href(path, "");
+  for (char c : dir) {
+    if (c == '/') shown.local_image_base += "../";
+  }
+  shown.local_image_base += "../";  // the site's folder itself
+  return shown;
+}
+
 // `language`: the article's own (SiteRevision::language), "" when unknown.
 std::string render_article_page(const SiteLocale& locale, const store::ArticleSummary& summary,
                                 const extract::Article& article, std::string_view language,
@@ -238,7 +256,7 @@ std::string render_article_page(const SiteLocale& locale, const store::ArticleSu
     main += status_text(locale, summary);
     main += link(path, "changes.html#article-" + std::to_string(summary.id), words.what_changed) + "</p>\n";
   }
-  main += "<div class=\"body\">" + render_article_html(article, options.publish) + "</div>\n</article>\n";
+  main += "<div class=\"body\">" + render_article_html(article, shown_from(path, options)) + "</div>\n</article>\n";
   // The page's language: a converted copy's, else the article's own as
   // its source said it, else (unknown) the site's.
   if (shown.conversion) language = chinese_conversion_language(*shown.conversion);

@@ -292,7 +292,11 @@ Result<std::shared_ptr<const ArticleText>> Library::text(store::Store& store, st
   made->title = article->title;
   made->url = article->url;
   made->published = article->published;
-  made->html = publish::render_article_html(*article, options_.site.publish);
+  // API clients read the body away from the server: images through the
+  // proxy, as in the feeds out, never by the server's own /media/ paths.
+  publish::PublishOptions api_rendering = options_.site.publish;
+  api_rendering.local_images = nullptr;
+  made->html = publish::render_article_html(*article, api_rendering);
   auto json = [](const std::string& text) {
     return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   };

@@ -3,6 +3,11 @@
 // Every page carries the site's Content-Security-Policy as a header too.
 #include <sodium.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
 #include "core/html.h"
 #include "search/search.h"
 #include "serve/routes.h"
@@ -14,6 +19,7 @@ namespace {
 // no script, no plugin, no <base>, no form; the search page's form may
 // submit to this server.
 constexpr char kPolicy[] = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
+constexpr char kMediaPolicy[] = "default-src 'none'; sandbox";
 constexpr char kSearchPolicy[] = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'";
 constexpr std::size_t kSearchResults = 50;
 
@@ -126,6 +132,26 @@ void add_reader_pages(httplib::Server& server, Library& library) {
     set_page_headers(response, kSearchPolicy);
     response.set_content(page, "text/html; charset=utf-8");
   });
+  // The local copies of images: named by their hash, so never changing.
+  // Only the sniffed types media.h keeps, each with its own type and
+  // nosniff; the policy forbids anything but showing the image.
+  server.Get(R"(/media/sha256/[0-9a-f]{2}/[0-9a-f]{64}\.(png|jpg|gif|webp|avif))",
+             [&library](const httplib::Request& request, httplib::Response& response) {
+               if (!allowed(request, response, library)) return;
+               const std::filesystem::path& root = library.options().media_root;
+               std::ifstream in(root / request.path.substr(1), std::ios::binary);
+               if (root.empty() || !in) {
+                 response.status = 404;
+                 return;
+               }
+               std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+               const std::string extension = request.matches[1].str();
+               const std::string type = extension == "jpg" ? "image/jpeg" : "image/" + extension;
+               response.set_header("Content-Security-Policy", kMediaPolicy);
+               response.set_header("X-Content-Type-Options", "nosniff");
+               response.set_header("Cache-Control", "public, max-age=31536000, immutable");
+               response.set_content(std::move(bytes), type);
+             });
   server.Get("/.*", [&library](const httplib::Request& request, httplib::Response& response) {
     // A client configured with the server's address and a trailing slash
     // asks for //v1/feeds: sent on to the one path meant, as Miniflux does.

@@ -25,6 +25,7 @@
 #define NEWSVAULT_SERVE_SERVE_H_
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -78,6 +79,9 @@ struct Options {
   std::size_t connections = 4;
   // The reader pages' rendering: the image proxy and converted copies.
   publish::SiteOptions site;
+  // The archive folder whose media/sha256/ the server answers /media/sha256/
+  // from (the local copies of images, read-only); empty: none.
+  std::filesystem::path media_root;
   // Opens one more connection to the archive's store (read-write: users'
   // state is written).
   std::function<Result<std::unique_ptr<store::Store>>()> open_store;
