@@ -137,7 +137,8 @@ void add_worker_command(CLI::App& app, const GlobalOptions& global, CommandActio
   CLI::App* command = app.add_subcommand(
       "worker",
       "Lease due feeds from the archive's store, fetch and save them there (no documents: publish writes those); "
-      "any number may run at once, on any machine whose settings name the store.");
+      "any number may run at once, on any machine whose settings name the store. SIGTERM or SIGINT stop it after "
+      "its current batch.");
   command->add_flag("--once", arguments->once,
                     "Stop when no feed is due and no other worker's lease of a due feed is running");
   command->add_option("--id", arguments->id,

@@ -178,6 +178,19 @@ TEST_P(WorkerTest, AWorkerKilledHoldingLeasesHasItsFeedsTakenByAnotherOnceTheyEx
   expect_every_article_once_and_published();
 }
 
+TEST_P(WorkerTest, SigtermStopsAWorkerAfterItsBatchWithTheBatchSaved) {
+  make_archive(4, 10, 300);
+  serve(0, std::chrono::seconds(1));  // the batch is still running when the signal comes
+  const pid_t worker = testing::start_newsvault({"--dir", archive_.string(), "worker", "--id", "steady"});
+  while (server_.request_count(path(0)) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ::kill(worker, SIGTERM);
+  EXPECT_EQ(exit_status_of(worker), 0);
+  const auto listed = newsvault("list --json");
+  ASSERT_EQ(listed.exit_status, 0) << listed.err;
+  EXPECT_EQ(nlohmann::json::parse(listed.out)["articles"].size(), 8u) << "the batch in hand was saved";
+  expect_every_article_once_and_published();
+}
+
 TEST_P(WorkerTest, AZeroLeaseIsRefusedNamingTheSetting) {
   make_archive(1, 1, 300);
   std::string settings = testing::read_file(archive_ / "newsvault.toml");
