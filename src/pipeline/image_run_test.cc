@@ -250,6 +250,16 @@ std::vector<std::string> image_sources(const std::string& page) {
   return sources;
 }
 
+// Whether check reported a problem of `severity` on file `path` saying `words`.
+bool reports(const CheckReport& report, Severity severity, const std::string& path, std::string_view words) {
+  for (const CheckProblem& problem : report.problems) {
+    if (problem.path == path && problem.severity == severity && problem.what.find(words) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 TEST_F(ImageRunTest, TheSitePageShowsTheLocalCopyWhileTheDocumentKeepsTheProxy) {
   const std::string picture = testing::make_png(3, 2, 0x4488cc);
   server_.set("/kept.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
@@ -297,12 +307,7 @@ TEST_F(ImageRunTest, ADeletedCopyFallsBackToTheProxyAndCheckNamesTheFile) {
   auto report = check_archive(dir_.path());
   ASSERT_TRUE(report.has_value()) << report.error().message();
   EXPECT_TRUE(report->sound());
-  bool named = false;
-  for (const CheckProblem& problem : report->problems) {
-    named |= problem.path == path && problem.severity == Severity::kWarning &&
-             problem.what.find("missing") != std::string::npos;
-  }
-  EXPECT_TRUE(named) << path;
+  EXPECT_TRUE(reports(*report, Severity::kWarning, path, "missing")) << path;
 }
 
 TEST_F(ImageRunTest, ATamperedCopyIsDamageThatCheckReports) {
@@ -324,12 +329,7 @@ TEST_F(ImageRunTest, ATamperedCopyIsDamageThatCheckReports) {
   auto report = check_archive(dir_.path());
   ASSERT_TRUE(report.has_value()) << report.error().message();
   EXPECT_FALSE(report->sound());
-  bool named = false;
-  for (const CheckProblem& problem : report->problems) {
-    named |= problem.path == path && problem.severity == Severity::kError &&
-             problem.what.find("not to its name") != std::string::npos;
-  }
-  EXPECT_TRUE(named) << path;
+  EXPECT_TRUE(reports(*report, Severity::kError, path, "not to its name")) << path;
 }
 
 // Headless Chromium's screenshot of the page at file `page`, with every
