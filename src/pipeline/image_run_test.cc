@@ -72,6 +72,14 @@ class ImageRunTest : public ::testing::Test {
     return by_path;
   }
 
+  // One article showing `picture` at `path`, archived: the picture kept.
+  void archive_picture(const std::string& path, const std::string& picture) {
+    server_.set(path, {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+    serve_feed({img(path)});
+    open();
+    fetch_at("2023-06-19T12:00:00Z");
+  }
+
   std::size_t requests_for(std::string_view path) {
     std::size_t count = 0;
     for (const auto& request : server_.requests()) count += request.path == path ? 1 : 0;
@@ -262,10 +270,7 @@ bool reports(const CheckReport& report, Severity severity, const std::string& pa
 
 TEST_F(ImageRunTest, TheSitePageShowsTheLocalCopyWhileTheDocumentKeepsTheProxy) {
   const std::string picture = testing::make_png(3, 2, 0x4488cc);
-  server_.set("/kept.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
-  serve_feed({img("/kept.png")});
-  open();
-  fetch_at("2023-06-19T12:00:00Z");
+  archive_picture("/kept.png", picture);
   const std::filesystem::path page = site_page_of(dir_.path(), "Story 0");
   ASSERT_FALSE(page.empty());
   const auto sources = image_sources(testing::read_file(dir_.path() / page));
@@ -289,10 +294,7 @@ TEST_F(ImageRunTest, TheSitePageShowsTheLocalCopyWhileTheDocumentKeepsTheProxy) 
 
 TEST_F(ImageRunTest, ADeletedCopyFallsBackToTheProxyAndCheckNamesTheFile) {
   const std::string picture = testing::make_png(2, 5, 0x00aa00);
-  server_.set("/lost.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
-  serve_feed({img("/lost.png")});
-  open();
-  fetch_at("2023-06-19T12:00:00Z");
+  archive_picture("/lost.png", picture);
   const std::string path = media::media_path(store::sha256_hex(picture), "png");
   ASSERT_TRUE(std::filesystem::remove(dir_.path() / path));
   auto site = write_site(*archive_);
@@ -312,10 +314,7 @@ TEST_F(ImageRunTest, ADeletedCopyFallsBackToTheProxyAndCheckNamesTheFile) {
 
 TEST_F(ImageRunTest, ATamperedCopyIsDamageThatCheckReports) {
   const std::string picture = testing::make_png(6, 1, 0x102030);
-  server_.set("/changed.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
-  serve_feed({img("/changed.png")});
-  open();
-  fetch_at("2023-06-19T12:00:00Z");
+  archive_picture("/changed.png", picture);
   archive_.reset();
   auto sound = check_archive(dir_.path());
   ASSERT_TRUE(sound.has_value()) << sound.error().message();
