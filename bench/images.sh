@@ -17,6 +17,7 @@
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
+. bench/common.sh
 
 newsvault=${NEWSVAULT:-build/newsvault}
 rounds=${ROUNDS:-3}
@@ -105,16 +106,6 @@ threading.Timer(3600, server.shutdown).start()
 server.serve_forever()
 EOF
 
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
-}
-trap stop_server EXIT
-trap 'exit 130' INT TERM
 "$python" "$out/server.py" "$out/port.tmp" 2>"$out/server.log" &
 server_pid=$!
 for _ in $(seq 600); do
@@ -127,10 +118,6 @@ if [ ! -s "$out/port.tmp" ]; then
 fi
 base=http://127.0.0.1:$(cat "$out/port.tmp")
 
-# seconds_since START: wall seconds from START (an $EPOCHREALTIME) to now.
-seconds_since() {
-  awk -v start="$1" -v end="$EPOCHREALTIME" 'BEGIN { printf "%.3f", end - start }'
-}
 
 # set_images_off FILE: the first "# enabled = true" after [images] becomes
 # "enabled = false".
