@@ -21,6 +21,7 @@
 set -euo pipefail
 export LC_ALL=C  # EPOCHREALTIME and printf must use '.' as the decimal point
 cd "$(dirname "$0")/.."
+. bench/common.sh
 
 newsvault=${NEWSVAULT:-build/newsvault}
 feeds=${FEEDS:-1000}
@@ -53,11 +54,6 @@ newsboat_version=$(newsboat --version 2>/dev/null | head -n 1)
 mkdir -p "$out"
 : >"$results"
 
-# seconds_since START: wall seconds from START (an $EPOCHREALTIME) to now.
-seconds_since() {
-  awk -v start="$1" -v end="$EPOCHREALTIME" 'BEGIN { printf "%.3f", end - start }'
-}
-
 # --- the feeds -------------------------------------------------------------------
 # Regenerated only when missing, when the generator changed or when another
 # size is asked for: the seeds are fixed, so the bytes are the same everywhere.
@@ -71,18 +67,9 @@ fi
 feed_bytes=$(cat "$feed_dir"/*.xml | wc -c)
 
 # --- the server --------------------------------------------------------------------
-# One Python process, one thread per connection. The trap ends it however
-# this script ends; --max-seconds ends it even if the trap never runs.
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
-}
-trap stop_server EXIT
-trap 'exit 130' INT TERM
+# One Python process, one thread per connection. bench/common.sh's trap
+# ends it however this script ends; --max-seconds ends it even if the trap
+# never runs.
 
 rm -f "$out/port"
 "$python" "$helper" serve "$feed_dir" --port-file "$out/port" --max-seconds 3600 \

@@ -10,7 +10,9 @@
 #include <string>
 
 #include "record/record.h"
+#include "store/store.h"
 #include "support/http_test_server.h"
+#include "support/test_images.h"
 #include "support/test_support.h"
 
 namespace newsvault::cli {
@@ -109,6 +111,36 @@ TEST_F(EvidenceTest, AFetchKeepsTheFeedAsServedAndARevisionNamesItsRecord) {
   const auto tracked = in_archive("git ls-files");
   EXPECT_EQ(tracked.out.find(".warc"), std::string::npos) << tracked.out;
   EXPECT_NE(tracked.out.find("manifests/2026-12-04.sha256"), std::string::npos) << tracked.out;
+}
+
+TEST_F(EvidenceTest, TheDaysManifestListsTheImagesKeptAndStatusAndCheckCountThem) {
+  // A picture of this run's own: its file is new to every archive.
+  const std::string picture = testing::make_png(9, 4, static_cast<std::uint32_t>(::getpid()) & 0xFFFFFF);
+  server_.set("/picture.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+  server_.set_handler("/feed.xml", [this](const HttpTestServer::RecordedRequest&) {
+    std::string body = feed(stamp_, 1);
+    body.insert(body.find("</description>"), "&lt;img src=\"" + server_.url("/picture.png") + "\"&gt;");
+    return HttpTestServer::CannedResponse{.headers = {{"Content-Type", "application/rss+xml"}}, .body = body};
+  });
+  const auto fetched = newsvault("fetch --now 2026-12-04T10:00:00Z");
+  ASSERT_EQ(fetched.exit_status, 0) << fetched.err;
+  const std::string file = "media/sha256/" + store::sha256_hex(picture).substr(0, 2) + "/" +
+                           store::sha256_hex(picture) + ".png";
+  EXPECT_EQ(testing::read_file(archive_ / file), picture);
+  const std::string manifest = testing::read_file(archive_ / "manifests/2026-12-04.sha256");
+  EXPECT_NE(manifest.find(store::sha256_hex(picture) + "  " + file + "\n"), std::string::npos) << manifest;
+
+  const auto status = newsvault("status --json");
+  ASSERT_EQ(status.exit_status, 0) << status.err;
+  const auto counted = nlohmann::json::parse(status.out);
+  EXPECT_EQ(counted["media_files"], 1);
+  EXPECT_EQ(counted["media_bytes"], picture.size());
+  const auto checked = newsvault("check --json");
+  ASSERT_EQ(checked.exit_status, 0) << checked.out << checked.err;
+  const auto report = nlohmann::json::parse(checked.out);
+  EXPECT_EQ(report["images"], 1);
+  EXPECT_EQ(report["media_files"], 1);
+  EXPECT_EQ(report["media_bytes"], picture.size());
 }
 
 TEST_F(EvidenceTest, TheDaysManifestListsDocumentsAndWarcAndVerifiesUntilADocumentIsEdited) {

@@ -75,11 +75,12 @@ int run_serve(const GlobalOptions& global, const ServeArguments& arguments) {
   options.private_pages = archive->config().serve_private;
   options.site = archive->config().site;
   options.site.publish = archive->config().publish;
-  // The images kept when the server starts are shown from the archive.
+  // The images kept when the server starts are shown from the archive,
+  // by the static site's own relative paths (their ".." past the site's
+  // folder stop at the server's root, RFC 3986 §5.2.4): /media/….
   auto local = pipeline::local_images(*archive);
   if (!local) return serve_failed(local.error());
   options.site.publish.local_images = std::move(*local);
-  options.site.publish.local_image_base = "/";
   options.media_root = archive->root();
   for (const auto& [feed, settings] : archive->config().feeds) {
     if (!settings.convert.empty()) options.site.conversions[feed] = settings.convert;

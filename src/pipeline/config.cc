@@ -826,8 +826,8 @@ std::string default_config_text() {
 # in media/sha256/ (named by the SHA-256 of their bytes). PNG, JPEG, GIF,
 # WebP and AVIF are kept; SVG (it can carry script), HTML and anything else
 # served as an image are refused, as is an image over max_bytes or
-# max_pixels (width x height). The documents, the site and `newsvault
-# serve` still show images through the image proxy. An image that
+# max_pixels (width x height). The site and `newsvault serve` show the
+# kept copies; the documents and feeds out the image proxy. An image that
 # cannot be fetched is tried again at later runs; the images of one run
 # take at most budget_seconds. [feeds.NAME] images = false: none of a
 # feed's images.

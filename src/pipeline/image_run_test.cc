@@ -72,6 +72,14 @@ class ImageRunTest : public ::testing::Test {
     return by_path;
   }
 
+  // One article showing `picture` at `path`, archived: the picture kept.
+  void archive_picture(const std::string& path, const std::string& picture) {
+    server_.set(path, {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+    serve_feed({img(path)});
+    open();
+    fetch_at("2023-06-19T12:00:00Z");
+  }
+
   std::size_t requests_for(std::string_view path) {
     std::size_t count = 0;
     for (const auto& request : server_.requests()) count += request.path == path ? 1 : 0;
@@ -283,12 +291,19 @@ std::vector<std::string> image_sources(const std::string& page) {
   return sources;
 }
 
+// Whether check reported a problem of `severity` on file `path` saying `words`.
+bool reports(const CheckReport& report, Severity severity, const std::string& path, std::string_view words) {
+  for (const CheckProblem& problem : report.problems) {
+    if (problem.path == path && problem.severity == severity && problem.what.find(words) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 TEST_F(ImageRunTest, TheSitePageShowsTheLocalCopyWhileTheDocumentKeepsTheProxy) {
   const std::string picture = testing::make_png(3, 2, 0x4488cc);
-  server_.set("/kept.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
-  serve_feed({img("/kept.png")});
-  open();
-  fetch_at("2023-06-19T12:00:00Z");
+  archive_picture("/kept.png", picture);
   const std::filesystem::path page = site_page_of(dir_.path(), "Story 0");
   ASSERT_FALSE(page.empty());
   const auto sources = image_sources(testing::read_file(dir_.path() / page));
@@ -312,10 +327,7 @@ TEST_F(ImageRunTest, TheSitePageShowsTheLocalCopyWhileTheDocumentKeepsTheProxy) 
 
 TEST_F(ImageRunTest, ADeletedCopyFallsBackToTheProxyAndCheckNamesTheFile) {
   const std::string picture = testing::make_png(2, 5, 0x00aa00);
-  server_.set("/lost.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
-  serve_feed({img("/lost.png")});
-  open();
-  fetch_at("2023-06-19T12:00:00Z");
+  archive_picture("/lost.png", picture);
   const std::string path = media::media_path(store::sha256_hex(picture), "png");
   ASSERT_TRUE(std::filesystem::remove(dir_.path() / path));
   auto site = write_site(*archive_);
@@ -330,20 +342,12 @@ TEST_F(ImageRunTest, ADeletedCopyFallsBackToTheProxyAndCheckNamesTheFile) {
   auto report = check_archive(dir_.path());
   ASSERT_TRUE(report.has_value()) << report.error().message();
   EXPECT_TRUE(report->sound());
-  bool named = false;
-  for (const CheckProblem& problem : report->problems) {
-    named |= problem.path == path && problem.severity == Severity::kWarning &&
-             problem.what.find("missing") != std::string::npos;
-  }
-  EXPECT_TRUE(named) << path;
+  EXPECT_TRUE(reports(*report, Severity::kWarning, path, "missing")) << path;
 }
 
 TEST_F(ImageRunTest, ATamperedCopyIsDamageThatCheckReports) {
   const std::string picture = testing::make_png(6, 1, 0x102030);
-  server_.set("/changed.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
-  serve_feed({img("/changed.png")});
-  open();
-  fetch_at("2023-06-19T12:00:00Z");
+  archive_picture("/changed.png", picture);
   archive_.reset();
   auto sound = check_archive(dir_.path());
   ASSERT_TRUE(sound.has_value()) << sound.error().message();
@@ -357,12 +361,7 @@ TEST_F(ImageRunTest, ATamperedCopyIsDamageThatCheckReports) {
   auto report = check_archive(dir_.path());
   ASSERT_TRUE(report.has_value()) << report.error().message();
   EXPECT_FALSE(report->sound());
-  bool named = false;
-  for (const CheckProblem& problem : report->problems) {
-    named |= problem.path == path && problem.severity == Severity::kError &&
-             problem.what.find("not to its name") != std::string::npos;
-  }
-  EXPECT_TRUE(named) << path;
+  EXPECT_TRUE(reports(*report, Severity::kError, path, "not to its name")) << path;
 }
 
 // Headless Chromium's screenshot of the page at file `page`, with every

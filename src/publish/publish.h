@@ -45,9 +45,9 @@ struct PublishOptions {
   // through the proxy (the documents always are: their format is the
   // spec's, byte for byte).
   std::shared_ptr<const std::map<std::string, std::string>> local_images;
-  // How a page reaches the archive root: the static site's article pages
-  // set it to their own "../" path (write_site does), the server to "/",
-  // feeds out to their base address.
+  // How a page reaches the archive root. Empty on a site page: write_site
+  // sets the page's own relative path ("../../../../../"), which a server
+  // answering /media/ at its root serves as it is.
   std::string local_image_base;
 };
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "support/http_test_server.h"
+#include "support/test_images.h"
 #include "support/test_support.h"
 
 namespace newsvault::serve {
@@ -257,6 +258,55 @@ TEST_F(ServeTest, ReaderPagesAreTheStaticSitesPagesWithItsPolicy) {
   // is sent: complete when the server has stopped).
   EXPECT_EQ(stop_server(), 0);
   EXPECT_NE(testing::read_file(log_).find("\"GET /feeds/nothing/here.html HTTP/1.1\" 404"), std::string::npos);
+}
+
+TEST_F(ServeTest, AReaderPageShowsAKeptImageFromTheArchiveAsAnInertImage) {
+  // A picture new to this run: its bytes are what the reader must get back.
+  const std::string picture = testing::make_png(7, 3, std::random_device()() & 0xFFFFFF);
+  feed_server_.set("/pic.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+  std::string body = feed_body_;
+  body.insert(body.find("</channel>"), rss_item("pictured", "Pictured " + word_,
+                                                "&lt;p&gt;Look.&lt;/p&gt;&lt;img src=\"" + feed_server_.url("/pic.png") +
+                                                    "\"&gt;", 23));
+  feed_server_.set("/feed.xml", {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+  auto fetched = newsvault("fetch -q");
+  ASSERT_EQ(fetched.exit_status, 0) << fetched.err;
+  fs::path page_file;
+  for (const auto& entry : fs::recursive_directory_iterator(archive_ / "site")) {
+    if (entry.path().extension() == ".html" && entry.path().filename() != "index.html" &&
+        testing::read_file(entry.path()).find("<h1>Pictured " + word_) != std::string::npos) {
+      page_file = entry.path();
+    }
+  }
+  ASSERT_FALSE(page_file.empty());
+  const std::string page_path = "/" + page_file.lexically_relative(archive_ / "site").generic_string();
+
+  start_server();
+  httplib::Client http = client();
+  auto page = http.Get(page_path);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  // The static site's page byte for byte, whose relative address leads
+  // to the server's /media/.
+  EXPECT_EQ(page->body, testing::read_file(page_file));
+  std::smatch src;
+  ASSERT_TRUE(std::regex_search(page->body, src, std::regex("<img src=\"((\\.\\./)*)(media/sha256/[^\"]+)\"")))
+      << page->body;
+  auto image = http.Get("/" + src[3].str());
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->status, 200);
+  EXPECT_EQ(image->body, picture);
+  EXPECT_EQ(image->get_header_value("Content-Type"), "image/png");
+  EXPECT_EQ(image->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(image->get_header_value("Content-Security-Policy"), "default-src 'none'; sandbox");
+  // Nothing but a kept image's name is answered from the archive folder.
+  for (const std::string& path : std::vector<std::string>{"/media/sha256/../../newsvault.toml", "/media/sha256/ab/cd.png",
+                                 "/" + src[3].str() + ".html"}) {
+    auto other = http.Get(path);
+    ASSERT_TRUE(other) << path;
+    EXPECT_NE(other->body, testing::read_file(archive_ / "newsvault.toml")) << path;
+    EXPECT_NE(other->get_header_value("Content-Type"), "image/png") << path;
+  }
 }
 
 TEST_F(ServeTest, SearchPageFindsChineseInEitherScript) {
