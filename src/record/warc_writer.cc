@@ -97,6 +97,25 @@ std::string one_line(std::string_view value) {
 
 Error io_error(const std::string& what) { return Error(ErrorCode::kIo, what + ": " + std::strerror(errno)); }
 
+// Appends `bytes` to the WARC file open as `fd` at `path`. On failure the
+// record begun at `record_start` is cut (and `file_size` set back to it),
+// so the file ends with a whole record; a cut that fails is left to the
+// repair.
+Result<void> append_bytes(int fd, std::string_view bytes, const fs::path& path, std::uint64_t record_start,
+                          std::uint64_t& file_size) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const Error failed = io_error(path.string() + ": cannot append");
+      if (::ftruncate(fd, static_cast<off_t>(record_start)) == 0) file_size = record_start;
+      return std::unexpected(failed);
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
 // The status code of a response head ("HTTP/1.1 304 Not Modified"), or 0.
 int status_of(std::string_view head) {
   const auto space = head.find(' ');
@@ -299,18 +318,7 @@ Result<RecordLocation> WarcWriter::append(const std::string& header, std::string
     const std::size_t made =
         libdeflate_gzip_compress(whole_.get(), record_.data(), record_.size(), compressed_.data(), compressed_.size());
     if (made == 0) return make_error(ErrorCode::kInternal, "libdeflate could not compress a record");
-    std::size_t done = 0;
-    while (done < made) {
-      const ssize_t n = ::write(fd_, compressed_.data() + done, made - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        // The file ends with a whole record (a cut that fails is left to the repair).
-        const Error failed = io_error((options_.dir / file_).string() + ": cannot append");
-        if (::ftruncate(fd_, static_cast<off_t>(offset)) == 0) size_ = offset;
-        return std::unexpected(failed);
-      }
-      done += static_cast<std::size_t>(n);
-    }
+    RECORD_TRY(append_bytes(fd_, std::string_view(compressed_.data(), made), options_.dir / file_, offset, size_));
     // A record of a large page leaves no large buffers behind.
     if (record_.capacity() > kChunk * 16) {
       record_ = std::string();
@@ -337,22 +345,10 @@ Result<RecordLocation> WarcWriter::append(const std::string& header, std::string
   z_stream& stream = *deflater_;
   std::string output(kChunk, '\0');
   std::uint64_t written = 0;
-  // Writes what zlib put in `output`; on failure the record's bytes already
-  // in the file are cut, so the file ends with a whole record (a cut that
-  // fails is left to the repair).
+  // Writes what zlib put in `output`.
   auto drain = [&]() -> Result<void> {
     const std::size_t produced = output.size() - stream.avail_out;
-    std::size_t done = 0;
-    while (done < produced) {
-      const ssize_t n = ::write(fd_, output.data() + done, produced - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        const Error failed = io_error((options_.dir / file_).string() + ": cannot append");
-        if (::ftruncate(fd_, static_cast<off_t>(offset)) == 0) size_ = offset;
-        return std::unexpected(failed);
-      }
-      done += static_cast<std::size_t>(n);
-    }
+    RECORD_TRY(append_bytes(fd_, std::string_view(output.data(), produced), options_.dir / file_, offset, size_));
     written += produced;
     stream.next_out = reinterpret_cast<Bytef*>(output.data());
     stream.avail_out = static_cast<uInt>(output.size());
