@@ -148,6 +148,11 @@ std::string normalize_url(std::string_view url);
 // info): what a connection is made to. "" for anything else.
 std::string url_origin(std::string_view url);
 
+// Whether `bytes` start as a compressed format does (JPEG, PNG, GIF, WebP,
+// AVIF/MP4, gzip, zstd, zip): deflating them again costs time and saves
+// nothing.
+bool starts_as_compressed_format(std::string_view bytes);
+
 // Calls body(0) ... body(count - 1), spread over the machine's cores (one
 // thread each, handing out indexes in order), and returns when all are done.
 // body must be safe to run concurrently for different indexes; the order of

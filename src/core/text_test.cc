@@ -24,5 +24,17 @@ TEST(TrimAsciiTest, TrimsEveryAsciiSpaceAtBothEndsAndNothingInside) {
   EXPECT_EQ(trim_ascii("\xC2\xA0x "), "\xC2\xA0x");
 }
 
+TEST(CompressedFormatTest, KnowsImagesAndArchivesByTheirFirstBytesAndNotText) {
+  EXPECT_TRUE(starts_as_compressed_format("\x89PNG\r\n\x1a\n...."));
+  EXPECT_TRUE(starts_as_compressed_format("\xff\xd8\xff\xe0...."));
+  EXPECT_TRUE(starts_as_compressed_format("GIF89a.."));
+  EXPECT_TRUE(starts_as_compressed_format(std::string_view("RIFF\x10\0\0\0WEBPVP8 ", 16)));
+  EXPECT_TRUE(starts_as_compressed_format(std::string_view("\0\0\0\x1c" "ftypavif", 12)));
+  EXPECT_TRUE(starts_as_compressed_format("\x1f\x8b\x08"));
+  EXPECT_FALSE(starts_as_compressed_format("# A headline\n\nRIFF and PNG in text."));
+  EXPECT_FALSE(starts_as_compressed_format(std::string_view("RIFF\x10\0\0\0WAVE", 12)));
+  EXPECT_FALSE(starts_as_compressed_format(""));
+}
+
 }  // namespace
 }  // namespace newsvault

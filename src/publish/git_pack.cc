@@ -191,6 +191,17 @@ class PendingPack {
     entry.crc = crc32(0, header, static_cast<uInt>(header_size));
     append(header, header_size);
     deflateReset(&stream_);
+    // An image (or any already compressed blob) goes into stored blocks:
+    // deflating it again costs time and saves nothing.
+    const int level =
+        starts_as_compressed_format(std::string_view(static_cast<const char*>(data), size)) ? 0 : kCompressionLevel;
+    if (level != level_) {
+      if (deflateParams(&stream_, level, Z_DEFAULT_STRATEGY) != Z_OK) {
+        git_error_set_str(GIT_ERROR_ZLIB, "cannot set the deflate level");
+        return GIT_ERROR;
+      }
+      level_ = level;
+    }
     stream_.next_in = static_cast<Bytef*>(const_cast<void*>(data));
     stream_.avail_in = static_cast<uInt>(size);
     unsigned char chunk[64 * 1024];
@@ -389,6 +400,7 @@ class PendingPack {
   bool open_ = true;
   bool deflating_ = false;
   z_stream stream_{};
+  int level_ = kCompressionLevel;  // stream_'s, as set last
   std::string buffer_;
   std::string error_;
   std::uint64_t offset_ = 0;

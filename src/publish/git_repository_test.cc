@@ -286,6 +286,29 @@ TEST_F(GitRepositoryTest, ACommitOfManyFilesIsOnePackThatGitReads) {
   expect_git_reads_everything(root());
 }
 
+TEST_F(GitRepositoryTest, PicturesAndTextInOneCommitAreReadBackByGitByteForByte) {
+  // Noise, as a picture's compressed bytes are, behind a PNG's signature:
+  // kept in the pack in stored blocks, and text deflated beside it.
+  std::mt19937 random(7);
+  std::string picture = "\x89PNG\r\n\x1a\n";
+  while (picture.size() < 300'000) picture += static_cast<char>(random() & 0xff);
+  write_file(root() / "media/sha256/ab/abcdef.png", picture);
+  std::string text;
+  for (int i = 0; i < 20'000; ++i) text += "A line of an article, again and again.\n";
+  write_file(root() / "feed/2023/06/1.md", text);
+  ASSERT_TRUE(commit("1 new in feed\n").has_value());
+  expect_git_reads_everything(root());
+  EXPECT_TRUE(git(root(), "show HEAD:media/sha256/ab/abcdef.png") == picture);
+  EXPECT_EQ(git(root(), "show HEAD:feed/2023/06/1.md"), text);
+  // The text was compressed all the same: the pack is about the picture's size.
+  std::uintmax_t pack_bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(root() / ".git/objects/pack")) {
+    if (entry.path().extension() == ".pack") pack_bytes += entry.file_size();
+  }
+  EXPECT_LT(pack_bytes, picture.size() + text.size() / 10);
+  EXPECT_GT(pack_bytes, picture.size());
+}
+
 TEST_F(GitRepositoryTest, ManyRunsLeaveLogarithmicallyFewPacks) {
   constexpr int kRuns = 60;
   for (int run = 0; run < kRuns; ++run) {

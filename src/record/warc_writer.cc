@@ -143,12 +143,7 @@ bool is_compressed(std::string_view head, std::string_view payload) {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     return !value.empty() && !value.starts_with("identity");
   }
-  auto starts = [&](std::string_view magic, std::size_t at = 0) {
-    return payload.size() >= at + magic.size() && payload.substr(at, magic.size()) == magic;
-  };
-  return starts("\xff\xd8\xff") || starts("\x89PNG") || starts("GIF8") ||
-         (starts("RIFF") && starts("WEBP", 8)) || starts("ftyp", 4) || starts("\x1f\x8b") ||
-         starts("\x28\xb5\x2f\xfd") || starts("PK\x03\x04");
+  return starts_as_compressed_format(payload);
 }
 
 // Reads gzip members one after another from `in`, from `offset`. For each
