@@ -35,21 +35,9 @@ corpus=../shared/corpus/extraction
 out=bench/out/extract_pages
 python=/usr/bin/python3
 
-missing=()
-[ -x /usr/bin/time ] || missing+=("/usr/bin/time (Debian package time)")
-command -v node >/dev/null || missing+=("node (Debian package nodejs)")
-command -v npm >/dev/null || missing+=("npm (Debian package npm)")
-[ -x "$python" ] || missing+=("$python (Debian package python3)")
-if [ "${#missing[@]}" -gt 0 ]; then
-  printf 'extract_pages: missing %s\n' "${missing[@]}" >&2
-  exit 1
-fi
-for binary in "$newsvault" "$library_bench"; do
-  if [ ! -x "$binary" ]; then
-    echo "extract_pages: $binary is missing: run scripts/build.sh first" >&2
-    exit 1
-  fi
-done
+. bench/common.sh
+require_tools extract_pages "/usr/bin/time|time" "node|nodejs" "npm|npm" "$python|python3"
+require_built extract_pages "$newsvault" "$library_bench"
 if [ ! -f "$corpus/ground-truth.json" ]; then
   echo "extract_pages: $corpus is absent (it sits beside the repository)" >&2
   exit 1

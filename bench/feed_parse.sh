@@ -37,23 +37,13 @@ large=$out/large.rss
 results=$out/feed_parse.tsv
 
 # --- prerequisites: check, never install --------------------------------------
-missing=()
-[ -x /usr/bin/time ] || missing+=("/usr/bin/time (Debian package time)")
-command -v xmllint >/dev/null || missing+=("xmllint (Debian package libxml2-utils)")
-if [ ! -x "$python" ] || ! "$python" -c 'import feedparser' 2>/dev/null; then
-  missing+=("feedparser for $python (Debian package python3-feedparser)")
-fi
-if [ "${#missing[@]}" -gt 0 ]; then
-  printf 'feed_parse: missing %s\n' "${missing[@]}" >&2
-  echo "feed_parse: run scripts/install-deps.sh, then run this again" >&2
+. bench/common.sh
+require_tools feed_parse "/usr/bin/time|time" "xmllint|libxml2-utils" "$python|python3"
+if ! "$python" -c 'import feedparser' 2>/dev/null; then
+  echo "feed_parse: missing feedparser for $python (Debian package python3-feedparser)" >&2
   exit 1
 fi
-for binary in "$newsvault" "$library_bench"; do
-  if [ ! -x "$binary" ]; then
-    echo "feed_parse: $binary is missing: run scripts/build.sh first" >&2
-    exit 1
-  fi
-done
+require_built feed_parse "$newsvault" "$library_bench"
 # The peer's speed depends on its version; the numbers in bench/README.md are
 # for Debian 12's 6.0.10.
 feedparser_version=$("$python" -c 'import feedparser; print(feedparser.__version__)')
@@ -64,11 +54,6 @@ fi
 mkdir -p "$out"
 : >"$results"
 
-# seconds_since START: wall seconds from START (an $EPOCHREALTIME) to now.
-# Bash has no floating point; awk does the subtraction.
-seconds_since() {
-  awk -v start="$1" -v end="$EPOCHREALTIME" 'BEGIN { printf "%.6f", end - start }'
-}
 
 # total_bytes FILE...: the sum of the files' sizes.
 total_bytes() {
@@ -117,7 +102,7 @@ if [ -d "$corpus" ]; then
     "$newsvault" parse "$f" --json >/dev/null 2>&1 || failed=$((failed + 1))
   done
   record newsvault-cli "$corpus_label" "${#corpus_files[@]}" "$(total_bytes "${corpus_files[@]}")" \
-    "$(seconds_since "$start")" -
+    "$(seconds_since "$start" 6)" -
   corpus_notes+=" and could not read $failed"
 
   # One invocation for all files. Broken feeds make xmllint exit non-zero and
@@ -125,13 +110,13 @@ if [ -d "$corpus" ]; then
   start=$EPOCHREALTIME
   xmllint --noout "${xml_files[@]}" >/dev/null 2>"$out/xmllint.txt" || true
   record xmllint "$corpus_label" "${#xml_files[@]}" "$(total_bytes "${xml_files[@]}")" \
-    "$(seconds_since "$start")" -
+    "$(seconds_since "$start" 6)" -
 
   # What starting that many processes costs on this machine by itself, to
   # read the CLI row by: on a small VM it can be most of its time.
   start=$EPOCHREALTIME
   for f in "${corpus_files[@]}"; do /bin/true "$f"; done
-  spawn_seconds=$(seconds_since "$start")
+  spawn_seconds=$(seconds_since "$start" 6)
 
   read -r files bytes seconds bozo _ < <("$python" "$helper" feedparser --repeat "$runs" \
     --files-from "$out/corpus.list")
@@ -169,7 +154,7 @@ best_of() {
     if ! /usr/bin/time -f %M -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt"; then
       echo "$tool failed on $large: $(tail -n 3 "$out/stderr.txt")" >&2
     fi
-    seconds=$(seconds_since "$start")
+    seconds=$(seconds_since "$start" 6)
     rss=$(tail -n 1 "$out/time.txt")
     echo "  $tool run $run: ${seconds}s, ${rss} KB" >&2
     if [ -z "$best" ] || awk -v a="$seconds" -v b="$best" 'BEGIN { exit !(a < b) }'; then

@@ -34,20 +34,8 @@ feed_dir=$out/feeds
 results=$out/results.tsv
 
 # --- prerequisites: check, never install --------------------------------------
-missing=()
-[ -x /usr/bin/time ] || missing+=("/usr/bin/time (Debian package time)")
-[ -x "$python" ] || missing+=("$python (Debian package python3)")
-command -v curl >/dev/null || missing+=("curl (Debian package curl)")
-command -v newsboat >/dev/null || missing+=("newsboat (Debian package newsboat)")
-if [ "${#missing[@]}" -gt 0 ]; then
-  printf 'fetch_feeds: missing %s\n' "${missing[@]}" >&2
-  echo "fetch_feeds: run scripts/install-deps.sh, then run this again" >&2
-  exit 1
-fi
-if [ ! -x "$newsvault" ]; then
-  echo "fetch_feeds: $newsvault is missing: run scripts/build.sh first" >&2
-  exit 1
-fi
+require_tools fetch_feeds "/usr/bin/time|time" "$python|python3" "curl|curl" "newsboat|newsboat"
+require_built fetch_feeds "$newsvault"
 newsvault=$(realpath "$newsvault")
 newsboat_version=$(newsboat --version 2>/dev/null | head -n 1)
 

@@ -24,14 +24,8 @@ rounds=${ROUNDS:-3}
 python=/usr/bin/python3
 out=bench/out/images
 
-if [ ! -x "$python" ]; then
-  echo "images: missing $python (Debian package python3)" >&2
-  exit 1
-fi
-if [ ! -x "$newsvault" ]; then
-  echo "images: $newsvault is missing: run scripts/build.sh first" >&2
-  exit 1
-fi
+require_tools images "$python|python3"
+require_built images "$newsvault"
 newsvault=$(realpath "$newsvault")
 rm -rf "$out"
 mkdir -p "$out"

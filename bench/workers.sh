@@ -31,23 +31,15 @@ out=bench/out/workers
 feed_dir=$out/feeds
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 
-missing=()
-[ -x "$python" ] || missing+=("$python (Debian package python3)")
-command -v newsboat >/dev/null || missing+=("newsboat (Debian package newsboat)")
-[ -n "$pg_bin" ] || missing+=("PostgreSQL (Debian package postgresql)")
-command -v psql >/dev/null || missing+=("psql (Debian package postgresql-client)")
-if [ "${#missing[@]}" -gt 0 ]; then
-  printf 'workers: missing %s\n' "${missing[@]}" >&2
-  echo "workers: run scripts/install-deps.sh, then run this again" >&2
-  exit 1
-fi
-[ -x "$newsvault" ] || { echo "workers: $newsvault is missing: run scripts/build.sh first" >&2; exit 1; }
+. bench/common.sh
+require_tools workers "$python|python3" "newsboat|newsboat" "${pg_bin:-/usr/lib/postgresql}/initdb|postgresql" \
+  "psql|postgresql-client"
+require_built workers "$newsvault"
 newsvault=$(realpath "$newsvault")
 mkdir -p "$out"
 out=$(realpath "$out")
 feed_dir=$out/feeds
 
-seconds_since() { awk -v start="$1" -v end="$EPOCHREALTIME" 'BEGIN { printf "%.3f", end - start }'; }
 
 if [ ! -s "$feed_dir.made" ] || [ "$(cat "$feed_dir.made")" != "$feeds $items" ]; then
   echo "generating $feeds feeds of $items items in $feed_dir ..." >&2
