@@ -6,7 +6,7 @@
 #
 #   ARTICLES="20000 100000" bench/search.sh   (the default; build/newsvault first)
 #
-# Each size is an archive made by one fetch of a feed of that many entries,
+# Each size is an archive made by one fetch of feeds of 10,000 entries each,
 # with the feeds out, the site and the git history off (they are not
 # searched, and would take most of the time). What it prints is also
 # written into docs/benchmarks.md.
@@ -21,8 +21,9 @@ trap 'rm -rf "$work" "$results"' EXIT
 {
 for articles in $sizes; do
 rm -rf "$work"/*
-# Articles half Chinese (Traditional and Simplified), half English.
-python3 - "$work/feed.xml" "$articles" <<'PY'
+# Articles half Chinese (Traditional and Simplified), half English, in feeds
+# of at most 10,000 entries (a feed file newsvault reads is capped at 64 MiB).
+python3 - "$work" "$articles" <<'PY'
 import random, sys
 from xml.sax.saxutils import escape
 random.seed(7)
@@ -30,9 +31,13 @@ han = "臺灣台湾選舉选举政府軟體软体新聞新闻經濟经济中國�
 words = "the election government market company people city news report week year policy economy taiwan china world today water power health school".split()
 def zh(n): return "".join(random.choice(han) for _ in range(n)) + "。"
 def en(n): return " ".join(random.choice(words) for _ in range(n)) + "."
-out = open(sys.argv[1], "w")
-out.write('<rss version="2.0"><channel><title>Bench</title>\n')
-for i in range(int(sys.argv[2])):
+total, per_feed = int(sys.argv[2]), 10000
+out = None
+for i in range(total):
+    if i % per_feed == 0:
+        if out: out.write("</channel></rss>\n")
+        out = open("%s/feed-%03d.xml" % (sys.argv[1], i // per_feed), "w")
+        out.write('<rss version="2.0"><channel><title>Bench</title>\n')
     chinese = i % 2 == 0
     title = zh(12) if chinese else en(8)
     body = "".join("<p>%s</p>" % (zh(80) if chinese else en(60)) for _ in range(6))
@@ -46,7 +51,9 @@ archive="$work/archive"
 "$bin" init -q "$archive"
 printf '[feed]\nmax_entries = 1000000\n[publish]\nfeed_items = 0\n[publish.git]\nenabled = false\n[publish.site]\nenabled = false\n' \
   > "$archive/newsvault.toml"
-"$bin" --dir "$archive" add -q "$work/feed.xml" --name bench --full-text never
+for feed in "$work"/feed-*.xml; do
+  "$bin" --dir "$archive" add -q "$feed" --name "$(basename "$feed" .xml)" --full-text never
+done
 start=$(date +%s.%N)
 "$bin" --dir "$archive" fetch -q --now 2023-06-20T00:00:00Z
 end=$(date +%s.%N)
