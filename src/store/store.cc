@@ -13,6 +13,7 @@
 #include "store/packed_content.h"
 #include "store/postgresql/connection.h"
 #include "store/postgresql/postgresql_store.h"
+#include "store/readers.h"
 #include "store/row_text.h"
 
 namespace newsvault::store {
@@ -1039,6 +1040,10 @@ class SqliteStore final : public Store {
 
   Result<void> finish_copy() override { return {}; }
   bool read_only() const override { return database_->read_only(); }
+  Readers& readers() override {
+    if (!readers_) readers_ = sqlite_readers(*database_);
+    return *readers_;
+  }
   void set_revision_observer(std::unique_ptr<RevisionObserver> observer) override {
     observer_ = std::move(observer);
   }
@@ -1245,6 +1250,7 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<Database> database_;
+  std::unique_ptr<Readers> readers_;  // on database_
   // Declared after the database: it may hold statements of its connection,
   // which must be finalized before the connection closes.
   std::unique_ptr<RevisionObserver> observer_;

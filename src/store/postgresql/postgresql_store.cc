@@ -10,6 +10,7 @@
 #include "store/packed_content.h"
 #include "store/postgresql/connection.h"
 #include "store/postgresql/migrations.h"
+#include "store/postgresql/readers.h"
 #include "store/row_text.h"
 
 namespace newsvault::store::postgresql {
@@ -948,6 +949,10 @@ class PostgresqlStore final : public Store {
   }
 
   sqlite3* connection() override { return nullptr; }
+  Readers& readers() override {
+    if (!readers_) readers_ = postgresql_readers(*connection_);
+    return *readers_;
+  }
   bool read_only() const override { return read_only_; }
   std::string_view engine() const override { return "postgresql"; }
   void set_revision_observer(std::unique_ptr<RevisionObserver> observer) override {
@@ -956,6 +961,7 @@ class PostgresqlStore final : public Store {
 
  private:
   std::unique_ptr<Connection> connection_;
+  std::unique_ptr<Readers> readers_;  // on connection_
   bool read_only_;
   bool publisher_ = false;  // lock_publisher took the lock
   std::unique_ptr<RevisionObserver> observer_;
