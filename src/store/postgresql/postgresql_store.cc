@@ -274,7 +274,8 @@ class PostgresqlStore final : public Store {
       Params articles;
       articles.add_array(ids);
       std::vector<Connection::Statement> statements;
-      for (std::string_view sql : {"DELETE FROM revisions WHERE article_id = ANY($1::bigint[])",
+      for (std::string_view sql : {"DELETE FROM user_articles WHERE article_id = ANY($1::bigint[])",
+                                   "DELETE FROM revisions WHERE article_id = ANY($1::bigint[])",
                                    "DELETE FROM article_images WHERE article_id = ANY($1::bigint[])",
                                    "DELETE FROM feed_articles WHERE article_id = ANY($1::bigint[])",
                                    "DELETE FROM articles WHERE id = ANY($1::bigint[])"}) {
