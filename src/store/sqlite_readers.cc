@@ -4,16 +4,10 @@
 #include <string>
 
 #include "store/readers.h"
+#include "store/try.h"
 
 namespace newsvault::store {
 namespace {
-
-#define NEWSVAULT_TRY(expression)                            \
-  do {                                                       \
-    if (auto&& try_result = (expression); !try_result) {     \
-      return std::unexpected(std::move(try_result).error()); \
-    }                                                        \
-  } while (false)
 
 // What a stream keeps: ?1 the reader, ?2 a feed, ?3 unread only, ?4 read
 // only, ?5 starred only, ?6 and ?7 the oldest and newest time, ?8 and ?9

@@ -15,18 +15,10 @@
 #include "store/postgresql/postgresql_store.h"
 #include "store/readers.h"
 #include "store/row_text.h"
+#include "store/try.h"
 
 namespace newsvault::store {
 namespace {
-
-// Propagates a failed Result<U> out of a function returning another Result.
-#define NEWSVAULT_TRY(expression)                            \
-  do {                                                       \
-    if (auto&& try_result = (expression); !try_result) {     \
-      return std::unexpected(std::move(try_result).error()); \
-    }                                                        \
-  } while (false)
-
 
 // ---------------------------------------------------------------------------
 // SQL, with the readers of each SELECT's columns beside it.

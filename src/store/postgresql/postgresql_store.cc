@@ -11,17 +11,11 @@
 #include "store/postgresql/connection.h"
 #include "store/postgresql/migrations.h"
 #include "store/postgresql/readers.h"
+#include "store/try.h"
 #include "store/row_text.h"
 
 namespace newsvault::store::postgresql {
 namespace {
-
-#define NEWSVAULT_TRY(expression)                            \
-  do {                                                       \
-    if (auto&& try_result = (expression); !try_result) {     \
-      return std::unexpected(std::move(try_result).error()); \
-    }                                                        \
-  } while (false)
 
 Timestamp now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
