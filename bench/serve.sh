@@ -4,11 +4,13 @@
 # with 200 keep-alive clients (wrk, Debian's package), client and server on
 # this machine. What it prints is also written into docs/benchmarks.md.
 #
-#   bench/serve.sh [ARTICLES] [SECONDS]   (default 2000 articles, 10 s a run;
-#                                          build/newsvault first)
+#   bench/serve.sh [ARTICLES] [SECONDS] [STORE]   (default 2000 articles,
+#       10 s a run; build/newsvault first). STORE, a postgresql:// URI of an
+#       empty database, puts the archive's store there instead of SQLite.
 set -eu
 articles=${1:-2000}
 seconds=${2:-10}
+store=${3:-}
 connections=200
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/build/newsvault
@@ -40,7 +42,13 @@ out.write("</channel></rss>\n")
 PY
 
 archive="$work/archive"
-"$bin" init -q "$archive"
+if [ -n "$store" ]; then
+  "$bin" init -q "$archive" --store "$store"
+  engine=postgresql
+else
+  "$bin" init -q "$archive"
+  engine=sqlite
+fi
 "$bin" --dir "$archive" add -q "$work/feed.xml" --name bench --full-text never
 "$bin" --dir "$archive" fetch -q --now 2023-06-30T00:00:00Z
 printf 'bench pass phrase\n' | "$bin" --dir "$archive" user add bench --password-stdin -q
@@ -92,7 +100,7 @@ run() {  # NAME URL [HEADER]
 
 {
 
-echo "newsvault serve: $articles articles, $connections keep-alive connections, ${seconds} s per run (wrk -t2)"
+echo "newsvault serve ($engine store): $articles articles, $connections keep-alive connections, ${seconds} s per run (wrk -t2)"
 echo
 echo "| request | requests/s | p99 | server CPU µs/request | bytes per answer | non-2xx |"
 echo "| --- | --- | --- | --- | --- | --- |"
@@ -110,5 +118,7 @@ echo
 echo "server resident memory after the runs: $(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$server/status), peak $(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$server/status)"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (client and server share them)"
 } | tee "$results"
-python3 "$root/bench/fetch_feeds.py" record --name serve "$root/docs/benchmarks.md" "$results" \
-  "bench/serve.sh $articles $seconds"
+name=serve
+[ "$engine" = sqlite ] || name=serve-$engine
+python3 "$root/bench/fetch_feeds.py" record --name "$name" "$root/docs/benchmarks.md" "$results" \
+  "bench/serve.sh $articles $seconds${store:+ postgresql://…}"

@@ -97,6 +97,18 @@ TEST_F(PostgresqlArchiveTest, InitWithAStoreUriArchivesFetchesIntoThatDatabaseAn
   EXPECT_NE(search.exit_status, 0);
   EXPECT_NE(search.err.find("only in an SQLite store"), std::string::npos) << search.err;
 
+  // The server's users are kept in the store on PostgreSQL too.
+  auto added = testing::run_command("printf '%s\\n' 'a long pass phrase' | " +
+                                    shell_quote(testing::newsvault_binary()) + " --dir " +
+                                    shell_quote(archive_.string()) + " user add reader --password-stdin");
+  EXPECT_EQ(added.exit_status, 0) << added.err;
+  auto users = newsvault("user list");
+  EXPECT_EQ(users.exit_status, 0) << users.err;
+  EXPECT_NE(users.out.find("reader"), std::string::npos) << users.out;
+  auto removed = newsvault("user remove reader");
+  EXPECT_EQ(removed.exit_status, 0) << removed.err;
+  EXPECT_EQ(newsvault("user list").out.find("reader"), std::string::npos);
+
   serve_feed("The second story, corrected.");
   auto again = newsvault("fetch -q --json --now 2023-06-22T00:00:00Z");
   ASSERT_EQ(again.exit_status, 0) << again.err;

@@ -2,7 +2,7 @@
 
 #include <sodium.h>
 
-#include "serve/sql.h"
+#include "serve/random.h"
 
 namespace newsvault::serve {
 namespace {
@@ -89,13 +89,10 @@ Result<LoginResult> Accounts::log_in(store::Store& store, std::string_view addre
       remembered_.erase(found);
     }
   }
-  auto select = Statement::prepare(store.connection(), "SELECT id, password_hash FROM users WHERE name = ?1");
-  if (!select) return std::unexpected(select.error());
-  select->bind(1, name);
-  auto row = select->step("find user");
-  if (!row) return std::unexpected(row.error());
-  const bool known = *row;
-  const std::string hash = known ? select->text(1) : dummy_hash_;
+  auto user = store.readers().user_login(name);
+  if (!user) return std::unexpected(user.error());
+  const bool known = user->has_value();
+  const std::string hash = known ? (*user)->password_hash : dummy_hash_;
   bool verified = false;
   {
     hashing_.acquire();
@@ -109,7 +106,7 @@ Result<LoginResult> Accounts::log_in(store::Store& store, std::string_view addre
     count_failure_locked(name_key, now);
     return LoginResult{Login::kRefused, {}};
   }
-  Reader reader{select->integer(0), std::string(name)};
+  Reader reader{(*user)->id, std::string(name)};
   if (remembered_.size() >= kMaxTracked) remembered_.clear();
   remembered_[remembered_key] = {reader, now + kRemember};
   return LoginResult{Login::kAccepted, reader};
@@ -126,15 +123,10 @@ Result<std::optional<Reader>> Accounts::reader_of_token(store::Store& store, std
       remembered_.erase(found);
     }
   }
-  auto select = Statement::prepare(store.connection(),
-                                   "SELECT users.id, users.name FROM user_tokens JOIN users ON users.id = user_tokens.user_id "
-                                   "WHERE token_hash = ?1");
-  if (!select) return std::unexpected(select.error());
-  select->bind(1, token_hash);
-  auto row = select->step("find token");
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::nullopt;
-  Reader reader{select->integer(0), select->text(1)};
+  auto user = store.readers().user_of_token(token_hash);
+  if (!user) return std::unexpected(user.error());
+  if (!*user) return std::nullopt;
+  Reader reader{(*user)->id, (*user)->name};
   std::lock_guard lock(mutex_);
   if (remembered_.size() >= kMaxTracked) remembered_.clear();
   remembered_[remembered_key] = {reader, Clock::now() + kRemember};
@@ -143,11 +135,9 @@ Result<std::optional<Reader>> Accounts::reader_of_token(store::Store& store, std
 
 Result<std::string> Accounts::new_session(store::Store& store, const Reader& reader, Timestamp now) {
   const std::string token = random_hex(32);
-  auto insert = Statement::prepare(store.connection(),
-                                   "INSERT INTO user_tokens (token_hash, user_id, kind, created) VALUES (?1, ?2, 'session', ?3)");
-  if (!insert) return std::unexpected(insert.error());
-  insert->bind(1, store::sha256_hex(token)).bind(2, reader.id).bind(3, now.time_since_epoch().count());
-  if (auto added = insert->run("add session"); !added) return std::unexpected(added.error());
+  if (auto added = store.readers().add_token(store::sha256_hex(token), reader.id, "session", now); !added) {
+    return std::unexpected(added.error());
+  }
   return token;
 }
 

@@ -1,10 +1,11 @@
 #include "serve/library.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "search/search.h"
-#include "serve/sql.h"
 
 namespace newsvault::serve {
 namespace {
@@ -22,48 +23,20 @@ Timestamp from_millis(std::int64_t value) { return Timestamp(std::chrono::millis
 Result<std::unique_ptr<store::Store>> open_connection(const Options& options) {
   auto store = options.open_store();
   if (!store) return std::unexpected(store.error());
-  // Readers' accounts, marks and the search index are SQLite tables beside
-  // the articles: a PostgreSQL store has none of them.
-  if ((*store)->connection() == nullptr) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "serve: the server keeps its users and search index in an SQLite store, and this "
-                      "archive's store is " + std::string((*store)->engine()) + " (docs/internals/store.md)");
-  }
   if (auto attached = search::attach(**store); !attached) return std::unexpected(attached.error());
-  // The store's default page cache (64 MiB) is sized for a fetch run; a
-  // server's connections share the operating system's file cache instead.
-  if (auto sized = execute((*store)->connection(), "PRAGMA cache_size = -8192"); !sized) {
-    return std::unexpected(sized.error());
+  // The SQLite store's default page cache (64 MiB) is sized for a fetch
+  // run; a server's connections share the operating system's file cache
+  // instead.
+  if (sqlite3* connection = (*store)->connection()) {
+    if (sqlite3_exec(connection, "PRAGMA cache_size = -8192", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return make_error(ErrorCode::kIo, std::string("store: ") + sqlite3_errmsg(connection));
+    }
   }
   return store;
 }
 
-// What a stream keeps: ?1 the reader, ?2 a feed, ?3 unread only, ?4 read
-// only, ?5 starred only, ?6 and ?7 the oldest and newest time, ?8 and ?9
-// ids above and below, ?10 a JSON array of the ids to keep.
-constexpr char kStreamFrom[] =
-    "FROM articles a "
-    "LEFT JOIN user_articles u ON u.user_id = ?1 AND u.article_id = a.id "
-    "WHERE (?2 IS NULL OR a.id IN (SELECT article_id FROM feed_articles WHERE feed_id = ?2)) "
-    "AND (?3 = 0 OR coalesce(u.read, 0) = 0) AND (?4 = 0 OR u.read = 1) AND (?5 = 0 OR u.starred = 1) "
-    "AND (?6 IS NULL OR coalesce(a.published, a.first_seen) >= ?6) "
-    "AND (?7 IS NULL OR coalesce(a.published, a.first_seen) <= ?7) "
-    "AND (?8 IS NULL OR a.id > ?8) AND (?9 IS NULL OR a.id < ?9) "
-    "AND (?10 IS NULL OR a.id IN (SELECT value FROM json_each(?10))) ";
-
-// The stream's SQL, its order chosen from fixed texts. By time, it is the
-// store's order (published, undated last, then first seen), which the
-// index articles_by_date gives without a sort: a page of the newest
-// articles reads only that page's rows.
-std::string stream_sql(const StreamQuery& query) {
-  const char* direction = query.ascending ? " ASC" : " DESC";
-  std::string sql = std::string("SELECT a.id ") + kStreamFrom;
-  if (query.order == StreamQuery::Order::kTime) {
-    sql += std::string("ORDER BY a.published") + direction + ", a.first_seen" + direction + ", a.id" + direction;
-  } else {
-    sql += std::string("ORDER BY a.id") + direction;
-  }
-  return sql + " LIMIT ?11 OFFSET ?12";
+std::int64_t now_millis() {
+  return millis(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
 }
 
 }  // namespace
@@ -85,7 +58,7 @@ Result<std::unique_ptr<Library>> Library::open(const Options& options) {
   for (std::size_t i = 0; i < std::max<std::size_t>(options.connections, 1); ++i) {
     auto store = open_connection(options);
     if (!store) return std::unexpected(store.error());
-    library->pool_.push_back(std::make_unique<Connection>(Connection{std::move(*store), {}}));
+    library->pool_.push_back(std::move(*store));
   }
   auto watcher = options.open_store();
   if (!watcher) return std::unexpected(watcher.error());
@@ -94,32 +67,20 @@ Result<std::unique_ptr<Library>> Library::open(const Options& options) {
 }
 
 Library::Lease::~Lease() {
-  if (!connection_) return;
-  for (auto& [sql, statement] : connection_->statements) statement.reset();
+  if (!store_) return;
   {
     std::lock_guard lock(library_->pool_mutex_);
-    library_->pool_.push_back(std::move(connection_));
+    library_->pool_.push_back(std::move(store_));
   }
   library_->pool_returned_.notify_one();
-}
-
-Result<Statement*> Library::Lease::statement(std::string_view sql) {
-  auto found = connection_->statements.find(sql);
-  if (found == connection_->statements.end()) {
-    auto prepared = Statement::prepare(connection_->store->connection(), sql);
-    if (!prepared) return std::unexpected(prepared.error());
-    found = connection_->statements.emplace(std::string(sql), std::move(*prepared)).first;
-  }
-  found->second.reset();
-  return &found->second;
 }
 
 Library::Lease Library::lease() {
   std::unique_lock lock(pool_mutex_);
   pool_returned_.wait(lock, [this] { return !pool_.empty(); });
-  auto connection = std::move(pool_.back());
+  auto store = std::move(pool_.back());
   pool_.pop_back();
-  return Lease(*this, std::move(connection));
+  return Lease(*this, std::move(store));
 }
 
 std::shared_ptr<const std::string> Library::answer(const std::string& key) {
@@ -174,14 +135,11 @@ Result<std::shared_ptr<const Snapshot>> Library::snapshot() {
   const auto now = std::chrono::steady_clock::now();
   if (snapshot_ && now - looked_ < kLookEvery) return snapshot_;
   looked_ = now;
-  // PRAGMA data_version changes when another connection commits: the
-  // watcher itself never writes.
-  auto version = Statement::prepare(watcher_->connection(), "PRAGMA data_version");
-  if (!version) return std::unexpected(version.error());
-  auto row = version->step("data version");
-  if (!row) return std::unexpected(row.error());
-  const std::int64_t current = version->integer(0);
-  if (snapshot_ && current == data_version_) return snapshot_;
+  // The marker changes when another connection commits: the watcher
+  // itself never writes.
+  auto current = watcher_->readers().change_marker();
+  if (!current) return std::unexpected(current.error());
+  if (snapshot_ && *current == change_marker_) return snapshot_;
 
   auto made = std::make_shared<Snapshot>();
   {
@@ -196,7 +154,7 @@ Result<std::shared_ptr<const Snapshot>> Library::snapshot() {
   for (std::size_t i = 0; i < made->source.articles.size(); ++i) made->article_index[made->source.articles[i].id] = i;
   made->source.revisions = [this](const store::ArticleSummary& article) { return site_revisions(article); };
   snapshot_ = std::move(made);
-  data_version_ = current;
+  change_marker_ = std::move(*current);
   forget_answers();
   pages_.clear();
   page_bytes_ = 0;
@@ -227,49 +185,9 @@ Result<std::optional<std::shared_ptr<const std::string>>> Library::site_page(con
   return page;
 }
 
-namespace {
-
-void bind_stream(Statement& statement, const Reader& reader, const StreamQuery& query) {
-  statement.bind(1, reader.id).bind(2, query.feed_id);
-  statement.bind(3, std::int64_t{query.unread_only}).bind(4, std::int64_t{query.read_only});
-  statement.bind(5, std::int64_t{query.starred_only});
-  statement.bind(6, query.oldest ? std::optional<std::int64_t>(millis(*query.oldest)) : std::nullopt);
-  statement.bind(7, query.newest ? std::optional<std::int64_t>(millis(*query.newest)) : std::nullopt);
-  statement.bind(8, query.after_id).bind(9, query.before_id);
-  if (query.only_ids) {
-    statement.bind(10, nlohmann::json(*query.only_ids).dump());
-  } else {
-    statement.bind_null(10);
-  }
-}
-
-}  // namespace
-
 Result<StreamPage> Library::stream(const Reader& reader, const StreamQuery& query, bool count) {
   Lease store = lease();
-  auto select = store.statement(stream_sql(query));
-  if (!select) return std::unexpected(select.error());
-  bind_stream(**select, reader, query);
-  // One more than asked: whether a continuation follows.
-  (*select)->bind(11, static_cast<std::int64_t>(query.limit) + 1).bind(12, static_cast<std::int64_t>(query.offset));
-  StreamPage page;
-  while (true) {
-    auto row = (*select)->step("stream");
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    page.ids.push_back((*select)->integer(0));
-  }
-  page.more = page.ids.size() > query.limit;
-  if (page.more) page.ids.pop_back();
-  page.total = query.offset + page.ids.size();
-  if (!count) return page;
-  auto counter = store.statement(std::string("SELECT count(*) ") + kStreamFrom);
-  if (!counter) return std::unexpected(counter.error());
-  bind_stream(**counter, reader, query);
-  auto row = (*counter)->step("count");
-  if (!row) return std::unexpected(row.error());
-  page.total = static_cast<std::size_t>((*counter)->integer(0));
-  return page;
+  return store->readers().stream(reader.id, query, count);
 }
 
 Result<std::shared_ptr<const ArticleText>> Library::text(store::Store& store, std::int64_t article_id,
@@ -318,29 +236,19 @@ Result<std::vector<Item>> Library::items(const Reader& reader, const std::vector
   auto current = snapshot();
   if (!current) return std::unexpected(current.error());
   Lease store = lease();
-  auto prepared = store.statement(
-      "SELECT a.feed_id, a.latest_revision, a.first_seen, a.last_changed, coalesce(u.read, 0), "
-      "coalesce(u.starred, 0) FROM articles a "
-      "LEFT JOIN user_articles u ON u.user_id = ?1 AND u.article_id = a.id WHERE a.id = ?2");
-  if (!prepared) return std::unexpected(prepared.error());
-  Statement* select = *prepared;
+  auto articles = store->readers().reader_articles(reader.id, ids);
+  if (!articles) return std::unexpected(articles.error());
   std::vector<Item> out;
-  out.reserve(ids.size());
-  for (std::int64_t id : ids) {
-    select->reset();
-    select->bind(1, reader.id).bind(2, id);
-    auto row = select->step("item");
-    if (!row) return std::unexpected(row.error());
-    if (!*row) continue;
+  out.reserve(articles->size());
+  for (const store::ReaderArticle& article : *articles) {
     Item item;
-    item.id = id;
-    item.feed_id = select->integer(0);
-    const std::int64_t revision = select->integer(1);
-    item.first_seen = from_millis(select->integer(2));
-    item.last_changed = from_millis(select->integer(3));
-    item.read = select->integer(4) != 0;
-    item.starred = select->integer(5) != 0;
-    auto loaded = text(*store, id, revision);
+    item.id = article.id;
+    item.feed_id = article.feed_id;
+    item.first_seen = article.first_seen;
+    item.last_changed = article.last_changed;
+    item.read = article.read;
+    item.starred = article.starred;
+    auto loaded = text(*store, article.id, article.latest_revision);
     if (!loaded) return std::unexpected(loaded.error());
     item.text = std::move(*loaded);
     if (const store::FeedRecord* feed = (*current)->feed(item.feed_id)) {
@@ -355,63 +263,21 @@ Result<std::vector<Item>> Library::items(const Reader& reader, const std::vector
 Result<void> Library::set_state(const Reader& reader, const std::vector<std::int64_t>& ids, std::optional<bool> read,
                                 std::optional<bool> starred) {
   Lease store = lease();
-  const std::int64_t now = millis(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
-  Result<void> done = store->transaction([&]() -> Result<void> {
-    auto upsert = Statement::prepare(
-        store->connection(),
-        "INSERT INTO user_articles (user_id, article_id, read, starred, changed) "
-        "SELECT ?1, id, coalesce(?3, 0), coalesce(?4, 0), ?5 FROM articles WHERE id = ?2 "
-        "ON CONFLICT (user_id, article_id) DO UPDATE SET read = coalesce(?3, read), "
-        "starred = coalesce(?4, starred), changed = ?5");
-    if (!upsert) return std::unexpected(upsert.error());
-    for (std::int64_t id : ids) {
-      upsert->reset();
-      upsert->bind(1, reader.id).bind(2, id).bind(5, now);
-      upsert->bind(3, read ? std::optional<std::int64_t>(*read) : std::nullopt);
-      upsert->bind(4, starred ? std::optional<std::int64_t>(*starred) : std::nullopt);
-      if (auto done = upsert->run("set read or starred"); !done) return done;
-    }
-    return {};
-  });
+  Result<void> done = store->readers().set_marks(reader.id, ids, read, starred, from_millis(now_millis()));
   forget_answers();
   return done;
 }
 
 Result<void> Library::mark_all_read(const Reader& reader, std::optional<std::int64_t> feed_id, Timestamp until) {
   Lease store = lease();
-  const std::int64_t now = millis(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
-  auto upsert = Statement::prepare(
-      store->connection(),
-      "INSERT INTO user_articles (user_id, article_id, read, starred, changed) "
-      "SELECT ?1, a.id, 1, 0, ?4 FROM articles a "
-      "WHERE (?2 IS NULL OR a.id IN (SELECT article_id FROM feed_articles WHERE feed_id = ?2)) "
-      "AND a.first_seen <= ?3 "
-      "ON CONFLICT (user_id, article_id) DO UPDATE SET read = 1, changed = ?4");
-  if (!upsert) return std::unexpected(upsert.error());
-  upsert->bind(1, reader.id).bind(2, feed_id).bind(3, millis(until)).bind(4, now);
-  Result<void> done = upsert->run("mark all as read");
+  Result<void> done = store->readers().mark_all_read(reader.id, feed_id, until, from_millis(now_millis()));
   forget_answers();
   return done;
 }
 
 Result<std::vector<FeedCount>> Library::unread_counts(const Reader& reader) {
   Lease store = lease();
-  auto select = Statement::prepare(
-      store->connection(),
-      "SELECT fa.feed_id, count(*), max(coalesce(a.published, a.first_seen)) FROM feed_articles fa "
-      "JOIN articles a ON a.id = fa.article_id "
-      "LEFT JOIN user_articles u ON u.user_id = ?1 AND u.article_id = a.id "
-      "WHERE coalesce(u.read, 0) = 0 GROUP BY fa.feed_id ORDER BY fa.feed_id");
-  if (!select) return std::unexpected(select.error());
-  select->bind(1, reader.id);
-  std::vector<FeedCount> out;
-  while (true) {
-    auto row = select->step("unread counts");
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    out.push_back({select->integer(0), static_cast<std::size_t>(select->integer(1)), from_millis(select->integer(2))});
-  }
-  return out;
+  return store->readers().unread_counts(reader.id);
 }
 
 }  // namespace newsvault::serve

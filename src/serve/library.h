@@ -4,8 +4,8 @@
 // changes; each article's body rendered once per revision; and each
 // reader's read and starred state.
 //
-//   request ─► Library ─► lease a connection ─► SQL over articles,
-//                                               feed_articles, user_articles
+//   request ─► Library ─► lease a connection ─► store::Readers (streams,
+//                                               marks), either engine
 //                      ─► snapshot (feeds, articles) ─► publish's pages
 //                      ─► body cache (article id, revision) ─► HTML
 #ifndef NEWSVAULT_SERVE_LIBRARY_H_
@@ -25,7 +25,6 @@
 
 #include "serve/accounts.h"
 #include "serve/serve.h"
-#include "serve/sql.h"
 
 namespace newsvault::serve {
 
@@ -57,34 +56,11 @@ struct Item {
   Timestamp time() const { return text->published.value_or(first_seen); }
 };
 
-// Which of a reader's articles a stream holds.
-struct StreamQuery {
-  std::optional<std::int64_t> feed_id;  // the articles a feed lists; none: every feed's
-  bool unread_only = false;
-  bool read_only = false;
-  bool starred_only = false;
-  std::optional<Timestamp> oldest;  // by Item::time(), inclusive
-  std::optional<Timestamp> newest;
-  std::optional<std::int64_t> after_id;  // ids above / below
-  std::optional<std::int64_t> before_id;
-  std::optional<std::vector<std::int64_t>> only_ids;  // a search's hits
-  enum class Order { kTime, kId } order = Order::kTime;
-  bool ascending = false;
-  std::size_t limit = 20;
-  std::size_t offset = 0;
-};
-
-struct StreamPage {
-  std::vector<std::int64_t> ids;
-  bool more = false;      // more follow the page
-  std::size_t total = 0;  // matching before limit and offset (counted only when asked)
-};
-
-struct FeedCount {
-  std::int64_t feed_id = 0;
-  std::size_t unread = 0;
-  std::optional<Timestamp> newest;
-};
+// Which of a reader's articles a stream holds, a page of it, and the
+// unread articles per feed: the store's (store::Readers).
+using StreamQuery = store::ReaderStream;
+using StreamPage = store::ReaderStreamPage;
+using FeedCount = store::FeedUnread;
 
 // The feeds and articles at one moment: what the reader pages show.
 // The site's source: its feeds and articles (the store's order, newest
@@ -100,30 +76,18 @@ class Library {
  public:
   static Result<std::unique_ptr<Library>> open(const Options& options);
 
-  // A store connection of the pool, with the statements prepared on it.
-  struct Connection {
-    std::unique_ptr<store::Store> store;
-    std::map<std::string, Statement, std::less<>> statements;
-  };
-
-  // A connection, held until the lease goes; waits while all are lent.
+  // A store connection, held until the lease goes; waits while all are lent.
   class Lease {
    public:
-    Lease(Library& library, std::unique_ptr<Connection> connection)
-        : library_(&library), connection_(std::move(connection)) {}
+    Lease(Library& library, std::unique_ptr<store::Store> store) : library_(&library), store_(std::move(store)) {}
     Lease(Lease&&) = default;
     ~Lease();
-    store::Store& operator*() { return *connection_->store; }
-    store::Store* operator->() { return connection_->store.get(); }
-    // `sql` prepared once per connection and kept: parsing and planning
-    // the stream's statements cost more than running them. Reset, with no
-    // bindings; reset again when the lease goes, so that no read
-    // transaction outlives it.
-    Result<Statement*> statement(std::string_view sql);
+    store::Store& operator*() { return *store_; }
+    store::Store* operator->() { return store_.get(); }
 
    private:
     Library* library_;
-    std::unique_ptr<Connection> connection_;
+    std::unique_ptr<store::Store> store_;
   };
   Lease lease();
 
@@ -166,12 +130,12 @@ class Library {
   Accounts accounts_;
   std::mutex pool_mutex_;
   std::condition_variable pool_returned_;
-  std::vector<std::unique_ptr<Connection>> pool_;
+  std::vector<std::unique_ptr<store::Store>> pool_;
 
   // The snapshot and the pages rendered from it.
   std::mutex snapshot_mutex_;
-  std::unique_ptr<store::Store> watcher_;  // only asks PRAGMA data_version
-  std::int64_t data_version_ = -1;
+  std::unique_ptr<store::Store> watcher_;  // only asks for the store's change marker
+  std::string change_marker_;
   std::chrono::steady_clock::time_point looked_;
   std::shared_ptr<const Snapshot> snapshot_;
   std::map<std::string, std::shared_ptr<const std::string>> pages_;

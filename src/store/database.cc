@@ -182,6 +182,13 @@ Result<void> Query::run() {
 
 std::int64_t Query::integer(int column) const { return sqlite3_column_int64(statement_, column); }
 
+Query& Query::bind_optional(int index, std::optional<std::int64_t> value) {
+  if (value) return bind(index, *value);
+  const int result = sqlite3_bind_null(statement_, index);
+  if (bind_result_ == SQLITE_OK) bind_result_ = result;
+  return *this;
+}
+
 Query& Query::bind_blob(int index, std::string_view bytes) {
   // An empty view may have a null data(), which SQLite would bind as NULL.
   const char* data = bytes.data() != nullptr ? bytes.data() : "";

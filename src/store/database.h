@@ -53,6 +53,7 @@ class Query {
   Query& bind(int index, Timestamp value);
   Query& bind(int index, std::optional<Timestamp> value);  // nullopt is NULL
   Query& bind_blob(int index, std::string_view bytes);
+  Query& bind_optional(int index, std::optional<std::int64_t> value);  // nullopt is NULL
 
   // True when a row is ready to read, false when the statement is done.
   Result<bool> step();

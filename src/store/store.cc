@@ -13,19 +13,12 @@
 #include "store/packed_content.h"
 #include "store/postgresql/connection.h"
 #include "store/postgresql/postgresql_store.h"
+#include "store/readers.h"
 #include "store/row_text.h"
+#include "store/try.h"
 
 namespace newsvault::store {
 namespace {
-
-// Propagates a failed Result<U> out of a function returning another Result.
-#define NEWSVAULT_TRY(expression)                            \
-  do {                                                       \
-    if (auto&& try_result = (expression); !try_result) {     \
-      return std::unexpected(std::move(try_result).error()); \
-    }                                                        \
-  } while (false)
-
 
 // ---------------------------------------------------------------------------
 // SQL, with the readers of each SELECT's columns beside it.
@@ -1039,6 +1032,10 @@ class SqliteStore final : public Store {
 
   Result<void> finish_copy() override { return {}; }
   bool read_only() const override { return database_->read_only(); }
+  Readers& readers() override {
+    if (!readers_) readers_ = sqlite_readers(*database_);
+    return *readers_;
+  }
   void set_revision_observer(std::unique_ptr<RevisionObserver> observer) override {
     observer_ = std::move(observer);
   }
@@ -1245,6 +1242,7 @@ class SqliteStore final : public Store {
   }
 
   std::unique_ptr<Database> database_;
+  std::unique_ptr<Readers> readers_;  // on database_
   // Declared after the database: it may hold statements of its connection,
   // which must be finalized before the connection closes.
   std::unique_ptr<RevisionObserver> observer_;

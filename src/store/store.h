@@ -237,6 +237,93 @@ struct ArticlePath {
   std::string path;
 };
 
+// The server's readers (src/serve): users, the tokens their apps present,
+// and what each has read or starred. Both engines keep them in tables
+// beside the articles, with the same meaning.
+struct UserRecord {
+  std::int64_t id = 0;
+  std::string name;
+  Timestamp created;
+  std::string password_hash;  // libsodium's crypto_pwhash_str; only user_login() fills it
+};
+
+// Which of a reader's articles a stream holds.
+struct ReaderStream {
+  std::optional<std::int64_t> feed_id;  // the articles a feed lists; none: every feed's
+  bool unread_only = false;
+  bool read_only = false;
+  bool starred_only = false;
+  std::optional<Timestamp> oldest;  // by published (else first seen), inclusive
+  std::optional<Timestamp> newest;
+  std::optional<std::int64_t> after_id;  // ids above / below
+  std::optional<std::int64_t> before_id;
+  std::optional<std::vector<std::int64_t>> only_ids;  // a search's hits
+  // kTime: the store's order (published, undated last, then first seen, then id).
+  enum class Order { kTime, kId } order = Order::kTime;
+  bool ascending = false;
+  std::size_t limit = 20;
+  std::size_t offset = 0;
+};
+
+struct ReaderStreamPage {
+  std::vector<std::int64_t> ids;
+  bool more = false;      // more follow the page
+  std::size_t total = 0;  // matching before limit and offset (counted only when asked)
+};
+
+// An article's state as one reader sees it.
+struct ReaderArticle {
+  std::int64_t id = 0;
+  std::int64_t feed_id = 0;  // the feed it was first archived from
+  std::int64_t latest_revision = 0;
+  Timestamp first_seen;
+  Timestamp last_changed;
+  bool read = false;
+  bool starred = false;
+};
+
+struct FeedUnread {
+  std::int64_t feed_id = 0;
+  std::size_t unread = 0;
+  std::optional<Timestamp> newest;
+};
+
+class Readers {
+ public:
+  virtual ~Readers() = default;
+  // kInvalidArgument when a user of that name exists.
+  virtual Result<UserRecord> add_user(std::string_view name, std::string_view password_hash, Timestamp created) = 0;
+  // By name, without password hashes.
+  virtual Result<std::vector<UserRecord>> users() = 0;
+  // The user of that name with its password hash; nullopt for none.
+  virtual Result<std::optional<UserRecord>> user_login(std::string_view name) = 0;
+  // The user, its tokens and marks; kNotFound naming it when there is none.
+  virtual Result<void> remove_user(std::string_view name) = 0;
+  // kind: "session" or "api_key"; only the token's hash is kept.
+  virtual Result<void> add_token(std::string_view token_hash, std::int64_t user_id, std::string_view kind,
+                                 Timestamp created) = 0;
+  virtual Result<std::optional<UserRecord>> user_of_token(std::string_view token_hash) = 0;
+
+  // A page of the stream; with `count`, its total too.
+  virtual Result<ReaderStreamPage> stream(std::int64_t user_id, const ReaderStream& query, bool count) = 0;
+  // The articles of `ids` that exist, in that order.
+  virtual Result<std::vector<ReaderArticle>> reader_articles(std::int64_t user_id,
+                                                             std::span<const std::int64_t> ids) = 0;
+  // Sets read and/or starred on each of `ids` (unknown ids are left out),
+  // in one transaction.
+  virtual Result<void> set_marks(std::int64_t user_id, std::span<const std::int64_t> ids, std::optional<bool> read,
+                                 std::optional<bool> starred, Timestamp now) = 0;
+  // Marks read what a feed (or every feed) lists, first seen up to `until`.
+  virtual Result<void> mark_all_read(std::int64_t user_id, std::optional<std::int64_t> feed_id, Timestamp until,
+                                     Timestamp now) = 0;
+  // Per feed with unread articles, by feed id.
+  virtual Result<std::vector<FeedUnread>> unread_counts(std::int64_t user_id) = 0;
+  // Changes when another connection has committed a change to the store
+  // since it was last asked (SQLite's data_version; PostgreSQL's
+  // transaction snapshot): a reader's cue to read again. Never written.
+  virtual Result<std::string> change_marker() = 0;
+};
+
 class Store;
 
 // Moving a store to another engine (copy_store): the tables that hold the
@@ -488,11 +575,12 @@ class Store {
   virtual Result<void> transaction(const std::function<Result<void>()>& work) = 0;
 
   // For the readers that keep their own tables in the store's database (the
-  // search index, the server's users): its SQLite connection, owned by the
-  // Store, and whether it was opened kRead. nullptr for the PostgreSQL
-  // engine, which holds no readers' tables: those readers refuse such a
-  // store, saying so (search.h, serve.h).
+  // search index): its SQLite connection, owned by the Store, and whether
+  // it was opened kRead. nullptr for the PostgreSQL engine, which holds no
+  // search index: search refuses such a store, saying so (search.h).
   virtual sqlite3* connection() = 0;
+  // The server's users and their marks, on this connection (owned by the Store).
+  virtual Readers& readers() = 0;
   // "sqlite" or "postgresql".
   virtual std::string_view engine() const = 0;
 

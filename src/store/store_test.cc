@@ -858,6 +858,83 @@ TEST_P(StoreTest, PurgingAFeedDropsItsArticlesImageLinksButKeepsTheImages) {
 }
 
 // ---------------------------------------------------------------------------
+// The server's readers: users, tokens, and each reader's marks
+
+TEST_P(StoreTest, EachReaderHasTheirOwnMarksAndStreamsFollowThem) {
+  Readers& readers = store_->readers();
+  auto ana = readers.add_user("ana", "hash-a", at(1));
+  auto ben = readers.add_user("ben", "hash-b", at(2));
+  ASSERT_TRUE(ana.has_value() && ben.has_value());
+  auto taken = readers.add_user("ana", "hash-c", at(3));
+  ASSERT_FALSE(taken.has_value());
+  EXPECT_EQ(taken.error().message(), "a user named ana already exists");
+  const std::int64_t old_id = save(dated("old", 1'000)).article_id;
+  const std::int64_t new_id = save(dated("new", 2'000)).article_id;
+  const std::int64_t unknown_id = new_id + 1'000;
+  ASSERT_TRUE(readers.set_marks(ana->id, std::vector<std::int64_t>{old_id, unknown_id}, true, std::nullopt, at(10)));
+  ASSERT_TRUE(readers.set_marks(ana->id, std::vector<std::int64_t>{new_id}, std::nullopt, true, at(11)));
+
+  ReaderStream unread;
+  unread.unread_only = true;
+  auto ana_unread = readers.stream(ana->id, unread, true);
+  ASSERT_TRUE(ana_unread.has_value()) << ana_unread.error().message();
+  EXPECT_EQ(ana_unread->ids, std::vector<std::int64_t>{new_id});
+  EXPECT_EQ(ana_unread->total, 1u);
+  auto ben_unread = readers.stream(ben->id, unread, true);
+  ASSERT_TRUE(ben_unread.has_value());
+  EXPECT_EQ(ben_unread->ids, (std::vector<std::int64_t>{new_id, old_id}));  // newest first
+  ReaderStream oldest_first;
+  oldest_first.ascending = true;
+  oldest_first.limit = 1;
+  auto page = readers.stream(ben->id, oldest_first, false);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->ids, std::vector<std::int64_t>{old_id});
+  EXPECT_TRUE(page->more);
+  ReaderStream starred;
+  starred.starred_only = true;
+  EXPECT_EQ(readers.stream(ana->id, starred, false)->ids, std::vector<std::int64_t>{new_id});
+
+  auto articles = readers.reader_articles(ana->id, std::vector<std::int64_t>{new_id, unknown_id, old_id});
+  ASSERT_TRUE(articles.has_value()) << articles.error().message();
+  ASSERT_EQ(articles->size(), 2u);
+  EXPECT_EQ((*articles)[0].id, new_id);
+  EXPECT_EQ((*articles)[0].feed_id, feed_.id);
+  EXPECT_TRUE((*articles)[0].starred);
+  EXPECT_FALSE((*articles)[0].read);
+  EXPECT_EQ((*articles)[1].id, old_id);
+  EXPECT_TRUE((*articles)[1].read);
+
+  auto counts = readers.unread_counts(ben->id);
+  ASSERT_TRUE(counts.has_value());
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ(counts->front().unread, 2u);
+  ASSERT_TRUE(readers.mark_all_read(ben->id, feed_.id, at(5'000), at(12)));
+  EXPECT_TRUE(readers.unread_counts(ben->id)->empty());
+  // A purged feed's articles take their readers' marks with them.
+  auto purged = store_->purge_feed(feed_.id);
+  ASSERT_TRUE(purged.has_value()) << purged.error().message();
+  EXPECT_TRUE(readers.stream(ana->id, starred, false)->ids.empty());
+}
+
+TEST_P(StoreTest, ATokenNamesItsUserUntilTheUserIsRemoved) {
+  Readers& readers = store_->readers();
+  auto ana = readers.add_user("ana", "hash-a", at(1));
+  ASSERT_TRUE(ana.has_value());
+  ASSERT_TRUE(readers.add_token("token-hash", ana->id, "session", at(2)));
+  auto named = readers.user_of_token("token-hash");
+  ASSERT_TRUE(named.has_value() && named->has_value());
+  EXPECT_EQ((*named)->name, "ana");
+  EXPECT_EQ((*readers.user_login("ana"))->password_hash, "hash-a");
+  EXPECT_FALSE(readers.user_login("nobody")->has_value());
+  ASSERT_TRUE(readers.remove_user("ana"));
+  EXPECT_FALSE(readers.user_of_token("token-hash")->has_value());
+  EXPECT_TRUE(readers.users()->empty());
+  auto again = readers.remove_user("ana");
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code(), ErrorCode::kNotFound);
+}
+
+// ---------------------------------------------------------------------------
 // What a worker needs to continue any feed, and workers' leases
 
 TEST_P(StoreTest, KeepsFeedStatesAndListsOnlyThoseNotActive) {

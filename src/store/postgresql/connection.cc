@@ -34,6 +34,11 @@ Params& Params::add(std::string_view value) {
 
 Params& Params::add(Timestamp value) { return add(std::int64_t{value.time_since_epoch().count()}); }
 
+Params& Params::add_optional(std::optional<std::int64_t> value) {
+  if (value) return add(*value);
+  return add(std::optional<Timestamp>());
+}
+
 Params& Params::add(std::optional<Timestamp> value) {
   if (value) return add(*value);
   values_.emplace_back(std::nullopt);

@@ -38,6 +38,7 @@ class Params {
   Params& add(const char* value) { return add(std::string_view(value)); }
   Params& add(Timestamp value);
   Params& add(std::optional<Timestamp> value);  // nullopt is NULL
+  Params& add_optional(std::optional<std::int64_t> value);  // nullopt is NULL
   Params& add(bool value);
   Params& add_bytes(std::string_view bytes);  // a bytea, sent as binary
   // A text[] of `values` (PostgreSQL's array literal, each element quoted).

@@ -10,17 +10,12 @@
 #include "store/packed_content.h"
 #include "store/postgresql/connection.h"
 #include "store/postgresql/migrations.h"
+#include "store/postgresql/readers.h"
+#include "store/try.h"
 #include "store/row_text.h"
 
 namespace newsvault::store::postgresql {
 namespace {
-
-#define NEWSVAULT_TRY(expression)                            \
-  do {                                                       \
-    if (auto&& try_result = (expression); !try_result) {     \
-      return std::unexpected(std::move(try_result).error()); \
-    }                                                        \
-  } while (false)
 
 Timestamp now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -273,7 +268,8 @@ class PostgresqlStore final : public Store {
       Params articles;
       articles.add_array(ids);
       std::vector<Connection::Statement> statements;
-      for (std::string_view sql : {"DELETE FROM revisions WHERE article_id = ANY($1::bigint[])",
+      for (std::string_view sql : {"DELETE FROM user_articles WHERE article_id = ANY($1::bigint[])",
+                                   "DELETE FROM revisions WHERE article_id = ANY($1::bigint[])",
                                    "DELETE FROM article_images WHERE article_id = ANY($1::bigint[])",
                                    "DELETE FROM feed_articles WHERE article_id = ANY($1::bigint[])",
                                    "DELETE FROM articles WHERE id = ANY($1::bigint[])"}) {
@@ -948,6 +944,10 @@ class PostgresqlStore final : public Store {
   }
 
   sqlite3* connection() override { return nullptr; }
+  Readers& readers() override {
+    if (!readers_) readers_ = postgresql_readers(*connection_);
+    return *readers_;
+  }
   bool read_only() const override { return read_only_; }
   std::string_view engine() const override { return "postgresql"; }
   void set_revision_observer(std::unique_ptr<RevisionObserver> observer) override {
@@ -956,6 +956,7 @@ class PostgresqlStore final : public Store {
 
  private:
   std::unique_ptr<Connection> connection_;
+  std::unique_ptr<Readers> readers_;  // on connection_
   bool read_only_;
   bool publisher_ = false;  // lock_publisher took the lock
   std::unique_ptr<RevisionObserver> observer_;

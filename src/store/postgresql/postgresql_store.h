@@ -4,8 +4,8 @@
 // connection: saves are idempotent (an article is unique by feed and key,
 // a revision is added only when its hash differs from the latest's, under
 // the article's row lock), and save_revisions sends a batch in one round
-// trip. The readers' tables (the search index, the server's users) are not
-// kept here: connection() is nullptr (store.h).
+// trip. The server's users and marks are kept here (readers.h); the search
+// index is not: connection() is nullptr (store.h).
 #ifndef NEWSVAULT_STORE_POSTGRESQL_POSTGRESQL_STORE_H_
 #define NEWSVAULT_STORE_POSTGRESQL_POSTGRESQL_STORE_H_
 
