@@ -75,12 +75,13 @@ int run_serve(const GlobalOptions& global, const ServeArguments& arguments) {
   options.private_pages = archive->config().serve_private;
   options.site = archive->config().site;
   options.site.publish = archive->config().publish;
-  // The images kept when the server starts are shown from the archive,
-  // by the static site's own relative paths (their ".." past the site's
-  // folder stop at the server's root, RFC 3986 §5.2.4): /media/….
-  auto local = pipeline::local_images(*archive);
-  if (!local) return serve_failed(local.error());
-  options.site.publish.local_images = std::move(*local);
+  // The images kept are shown from the archive, by the static site's own
+  // relative paths (their ".." past the site's folder stop at the server's
+  // root, RFC 3986 §5.2.4): /media/…. Read again with each snapshot, only
+  // the files of images new since looked at.
+  options.local_images = [root = archive->root()](store::Store& store, const std::map<std::string, std::string>* known) {
+    return pipeline::local_images(store, root, nullptr, known);
+  };
   options.media_root = archive->root();
   for (const auto& [feed, settings] : archive->config().feeds) {
     if (!settings.convert.empty()) options.site.conversions[feed] = settings.convert;

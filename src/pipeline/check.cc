@@ -214,8 +214,8 @@ class ArchiveCheck {
       if (!latest) return std::unexpected(latest.error());
       return std::move(latest->first);
     };
-    auto feeds_out = publish::write_feeds_out(scratch->path(), feeds, articles, load,
-                                              archive_.config().publish, archive_.config().feeds_out);
+    auto feeds_out = publish::write_feeds_out(scratch->path(), feeds, articles, load, archive_.config().publish,
+                                              archive_.config().feeds_out, nullptr, feed_out_images(archive_));
     if (!feeds_out) return std::unexpected(feeds_out.error());
     for (auto it = fs::recursive_directory_iterator(scratch->path()); it != fs::recursive_directory_iterator();
          ++it) {

@@ -469,6 +469,14 @@ class FetchRun {
     auto images = run_images(store_, http(), image_articles_, options);
     if (!images) return std::unexpected(images.error());
     images_written_ = !images->files_written.empty();
+    // Every page that shows an image kept now is made again (an image kept
+    // at its retry shows in pages of articles saved by earlier runs).
+    if (!images->kept_urls.empty()) {
+      auto showing = store_.articles_showing(images->kept_urls);
+      if (!showing) return std::unexpected(showing.error());
+      changed_articles_.insert(showing->begin(), showing->end());
+      images_written_ = true;
+    }
     for (std::string& file : images->files_written) written_paths_.insert(std::move(file));
     summary_.images_kept = images->kept;
     summary_.images_refused = images->refused;
@@ -1615,7 +1623,8 @@ class FetchRun {
   std::set<std::int64_t> changed_articles_;
   // The images of the articles this run saved new or changed (fetch_images).
   std::vector<ArticleImages> image_articles_;
-  // New files in media/: the site shows them, the manifest and commit take them.
+  // New files in media/, or images kept whose pages show them now: the site
+  // shows them, the manifest and commit take them.
   bool images_written_ = false;
   // The store's articles, read once the run's saves and statuses are done
   // (start_indexes): the indexes, the outputs and the commit's check share

@@ -111,6 +111,7 @@ Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& clien
           kept->record.fetched = record.fetched;
           record = std::move(kept->record);
           ++summary.kept;
+          summary.kept_urls.push_back(record.url);
           if (kept->written) summary.files_written.push_back(std::move(kept->path));
         } else if (kept.error().code() == ErrorCode::kInvalidArgument) {
           record.refusal = kept.error().message();

@@ -58,6 +58,9 @@ struct ImageRunSummary {
   std::size_t refused = 0;  // fetched and refused
   std::size_t failed = 0;   // fetches that failed: pending work
   std::vector<std::string> files_written;  // new files, relative to the root
+  // The addresses of the images kept this run: pages showing them, made
+  // before, show the local copy once made again.
+  std::vector<std::string> kept_urls;
 };
 
 // Does the above. Fails only when the store cannot be written or the

@@ -325,6 +325,32 @@ TEST_F(ImageRunTest, TheSitePageShowsTheLocalCopyWhileTheDocumentKeepsTheProxy) 
   EXPECT_EQ(document.find("media/sha256"), std::string::npos) << document;
 }
 
+TEST_F(ImageRunTest, ACaptionShowsUnderTheLocalCopyOnTheSitePageAndUnderTheProxyInTheDocument) {
+  const std::string picture = testing::make_png(2, 2, 0x445566);
+  server_.set("/figure.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+  serve_feed({"<figure><img src=\"" + server_.url("/figure.png") +
+              "\" alt=\"A heron on one leg\"><figcaption>Heron, at dawn</figcaption></figure>"});
+  open();
+  fetch_at("2023-06-19T12:00:00Z");
+  const std::filesystem::path page_file = dir_.path() / site_page_of(dir_.path(), "Story 0");
+  const std::string page = testing::read_file(page_file);
+  const auto sources = image_sources(page);
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_EQ(testing::read_file(page_file.parent_path() / sources[0]), picture);
+  const std::size_t caption = page.find("Heron, at dawn");
+  ASSERT_NE(caption, std::string::npos) << page;
+  EXPECT_GT(caption, page.find(sources[0]));
+  std::string document;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path() / "pics")) {
+    if (entry.path().extension() == ".md" && entry.path().filename() != "README.md") document = testing::read_file(entry.path());
+  }
+  EXPECT_GT(document.find("Heron, at dawn"), document.find("https://images.weserv.nl/?url=127.0.0.1")) << document;
+  // The extract stage keeps an image's address and caption, not its alt
+  // text: no page, document or revision shows it.
+  EXPECT_EQ(page.find("A heron on one leg"), std::string::npos);
+  EXPECT_EQ(document.find("A heron on one leg"), std::string::npos);
+}
+
 TEST_F(ImageRunTest, ADeletedCopyFallsBackToTheProxyAndCheckNamesTheFile) {
   const std::string picture = testing::make_png(2, 5, 0x00aa00);
   archive_picture("/lost.png", picture);
@@ -343,6 +369,100 @@ TEST_F(ImageRunTest, ADeletedCopyFallsBackToTheProxyAndCheckNamesTheFile) {
   ASSERT_TRUE(report.has_value()) << report.error().message();
   EXPECT_TRUE(report->sound());
   EXPECT_TRUE(reports(*report, Severity::kWarning, path, "missing")) << path;
+}
+
+TEST_F(ImageRunTest, PagesWrittenByALaterRunShowLocalCopiesAndTheProxyWhereACopyIsGone) {
+  const std::string shared = testing::make_png(3, 3, 0x123456);
+  const std::string own = testing::make_png(4, 1, 0x654321);
+  server_.set("/shared.png", {.headers = {{"Content-Type", "image/png"}}, .body = shared});
+  server_.set("/own.png", {.headers = {{"Content-Type", "image/png"}}, .body = own});
+  serve_feed({img("/shared.png")});
+  open();
+  fetch_at("2023-06-19T12:00:00Z");
+  // The shared copy is lost; the next run writes only the new article's
+  // page, which shows the image already kept (not fetched again) and a new one.
+  ASSERT_TRUE(std::filesystem::remove(dir_.path() / media::media_path(store::sha256_hex(shared), "png")));
+  serve_feed({img("/shared.png"), img("/own.png") + img("/shared.png")});
+  const FetchSummary second = fetch_at("2023-06-19T13:00:00Z");
+  EXPECT_EQ(second.counts.articles_new, 1u);
+  EXPECT_EQ(requests_for("/shared.png"), 1u);
+  const std::filesystem::path page = dir_.path() / site_page_of(dir_.path(), "Story 1");
+  const auto sources = image_sources(testing::read_file(page));
+  ASSERT_EQ(sources.size(), 2u);
+  EXPECT_EQ(testing::read_file(page.parent_path() / sources[0]), own);
+  EXPECT_TRUE(sources[1].starts_with("https://images.weserv.nl/?url=127.0.0.1")) << sources[1];
+}
+
+TEST_F(ImageRunTest, AnImageKeptAtItsRetryShowsInThePageOfTheUnchangedArticle) {
+  std::atomic<bool> serving{false};
+  const std::string picture = testing::make_png(7, 2, 0x0f0f0f);
+  server_.set_handler("/late.png", [&](const HttpTestServer::RecordedRequest&) {
+    if (serving) return HttpTestServer::CannedResponse{.headers = {{"Content-Type", "image/png"}}, .body = picture};
+    return HttpTestServer::CannedResponse{.status = 503, .body = "busy"};
+  });
+  serve_feed({img("/late.png")});
+  open();
+  const FetchSummary first = fetch_at("2023-06-19T12:00:00Z");
+  EXPECT_EQ(first.images_failed, 1u);
+  const std::filesystem::path page = dir_.path() / site_page_of(dir_.path(), "Story 0");
+  auto sources = image_sources(testing::read_file(page));
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_TRUE(sources[0].starts_with("https://images.weserv.nl/?url=127.0.0.1")) << sources[0];
+
+  // The feed and the article are as they were; the retry, a day later, keeps the image.
+  serving = true;
+  const FetchSummary second = fetch_at("2023-06-20T12:00:00Z");
+  EXPECT_EQ(second.counts.articles_new + second.counts.articles_updated, 0u);
+  EXPECT_EQ(second.images_kept, 1u);
+  sources = image_sources(testing::read_file(page));
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_FALSE(sources[0].starts_with("http")) << sources[0];
+  EXPECT_EQ(testing::read_file(page.parent_path() / sources[0]), picture);
+}
+
+// The src of every <img> of a JSON feed out, its content_html unescaped
+// enough for addresses (no '"' inside them).
+std::vector<std::string> feed_image_sources(const std::string& json) {
+  std::vector<std::string> sources;
+  for (std::size_t at = 0; (at = json.find("<img src=\\\"", at)) != std::string::npos;) {
+    at += 11;
+    std::string source = json.substr(at, json.find("\\\"", at) - at);
+    for (std::size_t slash; (slash = source.find("\\/")) != std::string::npos;) source.erase(slash, 1);
+    sources.push_back(std::move(source));
+  }
+  return sources;
+}
+
+TEST_F(ImageRunTest, FeedsOutShowTheLocalCopyRelativeToTheFeedFileAndCheckAgrees) {
+  const std::string picture = testing::make_png(2, 7, 0xa0b0c0);
+  archive_picture("/in-feed.png", picture);
+  for (const std::string feed : {"pics/feed.json", "feed.json"}) {
+    const std::filesystem::path file = dir_.path() / feed;
+    const auto sources = feed_image_sources(testing::read_file(file));
+    ASSERT_EQ(sources.size(), 1u) << feed;
+    EXPECT_EQ(sources[0].find("://"), std::string::npos) << sources[0];
+    EXPECT_EQ(testing::read_file(file.parent_path() / sources[0]), picture) << feed;
+  }
+  // The Atom feed of the same folder says the same.
+  const std::string atom = testing::read_file(dir_.path() / "pics/atom.xml");
+  EXPECT_NE(atom.find("../media/sha256/"), std::string::npos) << atom;
+  EXPECT_EQ(atom.find("images.weserv.nl"), std::string::npos) << atom;
+  archive_.reset();
+  auto report = check_archive(dir_.path());
+  ASSERT_TRUE(report.has_value()) << report.error().message();
+  EXPECT_TRUE(report->sound());
+  EXPECT_TRUE(report->problems.empty()) << report->problems.front().path << ": " << report->problems.front().what;
+}
+
+TEST_F(ImageRunTest, FeedsOutUnderABaseUrlShowTheLocalCopyUnderIt) {
+  const std::string picture = testing::make_png(3, 7, 0xc0b0a0);
+  server_.set("/based.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+  serve_feed({img("/based.png")});
+  open("[publish]\nbase_url = \"https://mirror.example/news/\"\n");
+  fetch_at("2023-06-19T12:00:00Z");
+  const auto sources = feed_image_sources(testing::read_file(dir_.path() / "pics/feed.json"));
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_EQ(sources[0], "https://mirror.example/news/" + media::media_path(store::sha256_hex(picture), "png"));
 }
 
 TEST_F(ImageRunTest, ATamperedCopyIsDamageThatCheckReports) {

@@ -219,8 +219,19 @@ struct FetchProgress {
 
 // The local copies of the store's kept images whose files are in the
 // archive now, by image address: their paths relative to the root
-// (publish::PublishOptions::local_images). Fails as the store's read does.
-Result<std::shared_ptr<const std::map<std::string, std::string>>> local_images(Archive& archive);
+// (publish::PublishOptions::local_images). With `articles`, only the
+// images those articles show (one query, one stat per image shown: what
+// the pages being written need); without, every kept image. An image
+// `known` lists at the same path is not looked at again (a server reading
+// the list again after each change of the store). Fails as the store's
+// read does. Files are only looked at here; `check` verifies them.
+using LocalImages = std::shared_ptr<const std::map<std::string, std::string>>;
+Result<LocalImages> local_images(store::Store& store, const std::filesystem::path& root,
+                                 const std::set<std::int64_t>* articles = nullptr,
+                                 const std::map<std::string, std::string>* known = nullptr);
+Result<LocalImages> local_images(Archive& archive, const std::set<std::int64_t>* articles = nullptr);
+// The feeds out's loader of the same (publish::write_feeds_out).
+publish::LocalImagesLoader feed_out_images(Archive& archive);
 
 // What publishing did: feeds out written, the commit, the pushes.
 struct PublishSummary {

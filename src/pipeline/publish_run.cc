@@ -108,8 +108,8 @@ Result<void> write_outputs(Archive& archive, const std::vector<store::FeedRecord
     if (!latest) return std::unexpected(latest.error());
     return std::move(latest->first);
   };
-  auto feeds_out = publish::write_feeds_out(archive.root(), feeds, articles, load,
-                                            archive.config().publish, archive.config().feeds_out, changed);
+  auto feeds_out = publish::write_feeds_out(archive.root(), feeds, articles, load, archive.config().publish,
+                                            archive.config().feeds_out, changed, feed_out_images(archive));
   if (!feeds_out) return std::unexpected(feeds_out.error());
   written.insert(written.end(), feeds_out->begin(), feeds_out->end());
   return {};

@@ -32,6 +32,11 @@ std::string source_link(const ArchivedArticle& item);
 std::string feed_folder_link(const FeedOut& feed, std::string_view file,
                              const FeedsOutOptions& options);
 
+// Where the feed's items reach the archive root for the local copies of
+// images (PublishOptions::local_image_base): base_url when configured,
+// else up from the feed file's folder ("" at the root, "../" in a feed's).
+std::string local_image_base(const FeedOut& feed, const FeedsOutOptions& options);
+
 // "" when no base_url is configured: a feed's self link must be absolute.
 std::string absolute_feed_link(const FeedOut& feed, FeedFormat format,
                                const FeedsOutOptions& options);

@@ -105,6 +105,11 @@ std::string feed_folder_link(const FeedOut& feed, std::string_view file,
   return percent_encode_url(file);
 }
 
+std::string local_image_base(const FeedOut& feed, const FeedsOutOptions& options) {
+  if (!options.base_url.empty()) return join_base(options.base_url, "");
+  return feed.folder.empty() ? "" : "../";
+}
+
 std::string absolute_feed_link(const FeedOut& feed, FeedFormat format,
                                const FeedsOutOptions& options) {
   if (options.base_url.empty()) return {};

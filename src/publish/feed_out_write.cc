@@ -91,7 +91,8 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
                                                  const ArticleLoader& load,
                                                  const PublishOptions& options,
                                                  const FeedsOutOptions& feeds_out,
-                                                 const std::set<std::int64_t>* changed) {
+                                                 const std::set<std::int64_t>* changed,
+                                                 const LocalImagesLoader& local_images) {
   // An article whose document is not written yet has no archived copy to link.
   std::vector<const store::ArticleSummary*> all;
   for (const store::ArticleSummary& article : articles) {
@@ -105,7 +106,11 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
 
   // Index i < feeds.size() is that feed's feed out; the last, the
   // archive's. nullopt: none of its items changed, its files stay.
-  auto feed_out = [&](std::size_t i) -> Result<std::optional<FeedOut>> {
+  struct Shown {
+    FeedOut out;
+    PublishOptions options;  // with the local copies of its items' images
+  };
+  auto feed_out = [&](std::size_t i) -> Result<std::optional<Shown>> {
     std::vector<const store::ArticleSummary*> chosen;
     if (i == feeds.size()) {
       chosen = newest(all, feeds_out.max_items);
@@ -117,16 +122,27 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
     if (!due) return std::nullopt;
     auto items = load_items(chosen, load);
     if (!items) return std::unexpected(items.error());
-    if (i == feeds.size()) return FeedOut{"", "Archive", "urn:newsvault:archive", "", std::move(*items)};
-    const store::FeedRecord& feed = feeds[i];
-    return FeedOut{feed_folder(feed.name), feed.name, "urn:newsvault:feed:" + encode_uri_component(feed.name),
-                   feed.url, std::move(*items)};
+    Shown shown{i == feeds.size()
+                    ? FeedOut{"", "Archive", "urn:newsvault:archive", "", std::move(*items)}
+                    : FeedOut{feed_folder(feeds[i].name), feeds[i].name,
+                              "urn:newsvault:feed:" + encode_uri_component(feeds[i].name), feeds[i].url,
+                              std::move(*items)},
+                options};
+    if (local_images) {
+      std::set<std::int64_t> ids;
+      for (const store::ArticleSummary* article : chosen) ids.insert(article->id);
+      auto local = local_images(ids);
+      if (!local) return std::unexpected(local.error());
+      shown.options.local_images = std::move(*local);
+      shown.options.local_image_base = local_image_base(shown.out, feeds_out);
+    }
+    return shown;
   };
 
   std::vector<std::string> written;
   const std::size_t count = feeds.size() + 1;
   for (std::size_t first = 0; first < count; first += kFeedsPerBatch) {
-    std::vector<FeedOut> batch;
+    std::vector<Shown> batch;
     for (std::size_t i = first; i < std::min(count, first + kFeedsPerBatch); ++i) {
       auto out = feed_out(i);
       if (!out) return std::unexpected(out.error());
@@ -134,11 +150,11 @@ Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& ro
     }
     std::vector<Result<void>> results(batch.size());
     parallel_for(batch.size(), [&](std::size_t i) {
-      results[i] = write_feed_out(root, batch[i], options, feeds_out);
+      results[i] = write_feed_out(root, batch[i].out, batch[i].options, feeds_out);
     });
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (!results[i]) return std::unexpected(results[i].error());
-      for (FeedFormat format : kFormats) written.push_back(feed_out_path(batch[i], format));
+      for (FeedFormat format : kFormats) written.push_back(feed_out_path(batch[i].out, format));
     }
   }
   const std::string changes = render_changes_atom(archive_changes(all, feeds_out.max_items), feeds_out);

@@ -224,14 +224,22 @@ inline constexpr std::string_view kChangesFeedFileName = "changes.xml";
 // items hold one of them are made (the feeds a run touched), and
 // changes.xml. Returns the paths written, relative to the root; fails with
 // the loader's error or kIo naming the path.
-
+//
+// With `local_images`, each feed out made asks it for the local copies of
+// its items' images (PublishOptions::local_images: one call per feed out,
+// for the ids of its items) and shows those from the archive: absolute
+// under feeds_out.base_url when one is configured, else relative to the
+// feed file (what a reader fetching the feed from the static host loads).
+using LocalImagesLoader = std::function<Result<std::shared_ptr<const std::map<std::string, std::string>>>(
+    const std::set<std::int64_t>& article_ids)>;
 Result<std::vector<std::string>> write_feeds_out(const std::filesystem::path& root,
                                                  const std::vector<store::FeedRecord>& feeds,
                                                  const std::vector<store::ArticleSummary>& articles,
                                                  const ArticleLoader& load,
                                                  const PublishOptions& options,
                                                  const FeedsOutOptions& feeds_out,
-                                                 const std::set<std::int64_t>* changed = nullptr);
+                                                 const std::set<std::int64_t>* changed = nullptr,
+                                                 const LocalImagesLoader& local_images = {});
 
 // A remote the archive is pushed to. Credentials never sit in the settings:
 // an https remote takes its user name and password (or token) from the

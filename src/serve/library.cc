@@ -150,6 +150,12 @@ Result<std::shared_ptr<const Snapshot>> Library::snapshot() {
     if (!articles) return std::unexpected(articles.error());
     made->source.feeds = std::move(*feeds);
     made->source.articles = std::move(*articles);
+    made->site = options_.site;
+    if (options_.local_images) {
+      auto local = options_.local_images(*store, snapshot_ ? snapshot_->site.publish.local_images.get() : nullptr);
+      if (!local) return std::unexpected(local.error());
+      made->site.publish.local_images = std::move(*local);
+    }
   }
   for (std::size_t i = 0; i < made->source.articles.size(); ++i) made->article_index[made->source.articles[i].id] = i;
   made->source.revisions = [this](const store::ArticleSummary& article) { return site_revisions(article); };
@@ -170,7 +176,7 @@ Result<std::optional<std::shared_ptr<const std::string>>> Library::site_page(con
       if (auto found = pages_.find(path); found != pages_.end()) return found->second;
     }
   }
-  auto rendered = publish::render_site_page((*current)->source, options_.site, path);
+  auto rendered = publish::render_site_page((*current)->source, (*current)->site, path);
   if (!rendered) return std::unexpected(rendered.error());
   if (!*rendered) return std::nullopt;
   auto page = std::make_shared<const std::string>(std::move(**rendered));

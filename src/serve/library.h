@@ -67,6 +67,7 @@ using FeedCount = store::FeedUnread;
 // first), its revisions read through the library.
 struct Snapshot {
   publish::SiteSource source;
+  publish::SiteOptions site;  // Options::site, with the local copies of images as they were then
   std::map<std::int64_t, std::size_t> article_index;  // id -> position in source.articles
   const store::FeedRecord* feed(std::int64_t id) const;
   const store::ArticleSummary* article(std::int64_t id) const;

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -82,6 +83,13 @@ struct Options {
   // The archive folder whose media/sha256/ the server answers /media/sha256/
   // from (the local copies of images, read-only); empty: none.
   std::filesystem::path media_root;
+  // The local copies of images (publish::PublishOptions::local_images),
+  // read again with each new snapshot of the store (when another
+  // connection committed), given the list read last (null at first): images
+  // kept after the server started show at once. Null: site.publish's list.
+  std::function<Result<std::shared_ptr<const std::map<std::string, std::string>>>(
+      store::Store& store, const std::map<std::string, std::string>* known)>
+      local_images;
   // Opens one more connection to the archive's store (read-write: users'
   // state is written).
   std::function<Result<std::unique_ptr<store::Store>>()> open_store;

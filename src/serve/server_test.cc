@@ -115,6 +115,28 @@ class ServeTest : public ::testing::TestWithParam<std::string> {
     ASSERT_EQ(added.exit_status, 0) << added.err;
   }
 
+  // Fetches an article showing `picture` (kept by the fetch); the path of
+  // its site page from the site's folder ("/feeds/…html"), "" when none.
+  std::string fetch_pictured(const std::string& picture) {
+    const std::string token = std::to_string(std::random_device()());
+    const std::string name = "/pic" + token + ".png";
+    feed_server_.set(name, {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+    std::string body = feed_body_;
+    body.insert(body.find("</channel>"), rss_item("pictured-" + token, "Pictured " + word_ + " " + token,
+                                                  "&lt;p&gt;Look.&lt;/p&gt;&lt;img src=\"" + feed_server_.url(name) +
+                                                      "\"&gt;", 23));
+    feed_server_.set("/feed.xml", {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+    auto fetched = newsvault("fetch -q");
+    EXPECT_EQ(fetched.exit_status, 0) << fetched.err;
+    for (const auto& entry : fs::recursive_directory_iterator(archive_ / "site")) {
+      if (entry.path().extension() == ".html" && entry.path().filename() != "index.html" &&
+          testing::read_file(entry.path()).find("<h1>Pictured " + word_ + " " + token) != std::string::npos) {
+        return "/" + entry.path().lexically_relative(archive_ / "site").generic_string();
+      }
+    }
+    return "";
+  }
+
   void TearDown() override { stop_server(); }
 
   testing::CommandResult newsvault(const std::string& arguments) {
@@ -281,26 +303,14 @@ TEST_P(ServeTest, ReaderPagesAreTheStaticSitesPagesWithItsPolicy) {
   EXPECT_NE(testing::read_file(log_).find("\"GET /feeds/nothing/here.html HTTP/1.1\" 404"), std::string::npos);
 }
 
+// Fetches an article showing `picture` (kept by the fetch); the path of its
+// site page, relative to the site's folder ("/feeds/…html").
 TEST_P(ServeTest, AReaderPageShowsAKeptImageFromTheArchiveAsAnInertImage) {
   // A picture new to this run: its bytes are what the reader must get back.
   const std::string picture = testing::make_png(7, 3, std::random_device()() & 0xFFFFFF);
-  feed_server_.set("/pic.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
-  std::string body = feed_body_;
-  body.insert(body.find("</channel>"), rss_item("pictured", "Pictured " + word_,
-                                                "&lt;p&gt;Look.&lt;/p&gt;&lt;img src=\"" + feed_server_.url("/pic.png") +
-                                                    "\"&gt;", 23));
-  feed_server_.set("/feed.xml", {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
-  auto fetched = newsvault("fetch -q");
-  ASSERT_EQ(fetched.exit_status, 0) << fetched.err;
-  fs::path page_file;
-  for (const auto& entry : fs::recursive_directory_iterator(archive_ / "site")) {
-    if (entry.path().extension() == ".html" && entry.path().filename() != "index.html" &&
-        testing::read_file(entry.path()).find("<h1>Pictured " + word_) != std::string::npos) {
-      page_file = entry.path();
-    }
-  }
-  ASSERT_FALSE(page_file.empty());
-  const std::string page_path = "/" + page_file.lexically_relative(archive_ / "site").generic_string();
+  const std::string page_path = fetch_pictured(picture);
+  ASSERT_FALSE(page_path.empty());
+  const fs::path page_file = archive_ / "site" / page_path.substr(1);
 
   start_server();
   httplib::Client http = client();
@@ -328,6 +338,28 @@ TEST_P(ServeTest, AReaderPageShowsAKeptImageFromTheArchiveAsAnInertImage) {
     EXPECT_NE(other->body, testing::read_file(archive_ / "newsvault.toml")) << path;
     EXPECT_NE(other->get_header_value("Content-Type"), "image/png") << path;
   }
+}
+
+TEST_P(ServeTest, AnImageKeptAfterTheServerStartedShowsFromTheArchive) {
+  start_server();
+  httplib::Client http = client();
+  const std::string picture = testing::make_png(5, 4, std::random_device()() & 0xFFFFFF);
+  const std::string page_path = fetch_pictured(picture);
+  ASSERT_FALSE(page_path.empty());
+  // The server looks at the store again after a quarter of a second.
+  std::string shown;
+  for (int attempt = 0; attempt < 100 && shown.find("media/sha256/") == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto page = http.Get(page_path);
+    ASSERT_TRUE(page);
+    shown = page->status == 200 ? page->body : "";
+  }
+  EXPECT_EQ(shown, testing::read_file(archive_ / "site" / page_path.substr(1)));
+  std::smatch src;
+  ASSERT_TRUE(std::regex_search(shown, src, std::regex("<img src=\"((\\.\\./)*)(media/sha256/[^\"]+)\""))) << shown;
+  auto image = http.Get("/" + src[3].str());
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->body, picture);
 }
 
 TEST_P(ServeTest, SearchPageFindsChineseInEitherScript) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -268,6 +269,11 @@ constexpr std::string_view kLinkImage =
     "INSERT INTO article_images (article_id, url, position) VALUES (?1, ?2, "
     "(SELECT coalesce(max(position), 0) + 1 FROM article_images WHERE article_id = ?1)) "
     "ON CONFLICT (article_id, url) DO NOTHING";
+constexpr std::string_view kSelectImagesShown =
+    "SELECT url, sha256, type, bytes, width, height, refusal, attempts, fetched FROM images "
+    "WHERE url IN (SELECT url FROM article_images WHERE article_id IN (SELECT value FROM json_each(?1))) "
+    "ORDER BY url";
+constexpr std::string_view kSelectArticlesShowing = "SELECT article_id FROM article_images WHERE url = ?1";
 constexpr std::string_view kSelectArticleImages =
     "SELECT url FROM article_images WHERE article_id = ?1 ORDER BY position";
 
@@ -657,6 +663,31 @@ class SqliteStore final : public Store {
     NEWSVAULT_TRY(select);
     select->bind(1, article_id);
     return select->rows([](const Query& row) { return row.text(0); });
+  }
+
+  Result<std::vector<ImageRecord>> images_shown(const std::vector<std::int64_t>& article_ids) override {
+    if (article_ids.empty()) return std::vector<ImageRecord>{};
+    std::string ids = "[";
+    for (const std::int64_t id : article_ids) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+    ids += "]";
+    Result<Query> select = database_->query(kSelectImagesShown);
+    NEWSVAULT_TRY(select);
+    select->bind(1, ids);
+    return select->rows(read_image);
+  }
+
+  Result<std::vector<std::int64_t>> articles_showing(const std::vector<std::string>& urls) override {
+    // One indexed look-up per URL (article_images_by_url).
+    std::set<std::int64_t> ids;
+    for (const std::string& url : urls) {
+      Result<Query> select = database_->query(kSelectArticlesShowing);
+      NEWSVAULT_TRY(select);
+      select->bind(1, url);
+      auto rows = select->rows([](const Query& row) { return row.integer(0); });
+      NEWSVAULT_TRY(rows);
+      ids.insert(rows->begin(), rows->end());
+    }
+    return std::vector<std::int64_t>(ids.begin(), ids.end());
   }
 
   Result<void> queue_work(const PendingWork& work) override {

@@ -491,11 +491,17 @@ class Store {
   // an unknown article. images() lists every record, by URL;
   // article_images the URLs an article shows, in order (none for an
   // unknown article). Purging an article drops its links, never the
-  // images, which other articles may show.
+  // images, which other articles may show. images_shown lists the records
+  // of the images any of `article_ids` shows, each once, by URL (one query
+  // however many ids: what a page being written needs, not the archive's
+  // every image); articles_showing the ids of the articles that show any of
+  // `urls`, ascending.
   virtual Result<void> save_image(const ImageRecord& image) = 0;
   virtual Result<void> link_images(std::int64_t article_id, const std::vector<std::string>& urls) = 0;
   virtual Result<std::vector<ImageRecord>> images() = 0;
   virtual Result<std::vector<std::string>> article_images(std::int64_t article_id) = 0;
+  virtual Result<std::vector<ImageRecord>> images_shown(const std::vector<std::int64_t>& article_ids) = 0;
+  virtual Result<std::vector<std::int64_t>> articles_showing(const std::vector<std::string>& urls) = 0;
 
   // Poll schedules: save_schedule adds or replaces the feed's (kNotFound
   // for an unknown feed); schedules lists every feed's that has one.

@@ -844,6 +844,36 @@ TEST_P(StoreTest, KeepsImagesAndWhichArticlesShowThemInOrder) {
   EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
 }
 
+TEST_P(StoreTest, ListsOnlyTheImagesOfTheArticlesAskedForAndTheArticlesShowingAnImage) {
+  const SaveResult first = save(revision("a", "one"));
+  const SaveResult second = save(revision("b", "two"));
+  const SaveResult third = save(revision("c", "three"));
+  for (const std::string url : {"https://cdn.example/a.png", "https://cdn.example/b.png", "https://cdn.example/c.png"}) {
+    ImageRecord image;
+    image.url = url;
+    image.sha256 = std::string(64, url[url.size() - 5]);
+    ASSERT_TRUE(store_->save_image(image).has_value());
+  }
+  ASSERT_TRUE(store_->link_images(first.article_id, {"https://cdn.example/b.png", "https://cdn.example/a.png"}).has_value());
+  ASSERT_TRUE(store_->link_images(second.article_id, {"https://cdn.example/a.png"}).has_value());
+  ASSERT_TRUE(store_->link_images(third.article_id, {"https://cdn.example/c.png"}).has_value());
+
+  auto shown = store_->images_shown({first.article_id, second.article_id});
+  ASSERT_TRUE(shown.has_value()) << shown.error().message();
+  ASSERT_EQ(shown->size(), 2u);  // a.png once, though both show it; never c.png
+  EXPECT_EQ((*shown)[0].url, "https://cdn.example/a.png");
+  EXPECT_EQ((*shown)[0].sha256, std::string(64, 'a'));
+  EXPECT_EQ((*shown)[1].url, "https://cdn.example/b.png");
+  EXPECT_TRUE(store_->images_shown({})->empty());
+  EXPECT_TRUE(store_->images_shown({third.article_id + 100})->empty());
+
+  auto showing = store_->articles_showing({"https://cdn.example/a.png", "https://cdn.example/c.png"});
+  ASSERT_TRUE(showing.has_value()) << showing.error().message();
+  EXPECT_EQ(*showing, (std::vector<std::int64_t>{first.article_id, second.article_id, third.article_id}));
+  EXPECT_EQ(*store_->articles_showing({"https://cdn.example/b.png"}), (std::vector<std::int64_t>{first.article_id}));
+  EXPECT_TRUE(store_->articles_showing({"https://cdn.example/none.png"})->empty());
+}
+
 TEST_P(StoreTest, PurgingAFeedDropsItsArticlesImageLinksButKeepsTheImages) {
   const SaveResult saved = save(revision("a", "one"));
   ImageRecord image;

@@ -554,6 +554,30 @@ class PostgresqlStore final : public Store {
     return all_rows<std::string>(*rows, [](const Rows& r, int row) { return r.text(row, 0); });
   }
 
+  Result<std::vector<ImageRecord>> images_shown(const std::vector<std::int64_t>& article_ids) override {
+    if (article_ids.empty()) return std::vector<ImageRecord>{};
+    std::vector<std::string> ids;
+    for (const std::int64_t id : article_ids) ids.push_back(std::to_string(id));
+    Params params;
+    params.add_array(ids);
+    auto rows = connection_->execute(
+        "SELECT url, sha256, type, bytes, width, height, refusal, attempts, fetched FROM images WHERE url IN "
+        "(SELECT url FROM article_images WHERE article_id = ANY($1::bigint[])) ORDER BY url COLLATE \"C\"",
+        params);
+    NEWSVAULT_TRY(rows);
+    return all_rows<ImageRecord>(*rows, read_image);
+  }
+
+  Result<std::vector<std::int64_t>> articles_showing(const std::vector<std::string>& urls) override {
+    if (urls.empty()) return std::vector<std::int64_t>{};
+    Params params;
+    params.add_array(urls);
+    auto rows = connection_->execute(
+        "SELECT DISTINCT article_id FROM article_images WHERE url = ANY($1::text[]) ORDER BY article_id", params);
+    NEWSVAULT_TRY(rows);
+    return all_rows<std::int64_t>(*rows, [](const Rows& r, int row) { return r.integer(row, 0); });
+  }
+
   Result<void> queue_work(const PendingWork& work) override {
     Params params;
     params.add(work.kind)
