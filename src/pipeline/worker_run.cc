@@ -1,7 +1,7 @@
 // `newsvault worker`: the fetch pipeline over feeds leased from the store.
 //
-//   store.lease_feeds (due, unleased, a batch) ─► run_fetch_cycle (store
-//   only) ─► saves, schedules ─► store.release_leases ─► again
+//   store.lease_feeds (due, unleased, a batch) ─► run_save (save_run.h:
+//   the store alone) ─► saves, schedules ─► store.release_leases ─► again
 //   renewer thread (own connection) ─► store.renew_leases every lease/3
 #include <unistd.h>
 
@@ -9,8 +9,10 @@
 #include <mutex>
 #include <thread>
 
+#include "pipeline/evidence.h"
 #include "pipeline/feed_management.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/save_run.h"
 
 namespace newsvault::pipeline {
 namespace {
@@ -27,6 +29,14 @@ void log_event(const WorkerOptions& options, std::string name,
   for (auto& [key, value] : fields) value = redact_urls(value);
   options.log({std::move(name), std::move(fields)});
 }
+
+// What a worker's saved articles become: nothing in its folder. Their
+// documents are the publisher's to write (Store::articles_needing_documents).
+class StoreOnly final : public SaveSink {
+ public:
+  Result<void> saving(store::Store&, const std::vector<ArticleImages>&) override { return {}; }
+  void saved(std::vector<SavedDocument>) override {}
+};
 
 // Renews the worker's leases on a connection of its own while a batch runs,
 // every third of the lease: a slow batch keeps its feeds, a killed worker's
@@ -120,13 +130,16 @@ Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Cl
     if (!renewer_store) return std::unexpected(renewer_store.error());
     FetchScope scope;
     scope.feed_ids.insert(leased->begin(), leased->end());
-    scope.store_only = true;
+    scope.recheck_other_feeds = false;
     fetch::ClientOptions client_options = config.fetch;
     client_options.cancel = control.cancel;
     auto client = options.make_client ? options.make_client(client_options) : fetch::make_http_client(client_options);
     Result<FetchSummary> summary = [&] {
       LeaseRenewer renewer(std::move(*renewer_store), owner, clock, config.lease_duration);
-      return run_fetch_cycle(*archive, *client, now, std::move(scope), {});
+      StoreOnly sink;
+      auto saved = run_save(*archive, *client, *client, now, scope, {}, sink);
+      if (!saved) return Result<FetchSummary>(std::unexpected(saved.error()));
+      return Result<FetchSummary>(std::move(saved->summary));
     }();
     if (!summary) {
       // Rolled back: the batch's leases lapse, or are ended here, and its
