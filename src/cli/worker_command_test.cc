@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
+#include "record/record.h"
 #include "support/archive_test_support.h"
 #include "support/http_test_server.h"
 #include "support/postgresql_test_support.h"
@@ -158,6 +159,63 @@ TEST_P(WorkerTest, OnceLeasesEveryDueFeedSavesIntoTheStoreAndPublishWritesTheDoc
   const auto again = newsvault("worker --once --id two");
   ASSERT_EQ(again.exit_status, 0) << again.err;
   EXPECT_EQ(feed_requests(), static_cast<std::size_t>(feeds_));
+}
+
+// Each worker keeps the responses it received, as fetch does, in WARC files
+// named for it (workers on different machines never write one file name),
+// and every revision it saved points at the response it was made from.
+TEST_P(WorkerTest, AWorkerKeepsItsResponsesInWarcFilesOfItsOwnThatItsRevisionsPointAt) {
+  make_archive(3, 2, 300);
+  const auto worked = newsvault("worker --once --id host-a/1");
+  ASSERT_EQ(worked.exit_status, 0) << worked.err;
+
+  const fs::path folder = archive_ / record::kWarcDirectory;
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (entry.path().string().ends_with(".warc.gz")) names.insert(entry.path().filename().string());
+  }
+  ASSERT_FALSE(names.empty()) << "no WARC file in " << folder;
+  const fs::path warcio = fs::absolute("tests/tools/warcio/read_warc.mjs");
+  const bool have_warcio = fs::exists(warcio.parent_path() / "node_modules/warcio") &&
+                           testing::run_command("node --version").exit_status == 0;
+  for (const std::string& name : names) {
+    EXPECT_TRUE(name.starts_with("newsvault-worker-host-a-1-")) << name;
+    if (!have_warcio) continue;
+    // webrecorder's warcio.js reads every record without a warning.
+    const auto read = testing::run_command("node " + shell_quote(warcio.string()) + " " +
+                                           shell_quote((folder / name).string()));
+    EXPECT_EQ(read.exit_status, 0) << read.err;
+    EXPECT_EQ(read.err, "") << "warcio.js warned";
+    EXPECT_NE(read.out.find("\"response\""), std::string::npos) << read.out;
+  }
+
+  const auto listed = newsvault("list --json");
+  ASSERT_EQ(listed.exit_status, 0) << listed.err;
+  const auto articles = nlohmann::json::parse(listed.out)["articles"];
+  ASSERT_EQ(articles.size(), 6u);
+  for (const auto& article : articles) {
+    const auto shown = newsvault("show " + std::to_string(article["id"].get<int>()) + " --json");
+    ASSERT_EQ(shown.exit_status, 0) << shown.err;
+    const std::string pointer = nlohmann::json::parse(shown.out)["revisions"][0]["warc_record"];
+    const auto colon = pointer.rfind(':');
+    ASSERT_NE(colon, std::string::npos) << pointer;
+    ASSERT_TRUE(names.contains(pointer.substr(0, colon))) << pointer;
+    const std::uint64_t offset = std::stoull(pointer.substr(colon + 1));
+    std::string type, target;
+    auto read = record::read_warc(folder / pointer.substr(0, colon), [&](const record::StoredRecord& stored) {
+      if (stored.offset == offset) {
+        type = stored.type;
+        target = stored.target_uri;
+      }
+      return true;
+    });
+    ASSERT_TRUE(read) << read.error().message();
+    EXPECT_EQ(type, "response") << pointer;
+    EXPECT_NE(target.find("/f/"), std::string::npos) << target;
+    // The record holds the feed as served this run, its word among it.
+    const auto zcat = testing::run_command("zcat " + shell_quote((folder / pointer.substr(0, colon)).string()));
+    EXPECT_NE(zcat.out.find(word_), std::string::npos);
+  }
 }
 
 TEST_P(WorkerTest, AWorkerKilledHoldingLeasesHasItsFeedsTakenByAnotherOnceTheyExpire) {

@@ -23,6 +23,21 @@ std::string default_owner() {
   return std::string(host) + ":" + std::to_string(::getpid());
 }
 
+// The names of a worker's WARC files: its id, in the characters a file
+// name keeps everywhere ("newsvault-worker-host1-4242-…"), so that the
+// files of workers on different machines never collide when brought
+// together, and a worker started again with the same --id mends what it
+// left when killed (record::WarcWriter).
+std::string warc_prefix(std::string_view owner) {
+  std::string prefix = "newsvault-worker-";
+  for (const char c : owner) {
+    const bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+    prefix += kept ? c : '-';
+  }
+  return prefix;
+}
+
 void log_event(const WorkerOptions& options, std::string name,
                std::vector<std::pair<std::string, std::string>> fields) {
   if (!options.log) return;
@@ -134,13 +149,22 @@ Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Cl
     fetch::ClientOptions client_options = config.fetch;
     client_options.cancel = control.cancel;
     auto client = options.make_client ? options.make_client(client_options) : fetch::make_http_client(client_options);
+    // Every response to WARC files in the worker's own folder, as fetch
+    // keeps them; its revisions point at their records.
+    RunRecording recording(*client, config, archive->root(), warc_prefix(owner));
     Result<FetchSummary> summary = [&] {
       LeaseRenewer renewer(std::move(*renewer_store), owner, clock, config.lease_duration);
       StoreOnly sink;
-      auto saved = run_save(*archive, *client, *client, now, scope, {}, sink);
+      auto saved = run_save(*archive, recording.client(), *client, now, scope, {}, sink);
       if (!saved) return Result<FetchSummary>(std::unexpected(saved.error()));
       return Result<FetchSummary>(std::move(saved->summary));
     }();
+    if (summary) {
+      summary->warc_files = recording.finish(summary->errors);
+    } else {
+      std::vector<std::string> ignored;  // the batch failed: its error is the one to tell
+      recording.finish(ignored);
+    }
     if (!summary) {
       // Rolled back: the batch's leases lapse, or are ended here, and its
       // feeds are fetched again. A store that refused one transaction (a

@@ -209,10 +209,13 @@ Result<void> repair_after_kill(const WarcOptions& options) {
   const fs::path marker = marker_path(options);
   std::ifstream text(marker);
   if (!text) return {};
+  const std::string whole((std::istreambuf_iterator<char>(text)), std::istreambuf_iterator<char>());
+  text.close();
   std::string name;
   std::uint64_t length = 0;
-  text >> name >> length;
-  text.close();
+  // A marker cut short (write_marker) was being written before anything
+  // was appended: there is nothing to mend.
+  if (whole.ends_with('\n')) std::istringstream(whole) >> name >> length;
   if (!name.empty() && name.find('/') == std::string::npos && fs::exists(dir / name)) {
     const fs::path file = dir / name;
     std::uint64_t good = length;
@@ -233,6 +236,20 @@ Result<void> repair_after_kill(const WarcOptions& options) {
   }
   std::error_code error;
   fs::remove(marker, error);
+  return {};
+}
+
+// The marker written in place, not through a temporary file: a writer
+// killed meanwhile would leave a temporary file that no writer of another
+// prefix knows to remove. Nothing is appended before it is on disk, so one
+// cut short (no final newline) names nothing to mend.
+Result<void> write_marker(const fs::path& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return std::unexpected(io_error(path.string() + ": cannot write"));
+  const bool good = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  const Error failed = io_error(path.string() + ": cannot write");
+  ::close(fd);
+  if (!good) return std::unexpected(failed);
   return {};
 }
 
@@ -281,7 +298,7 @@ Result<void> WarcWriter::start_file(std::chrono::system_clock::time_point now) {
   struct stat status {};
   if (::fstat(fd_, &status) != 0) return std::unexpected(io_error(path.string()));
   size_ = static_cast<std::uint64_t>(status.st_size);
-  RECORD_TRY(write_atomically(marker_path(options_), file_ + " " + std::to_string(size_) + "\n"));
+  RECORD_TRY(write_marker(marker_path(options_), file_ + " " + std::to_string(size_) + "\n"));
   if (std::find(files_written_.begin(), files_written_.end(), file_) == files_written_.end()) {
     files_written_.push_back(file_);
   }
