@@ -21,6 +21,8 @@
 
 #include "cli/cli.h"
 #include "record/record.h"
+#include "store/store.h"
+#include "support/test_images.h"
 #include "support/archive_test_support.h"
 #include "support/http_test_server.h"
 #include "support/postgresql_test_support.h"
@@ -216,6 +218,50 @@ TEST_P(WorkerTest, AWorkerKeepsItsResponsesInWarcFilesOfItsOwnThatItsRevisionsPo
     const auto zcat = testing::run_command("zcat " + shell_quote((folder / pointer.substr(0, colon)).string()));
     EXPECT_NE(zcat.out.find(word_), std::string::npos);
   }
+}
+
+// A worker fetches no image: it queues those its articles show, and the
+// publisher keeps them in media/ and shows them on the site.
+TEST_P(WorkerTest, ImagesOfWorkerSavedArticlesAreKeptByPublishAndShownOnTheSite) {
+  make_archive(1, 1, 300);
+  const std::string picture = testing::make_png(4, 3, static_cast<std::uint32_t>(std::random_device()()) & 0xFFFFFF);
+  server_.set("/picture.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+  std::string body = feed_body(0, word_);
+  body.insert(body.find("</description>"), "&lt;img src=\"" + server_.url("/picture.png") + "\"&gt;");
+  server_.set(path(0), {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+
+  const auto worked = newsvault("worker --once --id pictures");
+  ASSERT_EQ(worked.exit_status, 0) << worked.err;
+  EXPECT_EQ(server_.request_count("/picture.png"), 0u) << "the worker fetched the image";
+  const std::string kept = "media/sha256/" + store::sha256_hex(picture).substr(0, 2) + "/" +
+                           store::sha256_hex(picture) + ".png";
+  EXPECT_FALSE(fs::exists(archive_ / kept));
+
+  const auto published = newsvault("publish -q");
+  ASSERT_EQ(published.exit_status, 0) << published.err;
+  EXPECT_EQ(server_.request_count("/picture.png"), 1u);
+  ASSERT_TRUE(fs::exists(archive_ / kept)) << kept;
+  EXPECT_EQ(testing::read_file(archive_ / kept), picture);
+  // The site's page of the story shows the kept copy, by a relative path.
+  bool shown = false;
+  for (const auto& entry : fs::recursive_directory_iterator(archive_ / "site")) {
+    if (entry.path().extension() != ".html") continue;
+    const std::string page = testing::read_file(entry.path());
+    if (page.find("<h1>Story f0-1</h1>") == std::string::npos) continue;
+    const auto at = page.find("<img src=\"");
+    ASSERT_NE(at, std::string::npos) << entry.path();
+    const std::string source = page.substr(at + 10, page.find('"', at + 10) - at - 10);
+    EXPECT_EQ(source.find("://"), std::string::npos) << source;
+    EXPECT_EQ(testing::read_file(entry.path().parent_path() / source), picture) << source;
+    shown = true;
+  }
+  EXPECT_TRUE(shown) << "no site page shows Story f0-1";
+
+  // Kept once: a second publish asks for nothing.
+  ASSERT_EQ(newsvault("publish -q").exit_status, 0);
+  EXPECT_EQ(server_.request_count("/picture.png"), 1u);
+  const auto check = newsvault("check");
+  EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
 }
 
 TEST_P(WorkerTest, AWorkerKilledHoldingLeasesHasItsFeedsTakenByAnotherOnceTheyExpire) {

@@ -236,6 +236,11 @@ struct PublishSummary {
   // differed from revision 2 of its article".
   std::vector<std::string> restored;
   std::vector<std::string> files_written;  // feeds out (and any other output), relative
+  // The images workers queued (PublishRequest::images_client): kept in
+  // media/, refused, or failed (pending work, tried again later).
+  std::size_t images_kept = 0;
+  std::size_t images_refused = 0;
+  std::size_t images_failed = 0;
   std::optional<publish::SiteSummary> site;  // when the request wrote it
   std::optional<std::string> commit;       // the new commit's id; none when nothing changed
   std::vector<publish::PushResult> pushes;
@@ -289,6 +294,10 @@ struct PublishRequest {
   // its last change to them, so that the outputs and the commit's check
   // do not read the whole store again; nullptr: read here, once.
   const std::vector<store::ArticleSummary>* articles = nullptr;
+  // Fetches the images that workers queued for the folder's owner (due
+  // pending work of kind "image"), kept in media/ before the site is
+  // written; nullptr: they wait for a publish or fetch that has a client.
+  fetch::HttpClient* images_client = nullptr;
 };
 
 // Publishes the archive as the settings say: feeds out, then (git enabled)

@@ -15,6 +15,7 @@
 #include "pipeline/document_check.h"
 #include "pipeline/document_moves.h"
 #include "pipeline/file_bytes.h"
+#include "pipeline/image_run.h"
 #include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
 #include "pipeline/state_files.h"
@@ -95,6 +96,28 @@ Result<std::size_t> write_stored_documents(Archive& archive, const PublishReques
   });
   if (!marked) return std::unexpected(marked.error());
   return written.size();
+}
+
+// The images workers queued for the folder's owner (image_run.h), kept in
+// media/ with the folder's limits. Only queued work is taken: the images a
+// fetch of this folder failed to get wait for its next run, which knows
+// their feeds. New files are appended to `written`.
+Result<void> keep_queued_images(Archive& archive, const PublishRequest& request, PublishSummary& summary,
+                                std::vector<std::string>& written) {
+  ImageRunOptions options;
+  options.root = archive.root();
+  options.limits = archive.config().image_limits;
+  options.budget = archive.config().images_budget;
+  options.now = request.now;
+  options.private_addresses = [](std::int64_t) { return fetch::PrivateAddresses::kRefused; };
+  options.enabled = [](std::int64_t) { return false; };
+  auto images = run_images(archive.store(), *request.images_client, {}, options);
+  if (!images) return std::unexpected(images.error());
+  summary.images_kept = images->kept;
+  summary.images_refused = images->refused;
+  summary.images_failed = images->failed;
+  written.insert(written.end(), images->files_written.begin(), images->files_written.end());
+  return {};
 }
 
 // Every output made from the store, beside the documents: the feeds out
@@ -312,8 +335,10 @@ Result<void> keep_derived_outputs_out(Archive& archive, const std::vector<std::s
 // cannot be written or signed is an error of the run, never a reason to
 // hold back the commit.
 void write_manifest(const Archive& archive, const PublishRequest& request,
-                    const std::vector<store::ArticleSummary>& articles, PublishSummary& summary) {
+                    const std::vector<store::ArticleSummary>& articles, const std::vector<std::string>& images,
+                    PublishSummary& summary) {
   std::set<std::string> files = request.written_files;
+  files.insert(images.begin(), images.end());
   if (request.rebuild) {
     for (const store::ArticleSummary& article : articles) {
       if (!article.document_path.empty()) files.insert(article.document_path);
@@ -402,6 +427,13 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
     if (!stored) return std::unexpected(stored.error());
     summary.documents_rendered += *stored;
   }
+  std::vector<std::string> images_written;
+  if (request.images_client) {
+    tell(request, "images");
+    if (auto kept = keep_queued_images(archive, request, summary, images_written); !kept) {
+      return std::unexpected(kept.error());
+    }
+  }
   // The store's articles are read only for what is made from them or
   // checked against them: with no feeds out to write and no commit, a
   // run's outputs need nothing (a whole archive read for nothing is a
@@ -447,7 +479,7 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
       summary.errors.push_back("site: " + site.error().message());
     }
   }
-  if (!archive.config().sign.ssh_key.empty()) write_manifest(archive, request, articles, summary);
+  if (!archive.config().sign.ssh_key.empty()) write_manifest(archive, request, articles, images_written, summary);
   if (archive.config().git.enabled) {
     tell(request, "commit");
     if (auto published = publish_history(archive, request, articles, summary); !published) {

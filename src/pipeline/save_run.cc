@@ -1040,7 +1040,8 @@ class SaveRun {
       std::vector<ArticleImages> images;
       for (std::size_t i = 0; i < group.size(); ++i) {
         if (results[i].change == store::Change::kUnchanged || image_urls[i].empty()) continue;
-        images.push_back({results[i].article_id, runs_[found[group[i]].feed_index].record.id, image_urls[i]});
+        const FeedRun& run = runs_[found[group[i]].feed_index];
+        images.push_back({results[i].article_id, run.record.id, image_urls[i], private_addresses(run)});
       }
       if (auto told = sink_.saving(store_, images); !told) return told;
       if (!last) return {};

@@ -11,6 +11,7 @@
 
 #include "pipeline/evidence.h"
 #include "pipeline/feed_management.h"
+#include "pipeline/image_run.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/save_run.h"
 
@@ -45,12 +46,20 @@ void log_event(const WorkerOptions& options, std::string name,
   options.log({std::move(name), std::move(fields)});
 }
 
-// What a worker's saved articles become: nothing in its folder. Their
-// documents are the publisher's to write (Store::articles_needing_documents).
+// What a worker's saved articles become: work in the store for the process
+// that owns the folder. Their documents are the publisher's to write
+// (Store::articles_needing_documents); their images are queued with them,
+// for the publisher (or a fetch in its folder) to keep in media/.
 class StoreOnly final : public SaveSink {
  public:
-  Result<void> saving(store::Store&, const std::vector<ArticleImages>&) override { return {}; }
+  explicit StoreOnly(Timestamp now) : now_(now) {}
+  Result<void> saving(store::Store& store, const std::vector<ArticleImages>& images) override {
+    return queue_images(store, images, now_);
+  }
   void saved(std::vector<SavedDocument>) override {}
+
+ private:
+  const Timestamp now_;
 };
 
 // Renews the worker's leases on a connection of its own while a batch runs,
@@ -154,7 +163,7 @@ Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Cl
     RunRecording recording(*client, config, archive->root(), warc_prefix(owner));
     Result<FetchSummary> summary = [&] {
       LeaseRenewer renewer(std::move(*renewer_store), owner, clock, config.lease_duration);
-      StoreOnly sink;
+      StoreOnly sink(now);
       auto saved = run_save(*archive, recording.client(), *client, now, scope, {}, sink);
       if (!saved) return Result<FetchSummary>(std::unexpected(saved.error()));
       return Result<FetchSummary>(std::move(saved->summary));
