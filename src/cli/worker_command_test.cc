@@ -264,6 +264,39 @@ TEST_P(WorkerTest, ImagesOfWorkerSavedArticlesAreKeptByPublishAndShownOnTheSite)
   EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
 }
 
+// A feed's converted copies ([feeds.NAME] convert) of worker-saved articles
+// are written by publish beside their documents, as fetch writes them: no
+// copy is missing for the commit's check to restore.
+TEST_P(WorkerTest, PublishWritesTheConvertedCopiesOfWorkerSavedArticles) {
+  make_archive(1, 1, 300);
+  testing::write_file(archive_ / "newsvault.toml",
+                      testing::read_file(archive_ / "newsvault.toml") + "\n[feeds.f0]\nconvert = [\"s2t\"]\n");
+  const std::string body =
+      "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed</title><link>https://news.example/</link>"
+      "<item><title>汉语新闻</title><link>https://news.example/zh-1</link><guid>zh-1</guid>"
+      "<pubDate>Mon, 19 Jun 2023 01:00:00 GMT</pubDate><description>&lt;p&gt;这是简体中文的报道 " + word_ +
+      ".&lt;/p&gt;</description></item></channel></rss>";
+  server_.set(path(0), {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+
+  const auto worked = newsvault("worker --once --id converter");
+  ASSERT_EQ(worked.exit_status, 0) << worked.err;
+  EXPECT_FALSE(fs::exists(archive_ / "f0" / "zh-Hant"));
+  const auto published = newsvault("publish");
+  ASSERT_EQ(published.exit_status, 0) << published.err;
+  EXPECT_EQ(published.err.find("restored"), std::string::npos) << published.err;
+
+  std::vector<fs::path> copies;
+  for (const auto& entry : fs::recursive_directory_iterator(archive_ / "f0" / "zh-Hant")) {
+    if (entry.path().extension() == ".md" && entry.path().filename() != "README.md") copies.push_back(entry.path());
+  }
+  ASSERT_EQ(copies.size(), 1u);
+  const std::string copy = testing::read_file(copies[0]);
+  EXPECT_NE(copy.find("這是簡體中文"), std::string::npos) << copy;
+  EXPECT_NE(copy.find(word_), std::string::npos) << copy;
+  const auto check = newsvault("check");
+  EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
+}
+
 TEST_P(WorkerTest, AWorkerKilledHoldingLeasesHasItsFeedsTakenByAnotherOnceTheyExpire) {
   make_archive(6, 10, 2);
   // Feed 0 answers late: the first worker holds every lease while it waits.

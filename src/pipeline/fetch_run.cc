@@ -14,6 +14,7 @@
 #include <set>
 
 #include "pipeline/article_record.h"
+#include "pipeline/converted_copies.h"
 #include "pipeline/document_moves.h"
 #include "pipeline/evidence.h"
 #include "pipeline/feed_management.h"
@@ -268,33 +269,19 @@ class FolderRun final : public SaveSink {
   // cannot be made (OpenCC or its dictionaries missing) is reported and
   // leaves the original alone.
   Result<void> write_converted_copies(const SavedDocument& document) {
-    const auto settings = archive_.config().feeds.find(document.feed_name);
-    if (settings == archive_.config().feeds.end()) return {};
-    for (publish::ChineseConversion conversion : settings->second.convert) {
-      auto converter = converters_.find(conversion);
-      if (converter == converters_.end()) {
-        converter = converters_.emplace(conversion, publish::ChineseConverter::open(conversion)).first;
-      }
-      Result<extract::Article> converted =
-          converter->second ? publish::convert_article(document.article, *converter->second)
-                            : std::unexpected(converter->second.error());
-      if (!converted) {
-        errors_.push_back(document.feed_name + ": " + document.path + ": " + converted.error().message());
-        continue;
-      }
-      const std::string path = publish::converted_document_path(document.path, conversion);
-      const std::string content =
-          publish::render_document(*converted, document.archived_at, archive_.config().publish);
-      if (auto written = publish::write_file_atomically(archive_.root(), path, content,
-                                                        publish::Durability::kBatched);
-          !written) {
-        return written;
-      }
-      written_documents_[path] = std::hash<std::string_view>{}(content);
+    std::map<std::string, std::size_t> copies;
+    if (auto written = converted_copies_.write(document.feed_name, document.article, document.archived_at,
+                                               document.path, copies, errors_);
+        !written) {
+      return written;
+    }
+    for (auto& [path, hash] : copies) {
       written_paths_.insert(path);
+      written_documents_[path] = hash;
     }
     return {};
   }
+
 
   // Step 6: after documents changed, the feeds out and one commit
   // counting the changes. The pushes follow once the run lock is released
@@ -420,8 +407,7 @@ class FolderRun final : public SaveSink {
   std::vector<std::pair<std::int64_t, int>> unmarked_;
   std::future<Result<void>> flushing_;
   std::future<Result<void>> writeback_;  // start_writeback's flush, if one was begun
-  // Loaded once per run, at first use (OpenCC reads its dictionaries then).
-  std::map<publish::ChineseConversion, Result<publish::ChineseConverter>> converters_;
+  ConvertedCopies converted_copies_{archive_};
   std::vector<std::string> errors_;  // converted copies that could not be made
   FetchSummary summary_;
 };

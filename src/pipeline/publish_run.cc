@@ -12,6 +12,7 @@
 #include <set>
 
 #include "pipeline/article_record.h"
+#include "pipeline/converted_copies.h"
 #include "pipeline/document_check.h"
 #include "pipeline/document_moves.h"
 #include "pipeline/file_bytes.h"
@@ -60,12 +61,17 @@ Result<std::size_t> rebuild_documents(Archive& archive, const std::vector<store:
 // run killed before writing them. Each is written from its latest revision,
 // then marked written once flushed, and the indexes that list it are made
 // again. Returns how many were written.
-Result<std::size_t> write_stored_documents(Archive& archive, const PublishRequest& request) {
+Result<std::size_t> write_stored_documents(Archive& archive, const PublishRequest& request,
+                                           PublishSummary& summary) {
   auto pending = archive.store().articles_needing_documents();
   if (!pending) return std::unexpected(pending.error());
   if (pending->empty()) return 0;
   std::vector<std::pair<std::int64_t, int>> written;
   std::set<std::int64_t> changed;
+  // The converted copies too, as fetch writes them: the commit's check
+  // then finds them the store's rendering, with nothing to restore.
+  ConvertedCopies copies(archive);
+  std::map<std::string, std::size_t> copies_written;
   for (std::int64_t article_id : *pending) {
     tell(request, "documents", written.size(), pending->size());
     auto latest = latest_revision(archive.store(), article_id);
@@ -76,6 +82,15 @@ Result<std::size_t> write_stored_documents(Archive& archive, const PublishReques
                                                     publish::Durability::kBatched);
         !saved) {
       return std::unexpected(saved.error());
+    }
+    auto stored = archive.store().article(article_id);
+    if (!stored) return std::unexpected(stored.error());
+    if (*stored) {
+      if (auto converted = copies.write((*stored)->feed_name, article, revision.seen_at,
+                                        revision.revision.document_path, copies_written, summary.errors);
+          !converted) {
+        return std::unexpected(converted.error());
+      }
     }
     written.emplace_back(article_id, revision.number);
     changed.insert(article_id);
@@ -423,7 +438,7 @@ bool is_derived_output(std::string_view path, std::string_view site_dir) {
 Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& request) {
   PublishSummary summary;
   if (!request.rebuild) {
-    auto stored = write_stored_documents(archive, request);
+    auto stored = write_stored_documents(archive, request, summary);
     if (!stored) return std::unexpected(stored.error());
     summary.documents_rendered += *stored;
   }
