@@ -589,13 +589,6 @@ struct WorkerOptions {
   std::function<void(const DaemonEvent&)> log;
 };
 
-struct WorkerSummary {
-  std::size_t batches = 0;
-  std::size_t feeds = 0;
-  std::size_t articles_new = 0;
-  std::size_t articles_updated = 0;
-  std::size_t errors = 0;
-};
 
 // `newsvault worker`: leases due feeds from the store of the archive in
 // `root` ([workers] batch at a time, each for [workers] lease_seconds,
@@ -610,7 +603,9 @@ struct WorkerSummary {
 // rolled back: nothing is half saved) is tried again, and the fifth
 // refusal in a row ends the worker with its error. Stopped, its leases are
 // ended. Fails as Archive::open does, or on another store error.
-Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Clock& clock,
+// Returns its batches' counts added up, as a fetch's progress counts them
+// (feeds_total and feeds_done: the feeds it leased and polled).
+Result<FetchProgress> run_worker(const std::filesystem::path& root, schedule::Clock& clock,
                                  DaemonControl& control, const WorkerOptions& options);
 
 // --- Managing feeds (feed_management.cc) -----------------------------------

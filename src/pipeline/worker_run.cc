@@ -117,13 +117,13 @@ Result<std::unique_ptr<Archive>> reopen(const std::filesystem::path& root, sched
 
 }  // namespace
 
-Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Clock& clock,
+Result<FetchProgress> run_worker(const std::filesystem::path& root, schedule::Clock& clock,
                                  DaemonControl& control, const WorkerOptions& options) {
   const std::string owner = options.owner.empty() ? default_owner() : options.owner;
   auto opened = reopen(root, clock, control, options);
   if (!opened) return std::unexpected(opened.error());
   std::unique_ptr<Archive> archive = std::move(*opened);
-  WorkerSummary total;
+  FetchProgress total;
   constexpr int kConsecutiveFailures = 5;
   int failures = 0;
   log_event(options, "started", {{"owner", owner}, {"store", store::display_location(archive->store_location())}});
@@ -191,10 +191,11 @@ Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Cl
     if (auto released = archive->store().release_leases(owner, *leased); !released) {
       return std::unexpected(released.error());
     }
-    ++total.batches;
-    total.feeds += leased->size();
+    total.feeds_total += summary->counts.feeds_total;
+    total.feeds_done += summary->counts.feeds_done;
     total.articles_new += summary->counts.articles_new;
     total.articles_updated += summary->counts.articles_updated;
+    total.articles_unchanged += summary->counts.articles_unchanged;
     total.errors += summary->errors.size();
     for (const std::string& error : summary->errors) log_event(options, "feed_error", {{"error", error}});
     log_event(options, "batch",
@@ -205,7 +206,7 @@ Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Cl
   }
   // Stopped: whatever it still holds is free at once, not at expiry.
   (void)archive->store().release_leases(owner, {});
-  log_event(options, "stopped", {{"feeds", std::to_string(total.feeds)}});
+  log_event(options, "stopped", {{"feeds", std::to_string(total.feeds_total)}});
   return total;
 }
 
