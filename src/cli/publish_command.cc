@@ -46,6 +46,10 @@ int run_publish(const GlobalOptions& global, const PublishArguments& arguments) 
   request.on_progress = [&line](const pipeline::PublishProgress& progress) {
     line.show(publish_progress_text("publish", progress, line.seconds()));
   };
+  // Images workers queued are this folder's to keep (their feeds' rules
+  // travel with them).
+  auto client = fetch::make_http_client((*archive)->config().fetch);
+  request.images_client = client.get();
   auto summary = pipeline::run_publish(**archive, request);
   line.clear();
   if (!summary) {

@@ -142,7 +142,8 @@ void add_worker_command(CLI::App& app, const GlobalOptions& global, CommandActio
   command->add_flag("--once", arguments->once,
                     "Stop when no feed is due and no other worker's lease of a due feed is running");
   command->add_option("--id", arguments->id,
-                      "Name this worker's leases in the store (default HOST:PID)");
+                      "Name this worker's leases in the store and its WARC files (default HOST:PID; give a "
+                      "stable one so that a worker started again mends a WARC record its killed predecessor tore)");
   command->add_option("--log-format", arguments->log_format, "text or json: one event a line on stderr")
       ->check(CLI::IsMember({"text", "json"}));
   command->callback([&action, &global, arguments] {

@@ -20,6 +20,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
+#include "record/record.h"
+#include "store/store.h"
+#include "support/test_images.h"
 #include "support/archive_test_support.h"
 #include "support/http_test_server.h"
 #include "support/postgresql_test_support.h"
@@ -158,6 +161,140 @@ TEST_P(WorkerTest, OnceLeasesEveryDueFeedSavesIntoTheStoreAndPublishWritesTheDoc
   const auto again = newsvault("worker --once --id two");
   ASSERT_EQ(again.exit_status, 0) << again.err;
   EXPECT_EQ(feed_requests(), static_cast<std::size_t>(feeds_));
+}
+
+// Each worker keeps the responses it received, as fetch does, in WARC files
+// named for it (workers on different machines never write one file name),
+// and every revision it saved points at the response it was made from.
+TEST_P(WorkerTest, AWorkerKeepsItsResponsesInWarcFilesOfItsOwnThatItsRevisionsPointAt) {
+  make_archive(3, 2, 300);
+  const auto worked = newsvault("worker --once --id host-a/1");
+  ASSERT_EQ(worked.exit_status, 0) << worked.err;
+
+  const fs::path folder = archive_ / record::kWarcDirectory;
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (entry.path().string().ends_with(".warc.gz")) names.insert(entry.path().filename().string());
+  }
+  ASSERT_FALSE(names.empty()) << "no WARC file in " << folder;
+  const fs::path warcio = fs::absolute("tests/tools/warcio/read_warc.mjs");
+  const bool have_warcio = fs::exists(warcio.parent_path() / "node_modules/warcio") &&
+                           testing::run_command("node --version").exit_status == 0;
+  for (const std::string& name : names) {
+    EXPECT_TRUE(name.starts_with("newsvault-worker-host-a-1-")) << name;
+    if (!have_warcio) continue;
+    // webrecorder's warcio.js reads every record without a warning.
+    const auto read = testing::run_command("node " + shell_quote(warcio.string()) + " " +
+                                           shell_quote((folder / name).string()));
+    EXPECT_EQ(read.exit_status, 0) << read.err;
+    EXPECT_EQ(read.err, "") << "warcio.js warned";
+    EXPECT_NE(read.out.find("\"response\""), std::string::npos) << read.out;
+  }
+
+  const auto listed = newsvault("list --json");
+  ASSERT_EQ(listed.exit_status, 0) << listed.err;
+  const auto articles = nlohmann::json::parse(listed.out)["articles"];
+  ASSERT_EQ(articles.size(), 6u);
+  for (const auto& article : articles) {
+    const auto shown = newsvault("show " + std::to_string(article["id"].get<int>()) + " --json");
+    ASSERT_EQ(shown.exit_status, 0) << shown.err;
+    const std::string pointer = nlohmann::json::parse(shown.out)["revisions"][0]["warc_record"];
+    const auto colon = pointer.rfind(':');
+    ASSERT_NE(colon, std::string::npos) << pointer;
+    ASSERT_TRUE(names.contains(pointer.substr(0, colon))) << pointer;
+    const std::uint64_t offset = std::stoull(pointer.substr(colon + 1));
+    std::string type, target;
+    auto read = record::read_warc(folder / pointer.substr(0, colon), [&](const record::StoredRecord& stored) {
+      if (stored.offset == offset) {
+        type = stored.type;
+        target = stored.target_uri;
+      }
+      return true;
+    });
+    ASSERT_TRUE(read) << read.error().message();
+    EXPECT_EQ(type, "response") << pointer;
+    EXPECT_NE(target.find("/f/"), std::string::npos) << target;
+    // The record holds the feed as served this run, its word among it.
+    const auto zcat = testing::run_command("zcat " + shell_quote((folder / pointer.substr(0, colon)).string()));
+    EXPECT_NE(zcat.out.find(word_), std::string::npos);
+  }
+}
+
+// A worker fetches no image: it queues those its articles show, and the
+// publisher keeps them in media/ and shows them on the site.
+TEST_P(WorkerTest, ImagesOfWorkerSavedArticlesAreKeptByPublishAndShownOnTheSite) {
+  make_archive(1, 1, 300);
+  const std::string picture = testing::make_png(4, 3, static_cast<std::uint32_t>(std::random_device()()) & 0xFFFFFF);
+  server_.set("/picture.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+  std::string body = feed_body(0, word_);
+  body.insert(body.find("</description>"), "&lt;img src=\"" + server_.url("/picture.png") + "\"&gt;");
+  server_.set(path(0), {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+
+  const auto worked = newsvault("worker --once --id pictures");
+  ASSERT_EQ(worked.exit_status, 0) << worked.err;
+  EXPECT_EQ(server_.request_count("/picture.png"), 0u) << "the worker fetched the image";
+  const std::string kept = "media/sha256/" + store::sha256_hex(picture).substr(0, 2) + "/" +
+                           store::sha256_hex(picture) + ".png";
+  EXPECT_FALSE(fs::exists(archive_ / kept));
+
+  const auto published = newsvault("publish -q");
+  ASSERT_EQ(published.exit_status, 0) << published.err;
+  EXPECT_EQ(server_.request_count("/picture.png"), 1u);
+  ASSERT_TRUE(fs::exists(archive_ / kept)) << kept;
+  EXPECT_EQ(testing::read_file(archive_ / kept), picture);
+  // The site's page of the story shows the kept copy, by a relative path.
+  bool shown = false;
+  for (const auto& entry : fs::recursive_directory_iterator(archive_ / "site")) {
+    if (entry.path().extension() != ".html") continue;
+    const std::string page = testing::read_file(entry.path());
+    if (page.find("<h1>Story f0-1</h1>") == std::string::npos) continue;
+    const auto at = page.find("<img src=\"");
+    ASSERT_NE(at, std::string::npos) << entry.path();
+    const std::string source = page.substr(at + 10, page.find('"', at + 10) - at - 10);
+    EXPECT_EQ(source.find("://"), std::string::npos) << source;
+    EXPECT_EQ(testing::read_file(entry.path().parent_path() / source), picture) << source;
+    shown = true;
+  }
+  EXPECT_TRUE(shown) << "no site page shows Story f0-1";
+
+  // Kept once: a second publish asks for nothing.
+  ASSERT_EQ(newsvault("publish -q").exit_status, 0);
+  EXPECT_EQ(server_.request_count("/picture.png"), 1u);
+  const auto check = newsvault("check");
+  EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
+}
+
+// A feed's converted copies ([feeds.NAME] convert) of worker-saved articles
+// are written by publish beside their documents, as fetch writes them: no
+// copy is missing for the commit's check to restore.
+TEST_P(WorkerTest, PublishWritesTheConvertedCopiesOfWorkerSavedArticles) {
+  make_archive(1, 1, 300);
+  testing::write_file(archive_ / "newsvault.toml",
+                      testing::read_file(archive_ / "newsvault.toml") + "\n[feeds.f0]\nconvert = [\"s2t\"]\n");
+  const std::string body =
+      "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed</title><link>https://news.example/</link>"
+      "<item><title>汉语新闻</title><link>https://news.example/zh-1</link><guid>zh-1</guid>"
+      "<pubDate>Mon, 19 Jun 2023 01:00:00 GMT</pubDate><description>&lt;p&gt;这是简体中文的报道 " + word_ +
+      ".&lt;/p&gt;</description></item></channel></rss>";
+  server_.set(path(0), {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+
+  const auto worked = newsvault("worker --once --id converter");
+  ASSERT_EQ(worked.exit_status, 0) << worked.err;
+  EXPECT_FALSE(fs::exists(archive_ / "f0" / "zh-Hant"));
+  const auto published = newsvault("publish");
+  ASSERT_EQ(published.exit_status, 0) << published.err;
+  EXPECT_EQ(published.err.find("restored"), std::string::npos) << published.err;
+
+  std::vector<fs::path> copies;
+  for (const auto& entry : fs::recursive_directory_iterator(archive_ / "f0" / "zh-Hant")) {
+    if (entry.path().extension() == ".md" && entry.path().filename() != "README.md") copies.push_back(entry.path());
+  }
+  ASSERT_EQ(copies.size(), 1u);
+  const std::string copy = testing::read_file(copies[0]);
+  EXPECT_NE(copy.find("這是簡體中文"), std::string::npos) << copy;
+  EXPECT_NE(copy.find(word_), std::string::npos) << copy;
+  const auto check = newsvault("check");
+  EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
 }
 
 TEST_P(WorkerTest, AWorkerKilledHoldingLeasesHasItsFeedsTakenByAnotherOnceTheyExpire) {

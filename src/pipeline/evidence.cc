@@ -29,4 +29,28 @@ std::vector<std::pair<std::string, std::string>> warc_info(const Config& config)
   };
 }
 
+RunRecording::RunRecording(fetch::HttpClient& client, const Config& config, const std::filesystem::path& root,
+                           std::string file_prefix)
+    : client_(client) {
+  if (!config.warc_enabled) return;
+  record::WarcOptions options;
+  options.dir = root / record::kWarcDirectory;
+  options.file_prefix = std::move(file_prefix);
+  options.max_file_bytes = config.warc_max_file_bytes;
+  options.info = warc_info(config);
+  warc_ = std::make_unique<record::WarcWriter>(std::move(options));
+  recording_ = std::make_unique<record::RecordingClient>(client_, *warc_);
+}
+
+std::vector<std::string> RunRecording::finish(std::vector<std::string>& errors) {
+  std::vector<std::string> files;
+  if (!warc_) return files;
+  if (auto closed = warc_->close(); !closed) errors.push_back("WARC: " + closed.error().message());
+  for (const std::string& error : recording_->errors()) errors.push_back(error);
+  for (const std::string& file : warc_->files_written()) {
+    files.push_back(std::string(record::kWarcDirectory) + "/" + file);
+  }
+  return files;
+}
+
 }  // namespace newsvault::pipeline

@@ -23,10 +23,10 @@ struct FetchScope {
   // The daemon's stop: the push after the cycle is abandoned when it is
   // set (publish::GitOptions::cancel). Null: pushes run to their bounds.
   std::shared_ptr<const std::atomic<bool>> cancel;
-  // A worker's run: the store alone is written (no run lock, documents,
-  // WARC files, indexes or commit: the publisher makes those from the
-  // store), and only its feeds' delisted articles are re-checked.
-  bool store_only = false;
+  // Due re-checks of delisted articles of feeds outside the scope too
+  // (fetch, the daemon). A worker's scope is its lease: other feeds'
+  // re-checks are the workers' that lease them.
+  bool recheck_other_feeds = true;
   bool polls(std::int64_t feed_id) const { return feed_ids.contains(feed_id); }
 };
 

@@ -31,7 +31,40 @@ bool is_final_refusal(const fetch::Response& response) {
   return status >= 400 && status < 500 && status != 408 && status != 429;
 }
 
+bool is_queued(const store::PendingWork& work) {
+  return work.detail == kQueuedImage || work.detail == kQueuedImagePrivate;
+}
+
+// A queued image carries its feed's rule; any other asks the run's.
+fetch::PrivateAddresses addresses_of(const ImageFetch& image, const ImageRunOptions& options) {
+  if (image.pending && is_queued(*image.pending)) {
+    return image.pending->detail == kQueuedImagePrivate ? fetch::PrivateAddresses::kAllowed
+                                                        : fetch::PrivateAddresses::kRefused;
+  }
+  return options.private_addresses(image.feed_id);
+}
+
 }  // namespace
+
+Result<void> queue_images(store::Store& store, const std::vector<ArticleImages>& articles, Timestamp now) {
+  for (const ArticleImages& article : articles) {
+    if (article.urls.empty()) continue;
+    if (auto linked = store.link_images(article.article_id, article.urls); !linked) return linked;
+    for (const std::string& url : article.urls) {
+      store::PendingWork work;
+      work.kind = std::string(kImageWork);
+      work.feed_id = article.feed_id;
+      work.key = url;
+      work.url = url;
+      work.detail = std::string(article.addresses == fetch::PrivateAddresses::kAllowed ? kQueuedImagePrivate
+                                                                                       : kQueuedImage);
+      work.next_attempt = now;
+      work.first_queued = now;
+      if (auto queued = store.queue_work(work); !queued) return queued;
+    }
+  }
+  return {};
+}
 
 Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& client,
                                    const std::vector<ArticleImages>& articles, const ImageRunOptions& options) {
@@ -55,11 +88,16 @@ Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& clien
   // waiting out its retry delay, and the pending images that are due.
   std::vector<ImageFetch> fetches;
   std::set<std::string> chosen;
+  std::vector<const store::PendingWork*> settled;  // queued images kept or refused since: finished
   const auto choose = [&](const std::string& url, std::int64_t feed_id) {
-    if (!options.enabled(feed_id) || chosen.contains(url)) return;
-    const auto record = known.find(url);
-    if (record != known.end() && (!record->second.sha256.empty() || !record->second.refusal.empty())) return;
     const auto work = waiting.find(url);
+    const bool queued = work != waiting.end() && is_queued(work->second);
+    if ((!queued && !options.enabled(feed_id)) || chosen.contains(url)) return;
+    const auto record = known.find(url);
+    if (record != known.end() && (!record->second.sha256.empty() || !record->second.refusal.empty())) {
+      if (queued) settled.push_back(&work->second);
+      return;
+    }
     if (work != waiting.end() && work->second.next_attempt > options.now) return;
     chosen.insert(url);
     ImageFetch& fetch = fetches.emplace_back();
@@ -91,7 +129,7 @@ Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& clien
     for (const std::size_t index : chosen_indexes) {
       fetch::Request& request = requests.emplace_back();
       request.url = fetches[index].url;
-      request.private_addresses = options.private_addresses(fetches[index].feed_id);
+      request.private_addresses = addresses_of(fetches[index], options);
       request.max_bytes = options.limits.max_bytes;
       request.max_attempts = 1;
       request.deadline = deadline;
@@ -157,6 +195,9 @@ Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& clien
     if (auto synced = publish::sync_archive(options.root); !synced) return std::unexpected(synced.error());
   }
   auto saved = store.transaction([&]() -> Result<void> {
+    for (const store::PendingWork* work : settled) {
+      if (auto done = store.finish_work(kImageWork, work->feed_id, work->key); !done) return done;
+    }
     for (const ArticleImages& article : articles) {
       if (article.urls.empty() || !options.enabled(article.feed_id)) continue;
       if (auto linked = store.link_images(article.article_id, article.urls); !linked) return linked;
@@ -182,6 +223,7 @@ Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& clien
       work.feed_id = image.feed_id;
       work.key = image.url;
       work.url = image.url;
+      if (image.pending) work.detail = image.pending->detail;  // a queued image stays one
       work.attempts = attempts;
       work.next_attempt = next_retry(options.now, std::max(attempts, 1), image.url);
       work.last_error = errors[i];

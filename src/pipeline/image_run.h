@@ -40,7 +40,24 @@ struct ArticleImages {
   std::int64_t article_id = 0;
   std::int64_t feed_id = 0;
   std::vector<std::string> urls;  // media::image_urls
+  // What they may reach: their feed's pages' rule.
+  fetch::PrivateAddresses addresses = fetch::PrivateAddresses::kRefused;
 };
+
+// The detail (store::PendingWork::detail) of image work queued by a
+// process that does not fetch images (a worker) for the one that owns the
+// folder: the feed's rule of what the image may reach goes with it, since
+// that process never polled the feed. Such work is fetched whatever
+// ImageRunOptions::enabled says: the worker's settings chose it.
+inline constexpr std::string_view kQueuedImage = "queued";
+inline constexpr std::string_view kQueuedImagePrivate = "queued; private addresses allowed";
+
+// Links `articles` to their images and queues each image as due work of
+// kind "image" (kQueuedImage detail), inside the caller's transaction: the
+// images go with the articles that show them, or not at all. An image
+// already kept or refused is finished by the run that takes the work.
+// Fails as the store's writes do.
+Result<void> queue_images(store::Store& store, const std::vector<ArticleImages>& articles, Timestamp now);
 
 struct ImageRunOptions {
   std::filesystem::path root;

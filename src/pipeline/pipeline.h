@@ -247,6 +247,11 @@ struct PublishSummary {
   // differed from revision 2 of its article".
   std::vector<std::string> restored;
   std::vector<std::string> files_written;  // feeds out (and any other output), relative
+  // The images workers queued (PublishRequest::images_client): kept in
+  // media/, refused, or failed (pending work, tried again later).
+  std::size_t images_kept = 0;
+  std::size_t images_refused = 0;
+  std::size_t images_failed = 0;
   std::optional<publish::SiteSummary> site;  // when the request wrote it
   std::optional<std::string> commit;       // the new commit's id; none when nothing changed
   std::vector<publish::PushResult> pushes;
@@ -300,6 +305,10 @@ struct PublishRequest {
   // its last change to them, so that the outputs and the commit's check
   // do not read the whole store again; nullptr: read here, once.
   const std::vector<store::ArticleSummary>* articles = nullptr;
+  // Fetches the images that workers queued for the folder's owner (due
+  // pending work of kind "image"), kept in media/ before the site is
+  // written; nullptr: they wait for a publish or fetch that has a client.
+  fetch::HttpClient* images_client = nullptr;
 };
 
 // Publishes the archive as the settings say: feeds out, then (git enabled)
@@ -591,13 +600,6 @@ struct WorkerOptions {
   std::function<void(const DaemonEvent&)> log;
 };
 
-struct WorkerSummary {
-  std::size_t batches = 0;
-  std::size_t feeds = 0;
-  std::size_t articles_new = 0;
-  std::size_t articles_updated = 0;
-  std::size_t errors = 0;
-};
 
 // `newsvault worker`: leases due feeds from the store of the archive in
 // `root` ([workers] batch at a time, each for [workers] lease_seconds,
@@ -612,7 +614,9 @@ struct WorkerSummary {
 // rolled back: nothing is half saved) is tried again, and the fifth
 // refusal in a row ends the worker with its error. Stopped, its leases are
 // ended. Fails as Archive::open does, or on another store error.
-Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Clock& clock,
+// Returns its batches' counts added up, as a fetch's progress counts them
+// (feeds_total and feeds_done: the feeds it leased and polled).
+Result<FetchProgress> run_worker(const std::filesystem::path& root, schedule::Clock& clock,
                                  DaemonControl& control, const WorkerOptions& options);
 
 // --- Managing feeds (feed_management.cc) -----------------------------------

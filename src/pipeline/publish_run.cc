@@ -12,9 +12,11 @@
 #include <set>
 
 #include "pipeline/article_record.h"
+#include "pipeline/converted_copies.h"
 #include "pipeline/document_check.h"
 #include "pipeline/document_moves.h"
 #include "pipeline/file_bytes.h"
+#include "pipeline/image_run.h"
 #include "pipeline/publish_run.h"
 #include "pipeline/run_guard.h"
 #include "pipeline/state_files.h"
@@ -59,12 +61,17 @@ Result<std::size_t> rebuild_documents(Archive& archive, const std::vector<store:
 // run killed before writing them. Each is written from its latest revision,
 // then marked written once flushed, and the indexes that list it are made
 // again. Returns how many were written.
-Result<std::size_t> write_stored_documents(Archive& archive, const PublishRequest& request) {
+Result<std::size_t> write_stored_documents(Archive& archive, const PublishRequest& request,
+                                           PublishSummary& summary) {
   auto pending = archive.store().articles_needing_documents();
   if (!pending) return std::unexpected(pending.error());
   if (pending->empty()) return 0;
   std::vector<std::pair<std::int64_t, int>> written;
   std::set<std::int64_t> changed;
+  // The converted copies too, as fetch writes them: the commit's check
+  // then finds them the store's rendering, with nothing to restore.
+  ConvertedCopies copies(archive);
+  std::map<std::string, std::size_t> copies_written;
   for (std::int64_t article_id : *pending) {
     tell(request, "documents", written.size(), pending->size());
     auto latest = latest_revision(archive.store(), article_id);
@@ -75,6 +82,15 @@ Result<std::size_t> write_stored_documents(Archive& archive, const PublishReques
                                                     publish::Durability::kBatched);
         !saved) {
       return std::unexpected(saved.error());
+    }
+    auto stored = archive.store().article(article_id);
+    if (!stored) return std::unexpected(stored.error());
+    if (*stored) {
+      if (auto converted = copies.write((*stored)->feed_name, article, revision.seen_at,
+                                        revision.revision.document_path, copies_written, summary.errors);
+          !converted) {
+        return std::unexpected(converted.error());
+      }
     }
     written.emplace_back(article_id, revision.number);
     changed.insert(article_id);
@@ -95,6 +111,28 @@ Result<std::size_t> write_stored_documents(Archive& archive, const PublishReques
   });
   if (!marked) return std::unexpected(marked.error());
   return written.size();
+}
+
+// The images workers queued for the folder's owner (image_run.h), kept in
+// media/ with the folder's limits. Only queued work is taken: the images a
+// fetch of this folder failed to get wait for its next run, which knows
+// their feeds. New files are appended to `written`.
+Result<void> keep_queued_images(Archive& archive, const PublishRequest& request, PublishSummary& summary,
+                                std::vector<std::string>& written) {
+  ImageRunOptions options;
+  options.root = archive.root();
+  options.limits = archive.config().image_limits;
+  options.budget = archive.config().images_budget;
+  options.now = request.now;
+  options.private_addresses = [](std::int64_t) { return fetch::PrivateAddresses::kRefused; };
+  options.enabled = [](std::int64_t) { return false; };
+  auto images = run_images(archive.store(), *request.images_client, {}, options);
+  if (!images) return std::unexpected(images.error());
+  summary.images_kept = images->kept;
+  summary.images_refused = images->refused;
+  summary.images_failed = images->failed;
+  written.insert(written.end(), images->files_written.begin(), images->files_written.end());
+  return {};
 }
 
 // Every output made from the store, beside the documents: the feeds out
@@ -312,8 +350,10 @@ Result<void> keep_derived_outputs_out(Archive& archive, const std::vector<std::s
 // cannot be written or signed is an error of the run, never a reason to
 // hold back the commit.
 void write_manifest(const Archive& archive, const PublishRequest& request,
-                    const std::vector<store::ArticleSummary>& articles, PublishSummary& summary) {
+                    const std::vector<store::ArticleSummary>& articles, const std::vector<std::string>& images,
+                    PublishSummary& summary) {
   std::set<std::string> files = request.written_files;
+  files.insert(images.begin(), images.end());
   if (request.rebuild) {
     for (const store::ArticleSummary& article : articles) {
       if (!article.document_path.empty()) files.insert(article.document_path);
@@ -398,9 +438,16 @@ bool is_derived_output(std::string_view path, std::string_view site_dir) {
 Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& request) {
   PublishSummary summary;
   if (!request.rebuild) {
-    auto stored = write_stored_documents(archive, request);
+    auto stored = write_stored_documents(archive, request, summary);
     if (!stored) return std::unexpected(stored.error());
     summary.documents_rendered += *stored;
+  }
+  std::vector<std::string> images_written;
+  if (request.images_client) {
+    tell(request, "images");
+    if (auto kept = keep_queued_images(archive, request, summary, images_written); !kept) {
+      return std::unexpected(kept.error());
+    }
   }
   // The store's articles are read only for what is made from them or
   // checked against them: with no feeds out to write and no commit, a
@@ -447,7 +494,7 @@ Result<PublishSummary> publish_locked(Archive& archive, const PublishRequest& re
       summary.errors.push_back("site: " + site.error().message());
     }
   }
-  if (!archive.config().sign.ssh_key.empty()) write_manifest(archive, request, articles, summary);
+  if (!archive.config().sign.ssh_key.empty()) write_manifest(archive, request, articles, images_written, summary);
   if (archive.config().git.enabled) {
     tell(request, "commit");
     if (auto published = publish_history(archive, request, articles, summary); !published) {

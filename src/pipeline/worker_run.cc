@@ -1,7 +1,7 @@
 // `newsvault worker`: the fetch pipeline over feeds leased from the store.
 //
-//   store.lease_feeds (due, unleased, a batch) ─► run_fetch_cycle (store
-//   only) ─► saves, schedules ─► store.release_leases ─► again
+//   store.lease_feeds (due, unleased, a batch) ─► run_save (save_run.h:
+//   the store alone) ─► saves, schedules ─► store.release_leases ─► again
 //   renewer thread (own connection) ─► store.renew_leases every lease/3
 #include <unistd.h>
 
@@ -9,8 +9,11 @@
 #include <mutex>
 #include <thread>
 
+#include "pipeline/evidence.h"
 #include "pipeline/feed_management.h"
+#include "pipeline/image_run.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/save_run.h"
 
 namespace newsvault::pipeline {
 namespace {
@@ -21,12 +24,43 @@ std::string default_owner() {
   return std::string(host) + ":" + std::to_string(::getpid());
 }
 
+// The names of a worker's WARC files: its id, in the characters a file
+// name keeps everywhere ("newsvault-worker-host1-4242-…"), so that the
+// files of workers on different machines never collide when brought
+// together, and a worker started again with the same --id mends what it
+// left when killed (record::WarcWriter).
+std::string warc_prefix(std::string_view owner) {
+  std::string prefix = "newsvault-worker-";
+  for (const char c : owner) {
+    const bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+    prefix += kept ? c : '-';
+  }
+  return prefix;
+}
+
 void log_event(const WorkerOptions& options, std::string name,
                std::vector<std::pair<std::string, std::string>> fields) {
   if (!options.log) return;
   for (auto& [key, value] : fields) value = redact_urls(value);
   options.log({std::move(name), std::move(fields)});
 }
+
+// What a worker's saved articles become: work in the store for the process
+// that owns the folder. Their documents are the publisher's to write
+// (Store::articles_needing_documents); their images are queued with them,
+// for the publisher (or a fetch in its folder) to keep in media/.
+class StoreOnly final : public SaveSink {
+ public:
+  explicit StoreOnly(Timestamp now) : now_(now) {}
+  Result<void> saving(store::Store& store, const std::vector<ArticleImages>& images) override {
+    return queue_images(store, images, now_);
+  }
+  void saved(std::vector<SavedDocument>) override {}
+
+ private:
+  const Timestamp now_;
+};
 
 // Renews the worker's leases on a connection of its own while a batch runs,
 // every third of the lease: a slow batch keeps its feeds, a killed worker's
@@ -83,13 +117,13 @@ Result<std::unique_ptr<Archive>> reopen(const std::filesystem::path& root, sched
 
 }  // namespace
 
-Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Clock& clock,
+Result<FetchProgress> run_worker(const std::filesystem::path& root, schedule::Clock& clock,
                                  DaemonControl& control, const WorkerOptions& options) {
   const std::string owner = options.owner.empty() ? default_owner() : options.owner;
   auto opened = reopen(root, clock, control, options);
   if (!opened) return std::unexpected(opened.error());
   std::unique_ptr<Archive> archive = std::move(*opened);
-  WorkerSummary total;
+  FetchProgress total;
   constexpr int kConsecutiveFailures = 5;
   int failures = 0;
   log_event(options, "started", {{"owner", owner}, {"store", store::display_location(archive->store_location())}});
@@ -120,14 +154,26 @@ Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Cl
     if (!renewer_store) return std::unexpected(renewer_store.error());
     FetchScope scope;
     scope.feed_ids.insert(leased->begin(), leased->end());
-    scope.store_only = true;
+    scope.recheck_other_feeds = false;
     fetch::ClientOptions client_options = config.fetch;
     client_options.cancel = control.cancel;
     auto client = options.make_client ? options.make_client(client_options) : fetch::make_http_client(client_options);
+    // Every response to WARC files in the worker's own folder, as fetch
+    // keeps them; its revisions point at their records.
+    RunRecording recording(*client, config, archive->root(), warc_prefix(owner));
     Result<FetchSummary> summary = [&] {
       LeaseRenewer renewer(std::move(*renewer_store), owner, clock, config.lease_duration);
-      return run_fetch_cycle(*archive, *client, now, std::move(scope), {});
+      StoreOnly sink(now);
+      auto saved = run_save(*archive, recording.client(), *client, now, scope, {}, sink);
+      if (!saved) return Result<FetchSummary>(std::unexpected(saved.error()));
+      return Result<FetchSummary>(std::move(saved->summary));
     }();
+    if (summary) {
+      summary->warc_files = recording.finish(summary->errors);
+    } else {
+      std::vector<std::string> ignored;  // the batch failed: its error is the one to tell
+      recording.finish(ignored);
+    }
     if (!summary) {
       // Rolled back: the batch's leases lapse, or are ended here, and its
       // feeds are fetched again. A store that refused one transaction (a
@@ -145,10 +191,11 @@ Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Cl
     if (auto released = archive->store().release_leases(owner, *leased); !released) {
       return std::unexpected(released.error());
     }
-    ++total.batches;
-    total.feeds += leased->size();
+    total.feeds_total += summary->counts.feeds_total;
+    total.feeds_done += summary->counts.feeds_done;
     total.articles_new += summary->counts.articles_new;
     total.articles_updated += summary->counts.articles_updated;
+    total.articles_unchanged += summary->counts.articles_unchanged;
     total.errors += summary->errors.size();
     for (const std::string& error : summary->errors) log_event(options, "feed_error", {{"error", error}});
     log_event(options, "batch",
@@ -159,7 +206,7 @@ Result<WorkerSummary> run_worker(const std::filesystem::path& root, schedule::Cl
   }
   // Stopped: whatever it still holds is free at once, not at expiry.
   (void)archive->store().release_leases(owner, {});
-  log_event(options, "stopped", {{"feeds", std::to_string(total.feeds)}});
+  log_event(options, "stopped", {{"feeds", std::to_string(total.feeds_total)}});
   return total;
 }
 

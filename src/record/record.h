@@ -22,6 +22,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,8 +38,15 @@ namespace newsvault::record {
 // store's folder, which the git history leaves out.
 inline constexpr std::string_view kWarcDirectory = ".newsvault/warc";
 
+inline constexpr std::string_view kDefaultWarcPrefix = "newsvault";
+
 struct WarcOptions {
   std::filesystem::path dir;  // made when missing
+  // Files are named PREFIX-YYYYMMDD-NNNNN.warc.gz. Writers that share a
+  // folder (or whose files meet in one later) each need a prefix of their
+  // own: a worker's names its worker ("newsvault-worker-ID"). Letters,
+  // digits, '.', '_' and '-' only.
+  std::string file_prefix = std::string(kDefaultWarcPrefix);
   // A file that reached this size is closed and the next record starts a
   // new one (IIPC's usual 1 GB); so is one from an earlier day (UTC).
   std::uintmax_t max_file_bytes = 1ull << 30;

@@ -29,7 +29,12 @@ namespace newsvault::record {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::string_view kMarkerName = "open";  // "FILE LENGTH": the file being appended
+// "FILE LENGTH": the file being appended. One per file name prefix, so
+// that writers of different prefixes share a folder without mending each
+// other's files.
+fs::path marker_path(const WarcOptions& options) {
+  return options.dir / (options.file_prefix == kDefaultWarcPrefix ? std::string("open") : "open-" + options.file_prefix);
+}
 constexpr std::size_t kChunk = 64 * 1024;
 
 // SHA-256 over pieces, as WARC labels it ("sha256:" and lowercase hex, as
@@ -199,14 +204,18 @@ std::uint64_t scan_members(std::istream& in, std::uint64_t offset, std::size_t k
 
 // A killed writer's marker names a file and the length it had before; the
 // records after it are read and the file cut after the last whole one.
-Result<void> repair_after_kill(const fs::path& dir) {
-  const fs::path marker = dir / kMarkerName;
+Result<void> repair_after_kill(const WarcOptions& options) {
+  const fs::path& dir = options.dir;
+  const fs::path marker = marker_path(options);
   std::ifstream text(marker);
   if (!text) return {};
+  const std::string whole((std::istreambuf_iterator<char>(text)), std::istreambuf_iterator<char>());
+  text.close();
   std::string name;
   std::uint64_t length = 0;
-  text >> name >> length;
-  text.close();
+  // A marker cut short (write_marker) was being written before anything
+  // was appended: there is nothing to mend.
+  if (whole.ends_with('\n')) std::istringstream(whole) >> name >> length;
   if (!name.empty() && name.find('/') == std::string::npos && fs::exists(dir / name)) {
     const fs::path file = dir / name;
     std::uint64_t good = length;
@@ -230,6 +239,20 @@ Result<void> repair_after_kill(const fs::path& dir) {
   return {};
 }
 
+// The marker written in place, not through a temporary file: a writer
+// killed meanwhile would leave a temporary file that no writer of another
+// prefix knows to remove. Nothing is appended before it is on disk, so one
+// cut short (no final newline) names nothing to mend.
+Result<void> write_marker(const fs::path& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return std::unexpected(io_error(path.string() + ": cannot write"));
+  const bool good = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  const Error failed = io_error(path.string() + ": cannot write");
+  ::close(fd);
+  if (!good) return std::unexpected(failed);
+  return {};
+}
+
 }  // namespace
 
 WarcWriter::~WarcWriter() { (void)close(); }
@@ -242,12 +265,12 @@ Result<void> WarcWriter::start_file(std::chrono::system_clock::time_point now) {
     if (error) {
       return make_error(ErrorCode::kIo, options_.dir.string() + ": cannot make the folder: " + error.message());
     }
-    RECORD_TRY(repair_after_kill(options_.dir));
+    RECORD_TRY(repair_after_kill(options_));
     ready_ = true;
   }
   const std::string day = day_digits(now);
   // The day's newest file, if it has room; else the next number.
-  const std::string prefix = "newsvault-" + day + "-";
+  const std::string prefix = options_.file_prefix + "-" + day + "-";
   int newest = 0;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(options_.dir, error)) {
@@ -275,7 +298,7 @@ Result<void> WarcWriter::start_file(std::chrono::system_clock::time_point now) {
   struct stat status {};
   if (::fstat(fd_, &status) != 0) return std::unexpected(io_error(path.string()));
   size_ = static_cast<std::uint64_t>(status.st_size);
-  RECORD_TRY(write_atomically(options_.dir / kMarkerName, file_ + " " + std::to_string(size_) + "\n"));
+  RECORD_TRY(write_marker(marker_path(options_), file_ + " " + std::to_string(size_) + "\n"));
   if (std::find(files_written_.begin(), files_written_.end(), file_) == files_written_.end()) {
     files_written_.push_back(file_);
   }
@@ -458,7 +481,7 @@ Result<void> WarcWriter::close() {
   fd_ = -1;
   RECORD_TRY(synced);
   std::error_code error;
-  fs::remove(options_.dir / kMarkerName, error);
+  fs::remove(marker_path(options_), error);
   return {};
 }
 
