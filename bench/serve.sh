@@ -65,37 +65,28 @@ article=$(sed -n 's/.*<a href="\(feeds\/[^"]*\/[0-9][0-9]-[^"]*\.html\)".*/\1/p'
 # The server's CPU time so far (user + system), in clock ticks.
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 
-# A paced run: each connection waits before each request, so that the
-# 200 together ask about $rate requests a second (wrk's delay() hook). At
-# full speed the p99 is the queue of a saturated server; paced at the
-# targets' rates it is the latency a reader sees at that load.
-cat >"$work/paced.lua" <<'LUA'
-local pause = tonumber(os.getenv("NEWSVAULT_BENCH_DELAY_MS"))
-function delay() return pause end
-LUA
-
 # wrk's totals: requests/s and the 99th percentile; and the server's CPU
 # time per request, which a machine shared with other work does not change
-# as much as the rate. With $rate set, the run is paced at that rate.
+# as much as the rate.
 run() {  # NAME URL [HEADER]
-  name=$1 url=$2 header=${3:-}
-  set -- -t2 -c$connections -d"${seconds}s" --latency ${header:+-H "$header"}
-  if [ -n "${rate:-}" ]; then
-    export NEWSVAULT_BENCH_DELAY_MS=$((connections * 1000 / rate))
-    set -- "$@" -s "$work/paced.lua"
-    name="$name, paced at $rate/s"
+  name=$1 url=$2
+  if [ $# -gt 2 ]; then
+    curl -s -o /dev/null -H "$3" "$url"  # warm: the first answer renders and caches
+    before=$(server_ticks)
+    wrk -t2 -c$connections -d"${seconds}s" --latency -H "$3" "$url" >"$work/wrk.txt"
+  else
+    curl -s -o /dev/null "$url"
+    before=$(server_ticks)
+    wrk -t2 -c$connections -d"${seconds}s" --latency "$url" >"$work/wrk.txt"
   fi
-  curl -s -o /dev/null ${header:+-H "$header"} "$url"  # warm: the first answer renders and caches
-  before=$(server_ticks)
-  wrk "$@" "$url" >"$work/wrk.txt"
   after=$(server_ticks)
   requests=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/wrk.txt")
   cpu=$(echo "($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc)
-  achieved=$(sed -n 's/^Requests\/sec: *//p' "$work/wrk.txt")
+  rate=$(sed -n 's/^Requests\/sec: *//p' "$work/wrk.txt")
   p99=$(sed -n 's/^ *99% *//p' "$work/wrk.txt")
   errors=$(sed -n 's/^ *Non-2xx or 3xx responses: *//p' "$work/wrk.txt")
-  bytes=$(curl -s ${header:+-H "$header"} "$url" | wc -c)
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$achieved" "$p99" "$cpu" "$bytes" "${errors:-0}"
+  bytes=$(curl -s ${3:+-H "$3"} "$url" | wc -c)
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$rate" "$p99" "$cpu" "$bytes" "${errors:-0}"
 }
 
 {
@@ -108,12 +99,6 @@ run "home page /" "$base/"
 run "article page" "$base/$article"
 run "stream/contents n=20" "$stream" "Authorization: GoogleLogin auth=$auth"
 run "stream/contents n=1" "${stream%n=20*}n=1&output=json" "Authorization: GoogleLogin auth=$auth"
-rate=2000
-run "home page /" "$base/"
-run "article page" "$base/$article"
-rate=5000
-run "stream/contents n=20" "$stream" "Authorization: GoogleLogin auth=$auth"
-rate=
 echo
 echo "server resident memory after the runs: $(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$server/status), peak $(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$server/status)"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (client and server share them)"
