@@ -44,6 +44,25 @@ require_built() {
   done
 }
 
+# wait_for_port SCRIPT PORT_FILE LOG: waits (up to 60 s) for the server
+# started in the background as $server_pid to write its port into
+# PORT_FILE, and prints its base URL; or SCRIPT says the server did not
+# start, with the end of LOG, and fails (which ends a script run with
+# set -e, as the bench scripts are).
+wait_for_port() {
+  local script=$1 port_file=$2 log=$3 _
+  for _ in $(seq 600); do
+    [ -s "$port_file" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ ! -s "$port_file" ]; then
+    echo "$script: the server did not start: $(tail -n 3 "$log")" >&2
+    exit 1
+  fi
+  echo "http://127.0.0.1:$(cat "$port_file")"
+}
+
 # The server a script starts puts its pid in server_pid; the traps end it
 # however the script ends.
 server_pid=""

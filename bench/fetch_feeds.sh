@@ -63,16 +63,7 @@ rm -f "$out/port"
 "$python" "$helper" serve "$feed_dir" --port-file "$out/port" --max-seconds 3600 \
   2>"$out/server.log" &
 server_pid=$!
-for _ in $(seq 100); do
-  [ -s "$out/port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [ ! -s "$out/port" ]; then
-  echo "fetch_feeds: the feed server did not start: $(tail -n 3 "$out/server.log")" >&2
-  exit 1
-fi
-base=http://127.0.0.1:$(cat "$out/port")
+base=$(wait_for_port fetch_feeds "$out/port" "$out/server.log")
 "$python" "$helper" lists "$feed_dir" "$base" "$out/feeds.opml" "$out/urls"
 
 # server_counts: "requests not_modified images" since the last call (feed

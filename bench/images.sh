@@ -102,15 +102,7 @@ EOF
 
 "$python" "$out/server.py" "$out/port.tmp" 2>"$out/server.log" &
 server_pid=$!
-for _ in $(seq 600); do
-  [ -s "$out/port.tmp" ] && break
-  sleep 0.1
-done
-if [ ! -s "$out/port.tmp" ]; then
-  echo "images: the server did not start: $(tail -n 3 "$out/server.log")" >&2
-  exit 1
-fi
-base=http://127.0.0.1:$(cat "$out/port.tmp")
+base=$(wait_for_port images "$out/port.tmp" "$out/server.log")
 
 
 # set_images_off FILE: the first "# enabled = true" after [images] becomes

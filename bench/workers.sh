@@ -64,9 +64,7 @@ trap 'exit 130' INT TERM
 rm -f "$out/port"
 "$python" "$helper" serve "$feed_dir" --port-file "$out/port" --max-seconds 7200 2>"$out/server.log" &
 server_pid=$!
-for _ in $(seq 100); do [ -s "$out/port" ] && break; sleep 0.1; done
-[ -s "$out/port" ] || { echo "workers: the feed server did not start" >&2; exit 1; }
-base=http://127.0.0.1:$(cat "$out/port")
+base=$(wait_for_port workers "$out/port" "$out/server.log")
 "$python" "$helper" lists "$feed_dir" "$base" "$out/feeds.opml" "$out/urls"
 
 # PostgreSQL's defaults, except where it listens: a Unix socket of its own.
