@@ -8,7 +8,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -344,6 +347,144 @@ INSTANTIATE_TEST_SUITE_P(Engines, WorkerTest, ::testing::Values(Engine::kSqlite,
                          [](const ::testing::TestParamInfo<Engine>& info) {
                            return info.param == Engine::kSqlite ? "Sqlite" : "Postgresql";
                          });
+
+// A model test of workers that die: rounds in which the feeds change (new
+// stories, stories edited) and one to three workers start, some of them
+// killed with SIGKILL at a random moment, their leases left to expire.
+// Afterwards, once a worker has run undisturbed, the archive must hold
+// every story the feeds ever listed once, each with its last version, and
+// no revision but versions the feeds served, each once and in order; then
+// `publish` and `check` pass. Rounds run until NEWSVAULT_WORKER_MODEL_SECONDS
+// (default 15) have passed; NEWSVAULT_WORKER_MODEL_SEED=N repeats one
+// sequence of changes (the moments of the kills are the machine's);
+// bench/worker_model.sh runs it longer.
+struct StoryVersion {
+  std::string id;
+  int version = 1;
+};
+
+std::string model_feed_body(int number, const std::vector<StoryVersion>& stories) {
+  std::string items;
+  for (const StoryVersion& story : stories) {
+    const std::string title = "Story " + story.id + " v" + std::to_string(story.version);
+    items += "<item><title>" + title + "</title><link>https://news.example/" + story.id + "</link><guid>" +
+             story.id + "</guid><pubDate>Mon, 19 Jun 2023 01:00:00 GMT</pubDate><description>&lt;p&gt;" + title +
+             " as told.&lt;/p&gt;</description></item>";
+  }
+  return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed " + std::to_string(number) +
+         "</title><link>https://news.example/</link>" + items + "</channel></rss>";
+}
+
+int model_budget_seconds() {
+  const char* value = std::getenv("NEWSVAULT_WORKER_MODEL_SECONDS");
+  return value ? std::atoi(value) : 15;
+}
+
+TEST_P(WorkerTest, WorkersKilledAndStartedAtRandomArchiveEveryVersionServedOnce) {
+  const char* only = std::getenv("NEWSVAULT_WORKER_MODEL_SEED");
+  const std::uint32_t seed = only ? static_cast<std::uint32_t>(std::atoi(only)) : std::random_device()();
+  SCOPED_TRACE("NEWSVAULT_WORKER_MODEL_SEED=" + std::to_string(seed));
+  std::mt19937 random(seed);
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(random); };
+  auto between = [&](int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); };
+
+  constexpr int kLeaseSeconds = 2;
+  make_archive(10, between(1, 4), kLeaseSeconds);
+  // Every feed is due again a second after its poll.
+  testing::write_file(archive_ / "newsvault.toml", testing::read_file(archive_ / "newsvault.toml") +
+                                                       "[schedule]\nmin_interval_seconds = 1\n"
+                                                       "max_interval_seconds = 1\n");
+  std::vector<std::vector<StoryVersion>> feeds(static_cast<std::size_t>(feeds_));
+  int next_story = 0;
+  auto serve_feeds = [&] {
+    for (int number = 0; number < feeds_; ++number) {
+      server_.set(path(number), {.headers = {{"Content-Type", "application/rss+xml"}},
+                                 .body = model_feed_body(number, feeds[static_cast<std::size_t>(number)]),
+                                 .delay = std::chrono::milliseconds(between(0, 40))});
+    }
+  };
+  for (auto& stories : feeds) stories.push_back({"s" + std::to_string(next_story++) + "-" + word_, 1});
+  serve_feeds();
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(model_budget_seconds());
+  int rounds = 0, started = 0, killed = 0;
+  while (rounds < 3 || std::chrono::steady_clock::now() < deadline) {
+    ++rounds;
+    // The sources change: a new story here, an edited one there.
+    for (auto& stories : feeds) {
+      if (chance(0.3)) stories.push_back({"s" + std::to_string(next_story++) + "-" + word_, 1});
+      if (chance(0.3)) ++stories[static_cast<std::size_t>(between(0, static_cast<int>(stories.size()) - 1))].version;
+    }
+    serve_feeds();
+    std::vector<std::pair<pid_t, bool>> workers;  // (process, to be killed)
+    const int count = between(1, 3);
+    for (int w = 0; w < count; ++w) {
+      // Ids from a small pool: a worker started again on its machine keeps its id.
+      workers.emplace_back(start_worker("w" + std::to_string(between(1, 4))), chance(0.4));
+      ++started;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(between(0, 300)));
+    for (const auto& [worker, kill] : workers) {
+      if (!kill) continue;
+      ::kill(worker, SIGKILL);
+      ++killed;
+    }
+    for (const auto& [worker, kill] : workers) {
+      const int status = exit_status_of(worker);
+      // A worker told to die may have finished first.
+      if (!kill) {
+        EXPECT_EQ(status, 0) << "round " << rounds;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(between(0, 1200)));
+  }
+
+  // Undisturbed: once every lease has expired, one worker takes every feed.
+  std::this_thread::sleep_for(std::chrono::milliseconds(kLeaseSeconds * 1000 + 500));
+  const auto settled = newsvault("worker --once --id settle");
+  ASSERT_EQ(settled.exit_status, 0) << settled.err;
+
+  const auto listed = newsvault("list --json");
+  ASSERT_EQ(listed.exit_status, 0) << listed.err;
+  std::map<std::string, int> final_version;
+  for (const auto& stories : feeds) {
+    for (const StoryVersion& story : stories) final_version[story.id] = story.version;
+  }
+  std::map<std::string, std::int64_t> article_of;
+  const auto articles = nlohmann::json::parse(listed.out)["articles"];
+  for (const auto& article : articles) {
+    const std::string key = article["key"];
+    EXPECT_TRUE(final_version.contains(key)) << "an article the feeds never listed: " << key;
+    EXPECT_TRUE(article_of.emplace(key, article["id"].get<std::int64_t>()).second) << "archived twice: " << key;
+  }
+  EXPECT_EQ(article_of.size(), final_version.size()) << "stories missed";
+  int revision_count = 0;
+  for (const auto& [key, id] : article_of) {
+    const auto shown = newsvault("show " + std::to_string(id) + " --json");
+    ASSERT_EQ(shown.exit_status, 0) << shown.err;
+    int last = 0;
+    std::string titles;
+    const auto revisions = nlohmann::json::parse(shown.out)["revisions"];
+    for (const auto& revision : revisions) {
+      const std::string title = revision["title"];
+      titles += title + "; ";
+      ++revision_count;
+      const auto v = title.rfind(" v");
+      ASSERT_NE(v, std::string::npos) << title;
+      const int version = std::atoi(title.c_str() + v + 2);
+      EXPECT_GT(version, last) << key << ": a version archived twice or out of order: " << titles;
+      last = version;
+    }
+    EXPECT_EQ(last, final_version.at(key)) << key << ": the last version is missing: " << titles;
+  }
+  std::cerr << "worker model: " << rounds << " rounds, " << started << " workers started, " << killed
+            << " killed; " << article_of.size() << " stories archived with " << revision_count << " revisions\n";
+
+  const auto published = newsvault("publish -q");
+  ASSERT_EQ(published.exit_status, 0) << published.err;
+  const auto check = newsvault("check");
+  EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
+}
 
 class PostgresqlWorkersTest : public WorkerTest {};
 
