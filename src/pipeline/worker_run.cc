@@ -141,11 +141,14 @@ Result<FetchProgress> run_worker(const std::filesystem::path& root, schedule::Cl
     if (leased->empty()) {
       // Nothing due now. With --once, done unless another worker's lease
       // of a due feed runs: that worker may have been killed, and its feeds
-      // are this one's once the lease ends.
+      // are this one's once the lease ends. Such leases are looked at every
+      // second: a worker that finishes frees its leases at once, and the
+      // waiting one stops (or takes what was left) within a second.
       auto lease_end = archive->store().next_lease_end(now);
       if (!lease_end) return std::unexpected(lease_end.error());
       if (options.once && !*lease_end) break;
-      const Timestamp next = std::min(lease_end->value_or(now + std::chrono::seconds(5)), now + std::chrono::seconds(5));
+      const Timestamp next = *lease_end ? std::min(**lease_end, now + std::chrono::seconds(1))
+                                        : now + std::chrono::seconds(5);
       clock.wait_until(std::max(next, now + std::chrono::milliseconds(200)));
       continue;
     }
@@ -206,7 +209,9 @@ Result<FetchProgress> run_worker(const std::filesystem::path& root, schedule::Cl
   }
   // Stopped: whatever it still holds is free at once, not at expiry.
   (void)archive->store().release_leases(owner, {});
-  log_event(options, "stopped", {{"feeds", std::to_string(total.feeds_total)}});
+  log_event(options, "stopped",
+            {{"feeds", std::to_string(total.feeds_total)},
+             {"store_round_trips", std::to_string(archive->store().round_trips())}});
   return total;
 }
 

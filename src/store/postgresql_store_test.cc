@@ -60,9 +60,9 @@ TEST_F(PostgresqlStoreTest, SavingABatchOfTwoHundredArticlesTakesAFewRoundTripsN
   std::vector<RevisionToSave> batch;
   for (const PreparedRevision& item : prepared) batch.push_back({feed_id_, &item});
 
-  const std::int64_t before = postgresql::round_trips(*store_);
+  const std::int64_t before = store_->round_trips();
   auto saved = store_->save_revisions(batch, at(1'000));
-  const std::int64_t trips = postgresql::round_trips(*store_) - before;
+  const std::int64_t trips = store_->round_trips() - before;
 
   ASSERT_TRUE(saved.has_value()) << saved.error().message();
   ASSERT_EQ(saved->size(), 200u);

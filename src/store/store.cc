@@ -1008,6 +1008,7 @@ class SqliteStore final : public Store {
 
   sqlite3* connection() override { return database_->connection(); }
   std::string_view engine() const override { return "sqlite"; }
+  std::int64_t round_trips() const override { return 0; }
 
   Result<std::vector<TableRow>> table_rows(const TableSpec& table, const TableRow* after,
                                            std::size_t limit) override {

@@ -589,6 +589,11 @@ class Store {
   virtual Readers& readers() = 0;
   // "sqlite" or "postgresql".
   virtual std::string_view engine() const = 0;
+  // Requests this store sent to its database server and waited for so far
+  // (a statement, a pipeline of statements, a transaction's begin or end),
+  // for the workers' log and the benchmarks; always 0 for SQLite, which has
+  // no server.
+  virtual std::int64_t round_trips() const = 0;
 
   // For copy_store: up to `limit` rows of `table` in key order, those after
   // the key of `after` (nullptr: from the first); and rows to insert, those

@@ -174,6 +174,18 @@ TEST_P(StoreTest, FirstSaveIsNewRevisionOne) {
   EXPECT_EQ((*article)->document_path, "feed/a.html");
 }
 
+// What a worker logs as its store's round trips: none on the embedded
+// engine, every request waited for on a server's.
+TEST_P(StoreTest, RoundTripsAreCountedOnAServerAndNoneOnTheEmbeddedStore) {
+  const std::int64_t before = store_->round_trips();
+  save(revision("a", "counted"), at(1'000));
+  if (store_->engine() == "sqlite") {
+    EXPECT_EQ(store_->round_trips(), 0);
+  } else {
+    EXPECT_GT(store_->round_trips(), before);
+  }
+}
+
 TEST_P(StoreTest, SameContentAgainIsUnchangedAndAddsNoRevision) {
   const SaveResult first = save(revision("a", "same"), at(1'000));
   const SaveResult again = save(revision("a", "same"), at(2'000));

@@ -176,7 +176,7 @@ class PostgresqlStore final : public Store {
   PostgresqlStore(std::unique_ptr<Connection> connection, bool read_only)
       : connection_(std::move(connection)), read_only_(read_only) {}
 
-  std::int64_t round_trips() const { return connection_->round_trips(); }
+  std::int64_t round_trips() const override { return connection_->round_trips(); }
 
   Result<FeedRecord> add_feed(std::string_view name, std::string_view url,
                               std::string_view adapter) override {
@@ -514,28 +514,26 @@ class PostgresqlStore final : public Store {
     return {};
   }
 
+  // One statement, so one round trip however many images: the article
+  // held (FOR SHARE) while its links are added, each URL it shows already
+  // keeping its place and the new ones going after the last, in order.
   Result<void> link_images(std::int64_t article_id, const std::vector<std::string>& urls) override {
-    return connection_->transaction([&]() -> Result<void> {
-      Params article;
-      article.add(article_id);
-      auto exists = connection_->execute("SELECT 1 FROM articles WHERE id = $1 FOR SHARE", article);
-      NEWSVAULT_TRY(exists);
-      if (exists->size() == 0) {
-        return make_error(ErrorCode::kNotFound, "no article with id " + std::to_string(article_id));
-      }
-      for (const std::string& url : urls) {
-        Params link;
-        link.add(article_id).add(url);
-        // A URL the article shows already keeps its place; a new one goes last.
-        auto done = connection_->execute(
-            "INSERT INTO article_images (article_id, url, position) VALUES ($1, $2, "
-            "(SELECT coalesce(max(position), 0) + 1 FROM article_images WHERE article_id = $1)) "
-            "ON CONFLICT (article_id, url) DO NOTHING",
-            link);
-        NEWSVAULT_TRY(done);
-      }
-      return {};
-    });
+    Params link;
+    link.add(article_id).add_array(urls);
+    auto linked = connection_->execute(
+        "WITH article AS (SELECT id FROM articles WHERE id = $1 FOR SHARE), "
+        "last AS (SELECT coalesce(max(position), 0) AS position FROM article_images WHERE article_id = $1), "
+        "added AS (INSERT INTO article_images (article_id, url, position) "
+        "SELECT article.id, shown.url, last.position + shown.n "
+        "FROM article, last, unnest($2::text[]) WITH ORDINALITY AS shown (url, n) "
+        "ON CONFLICT (article_id, url) DO NOTHING) "
+        "SELECT count(*) FROM article",
+        link);
+    NEWSVAULT_TRY(linked);
+    if (linked->integer(0, 0) == 0) {
+      return make_error(ErrorCode::kNotFound, "no article with id " + std::to_string(article_id));
+    }
+    return {};
   }
 
   Result<std::vector<ImageRecord>> images() override {
@@ -1001,11 +999,6 @@ Result<std::unique_ptr<Store>> open_store(const std::string& uri, Store::Access 
     NEWSVAULT_TRY((*connection)->execute("SET default_transaction_read_only = on"));
   }
   return std::unique_ptr<Store>(std::make_unique<PostgresqlStore>(std::move(*connection), read_only));
-}
-
-std::int64_t round_trips(Store& store) {
-  auto* engine = dynamic_cast<PostgresqlStore*>(&store);
-  return engine ? engine->round_trips() : -1;
 }
 
 }  // namespace newsvault::store::postgresql

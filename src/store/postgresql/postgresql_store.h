@@ -26,10 +26,6 @@ bool is_postgresql(std::string_view location);
 // hidden, when it cannot connect.
 Result<std::unique_ptr<Store>> open_store(const std::string& uri, Store::Access access);
 
-// Round trips the store made to the server so far (for the tests and the
-// benchmark); -1 for a store of another engine.
-std::int64_t round_trips(Store& store);
-
 }  // namespace newsvault::store::postgresql
 
 #endif  // NEWSVAULT_STORE_POSTGRESQL_POSTGRESQL_STORE_H_
