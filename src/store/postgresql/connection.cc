@@ -171,34 +171,67 @@ Result<Rows> Connection::checked(ResultHandle result, std::string_view sql) {
   return make_error(ErrorCode::kInternal, location_ + ": " + std::string(head) + ": " + message);
 }
 
-Result<Rows> Connection::execute(std::string_view sql, const Params& params) {
+Result<std::optional<std::string>> Connection::prepared(std::string_view sql, int params) {
+  if (const auto known = prepared_.find(sql); known != prepared_.end()) return known->second;
+  if (prepared_.size() >= kMaxPrepared) return std::nullopt;
+  std::string name = "newsvault_" + std::to_string(prepared_.size() + 1);
   ++round_trips_;
   const std::string text(sql);
+  ResultHandle result(PQprepare(connection_.get(), name.c_str(), text.c_str(), params, nullptr));
+  if (auto made = checked(std::move(result), sql); !made) return std::unexpected(made.error());
+  prepared_.emplace(text, name);
+  return name;
+}
+
+Result<Rows> Connection::execute(std::string_view sql, const Params& params) {
   const std::vector<const char*> values = params.pointers();
-  // Without parameters, the simple protocol: a migration's several statements.
-  ResultHandle result(params.size() == 0
-                          ? PQexec(connection_.get(), text.c_str())
-                          : PQexecParams(connection_.get(), text.c_str(), params.size(), nullptr,
-                                         values.data(), params.lengths().data(),
-                                         params.formats().data(), 0));
+  // Without parameters, the simple protocol: a migration's several
+  // statements, a transaction's begin and end.
+  if (params.size() == 0) {
+    ++round_trips_;
+    return checked(ResultHandle(PQexec(connection_.get(), std::string(sql).c_str())), sql);
+  }
+  auto name = prepared(sql, params.size());
+  if (!name) return std::unexpected(name.error());
+  ++round_trips_;
+  ResultHandle result(*name ? PQexecPrepared(connection_.get(), (*name)->c_str(), params.size(), values.data(),
+                                             params.lengths().data(), params.formats().data(), 0)
+                            : PQexecParams(connection_.get(), std::string(sql).c_str(), params.size(), nullptr,
+                                           values.data(), params.lengths().data(), params.formats().data(), 0));
   return checked(std::move(result), sql);
 }
 
 Result<std::vector<Rows>> Connection::execute_all(const std::vector<Statement>& statements) {
   std::vector<Rows> rows;
   if (statements.empty()) return rows;
+  // Prepared before the pipeline starts (the first time only).
+  std::vector<std::optional<std::string>> names;
+  names.reserve(statements.size());
+  for (const Statement& statement : statements) {
+    if (statement.params.size() == 0) {
+      names.emplace_back();
+      continue;
+    }
+    auto name = prepared(statement.sql, statement.params.size());
+    if (!name) return std::unexpected(name.error());
+    names.push_back(std::move(*name));
+  }
   ++round_trips_;
   PGconn* connection = connection_.get();
   if (PQenterPipelineMode(connection) != 1) {
     return make_error(ErrorCode::kInternal, location_ + ": cannot enter pipeline mode");
   }
   Result<void> sent;
-  for (const Statement& statement : statements) {
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    const Statement& statement = statements[i];
     const std::string text(statement.sql);
     const std::vector<const char*> values = statement.params.pointers();
-    if (PQsendQueryParams(connection, text.c_str(), statement.params.size(), nullptr, values.data(),
-                          statement.params.lengths().data(), statement.params.formats().data(),
-                          0) != 1) {
+    const int queued =
+        names[i] ? PQsendQueryPrepared(connection, names[i]->c_str(), statement.params.size(), values.data(),
+                                       statement.params.lengths().data(), statement.params.formats().data(), 0)
+                 : PQsendQueryParams(connection, text.c_str(), statement.params.size(), nullptr, values.data(),
+                                     statement.params.lengths().data(), statement.params.formats().data(), 0);
+    if (queued != 1) {
       sent = make_error(ErrorCode::kIo, location_ + ": " + first_line(PQerrorMessage(connection)));
       break;
     }

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -114,12 +115,20 @@ class Connection {
   Connection(std::unique_ptr<PGconn, ConnectionCloser> connection, std::string location)
       : connection_(std::move(connection)), location_(std::move(location)) {}
   Result<Rows> checked(ResultHandle result, std::string_view sql);
+  // The name of `sql`'s prepared statement on this connection, prepared
+  // here the first time (one round trip, once per statement and
+  // connection), so that the server parses and plans it once; nullopt once
+  // kMaxPrepared are (the statement then runs unprepared). A statement the
+  // server cannot prepare fails here, with the error its execution gives.
+  Result<std::optional<std::string>> prepared(std::string_view sql, int params);
 
   std::unique_ptr<PGconn, ConnectionCloser> connection_;
   std::string location_;  // the URI, its password hidden
   std::string sqlstate_;
   int depth_ = 0;
   std::int64_t round_trips_ = 0;
+  std::map<std::string, std::string, std::less<>> prepared_;  // SQL ─► statement name
+  static constexpr std::size_t kMaxPrepared = 512;
 };
 
 }  // namespace newsvault::store::postgresql
