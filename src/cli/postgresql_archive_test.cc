@@ -58,6 +58,15 @@ class PostgresqlArchiveTest : public ::testing::Test {
   testing::CommandResult newsvault(const std::string& arguments) {
     return run_newsvault("--dir " + shell_quote(archive_.string()) + " " + arguments);
   }
+  // `user add NAME --password-stdin`'s exit status.
+  int add_user(const std::string& name) {
+    const auto added = testing::run_command("printf '%s\\n' 'a long pass phrase' | " +
+                                            shell_quote(testing::newsvault_binary()) + " --dir " +
+                                            shell_quote(archive_.string()) + " user add " + name +
+                                            " --password-stdin");
+    EXPECT_EQ(added.exit_status, 0) << name << ": " << added.err;
+    return added.exit_status;
+  }
 
   std::optional<testing::ScratchDatabase> database_;
   testing::TempDir dir_;
@@ -98,10 +107,7 @@ TEST_F(PostgresqlArchiveTest, InitWithAStoreUriArchivesFetchesIntoThatDatabaseAn
   EXPECT_NE(search.err.find("only in an SQLite store"), std::string::npos) << search.err;
 
   // The server's users are kept in the store on PostgreSQL too.
-  auto added = testing::run_command("printf '%s\\n' 'a long pass phrase' | " +
-                                    shell_quote(testing::newsvault_binary()) + " --dir " +
-                                    shell_quote(archive_.string()) + " user add reader --password-stdin");
-  EXPECT_EQ(added.exit_status, 0) << added.err;
+  EXPECT_EQ(add_user("reader"), 0);
   auto users = newsvault("user list");
   EXPECT_EQ(users.exit_status, 0) << users.err;
   EXPECT_NE(users.out.find("reader"), std::string::npos) << users.out;
@@ -143,6 +149,43 @@ TEST_F(PostgresqlArchiveTest, MigrateMovesAnSqliteArchiveToPostgresqlAndCopiesIt
   ASSERT_EQ(newsvault("add -q " + server_.url("/feed.xml") + " --name news --full-text never").exit_status, 0);
   ASSERT_EQ(newsvault("fetch -q --now 2023-06-21T00:00:00Z").exit_status, 0);
   const std::string before = newsvault("list --json").out;
+  // A reader of the archive's server, with an app's token and marks.
+  ASSERT_EQ(add_user("reader"), 0);
+  std::string password_hash;
+  std::vector<std::int64_t> ids;
+  {
+    auto store = store::Store::open((archive_ / ".newsvault/store.db").string());
+    ASSERT_TRUE(store.has_value()) << store.error().message();
+    store::Readers& readers = (*store)->readers();
+    auto user = readers.user_login("reader");
+    ASSERT_TRUE(user.has_value() && user->has_value());
+    password_hash = (*user)->password_hash;
+    ASSERT_TRUE(readers.add_token("token-hash-" + word_, (*user)->id, "api_key", Timestamp{}).has_value());
+    auto articles = (*store)->articles(std::nullopt);
+    ASSERT_TRUE(articles.has_value());
+    for (const auto& article : *articles) ids.push_back(article.id);
+    ASSERT_EQ(ids.size(), 2u);
+    ASSERT_TRUE(readers.set_marks((*user)->id, {&ids[0], 1}, true, std::nullopt, Timestamp{}).has_value());
+    ASSERT_TRUE(readers.set_marks((*user)->id, {&ids[1], 1}, std::nullopt, true, Timestamp{}).has_value());
+  }
+  // What the reader finds in a store: logged in by the same password hash
+  // and token, the first article read, the second starred.
+  auto expect_reader_kept = [&](const std::string& location) {
+    auto store = store::Store::open(location);
+    ASSERT_TRUE(store.has_value()) << store.error().message();
+    store::Readers& readers = (*store)->readers();
+    auto user = readers.user_login("reader");
+    ASSERT_TRUE(user.has_value() && user->has_value()) << location;
+    EXPECT_EQ((*user)->password_hash, password_hash) << location;
+    auto by_token = readers.user_of_token("token-hash-" + word_);
+    ASSERT_TRUE(by_token.has_value() && by_token->has_value()) << location;
+    EXPECT_EQ((*by_token)->name, "reader");
+    auto marks = readers.reader_articles((*user)->id, ids);
+    ASSERT_TRUE(marks.has_value());
+    ASSERT_EQ(marks->size(), 2u) << location;
+    EXPECT_TRUE((*marks)[0].read && !(*marks)[0].starred) << location;
+    EXPECT_TRUE(!(*marks)[1].read && (*marks)[1].starred) << location;
+  };
 
   auto moved = newsvault("migrate --to " + shell_quote(database_->uri()));
   ASSERT_EQ(moved.exit_status, 0) << moved.err;
@@ -151,6 +194,9 @@ TEST_F(PostgresqlArchiveTest, MigrateMovesAnSqliteArchiveToPostgresqlAndCopiesIt
             std::string::npos);
   EXPECT_EQ(newsvault("list --json").out, before);
   EXPECT_EQ(count_in(database_->uri(), "SELECT count(*) FROM revisions"), 2);
+  expect_reader_kept(database_->uri());
+  // A user added after the move gets an id of its own.
+  EXPECT_EQ(add_user("second"), 0);
 
   // A change archived on PostgreSQL goes with the rest into an SQLite copy;
   // the archive stays on PostgreSQL.
@@ -159,6 +205,8 @@ TEST_F(PostgresqlArchiveTest, MigrateMovesAnSqliteArchiveToPostgresqlAndCopiesIt
   auto back = newsvault("migrate --to sqlite:" + shell_quote((dir_.path() / "copy.db").string()));
   ASSERT_EQ(back.exit_status, 0) << back.err;
   EXPECT_NE(back.out.find("revisions: 3 rows, checked"), std::string::npos) << back.out;
+  EXPECT_NE(back.out.find("users: 2 rows, checked"), std::string::npos) << back.out;
+  expect_reader_kept((dir_.path() / "copy.db").string());
   EXPECT_NE(testing::read_file(archive_ / "newsvault.toml").find("[store]\nurl"), std::string::npos);
   auto check = newsvault("check");
   EXPECT_EQ(check.exit_status, 0) << check.out << check.err;

@@ -105,6 +105,11 @@ const std::vector<TableSpec>& copied_tables() {
       {"feed_bodies", {"feed_id", "body"}, 1, 1},
       {"images", {"url", "sha256", "type", "bytes", "width", "height", "refusal", "attempts", "fetched"}},
       {"article_images", {"article_id", "url", "position"}, 2},
+      // The server's readers: their accounts (the password hashes as made),
+      // their apps' tokens (hashes) and what each has read or starred.
+      {"users", {"id", "name", "password_hash", "created"}},
+      {"user_tokens", {"token_hash", "user_id", "kind", "created"}},
+      {"user_articles", {"user_id", "article_id", "read", "starred", "changed"}, 2},
   };
   return tables;
 }

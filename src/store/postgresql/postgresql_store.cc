@@ -958,7 +958,7 @@ class PostgresqlStore final : public Store {
 
   // Rows copied with their ids: the identities go on after the largest.
   Result<void> finish_copy() override {
-    for (std::string_view table : {"feeds", "articles", "pending_work"}) {
+    for (std::string_view table : {"feeds", "articles", "pending_work", "users"}) {
       NEWSVAULT_TRY(connection_->execute("SELECT setval(pg_get_serial_sequence('" + std::string(table) +
                                          "', 'id'), max(id)) FROM " + std::string(table) + " HAVING max(id) IS NOT NULL"));
     }
