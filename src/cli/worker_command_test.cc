@@ -267,6 +267,44 @@ TEST_P(WorkerTest, ImagesOfWorkerSavedArticlesAreKeptByPublishAndShownOnTheSite)
   EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
 }
 
+// The daemon of the publisher's folder keeps the images workers queued,
+// though no feed of its own is due: the queued work is due, so a cycle
+// runs for it, keeps the image and shows it on the site.
+TEST_P(WorkerTest, TheDaemonKeepsImagesThatWorkersQueuedWithoutPollingTheirFeeds) {
+  make_archive(1, 1, 300);
+  const std::string picture = testing::make_png(5, 4, static_cast<std::uint32_t>(std::random_device()()) & 0xFFFFFF);
+  server_.set("/picture.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+  std::string body = feed_body(0, word_);
+  body.insert(body.find("</description>"), "&lt;img src=\"" + server_.url("/picture.png") + "\"&gt;");
+  server_.set(path(0), {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+  const auto worked = newsvault("worker --once --id pictures");
+  ASSERT_EQ(worked.exit_status, 0) << worked.err;
+  ASSERT_EQ(server_.request_count(path(0)), 1u);
+
+  const std::string hash = store::sha256_hex(picture);
+  const fs::path kept = archive_ / "media/sha256" / hash.substr(0, 2) / (hash + ".png");
+  const pid_t daemon = testing::start_newsvault({"--dir", archive_.string(), "run"});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(kept) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ::kill(daemon, SIGTERM);
+  EXPECT_EQ(exit_status_of(daemon), 0);
+  ASSERT_TRUE(fs::exists(kept)) << "the daemon did not keep the queued image";
+  EXPECT_EQ(testing::read_file(kept), picture);
+  EXPECT_EQ(server_.request_count(path(0)), 1u) << "the daemon polled the worker's feed";
+  bool shown = false;
+  for (const auto& entry : fs::recursive_directory_iterator(archive_ / "site")) {
+    if (entry.path().extension() == ".html" &&
+        testing::read_file(entry.path()).find(hash + ".png") != std::string::npos) {
+      shown = true;
+    }
+  }
+  EXPECT_TRUE(shown) << "no site page shows the kept copy";
+  const auto check = newsvault("check");
+  EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
+}
+
 // A feed's converted copies ([feeds.NAME] convert) of worker-saved articles
 // are written by publish beside their documents, as fetch writes them: no
 // copy is missing for the commit's check to restore.
