@@ -47,9 +47,13 @@ fetch::PrivateAddresses addresses_of(const ImageFetch& image, const ImageRunOpti
 }  // namespace
 
 Result<void> queue_images(store::Store& store, const std::vector<ArticleImages>& articles, Timestamp now) {
+  // Every article's links, then every image's work: two batches however
+  // many articles (two round trips to a server).
+  std::vector<store::ImageLinks> links;
+  std::vector<store::PendingWork> queued;
   for (const ArticleImages& article : articles) {
     if (article.urls.empty()) continue;
-    if (auto linked = store.link_images(article.article_id, article.urls); !linked) return linked;
+    links.push_back({article.article_id, article.urls});
     for (const std::string& url : article.urls) {
       store::PendingWork work;
       work.kind = std::string(kImageWork);
@@ -60,10 +64,12 @@ Result<void> queue_images(store::Store& store, const std::vector<ArticleImages>&
                                                                                        : kQueuedImage);
       work.next_attempt = now;
       work.first_queued = now;
-      if (auto queued = store.queue_work(work); !queued) return queued;
+      queued.push_back(std::move(work));
     }
   }
-  return {};
+  if (links.empty()) return {};
+  if (auto linked = store.link_images(links); !linked) return linked;
+  return store.queue_work(queued);
 }
 
 Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& client,
@@ -198,10 +204,12 @@ Result<ImageRunSummary> run_images(store::Store& store, fetch::HttpClient& clien
     for (const store::PendingWork* work : settled) {
       if (auto done = store.finish_work(kImageWork, work->feed_id, work->key); !done) return done;
     }
+    std::vector<store::ImageLinks> links;
     for (const ArticleImages& article : articles) {
       if (article.urls.empty() || !options.enabled(article.feed_id)) continue;
-      if (auto linked = store.link_images(article.article_id, article.urls); !linked) return linked;
+      links.push_back({article.article_id, article.urls});
     }
+    if (auto linked = store.link_images(links); !linked) return linked;
     for (std::size_t i = 0; i < fetches.size(); ++i) {
       const ImageFetch& image = fetches[i];
       store::ImageRecord& record = records[i];

@@ -634,19 +634,24 @@ class SqliteStore final : public Store {
     return upsert->run();
   }
 
-  Result<void> link_images(std::int64_t article_id, const std::vector<std::string>& urls) override {
+  using Store::link_images;
+  Result<void> link_images(std::span<const ImageLinks> articles) override {
     return database_->transaction([&]() -> Result<void> {
-      Result<Query> exists = database_->query("SELECT 1 FROM articles WHERE id = ?1");
-      NEWSVAULT_TRY(exists);
-      exists->bind(1, article_id);
-      Result<bool> found = exists->step();
-      NEWSVAULT_TRY(found);
-      if (!*found) return make_error(ErrorCode::kNotFound, "no article with id " + std::to_string(article_id));
-      for (const std::string& url : urls) {
-        Result<Query> link = database_->query(kLinkImage);
-        NEWSVAULT_TRY(link);
-        link->bind(1, article_id).bind(2, url);
-        NEWSVAULT_TRY(link->run());
+      for (const ImageLinks& article : articles) {
+        Result<Query> exists = database_->query("SELECT 1 FROM articles WHERE id = ?1");
+        NEWSVAULT_TRY(exists);
+        exists->bind(1, article.article_id);
+        Result<bool> found = exists->step();
+        NEWSVAULT_TRY(found);
+        if (!*found) {
+          return make_error(ErrorCode::kNotFound, "no article with id " + std::to_string(article.article_id));
+        }
+        for (const std::string& url : article.urls) {
+          Result<Query> link = database_->query(kLinkImage);
+          NEWSVAULT_TRY(link);
+          link->bind(1, article.article_id).bind(2, url);
+          NEWSVAULT_TRY(link->run());
+        }
       }
       return {};
     });
@@ -690,19 +695,25 @@ class SqliteStore final : public Store {
     return std::vector<std::int64_t>(ids.begin(), ids.end());
   }
 
-  Result<void> queue_work(const PendingWork& work) override {
-    Result<Query> upsert = database_->query(kUpsertWork);
-    NEWSVAULT_TRY(upsert);
-    upsert->bind(1, work.kind)
-        .bind(2, work.feed_id)
-        .bind(3, work.key)
-        .bind(4, work.url)
-        .bind(5, work.detail)
-        .bind(6, std::int64_t{work.attempts})
-        .bind(7, work.next_attempt)
-        .bind(8, work.last_error)
-        .bind(9, work.first_queued);
-    return upsert->run();
+  using Store::queue_work;
+  Result<void> queue_work(std::span<const PendingWork> items) override {
+    return database_->transaction([&]() -> Result<void> {
+      for (const PendingWork& work : items) {
+        Result<Query> upsert = database_->query(kUpsertWork);
+        NEWSVAULT_TRY(upsert);
+        upsert->bind(1, work.kind)
+            .bind(2, work.feed_id)
+            .bind(3, work.key)
+            .bind(4, work.url)
+            .bind(5, work.detail)
+            .bind(6, std::int64_t{work.attempts})
+            .bind(7, work.next_attempt)
+            .bind(8, work.last_error)
+            .bind(9, work.first_queued);
+        NEWSVAULT_TRY(upsert->run());
+      }
+      return {};
+    });
   }
 
   Result<void> finish_work(std::string_view kind, std::int64_t feed_id,

@@ -194,6 +194,12 @@ struct PendingWork {
 // under media/sha256/, docs/internals/media.md), refused (refusal set:
 // what it was instead of an image, or the limit it passed), or neither
 // while it waits for a fetch (pending work of kind "image" says when).
+// The images one article shows, in order (Store::link_images).
+struct ImageLinks {
+  std::int64_t article_id = 0;
+  std::vector<std::string> urls;
+};
+
 struct ImageRecord {
   std::string url;
   std::string sha256;  // of the bytes kept, 64 lowercase hex digits; "" when none are
@@ -477,10 +483,12 @@ class Store {
                                     std::string_view reason) = 0;
 
   // Pending work. queue_work adds or replaces the item of (kind, feed_id,
-  // key), keeping when it was first queued; finish_work removes it (none is
-  // no error). pending_work lists every item, or those due by `due_by`, in
-  // the order they were first queued.
-  virtual Result<void> queue_work(const PendingWork& work) = 0;
+  // key), keeping when it was first queued; of a span, each in order, in one
+  // transaction (one round trip to a server); finish_work removes it (none
+  // is no error). pending_work lists every item, or those due by `due_by`,
+  // in the order they were first queued.
+  virtual Result<void> queue_work(std::span<const PendingWork> items) = 0;
+  Result<void> queue_work(const PendingWork& work) { return queue_work({&work, 1}); }
   virtual Result<void> finish_work(std::string_view kind, std::int64_t feed_id,
                                    std::string_view key) = 0;
   virtual Result<std::vector<PendingWork>> pending_work(std::optional<Timestamp> due_by) = 0;
@@ -497,7 +505,13 @@ class Store {
   // every image); articles_showing the ids of the articles that show any of
   // `urls`, ascending.
   virtual Result<void> save_image(const ImageRecord& image) = 0;
-  virtual Result<void> link_images(std::int64_t article_id, const std::vector<std::string>& urls) = 0;
+  // Of a span, every article's links in one transaction (a round trip or
+  // three to a server), kNotFound naming the first unknown article.
+  virtual Result<void> link_images(std::span<const ImageLinks> articles) = 0;
+  Result<void> link_images(std::int64_t article_id, const std::vector<std::string>& urls) {
+    const ImageLinks links{article_id, urls};
+    return link_images({&links, 1});
+  }
   virtual Result<std::vector<ImageRecord>> images() = 0;
   virtual Result<std::vector<std::string>> article_images(std::int64_t article_id) = 0;
   virtual Result<std::vector<ImageRecord>> images_shown(const std::vector<std::int64_t>& article_ids) = 0;

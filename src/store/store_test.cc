@@ -856,6 +856,40 @@ TEST_P(StoreTest, KeepsImagesAndWhichArticlesShowThemInOrder) {
   EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
 }
 
+// What a worker saving a group of articles does: every article's image
+// links, then every image's work, each as one batch, all or nothing.
+TEST_P(StoreTest, ABatchOfImageLinksAndOfWorkIsSavedWholeOrNotAtAll) {
+  const SaveResult first = save(revision("a", "one"));
+  const SaveResult second = save(revision("b", "two"));
+  const std::vector<ImageLinks> links{{first.article_id, {"https://cdn.example/1.png", "https://cdn.example/2.png"}},
+                                      {second.article_id, {"https://cdn.example/2.png"}}};
+  ASSERT_TRUE(store_->link_images(links).has_value());
+  EXPECT_EQ(*store_->article_images(first.article_id),
+            (std::vector<std::string>{"https://cdn.example/1.png", "https://cdn.example/2.png"}));
+  EXPECT_EQ(*store_->article_images(second.article_id), (std::vector<std::string>{"https://cdn.example/2.png"}));
+
+  const std::vector<ImageLinks> with_unknown{{first.article_id, {"https://cdn.example/3.png"}},
+                                             {second.article_id + 100, {"https://cdn.example/4.png"}}};
+  auto unknown = store_->link_images(with_unknown);
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(unknown.error().message().find(std::to_string(second.article_id + 100)), std::string::npos);
+  EXPECT_EQ(store_->article_images(first.article_id)->size(), 2u) << "a failed batch linked nothing";
+
+  std::vector<PendingWork> work(3);
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    work[i].kind = "image";
+    work[i].feed_id = feed_.id;
+    work[i].key = work[i].url = "https://cdn.example/" + std::to_string(i) + ".png";
+    work[i].next_attempt = work[i].first_queued = at(1'000 + static_cast<std::int64_t>(i));
+  }
+  ASSERT_TRUE(store_->queue_work(work).has_value());
+  auto pending = store_->pending_work(std::nullopt);
+  ASSERT_TRUE(pending.has_value());
+  ASSERT_EQ(pending->size(), 3u);
+  for (std::size_t i = 0; i < work.size(); ++i) EXPECT_EQ((*pending)[i].key, work[i].key);
+}
+
 TEST_P(StoreTest, ListsOnlyTheImagesOfTheArticlesAskedForAndTheArticlesShowingAnImage) {
   const SaveResult first = save(revision("a", "one"));
   const SaveResult second = save(revision("b", "two"));

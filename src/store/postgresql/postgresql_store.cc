@@ -514,26 +514,36 @@ class PostgresqlStore final : public Store {
     return {};
   }
 
-  // One statement, so one round trip however many images: the article
+  // One statement an article, all of them in one pipeline: each article
   // held (FOR SHARE) while its links are added, each URL it shows already
   // keeping its place and the new ones going after the last, in order.
-  Result<void> link_images(std::int64_t article_id, const std::vector<std::string>& urls) override {
-    Params link;
-    link.add(article_id).add_array(urls);
-    auto linked = connection_->execute(
+  using Store::link_images;
+  Result<void> link_images(std::span<const ImageLinks> articles) override {
+    constexpr std::string_view kLink =
         "WITH article AS (SELECT id FROM articles WHERE id = $1 FOR SHARE), "
         "last AS (SELECT coalesce(max(position), 0) AS position FROM article_images WHERE article_id = $1), "
         "added AS (INSERT INTO article_images (article_id, url, position) "
         "SELECT article.id, shown.url, last.position + shown.n "
         "FROM article, last, unnest($2::text[]) WITH ORDINALITY AS shown (url, n) "
         "ON CONFLICT (article_id, url) DO NOTHING) "
-        "SELECT count(*) FROM article",
-        link);
-    NEWSVAULT_TRY(linked);
-    if (linked->integer(0, 0) == 0) {
-      return make_error(ErrorCode::kNotFound, "no article with id " + std::to_string(article_id));
+        "SELECT count(*) FROM article";
+    std::vector<Connection::Statement> statements;
+    for (const ImageLinks& article : articles) {
+      Params link;
+      link.add(article.article_id).add_array(article.urls);
+      statements.push_back({kLink, std::move(link)});
     }
-    return {};
+    if (statements.empty()) return {};
+    return connection_->transaction([&]() -> Result<void> {
+      auto linked = connection_->execute_all(statements);
+      NEWSVAULT_TRY(linked);
+      for (std::size_t i = 0; i < linked->size(); ++i) {
+        if ((*linked)[i].integer(0, 0) == 0) {
+          return make_error(ErrorCode::kNotFound, "no article with id " + std::to_string(articles[i].article_id));
+        }
+      }
+      return {};
+    });
   }
 
   Result<std::vector<ImageRecord>> images() override {
@@ -576,23 +586,34 @@ class PostgresqlStore final : public Store {
     return all_rows<std::int64_t>(*rows, [](const Rows& r, int row) { return r.integer(row, 0); });
   }
 
-  Result<void> queue_work(const PendingWork& work) override {
-    Params params;
-    params.add(work.kind)
-        .add(work.feed_id)
-        .add(work.key)
-        .add(work.url)
-        .add(work.detail)
-        .add(std::int64_t{work.attempts})
-        .add(work.next_attempt)
-        .add(work.last_error)
-        .add(work.first_queued);
-    auto done = connection_->execute(
-        "INSERT INTO pending_work (kind, feed_id, key, url, detail, attempts, next_attempt, last_error, "
-        "first_queued) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (kind, feed_id, key) DO UPDATE "
-        "SET url = excluded.url, detail = excluded.detail, attempts = excluded.attempts, "
-        "next_attempt = excluded.next_attempt, last_error = excluded.last_error",
-        params);
+  // All in one pipeline: one round trip.
+  using Store::queue_work;
+  Result<void> queue_work(std::span<const PendingWork> items) override {
+    std::vector<Connection::Statement> statements;
+    for (const PendingWork& work : items) {
+      Params params;
+      params.add(work.kind)
+          .add(work.feed_id)
+          .add(work.key)
+          .add(work.url)
+          .add(work.detail)
+          .add(std::int64_t{work.attempts})
+          .add(work.next_attempt)
+          .add(work.last_error)
+          .add(work.first_queued);
+      statements.push_back(
+          {"INSERT INTO pending_work (kind, feed_id, key, url, detail, attempts, next_attempt, last_error, "
+           "first_queued) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (kind, feed_id, key) DO UPDATE "
+           "SET url = excluded.url, detail = excluded.detail, attempts = excluded.attempts, "
+           "next_attempt = excluded.next_attempt, last_error = excluded.last_error",
+           std::move(params)});
+    }
+    if (statements.size() == 1) {
+      auto done = connection_->execute(statements[0].sql, statements[0].params);
+      NEWSVAULT_TRY(done);
+      return {};
+    }
+    auto done = connection_->execute_all(statements);
     NEWSVAULT_TRY(done);
     return {};
   }
