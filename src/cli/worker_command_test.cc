@@ -99,6 +99,15 @@ class WorkerTest : public ::testing::TestWithParam<Engine> {
                                .body = feed_body(number, word_),
                                .delay = delay});
   }
+  // Feed 0 with a picture of its own in its first story: the PNG served.
+  std::string serve_feed_with_picture() {
+    const std::string picture = testing::make_png(4, 3, static_cast<std::uint32_t>(std::random_device()()) & 0xFFFFFF);
+    server_.set("/picture.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
+    std::string body = feed_body(0, word_);
+    body.insert(body.find("</description>"), "&lt;img src=\"" + server_.url("/picture.png") + "\"&gt;");
+    server_.set(path(0), {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+    return picture;
+  }
   std::size_t feed_requests() const {
     std::size_t count = 0;
     for (int number = 0; number < feeds_; ++number) count += server_.request_count(path(number));
@@ -227,11 +236,7 @@ TEST_P(WorkerTest, AWorkerKeepsItsResponsesInWarcFilesOfItsOwnThatItsRevisionsPo
 // publisher keeps them in media/ and shows them on the site.
 TEST_P(WorkerTest, ImagesOfWorkerSavedArticlesAreKeptByPublishAndShownOnTheSite) {
   make_archive(1, 1, 300);
-  const std::string picture = testing::make_png(4, 3, static_cast<std::uint32_t>(std::random_device()()) & 0xFFFFFF);
-  server_.set("/picture.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
-  std::string body = feed_body(0, word_);
-  body.insert(body.find("</description>"), "&lt;img src=\"" + server_.url("/picture.png") + "\"&gt;");
-  server_.set(path(0), {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+  const std::string picture = serve_feed_with_picture();
 
   const auto worked = newsvault("worker --once --id pictures");
   ASSERT_EQ(worked.exit_status, 0) << worked.err;
@@ -272,11 +277,7 @@ TEST_P(WorkerTest, ImagesOfWorkerSavedArticlesAreKeptByPublishAndShownOnTheSite)
 // runs for it, keeps the image and shows it on the site.
 TEST_P(WorkerTest, TheDaemonKeepsImagesThatWorkersQueuedWithoutPollingTheirFeeds) {
   make_archive(1, 1, 300);
-  const std::string picture = testing::make_png(5, 4, static_cast<std::uint32_t>(std::random_device()()) & 0xFFFFFF);
-  server_.set("/picture.png", {.headers = {{"Content-Type", "image/png"}}, .body = picture});
-  std::string body = feed_body(0, word_);
-  body.insert(body.find("</description>"), "&lt;img src=\"" + server_.url("/picture.png") + "\"&gt;");
-  server_.set(path(0), {.headers = {{"Content-Type", "application/rss+xml"}}, .body = body});
+  const std::string picture = serve_feed_with_picture();
   const auto worked = newsvault("worker --once --id pictures");
   ASSERT_EQ(worked.exit_status, 0) << worked.err;
   ASSERT_EQ(server_.request_count(path(0)), 1u);
