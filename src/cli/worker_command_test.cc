@@ -232,6 +232,41 @@ TEST_P(WorkerTest, AWorkerKeepsItsResponsesInWarcFilesOfItsOwnThatItsRevisionsPo
   }
 }
 
+// With [publish.sign], a worker lists the WARC files it wrote in its
+// folder's signed manifest of the day, which newsvault verify, sha256sum
+// and ssh-keygen check there.
+TEST_P(WorkerTest, AWorkerSignsTheDaysManifestOfItsWarcFilesInItsFolder) {
+  if (testing::run_command("command -v ssh-keygen && command -v sha256sum").exit_status != 0) {
+    GTEST_SKIP() << "ssh-keygen or sha256sum is missing";
+  }
+  make_archive(2, 2, 300);
+  const fs::path key = dir_.path() / "signing_key";
+  ASSERT_EQ(testing::run_command("ssh-keygen -q -t ed25519 -N '' -f " + shell_quote(key.string())).exit_status, 0);
+  testing::write_file(archive_ / "newsvault.toml", testing::read_file(archive_ / "newsvault.toml") +
+                                                       "[publish.sign]\nssh_key = \"" + key.string() + "\"\n");
+  const auto worked = newsvault("worker --once --id signer");
+  ASSERT_EQ(worked.exit_status, 0) << worked.err;
+
+  std::vector<fs::path> manifests;
+  for (const auto& entry : fs::directory_iterator(archive_ / "manifests")) {
+    if (entry.path().extension() == ".sha256") manifests.push_back(entry.path());
+  }
+  ASSERT_EQ(manifests.size(), 1u);
+  const std::string listed = testing::read_file(manifests[0]);
+  EXPECT_NE(listed.find("  .newsvault/warc/newsvault-worker-signer-"), std::string::npos) << listed;
+  const std::string name = "manifests/" + manifests[0].filename().string();
+  const auto in_folder = [&](const std::string& command) {
+    return testing::run_command("cd " + shell_quote(archive_.string()) + " && " + command);
+  };
+  const auto sums = in_folder("sha256sum -c " + name);
+  EXPECT_EQ(sums.exit_status, 0) << sums.out << sums.err;
+  const auto signature = in_folder("ssh-keygen -Y verify -f manifests/allowed_signers -I newsvault -n newsvault -s " +
+                                   name + ".sig < " + name);
+  EXPECT_EQ(signature.exit_status, 0) << signature.err;
+  const auto verified = newsvault("verify");
+  EXPECT_EQ(verified.exit_status, 0) << verified.out << verified.err;
+}
+
 // A worker fetches no image: it queues those its articles show, and the
 // publisher keeps them in media/ and shows them on the site.
 TEST_P(WorkerTest, ImagesOfWorkerSavedArticlesAreKeptByPublishAndShownOnTheSite) {

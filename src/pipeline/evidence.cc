@@ -42,6 +42,13 @@ RunRecording::RunRecording(fetch::HttpClient& client, const Config& config, cons
   recording_ = std::make_unique<record::RecordingClient>(client_, *warc_);
 }
 
+Result<record::ManifestSummary> add_to_days_manifest(const Config& config, const std::filesystem::path& root,
+                                                     Timestamp now, const std::set<std::string>& files) {
+  record::SignOptions sign = config.sign;
+  if (sign.ssh_key.is_relative()) sign.ssh_key = root / sign.ssh_key;
+  return record::update_manifest(root, record::day_of(now), files, sign);
+}
+
 std::vector<std::string> RunRecording::finish(std::vector<std::string>& errors) {
   std::vector<std::string> files;
   if (!warc_) return files;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,12 @@ std::vector<std::pair<std::string, std::string>> warc_info(const Config& config)
 // killed writer of the same prefix left, so only the one process that
 // holds that prefix may make one: a fetch under the run lock, a worker
 // with its own worker id.
+// Adds `files` (relative to `root`) to the day's manifest of `root`, signed
+// with [publish.sign] ssh_key (a relative key path from `root`):
+// record::update_manifest. Callers write one only when a key is set.
+Result<record::ManifestSummary> add_to_days_manifest(const Config& config, const std::filesystem::path& root,
+                                                     Timestamp now, const std::set<std::string>& files);
+
 class RunRecording {
  public:
   RunRecording(fetch::HttpClient& client, const Config& config, const std::filesystem::path& root,

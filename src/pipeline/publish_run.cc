@@ -15,6 +15,7 @@
 #include "pipeline/converted_copies.h"
 #include "pipeline/document_check.h"
 #include "pipeline/document_moves.h"
+#include "pipeline/evidence.h"
 #include "pipeline/file_bytes.h"
 #include "pipeline/image_run.h"
 #include "pipeline/publish_run.h"
@@ -359,9 +360,7 @@ void write_manifest(const Archive& archive, const PublishRequest& request,
       if (!article.document_path.empty()) files.insert(article.document_path);
     }
   }
-  record::SignOptions sign = archive.config().sign;
-  if (sign.ssh_key.is_relative()) sign.ssh_key = archive.root() / sign.ssh_key;
-  auto manifest = record::update_manifest(archive.root(), record::day_of(request.now), files, sign);
+  auto manifest = add_to_days_manifest(archive.config(), archive.root(), request.now, files);
   if (manifest) {
     summary.manifest = std::move(*manifest);
   } else {

@@ -173,6 +173,13 @@ Result<FetchProgress> run_worker(const std::filesystem::path& root, schedule::Cl
     }();
     if (summary) {
       summary->warc_files = recording.finish(summary->errors);
+      // With [publish.sign], the WARC files the worker wrote are in its
+      // folder's signed manifest of the day, as a fetch's are in its own.
+      if (!config.sign.ssh_key.empty() && !summary->warc_files.empty()) {
+        auto manifest = add_to_days_manifest(
+            config, archive->root(), now, std::set<std::string>(summary->warc_files.begin(), summary->warc_files.end()));
+        if (!manifest) summary->errors.push_back(manifest.error().message());
+      }
     } else {
       std::vector<std::string> ignored;  // the batch failed: its error is the one to tell
       recording.finish(ignored);
