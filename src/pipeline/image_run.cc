@@ -64,6 +64,7 @@ Result<void> queue_images(store::Store& store, const std::vector<ArticleImages>&
                                                                                        : kQueuedImage);
       work.next_attempt = now;
       work.first_queued = now;
+      work.keep_tries = true;  // an image failing already keeps counting its tries
       queued.push_back(std::move(work));
     }
   }

@@ -55,7 +55,9 @@ inline constexpr std::string_view kQueuedImagePrivate = "queued; private address
 // Links `articles` to their images and queues each image as due work of
 // kind "image" (kQueuedImage detail), inside the caller's transaction: the
 // images go with the articles that show them, or not at all. An image
-// already kept or refused is finished by the run that takes the work.
+// already kept or refused is finished by the run that takes the work; one
+// already pending keeps its attempts and next retry (kMaxImageAttempts
+// still ends it).
 // Fails as the store's writes do.
 Result<void> queue_images(store::Store& store, const std::vector<ArticleImages>& articles, Timestamp now);
 

@@ -225,6 +225,10 @@ constexpr std::string_view kUpsertWork =
     "ON CONFLICT (kind, feed_id, key) DO UPDATE SET url = excluded.url, detail = excluded.detail, "
     "attempts = excluded.attempts, next_attempt = excluded.next_attempt, "
     "last_error = excluded.last_error";
+constexpr std::string_view kUpsertWorkKeepingTries =
+    "INSERT INTO pending_work (kind, feed_id, key, url, detail, attempts, next_attempt, "
+    "last_error, first_queued) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "ON CONFLICT (kind, feed_id, key) DO UPDATE SET url = excluded.url, detail = excluded.detail";
 constexpr std::string_view kDeleteWork =
     "DELETE FROM pending_work WHERE kind = ?1 AND feed_id = ?2 AND key = ?3";
 constexpr std::string_view kSelectWork =
@@ -699,7 +703,7 @@ class SqliteStore final : public Store {
   Result<void> queue_work(std::span<const PendingWork> items) override {
     return database_->transaction([&]() -> Result<void> {
       for (const PendingWork& work : items) {
-        Result<Query> upsert = database_->query(kUpsertWork);
+        Result<Query> upsert = database_->query(work.keep_tries ? kUpsertWorkKeepingTries : kUpsertWork);
         NEWSVAULT_TRY(upsert);
         upsert->bind(1, work.kind)
             .bind(2, work.feed_id)

@@ -188,6 +188,10 @@ struct PendingWork {
   Timestamp next_attempt;
   std::string last_error;  // "" for a re-check that is only waiting
   Timestamp first_queued;
+  // Queued again (queue_work) over work of the same key: keep that work's
+  // attempts, next attempt and last error, so that work queued anew by
+  // whatever finds it again still gives up after its tries.
+  bool keep_tries = false;
 };
 
 // An image an article shows, by its address: kept (sha256 set: its bytes

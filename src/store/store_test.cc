@@ -890,6 +890,41 @@ TEST_P(StoreTest, ABatchOfImageLinksAndOfWorkIsSavedWholeOrNotAtAll) {
   for (std::size_t i = 0; i < work.size(); ++i) EXPECT_EQ((*pending)[i].key, work[i].key);
 }
 
+// Work that failed and is queued again by whatever finds it anew (a worker
+// saving an article that shows the image) keeps counting its tries.
+TEST_P(StoreTest, WorkQueuedAgainKeepingItsTriesKeepsAttemptsAndNextRetry) {
+  PendingWork failing;
+  failing.kind = "image";
+  failing.feed_id = feed_.id;
+  failing.key = failing.url = "https://cdn.example/broken.png";
+  failing.attempts = 5;
+  failing.next_attempt = at(90'000);
+  failing.last_error = "HTTP 503";
+  failing.first_queued = at(1'000);
+  ASSERT_TRUE(store_->queue_work(failing).has_value());
+
+  PendingWork again = failing;
+  again.attempts = 0;
+  again.next_attempt = again.first_queued = at(5'000);
+  again.last_error = "";
+  again.detail = "queued";
+  again.keep_tries = true;
+  ASSERT_TRUE(store_->queue_work(again).has_value());
+  auto pending = store_->pending_work(std::nullopt);
+  ASSERT_TRUE(pending.has_value());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].attempts, 5);
+  EXPECT_EQ((*pending)[0].next_attempt, at(90'000));
+  EXPECT_EQ((*pending)[0].last_error, "HTTP 503");
+  EXPECT_EQ((*pending)[0].detail, "queued");
+  EXPECT_EQ((*pending)[0].first_queued, at(1'000));
+
+  // Without keep_tries, queuing replaces them (a run recording its own try).
+  again.keep_tries = false;
+  ASSERT_TRUE(store_->queue_work(again).has_value());
+  EXPECT_EQ(store_->pending_work(std::nullopt)->at(0).attempts, 0);
+}
+
 TEST_P(StoreTest, ListsOnlyTheImagesOfTheArticlesAskedForAndTheArticlesShowingAnImage) {
   const SaveResult first = save(revision("a", "one"));
   const SaveResult second = save(revision("b", "two"));

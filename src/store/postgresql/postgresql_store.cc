@@ -602,10 +602,14 @@ class PostgresqlStore final : public Store {
           .add(work.last_error)
           .add(work.first_queued);
       statements.push_back(
-          {"INSERT INTO pending_work (kind, feed_id, key, url, detail, attempts, next_attempt, last_error, "
-           "first_queued) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (kind, feed_id, key) DO UPDATE "
-           "SET url = excluded.url, detail = excluded.detail, attempts = excluded.attempts, "
-           "next_attempt = excluded.next_attempt, last_error = excluded.last_error",
+          {work.keep_tries
+               ? "INSERT INTO pending_work (kind, feed_id, key, url, detail, attempts, next_attempt, last_error, "
+                 "first_queued) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (kind, feed_id, key) DO UPDATE "
+                 "SET url = excluded.url, detail = excluded.detail"
+               : "INSERT INTO pending_work (kind, feed_id, key, url, detail, attempts, next_attempt, last_error, "
+                 "first_queued) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (kind, feed_id, key) DO UPDATE "
+                 "SET url = excluded.url, detail = excluded.detail, attempts = excluded.attempts, "
+                 "next_attempt = excluded.next_attempt, last_error = excluded.last_error",
            std::move(params)});
     }
     if (statements.size() == 1) {
